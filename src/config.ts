@@ -1,0 +1,186 @@
+// The one place that reads the configuration file and process.env. The result
+// is typed, validated (zod) and frozen; every other module receives it.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ms from 'ms';
+import cron from 'node-cron';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Category, SourceConfig } from './model.js';
+
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const defaultConfigPath = resolve(packageRoot, 'config', 'default.yaml');
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, dashes)');
+const interval = z.string().refine((v) => {
+  const n = ms(v as ms.StringValue);
+  return typeof n === 'number' && n >= 60_000;
+}, 'must be a duration of at least one minute, like "15m" or "2h"');
+
+const sourceSchema = z
+  .object({
+    slug,
+    name: z.string().min(1),
+    url: z.string().regex(/^(https?|file):\/\//, 'must be an http(s):// or file:// URL').optional(),
+    file: z.string().min(1).optional(),
+    articles: z.string().min(1).optional(),
+    site_url: z.url().optional(),
+    categories: z.array(slug).default([]),
+    every: interval.default('15m'),
+  })
+  .strict()
+  .refine((s) => [s.url, s.file, s.articles].filter(Boolean).length === 1, {
+    message: 'needs exactly one of "url", "file" or "articles"',
+  });
+
+const categorySchema = z
+  .object({
+    slug,
+    label: z.string().min(1).regex(/^[^<>]*$/, 'must not contain < or >'),
+    upstream: z.array(z.string()).default([]),
+    keywords: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const schema = z
+  .object({
+    site: z
+      .object({
+        title: z.string().min(1),
+        description: z.string().default(''),
+        base_url: z.url(),
+        language: z.string().default('en'),
+        author: z.string().min(1),
+        rights: z.string().optional(),
+      })
+      .strict(),
+    server: z.object({ port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ port: 8080 }),
+    database: z.string().default('../data/wirefeed.db'),
+    publish: z
+      .object({
+        full_text_public: z.boolean().default(false),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict()
+      .default({ full_text_public: false, limit: 50 }),
+    ingest: z
+      .object({
+        schedule: z.string().refine((v) => cron.validate(v), 'must be a cron expression, like "*/5 * * * *"').default('* * * * *'),
+        on_start: z.boolean().default(true),
+        concurrency: z.number().int().min(1).max(64).default(4),
+        timeout_seconds: z.number().positive().default(20),
+        max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+        boilerplate: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ schedule: '* * * * *', on_start: true, concurrency: 4, timeout_seconds: 20, max_bytes: 10485760, boilerplate: [] }),
+    log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().default({ level: 'info' }),
+    categories: z.array(categorySchema).default([]),
+    sources: z.array(sourceSchema).default([]),
+  })
+  .strict();
+
+export interface CategoryRule extends Category {
+  upstream: string[];
+  keywords: string[];
+}
+
+export interface Config {
+  configPath: string;
+  site: { title: string; description: string; baseUrl: string; language: string; author: string; rights?: string };
+  port: number;
+  databasePath: string;
+  publish: { fullTextPublic: boolean; limit: number };
+  ingest: {
+    schedule: string;
+    onStart: boolean;
+    concurrency: number;
+    timeoutMs: number;
+    maxBytes: number;
+    boilerplate: RegExp[];
+  };
+  logLevel: string;
+  categories: CategoryRule[];
+  sources: SourceConfig[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads, validates and freezes the configuration; throws ConfigError naming the bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const configPath = resolve(env.WIREFEED_CONFIG ?? defaultConfigPath);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(configPath, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config: cannot read ${configPath}: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new ConfigError(`config: ${configPath} is not valid:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const here = dirname(configPath);
+  const port = env.WIREFEED_PORT === undefined ? c.server.port : Number(env.WIREFEED_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`config: WIREFEED_PORT must be a port number, got "${env.WIREFEED_PORT}"`);
+  }
+  const baseUrl = (env.WIREFEED_BASE_URL ?? c.site.base_url).replace(/\/+$/, '');
+  if (!URL.canParse(baseUrl)) throw new ConfigError(`config: WIREFEED_BASE_URL must be a URL, got "${baseUrl}"`);
+
+  const boilerplate = c.ingest.boilerplate.map((pattern, i) => {
+    try {
+      return new RegExp(pattern, 'i');
+    } catch (err) {
+      throw new ConfigError(`config: ingest.boilerplate.${i}: not a valid regular expression: ${(err as Error).message}`);
+    }
+  });
+  const categorySlugs = new Set(c.categories.map((cat) => cat.slug));
+  c.sources.forEach((s, i) =>
+    s.categories.forEach((cat, j) => {
+      if (!categorySlugs.has(cat)) throw new ConfigError(`config: sources.${i}.categories.${j}: unknown category "${cat}"`);
+    }),
+  );
+  const duplicate = c.sources.map((s) => s.slug).find((s, i, all) => all.indexOf(s) !== i);
+  if (duplicate) throw new ConfigError(`config: sources: slug "${duplicate}" is used twice`);
+
+  const config: Config = {
+    configPath,
+    site: { ...c.site, baseUrl },
+    port,
+    databasePath: env.WIREFEED_DB ? resolve(env.WIREFEED_DB) : resolve(here, c.database),
+    publish: { fullTextPublic: c.publish.full_text_public, limit: c.publish.limit },
+    ingest: {
+      schedule: c.ingest.schedule,
+      onStart: c.ingest.on_start,
+      concurrency: c.ingest.concurrency,
+      timeoutMs: c.ingest.timeout_seconds * 1000,
+      maxBytes: c.ingest.max_bytes,
+      boilerplate,
+    },
+    logLevel: env.WIREFEED_LOG_LEVEL ?? c.log.level,
+    categories: c.categories,
+    sources: c.sources.map((s) => ({
+      slug: s.slug,
+      name: s.name,
+      url: s.url ?? (s.file ? pathToFileURL(resolve(here, s.file)).href : undefined),
+      articlesDir: s.articles ? resolve(here, s.articles) : undefined,
+      siteUrl: s.site_url,
+      categories: s.categories,
+      everyMinutes: Math.round(ms(s.every as ms.StringValue) / 60_000),
+    })),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof RegExp)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,23 @@
+// The plain context object handed to every handler and job, and how it is
+// made: open the database, apply the migrations, mirror the configured
+// taxonomy and sources into it.
+import type { Config } from './config.js';
+import type { Log } from './log.js';
+import { syncCategories } from './store/categories.js';
+import { type Db, migrate, openDb } from './store/db.js';
+import { syncSources } from './store/sources.js';
+
+export interface Context {
+  db: Db;
+  cfg: Readonly<Config>;
+  log: Log;
+}
+
+export function openContext(cfg: Readonly<Config>, log: Log): Context {
+  const db = openDb(cfg.databasePath);
+  const applied = migrate(db);
+  if (applied.length > 0) log.info({ event: 'migrated', migrations: applied, database: cfg.databasePath }, 'database migrated');
+  syncCategories(db, cfg.categories);
+  syncSources(db, cfg.sources);
+  return { db, cfg, log };
+}

@@ -1,0 +1,103 @@
+// Plain data types shared by every stage of the pipeline. No behaviour here.
+
+/** A place articles come from: an upstream feed or the publisher's article folder. */
+export interface SourceConfig {
+  slug: string;
+  name: string;
+  /** `http(s)://` or `file://` URL of a feed; absent for an article folder. */
+  url?: string;
+  /** Absolute path of a folder of Markdown articles; absent for a feed. */
+  articlesDir?: string;
+  /** The source's own web site, used for attribution and for article URLs. */
+  siteUrl?: string;
+  /** Category slugs every article of the source gets. */
+  categories: string[];
+  /** Minutes between two fetches of the source. */
+  everyMinutes: number;
+}
+
+export interface Source extends SourceConfig {
+  id: number;
+}
+
+export interface Category {
+  slug: string;
+  label: string;
+}
+
+export interface Image {
+  url: string;
+  type?: string;
+  caption?: string;
+  credit?: string;
+}
+
+export type RelatedKind = 'explicit' | 'computed' | 'same-story';
+
+/** A related story as found at ingest: a URL, or one of our own articles by slug. */
+export interface RelatedRef {
+  url: string;
+  title?: string;
+  kind: RelatedKind;
+}
+
+/** A related story as published: resolved to one of our articles when we hold it. */
+export interface Related {
+  articleId?: number;
+  url: string;
+  title: string;
+  kind: RelatedKind;
+}
+
+/**
+ * An article as the pipeline carries it from parse to store: every field
+ * already normalized (UTC dates, absolute URLs, sanitized HTML).
+ */
+export interface ArticleDraft {
+  guid: string;
+  url: string;
+  title: string;
+  summary: string;
+  contentHtml: string;
+  author?: string;
+  publishedAt: Date;
+  updatedAt: Date;
+  image?: Image;
+  upstreamCategories: string[];
+  categories: string[];
+  tags: string[];
+  related: RelatedRef[];
+  language?: string;
+  rights?: string;
+}
+
+/** A stored article with everything a feed needs to render it. */
+export interface Article {
+  id: number;
+  guid: string;
+  url: string;
+  title: string;
+  summary: string;
+  contentHtml: string;
+  author?: string;
+  publishedAt: Date;
+  updatedAt: Date;
+  image?: Image;
+  categories: Category[];
+  tags: string[];
+  related: Related[];
+  language?: string;
+  rights?: string;
+  source: { slug: string; name: string; siteUrl?: string; feedUrl?: string };
+}
+
+/** What one ingest did with one source. */
+export interface SourceResult {
+  source: string;
+  status: 'ok' | 'error';
+  itemsSeen: number;
+  itemsNew: number;
+  itemsUpdated: number;
+  error?: string;
+  durationMs: number;
+}

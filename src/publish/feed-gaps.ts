@@ -1,0 +1,80 @@
+// Everything that works around the `feed` package (6.x) lives here, so that
+// rss.ts and atom.ts stay plain uses of it. The gaps, and why each helper:
+// - RSS item extensions are written as given, but the root element only
+//   declares the dc/content/atom namespaces in some cases and never media:,
+//   so `declareNamespaces` adds what our extensions use.
+// - Atom entries take no extensions at all (no related links, no <source>,
+//   no Media RSS), so `appendToAtomEntries` adds our elements to each entry.
+// - Enclosure types are guessed from the file extension ("image/jpg"), so we
+//   pass our own type (`imageType`) in RSS and write Atom enclosures ourselves.
+// - xml-js, which `feed` writes with, escapes only `"` in attribute values:
+//   `xmlAttr` escapes the rest before values reach it.
+// - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
+import { js2xml } from 'xml-js';
+
+type XmlNode = Record<string, unknown>;
+
+/** Escapes an attribute value for xml-js, which itself escapes only the double quote. */
+export function xmlAttr(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes plain text for places where `feed` writes it as HTML (CDATA with type="html"). */
+export function htmlText(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const imageTypes: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  svg: 'image/svg+xml',
+};
+
+/** The declared media type when there is one, else one from the file extension, else JPEG. */
+export function imageType(url: string, declared?: string): string {
+  if (declared && /^image\/[\w.+-]+$/.test(declared)) return declared;
+  const ext = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? '';
+  return imageTypes[ext] ?? 'image/jpeg';
+}
+
+export const namespaces = {
+  atom: 'http://www.w3.org/2005/Atom',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  media: 'http://search.yahoo.com/mrss/',
+};
+
+/** Adds xmlns declarations the root element lacks. */
+export function declareNamespaces(xml: string, root: string, wanted: Record<string, string>): string {
+  const open = new RegExp(`<${root}(\\s[^>]*)?>`);
+  return xml.replace(open, (tag) => {
+    const missing = Object.entries(wanted)
+      .filter(([prefix]) => !tag.includes(`xmlns:${prefix}=`))
+      .map(([prefix, uri]) => ` xmlns:${prefix}="${uri}"`)
+      .join('');
+    return tag.replace(/\s*>$/, `${missing}>`);
+  });
+}
+
+/**
+ * Adds elements to each <entry> of `feed`'s Atom output, in order: `extra[i]`
+ * is a list of xml-js compact nodes for the i-th entry. `feed` writes one
+ * `</entry>` per item in item order, so the i-th closing tag is the i-th item's.
+ */
+export function appendToAtomEntries(xml: string, extra: XmlNode[][]): string {
+  let index = 0;
+  return xml.replace(/\n(\s*)<\/entry>/g, (_match, indent: string) => {
+    const nodes = extra[index++] ?? [];
+    const fragment = nodes.map((node) => js2xml(node, { compact: true, spaces: 4 })).join('\n');
+    const indented = fragment
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => `${indent}    ${line}`)
+      .join('\n');
+    return `${indented ? `\n${indented}` : ''}\n${indent}</entry>`;
+  });
+}

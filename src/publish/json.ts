@@ -1,0 +1,59 @@
+// JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). The `feed` package
+// writes 1.0 only (a single `author`, the 1.0 version URL), so this format
+// is written here directly; see feed-gaps.ts for the other gaps.
+import type { Article } from '../model.js';
+import { type FeedDocument, itemId } from './document.js';
+import { imageType } from './feed-gaps.js';
+
+export function renderJson(doc: FeedDocument): string {
+  return JSON.stringify(
+    {
+      version: 'https://jsonfeed.org/version/1.1',
+      title: doc.title,
+      home_page_url: doc.homeUrl,
+      feed_url: doc.urls.json,
+      description: doc.description,
+      language: doc.language,
+      authors: [{ name: doc.author }],
+      items: doc.items.map((a) => jsonItem(doc, a)),
+    },
+    null,
+    2,
+  );
+}
+
+function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
+  const fullText = doc.fullText && a.contentHtml !== '';
+  return {
+    id: itemId(doc, a),
+    url: a.url,
+    title: a.title,
+    summary: a.summary,
+    // 1.1 requires content_html or content_text: the summary stands in when
+    // the full text is not published to this reader.
+    ...(fullText ? { content_html: a.contentHtml } : { content_text: a.summary }),
+    date_published: a.publishedAt.toISOString(),
+    date_modified: a.updatedAt.toISOString(),
+    ...(a.author ? { authors: [{ name: a.author }] } : {}),
+    tags: [...a.categories.map((c) => c.label), ...a.tags],
+    ...(a.language ? { language: a.language } : {}),
+    ...(a.image
+      ? {
+          image: a.image.url,
+          attachments: [{ url: a.image.url, mime_type: imageType(a.image.url, a.image.type) }],
+        }
+      : {}),
+    _wirefeed: {
+      categories: a.categories.map((c) => ({ slug: c.slug, label: c.label, scheme: doc.categoryScheme })),
+      related: a.related.map((r) => ({
+        ...(r.articleId !== undefined ? { id: itemId(doc, { id: r.articleId }) } : {}),
+        url: r.url,
+        title: r.title,
+        kind: r.kind,
+      })),
+      ...(a.image ? { image: { url: a.image.url, caption: a.image.caption ?? null, credit: a.image.credit ?? null } } : {}),
+      source: { slug: a.source.slug, name: a.source.name, home_page_url: a.source.siteUrl ?? null, feed_url: a.source.feedUrl ?? null },
+      ...(a.rights ? { rights: a.rights } : {}),
+    },
+  };
+}

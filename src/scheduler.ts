@@ -1,0 +1,39 @@
+// The ingest schedule: every node-cron tick picks the sources that are due
+// and refreshes them through a bounded pool. A tick that finds the previous
+// run still going does nothing, so runs never overlap.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Context } from './context.js';
+import { runIngest } from './ingest/run.js';
+import type { SourceResult } from './model.js';
+import { listDueSources } from './store/sources.js';
+
+export interface Scheduler {
+  /** Runs the due sources now (unless a run is going); resolves with their results. */
+  tick(): Promise<SourceResult[]>;
+  stop(): Promise<void>;
+}
+
+export function startScheduler(ctx: Context): Scheduler {
+  let running: Promise<SourceResult[]> | undefined;
+  const tick = async (): Promise<SourceResult[]> => {
+    if (running) return [];
+    const due = listDueSources(ctx.db, new Date());
+    if (due.length === 0) return [];
+    running = runIngest(ctx, due);
+    try {
+      return await running;
+    } finally {
+      running = undefined;
+    }
+  };
+  const task: ScheduledTask = cron.schedule(ctx.cfg.ingest.schedule, () => {
+    tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'scheduled ingest failed'));
+  });
+  return {
+    tick,
+    async stop() {
+      await task.stop();
+      await running;
+    },
+  };
+}

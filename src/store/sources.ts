@@ -1,0 +1,112 @@
+// Sources: the configured ones kept in step with the database, their health,
+// and which are due for a fetch.
+import type { Source, SourceConfig, SourceResult } from '../model.js';
+import type { Db } from './db.js';
+
+interface SourceRow {
+  id: number;
+  slug: string;
+  name: string;
+  url: string | null;
+  articles_dir: string | null;
+  site_url: string | null;
+  categories: string;
+  every_minutes: number;
+}
+
+export interface SourceHealth extends Source {
+  lastFetchedAt?: Date;
+  lastStatus?: string;
+  lastError?: string;
+  errorCount: number;
+  itemsSeen: number;
+  articleCount: number;
+  nextDueAt: Date;
+}
+
+/** Inserts or updates the configured sources by slug; sources no longer configured are left as they are. */
+export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
+  const upsert = db.prepare(`
+    INSERT INTO sources (slug, name, url, articles_dir, site_url, categories, every_minutes)
+    VALUES (@slug, @name, @url, @articlesDir, @siteUrl, @categories, @everyMinutes)
+    ON CONFLICT (slug) DO UPDATE SET name = excluded.name, url = excluded.url,
+      articles_dir = excluded.articles_dir, site_url = excluded.site_url,
+      categories = excluded.categories, every_minutes = excluded.every_minutes`);
+  db.transaction(() => {
+    for (const s of configs) {
+      upsert.run({
+        slug: s.slug,
+        name: s.name,
+        url: s.url ?? null,
+        articlesDir: s.articlesDir ?? null,
+        siteUrl: s.siteUrl ?? null,
+        categories: JSON.stringify(s.categories),
+        everyMinutes: s.everyMinutes,
+      });
+    }
+  })();
+}
+
+export function listSources(db: Db): Source[] {
+  return (db.prepare('SELECT * FROM sources ORDER BY slug').all() as SourceRow[]).map(toSource);
+}
+
+export function findSourceBySlug(db: Db, slug: string): Source | undefined {
+  const row = db.prepare('SELECT * FROM sources WHERE slug = ?').get(slug) as SourceRow | undefined;
+  return row && toSource(row);
+}
+
+export function listDueSources(db: Db, now: Date): Source[] {
+  return (db.prepare('SELECT * FROM sources WHERE next_due_at <= ? ORDER BY next_due_at, slug').all(now.getTime()) as SourceRow[]).map(
+    toSource,
+  );
+}
+
+export function listSourceHealth(db: Db): SourceHealth[] {
+  const rows = db
+    .prepare(
+      `SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS article_count
+       FROM sources s ORDER BY s.slug`,
+    )
+    .all() as (SourceRow & Record<string, number | string | null>)[];
+  return rows.map((r) => ({
+    ...toSource(r),
+    lastFetchedAt: r.last_fetched_at === null ? undefined : new Date(r.last_fetched_at as number),
+    lastStatus: (r.last_status as string | null) ?? undefined,
+    lastError: (r.last_error as string | null) ?? undefined,
+    errorCount: r.error_count as number,
+    itemsSeen: r.items_seen as number,
+    articleCount: r.article_count as number,
+    nextDueAt: new Date(r.next_due_at as number),
+  }));
+}
+
+/** Records what a fetch of the source did, and when it is next due. */
+export function recordSourceResult(db: Db, source: Source, result: SourceResult, at: Date): void {
+  db.prepare(
+    `UPDATE sources SET last_fetched_at = @at, last_status = @status, last_error = @error,
+       error_count = CASE WHEN @status = 'ok' THEN 0 ELSE error_count + 1 END,
+       items_seen = @itemsSeen, next_due_at = @nextDue
+     WHERE id = @id`,
+  ).run({
+    id: source.id,
+    at: at.getTime(),
+    status: result.status,
+    error: result.error ?? null,
+    itemsSeen: result.itemsSeen,
+    nextDue: at.getTime() + source.everyMinutes * 60_000,
+  });
+}
+
+function toSource(row: SourceRow): Source {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    url: row.url ?? undefined,
+    articlesDir: row.articles_dir ?? undefined,
+    siteUrl: row.site_url ?? undefined,
+    categories: JSON.parse(row.categories) as string[],
+    everyMinutes: row.every_minutes,
+  };
+}
