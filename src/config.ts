@@ -12,6 +12,9 @@ import type { Category, SourceConfig } from './model.js';
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultConfigPath = resolve(packageRoot, 'config', 'default.yaml');
 
+const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, dashes)');
 const interval = z.string().refine((v) => {
   const n = ms(v as ms.StringValue);
@@ -25,7 +28,7 @@ const sourceSchema = z
     url: z.string().regex(/^(https?|file):\/\//, 'must be an http(s):// or file:// URL').optional(),
     file: z.string().min(1).optional(),
     articles: z.string().min(1).optional(),
-    site_url: z.url().optional(),
+    site_url: httpUrl.optional(),
     categories: z.array(slug).default([]),
     every: interval.default('15m'),
   })
@@ -49,7 +52,7 @@ const schema = z
       .object({
         title: z.string().min(1),
         description: z.string().default(''),
-        base_url: z.url(),
+        base_url: httpUrl,
         language: z.string().default('en'),
         author: z.string().min(1),
         rights: z.string().optional(),
@@ -75,7 +78,7 @@ const schema = z
       })
       .strict()
       .default({ schedule: '* * * * *', on_start: true, concurrency: 4, timeout_seconds: 20, max_bytes: 10485760, boilerplate: [] }),
-    log: z.object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info') }).strict().default({ level: 'info' }),
+    log: z.object({ level: z.enum(logLevels).default('info') }).strict().default({ level: 'info' }),
     categories: z.array(categorySchema).default([]),
     sources: z.array(sourceSchema).default([]),
   })
@@ -126,11 +129,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const c = parsed.data;
   const here = dirname(configPath);
   const port = env.WIREFEED_PORT === undefined ? c.server.port : Number(env.WIREFEED_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  if (!/^\d{1,5}$/.test(env.WIREFEED_PORT ?? String(port)) || port > 65535) {
     throw new ConfigError(`config: WIREFEED_PORT must be a port number, got "${env.WIREFEED_PORT}"`);
   }
   const baseUrl = (env.WIREFEED_BASE_URL ?? c.site.base_url).replace(/\/+$/, '');
-  if (!URL.canParse(baseUrl)) throw new ConfigError(`config: WIREFEED_BASE_URL must be a URL, got "${baseUrl}"`);
+  if (!/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
+    throw new ConfigError(`config: WIREFEED_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  }
+  const logLevel = env.WIREFEED_LOG_LEVEL ?? c.log.level;
+  if (!logLevels.includes(logLevel as (typeof logLevels)[number])) {
+    throw new ConfigError(`config: WIREFEED_LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+  }
 
   const boilerplate = c.ingest.boilerplate.map((pattern, i) => {
     try {
@@ -162,7 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxBytes: c.ingest.max_bytes,
       boilerplate,
     },
-    logLevel: env.WIREFEED_LOG_LEVEL ?? c.log.level,
+    logLevel,
     categories: c.categories,
     sources: c.sources.map((s) => ({
       slug: s.slug,

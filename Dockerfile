@@ -1,0 +1,39 @@
+# wirefeed: build in one stage, run from a slim, non-root one.
+#   docker build -t wirefeed .
+#   docker run -p 8080:8080 -v wirefeed-data:/data wirefeed
+
+# --- build: compile better-sqlite3 and the TypeScript -------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json tsconfig.json ./
+COPY src ./src
+COPY test ./test
+COPY db ./db
+COPY config ./config
+# npm ci builds better-sqlite3 and, through "prepare", the TypeScript.
+RUN npm ci \
+ && rm -rf dist/test \
+ && npm prune --omit=dev \
+ && npm cache clean --force
+
+# --- run -------------------------------------------------------------------------
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    WIREFEED_DB=/data/wirefeed.db \
+    WIREFEED_PORT=8080
+WORKDIR /app
+COPY --from=build --chown=root:root /app/package.json ./package.json
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/db ./db
+COPY --from=build --chown=root:root /app/config ./config
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:' + (process.env.WIREFEED_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+CMD ["node", "dist/src/main.js", "serve"]

@@ -1,0 +1,250 @@
+// The real `wirefeed` command, run as a child process against a temporary
+// database. The entry is found next to this compiled file (../src/main.js),
+// so the test runs whichever build it was compiled into.
+import assert from 'node:assert/strict';
+import { type ExecFileException, execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestContext, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { listMigrations } from '../src/store/db.js';
+
+const run = promisify(execFile);
+const cliPath = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node main.js ...args` with only the WIREFEED_* variables given here. */
+async function wirefeed(args: string[], env: Record<string, string>): Promise<Outcome> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WIREFEED_') && k !== 'NODE_TEST_CONTEXT'));
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cliPath, ...args], { env: { ...base, ...env }, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as ExecFileException & { stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err; // killed by the timeout, or could not start
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const ingestColumns = ['source', 'status', 'seen', 'new', 'updated', 'error'];
+const sourcesColumns = ['source', 'status', 'last fetch', 'articles', 'errors', 'last error'];
+
+/**
+ * Reads the plain-text table with these column names out of the output: the
+ * header, a rule of dashes per column, then one row per line until a blank.
+ */
+function readTable(output: string, columns: string[]): Record<string, string>[] {
+  const lines = output.split('\n');
+  const at = lines.findIndex((l) => l.trim().split(/\s{2,}/).join('|') === columns.join('|'));
+  assert.notEqual(at, -1, `no table with columns "${columns.join(', ')}" in:\n${output}`);
+  const starts = [...(lines[at + 1] ?? '').matchAll(/-+/g)].map((m) => m.index ?? 0);
+  assert.equal(starts.length, columns.length, `no rule of dashes under the header in:\n${output}`);
+  const rows: Record<string, string>[] = [];
+  for (const line of lines.slice(at + 2)) {
+    if (line.trim() === '') break;
+    rows.push(Object.fromEntries(columns.map((c, i) => [c, line.slice(starts[i], starts[i + 1]).trim()])));
+  }
+  return rows;
+}
+
+const row = (source: string, status: string, seen: number, added: number, updated: number, error = '') => ({
+  source,
+  status,
+  seen: String(seen),
+  new: String(added),
+  updated: String(updated),
+  error,
+});
+
+// What the demo content in config/demo holds.
+const demoFirstRun = [
+  row('civic-pulse', 'ok', 4, 4, 0),
+  row('demo-desk', 'ok', 6, 6, 0),
+  row('harbor-wire', 'ok', 6, 6, 0),
+  row('northern-ledger', 'ok', 5, 5, 0),
+];
+const demoArticles: Record<string, string> = { 'civic-pulse': '4', 'demo-desk': '6', 'harbor-wire': '6', 'northern-ledger': '5' };
+
+describe('wirefeed command line', () => {
+  test('--help lists the serve, ingest, migrate and sources commands and exits 0 without touching the database', async (t) => {
+    const db = join(tempDir(t), 'w.db');
+    const r = await wirefeed(['--help'], { WIREFEED_DB: db });
+    assert.equal(r.code, 0);
+    for (const command of ['serve', 'ingest', 'migrate', 'sources']) {
+      assert.match(r.stdout, new RegExp(`^ {2}${command}\\b`, 'm'), `"${command}" not listed in:\n${r.stdout}`);
+    }
+    assert.equal(existsSync(db), false);
+  });
+
+  test('migrate on a new database creates the file and prints its schema version', async (t) => {
+    const db = join(tempDir(t), 'data', 'w.db');
+    const version = Math.max(...listMigrations().map((m) => m.version));
+    const r = await wirefeed(['migrate'], { WIREFEED_DB: db });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `Database ${db} is at schema version ${version}.\n`);
+    assert.equal(r.stderr, '');
+    assert.equal(existsSync(db), true);
+  });
+
+  test('ingest --once with the demo config ingests the 4 demo sources and prints a per-source table', async (t) => {
+    const db = join(tempDir(t), 'w.db');
+    const r = await wirefeed(['ingest', '--once'], { WIREFEED_DB: db });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[0], 'Ingesting 4 sources…');
+    assert.match(r.stdout, /^\[\d\/4\] harbor-wire: 6 new, 0 updated$/m);
+    assert.deepEqual(readTable(r.stdout, ingestColumns), demoFirstRun);
+    assert.equal(r.stderr, '');
+  });
+
+  test('a second ingest --once finds every demo article already stored: 0 new and 0 updated for every source', async (t) => {
+    const env = { WIREFEED_DB: join(tempDir(t), 'w.db') };
+    assert.equal((await wirefeed(['ingest', '--once'], env)).code, 0);
+    const r = await wirefeed(['ingest', '--once'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readTable(r.stdout, ingestColumns), [
+      row('civic-pulse', 'ok', 4, 0, 0),
+      row('demo-desk', 'ok', 6, 0, 0),
+      row('harbor-wire', 'ok', 6, 0, 0),
+      row('northern-ledger', 'ok', 5, 0, 0),
+    ]);
+  });
+
+  test('ingest --once --source harbor-wire ingests only that source', async (t) => {
+    const env = { WIREFEED_DB: join(tempDir(t), 'w.db') };
+    const r = await wirefeed(['ingest', '--once', '--source', 'harbor-wire'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('\n')[0], 'Ingesting 1 source…');
+    assert.deepEqual(readTable(r.stdout, ingestColumns), [row('harbor-wire', 'ok', 6, 6, 0)]);
+
+    const sources = await wirefeed(['sources'], env);
+    assert.deepEqual(
+      readTable(sources.stdout, sourcesColumns).map((s) => [s.source, s.status, s.articles]),
+      [
+        ['civic-pulse', 'never fetched', '0'],
+        ['demo-desk', 'never fetched', '0'],
+        ['harbor-wire', 'ok', '6'],
+        ['northern-ledger', 'never fetched', '0'],
+      ],
+    );
+  });
+
+  test('ingest --once --source with an unknown slug exits 2 naming the known sources', async (t) => {
+    const r = await wirefeed(['ingest', '--once', '--source', 'nope'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'ingest: no source "nope"; known: civic-pulse, demo-desk, harbor-wire, northern-ledger\n');
+    assert.equal(r.stdout, '');
+  });
+
+  test('ingest without --once exits 2 and says to pass --once', async (t) => {
+    const r = await wirefeed(['ingest'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'ingest: pass --once (the schedule runs inside `wirefeed serve`)\n');
+  });
+
+  test('sources before any ingest lists every demo source as never fetched with 0 articles', async (t) => {
+    const r = await wirefeed(['sources'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      readTable(r.stdout, sourcesColumns),
+      ['civic-pulse', 'demo-desk', 'harbor-wire', 'northern-ledger'].map((source) => ({
+        source,
+        status: 'never fetched',
+        'last fetch': '-',
+        articles: '0',
+        errors: '0',
+        'last error': '',
+      })),
+    );
+  });
+
+  for (const args of [['sources'], ['sources', 'list']]) {
+    test(`\`${args.join(' ')}\` after an ingest shows each source as ok with its article count`, async (t) => {
+      const env = { WIREFEED_DB: join(tempDir(t), 'w.db') };
+      const before = Date.now();
+      assert.equal((await wirefeed(['ingest', '--once'], env)).code, 0);
+      const r = await wirefeed(args, env);
+      assert.equal(r.code, 0, r.stderr);
+      const rows = readTable(r.stdout, sourcesColumns);
+      assert.deepEqual(
+        rows.map((s) => [s.source, s.status, s.articles, s.errors, s['last error']]),
+        Object.entries(demoArticles).map(([source, count]) => [source, 'ok', count, '0', '']),
+      );
+      for (const s of rows) {
+        const fetched = Date.parse(s['last fetch'] ?? '');
+        assert.ok(fetched >= before - 1000 && fetched <= Date.now(), `${s.source}: last fetch "${s['last fetch']}"`);
+      }
+    });
+  }
+
+  test('a source whose file is broken XML makes ingest --once exit 1 with a parse error on its row; the other source is ok', async (t) => {
+    const dir = tempDir(t);
+    writeFileSync(
+      join(dir, 'good.rss'),
+      `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Good</title><link>https://good.test/</link><description>Good news</description>
+<item><title>One</title><link>https://good.test/1</link><guid>https://good.test/1</guid><pubDate>Mon, 23 Nov 2026 09:00:00 GMT</pubDate><description>First story.</description></item>
+<item><title>Two</title><link>https://good.test/2</link><guid>https://good.test/2</guid><pubDate>Mon, 23 Nov 2026 10:00:00 GMT</pubDate><description>Second story.</description></item>
+</channel></rss>`,
+    );
+    writeFileSync(join(dir, 'broken.rss'), '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Broken</title><item><title>Oops</item></channel>\n');
+    writeFileSync(
+      join(dir, 'config.yaml'),
+      `site:
+  title: Test Desk
+  base_url: http://feeds.test
+  author: Test Desk
+sources:
+  - { slug: good, name: Good, file: good.rss }
+  - { slug: broken, name: Broken, file: broken.rss }
+`,
+    );
+    const env = { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'w.db') };
+    const r = await wirefeed(['ingest', '--once'], env);
+    assert.equal(r.code, 1, r.stderr);
+    const [broken, good] = readTable(r.stdout, ingestColumns);
+    assert.deepEqual(good, row('good', 'ok', 2, 2, 0));
+    assert.deepEqual({ ...broken, error: '' }, row('broken', 'error', 0, 0, 0));
+    assert.match(broken?.error ?? '', /^parse: not a readable feed: \S/);
+
+    const sources = await wirefeed(['sources'], env);
+    assert.deepEqual(
+      readTable(sources.stdout, sourcesColumns).map((s) => [s.source, s.status, s.articles, s.errors, s['last error']]),
+      [
+        ['broken', 'error', '0', '1', broken?.error],
+        ['good', 'ok', '2', '0', ''],
+      ],
+    );
+  });
+
+  for (const args of [['migrate'], ['ingest', '--once'], ['sources'], ['sources', 'list'], ['serve']]) {
+    test(`a bad config file makes \`${args.join(' ')}\` exit 2 naming the bad key, before creating the database`, async (t) => {
+      const dir = tempDir(t);
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        'site:\n  title: Test Desk\n  base_url: http://feeds.test\n  author: Test Desk\nsources:\n  - { slug: Bad Slug, name: Bad, file: bad.rss }\n',
+      );
+      const db = join(dir, 'w.db');
+      const r = await wirefeed(args, { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: db, WIREFEED_PORT: '0' });
+      assert.equal(r.code, 2);
+      assert.equal(
+        r.stderr,
+        `config: ${join(dir, 'config.yaml')} is not valid:\n  sources.0.slug: must be a lowercase slug (a-z, 0-9, dashes)\n`,
+      );
+      assert.equal(r.stdout, '');
+      assert.equal(existsSync(db), false);
+    });
+  }
+});

@@ -1,0 +1,120 @@
+// Shared test plumbing: temporary configs and databases, a local server for
+// fixture feeds, and the independent parsers feeds are read back with.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFeed as parseWithRowanmanning } from '@rowanmanning/feed-parser';
+import Parser from 'rss-parser';
+import { loadConfig, packageRoot } from '../src/config.js';
+import { type Context, openContext } from '../src/context.js';
+import { createLog } from '../src/log.js';
+
+export const fixturesDir = join(packageRoot, 'test', 'fixtures');
+export const demoArticlesDir = join(packageRoot, 'config', 'demo', 'articles');
+export const demoConfigPath = join(packageRoot, 'config', 'default.yaml');
+
+export interface TestContext extends Context {
+  dir: string;
+  close(): void;
+}
+
+/** A context on a fresh database in a temporary folder; `configYaml` replaces the demo configuration. */
+export function testContext(configYaml?: string, env: NodeJS.ProcessEnv = {}): TestContext {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-test-'));
+  let configPath = demoConfigPath;
+  if (configYaml !== undefined) {
+    configPath = join(dir, 'config.yaml');
+    writeFileSync(configPath, configYaml);
+  }
+  const cfg = loadConfig({ WIREFEED_CONFIG: configPath, WIREFEED_DB: join(dir, 'test.db'), ...env });
+  const ctx = openContext(cfg, createLog('silent'));
+  return {
+    ...ctx,
+    dir,
+    close() {
+      ctx.db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A minimal valid configuration around the given sources (YAML list items). */
+export function configWithSources(sourcesYaml: string, extra = '', fullTextPublic = true): string {
+  return `site:
+  title: Test Desk
+  base_url: http://feeds.test
+  author: Test Desk
+publish:
+  full_text_public: ${fullTextPublic}
+ingest:
+  boilerplate: ["^you must be logged in to post a comment\\\\.?$"]
+categories:
+  - slug: climate
+    label: Climate
+    upstream: [Environment]
+  - slug: transport
+    label: Transport
+    upstream: [Transit]
+    keywords: [rail strike]
+${extra}
+sources:
+${sourcesYaml}`;
+}
+
+export type FixtureRoute = { body: string; type?: string; status?: number } | ((req: IncomingMessage, res: ServerResponse) => void);
+
+export interface FixtureServer {
+  url: string;
+  routes: Map<string, FixtureRoute>;
+  close(): Promise<void>;
+}
+
+/** Serves fixture documents on 127.0.0.1 (port 0); routes can be changed while it runs. */
+export async function serveFixtures(routes: Record<string, FixtureRoute>): Promise<FixtureServer> {
+  const table = new Map(Object.entries(routes));
+  const server = createServer((req, res) => {
+    const route = table.get(req.url ?? '');
+    if (!route) {
+      res.writeHead(404).end('not found');
+    } else if (typeof route === 'function') {
+      route(req, res);
+    } else {
+      res.writeHead(route.status ?? 200, { 'content-type': route.type ?? 'application/xml' }).end(route.body);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    routes: table,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+type RssParserItem = Record<string, unknown> & { title?: string; link?: string; categories?: unknown[] };
+
+/** rss-parser, asked for the elements our feeds add. */
+export async function readWithRssParser(xml: string) {
+  const parser = new Parser<Record<string, unknown>, RssParserItem>({
+    customFields: {
+      item: [
+        ['atom:link', 'atomLinks', { keepArray: true }],
+        ['link', 'links', { keepArray: true }],
+        ['category', 'categoryNodes', { keepArray: true }],
+        ['media:content', 'media', { keepArray: true }],
+        ['source', 'sourceNodes', { keepArray: true }],
+      ],
+    },
+  });
+  return parser.parseString(xml);
+}
+
+export function readWithFeedParser(xml: string) {
+  return parseWithRowanmanning(xml);
+}

@@ -1,0 +1,289 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { runIngest } from '../../src/ingest/run.js';
+import { listSources } from '../../src/store/sources.js';
+import { configWithSources, demoArticlesDir, readWithFeedParser, readWithRssParser, type TestContext, testContext } from '../helpers.js';
+
+// The demo configuration's base URL: every id and self link is built on it.
+const base = 'http://localhost:8080';
+const barrierVote = 'https://demodesk.example/news/flood-barrier-vote-delayed';
+const reviewQuestions = 'https://demodesk.example/news/flood-barrier-review-questions';
+const councilDelays = 'https://harborwire.example/2026/11/18/port-elling-council-delays-barrier-vote';
+
+type JsonItem = {
+  id: string;
+  url: string;
+  title: string;
+  tags?: string[];
+  content_html?: string;
+  content_text?: string;
+  authors?: { name: string }[];
+  image?: string;
+  _wirefeed: {
+    categories: { slug: string; label: string }[];
+    related: { id?: string; url: string; title: string; kind: string }[];
+    image?: { caption: string; credit: string };
+    source: { slug: string; name: string };
+  };
+};
+
+describe('published feeds over HTTP (demo content)', () => {
+  let ctx: TestContext;
+  let app: Express;
+  let total: number;
+
+  before(async () => {
+    ctx = testContext(undefined, { WIREFEED_BASE_URL: base });
+    const results = await runIngest(ctx, listSources(ctx.db));
+    assert.deepEqual(
+      results.map((r) => [r.source, r.status]),
+      [
+        ['civic-pulse', 'ok'],
+        ['demo-desk', 'ok'],
+        ['harbor-wire', 'ok'],
+        ['northern-ledger', 'ok'],
+      ],
+    );
+    total = ctx.db.prepare('SELECT count(*) FROM articles').pluck().get() as number;
+    app = createApp(ctx);
+  });
+
+  after(() => ctx.close());
+
+  test('every demo source is ingested', () => {
+    const counts = ctx.db
+      .prepare('SELECT s.slug, count(a.id) AS n FROM sources s LEFT JOIN articles a ON a.source_id = s.id GROUP BY s.slug ORDER BY s.slug')
+      .all();
+    assert.deepEqual(counts, [
+      { slug: 'civic-pulse', n: 4 },
+      { slug: 'demo-desk', n: 6 },
+      { slug: 'harbor-wire', n: 6 },
+      { slug: 'northern-ledger', n: 5 },
+    ]);
+  });
+
+  test('all.rss is RSS 2.0 that rss-parser and feed-parser both read, with categories, creator, image and related links', async () => {
+    const res = await request(app).get('/feeds/all.rss').expect(200);
+    assert.equal(res.headers['content-type'], 'application/rss+xml; charset=utf-8');
+    const feed = await readWithRssParser(res.text);
+    assert.equal(feed.items.length, total);
+    const dates = feed.items.map((i) => Date.parse(String(i.isoDate)));
+    assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
+
+    const vote = feed.items.find((i) => i.link === barrierVote);
+    assert.ok(vote, 'the barrier vote story is in the feed');
+    assert.equal(vote.creator, 'Mara Okonjo, Special to The Demo Desk');
+    const categories = (vote.categoryNodes as { _: string; $: { domain: string } }[]).map((c) => [c._, c.$.domain]);
+    assert.deepEqual(categories, [
+      ['Climate', `${base}/categories`],
+      ['Politics', `${base}/categories`],
+    ]);
+    const related = (vote.atomLinks as { $: Record<string, string> }[]).map((l) => [l.$.rel, l.$.href]);
+    assert.deepEqual(related, [
+      ['related', reviewQuestions],
+      ['related', councilDelays],
+    ]);
+    const media = (vote.media as Record<string, unknown>[])[0] as { $: Record<string, string>; 'media:description': unknown[]; 'media:credit': string[] };
+    assert.equal(media.$.url, 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg');
+    assert.equal(media['media:credit'][0], 'The Demo Desk/Oskar Lindgren');
+    assert.equal(vote.enclosure?.type, 'image/jpeg');
+    assert.match(String(vote['content:encoded']), /put off its final decision/);
+    const [source] = vote.sourceNodes as { _: string; $: Record<string, string> }[];
+    assert.deepEqual([source?._, source?.$.url], ['The Demo Desk', `${base}/feeds/sources/demo-desk.rss`]);
+
+    const second = await readWithFeedParser(res.text);
+    assert.equal(second.items.length, total);
+    const again = second.items.find((i) => i.url === barrierVote);
+    assert.deepEqual(
+      again?.categories.map((c) => c.label),
+      ['Climate', 'Politics'],
+    );
+    assert.equal(again?.authors[0]?.name, 'Mara Okonjo, Special to The Demo Desk');
+  });
+
+  test('all.atom is Atom 1.0 with term/label/scheme categories, related and enclosure links', async () => {
+    const res = await request(app).get('/feeds/all.atom').expect(200);
+    assert.equal(res.headers['content-type'], 'application/atom+xml; charset=utf-8');
+    const feed = await readWithRssParser(res.text);
+    assert.equal(feed.items.length, total);
+    const vote = feed.items.find((i) => i.link === barrierVote);
+    assert.ok(vote);
+    assert.equal(vote.id, `${base}/articles/${vote.id?.toString().split('/').pop()}`);
+    const links = (vote.links as { $: Record<string, string> }[]).map((l) => [l.$.rel ?? 'alternate', l.$.href, l.$.title]);
+    assert.deepEqual(links, [
+      ['alternate', barrierVote, undefined],
+      ['related', reviewQuestions, "Engineers' review raises new questions over Port Elling barrier"],
+      ['related', councilDelays, 'Port Elling council delays flood barrier vote as costs mount'],
+      ['enclosure', 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg', undefined],
+    ]);
+    const categories = (vote.categoryNodes as { $: Record<string, string> }[]).map((c) => ({ ...c.$ }));
+    assert.deepEqual(categories, [
+      { label: 'Climate', scheme: `${base}/categories`, term: 'climate' },
+      { label: 'Politics', scheme: `${base}/categories`, term: 'politics' },
+    ]);
+
+    const second = await readWithFeedParser(res.text);
+    assert.equal(second.items.length, total);
+    const again = second.items.find((i) => i.url === barrierVote);
+    assert.deepEqual(
+      again?.categories.map((c) => c.term),
+      ['climate', 'politics'],
+    );
+    assert.equal(again?.media[0]?.url, 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg');
+  });
+
+  test('all.json is JSON Feed 1.1 with _wirefeed categories, resolved related stories, image and source', async () => {
+    const res = await request(app).get('/feeds/all.json').expect(200);
+    assert.equal(res.headers['content-type'], 'application/feed+json; charset=utf-8');
+    const feed = res.body as { version: string; feed_url: string; language: string; items: JsonItem[] };
+    assert.equal(feed.version, 'https://jsonfeed.org/version/1.1');
+    assert.equal(feed.feed_url, `${base}/feeds/all.json`);
+    assert.equal(feed.language, 'en');
+    assert.equal(feed.items.length, total);
+    const vote = feed.items.find((i) => i.url === barrierVote);
+    assert.ok(vote);
+    assert.deepEqual(vote.authors, [{ name: 'Mara Okonjo, Special to The Demo Desk' }]);
+    assert.deepEqual(vote._wirefeed.categories.map((c) => c.slug), ['climate', 'politics']);
+    assert.deepEqual(vote.tags?.slice(0, 2), ['Climate', 'Politics']);
+    const review = feed.items.find((i) => i.url === reviewQuestions);
+    assert.deepEqual(vote._wirefeed.related.map((r) => [r.id, r.url, r.kind]), [
+      [review?.id, reviewQuestions, 'explicit'],
+      [feed.items.find((i) => i.url === councilDelays)?.id, councilDelays, 'explicit'],
+    ]);
+    assert.deepEqual(vote._wirefeed.image, {
+      url: 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg',
+      caption: 'A scale model of the proposed barrier gates on display in the foyer of Port Elling city hall.',
+      credit: 'The Demo Desk/Oskar Lindgren',
+    });
+    assert.equal(vote._wirefeed.source.slug, 'demo-desk');
+    assert.ok(vote.content_html?.includes('put off its final decision'));
+  });
+
+  test('the inline "Related:" line becomes a related story and leaves the body', async () => {
+    const res = await request(app).get('/feeds/all.json').expect(200);
+    const vote = (res.body.items as JsonItem[]).find((i) => i.url === barrierVote);
+    assert.ok(vote && !/Related:/.test(vote.content_html ?? ''), 'the body no longer carries the Related: line');
+    const harbor = (res.body.items as JsonItem[]).find((i) => i.url === 'https://harborwire.example/2026/11/18/port-elling-council-delays-barrier-vote');
+    assert.deepEqual(harbor?._wirefeed.related.map((r) => r.url), ['https://harborwire.example/2026/11/12/port-elling-barrier-costs-rise']);
+  });
+
+  test('boilerplate and hostile markup never reach a published feed', async () => {
+    for (const format of ['rss', 'atom', 'json']) {
+      const res = await request(app).get(`/feeds/all.${format}`).expect(200);
+      assert.doesNotMatch(res.text, /<script|onerror|javascript:|logged in to post a comment|Share this:/i, format);
+    }
+  });
+
+  test('a category feed holds only that category, newest first', async () => {
+    const res = await request(app).get('/feeds/categories/climate.json').expect(200);
+    const items = res.body.items as JsonItem[];
+    assert.ok(items.length >= 4);
+    for (const item of items) assert.ok(item._wirefeed.categories.some((c) => c.slug === 'climate'), item.title);
+    const expected = ctx.db.prepare("SELECT count(*) FROM article_categories WHERE category_slug = 'climate'").pluck().get();
+    assert.equal(items.length, expected);
+    const rss = await readWithRssParser((await request(app).get('/feeds/categories/climate.rss').expect(200)).text);
+    assert.equal(rss.title, 'The Demo Desk: Climate');
+    assert.equal(rss.items.length, expected);
+  });
+
+  test('a source feed holds only that source', async () => {
+    const res = await request(app).get('/feeds/sources/northern-ledger.atom').expect(200);
+    const feed = await readWithFeedParser(res.text);
+    assert.equal(feed.items.length, 5);
+    assert.ok(feed.items.every((i) => i.url?.startsWith('https://northernledger.example/')));
+  });
+
+  test('limit caps the number of items and a bad limit is a 400 naming it', async () => {
+    const res = await request(app).get('/feeds/all.json?limit=3').expect(200);
+    assert.equal(res.body.items.length, 3);
+    for (const bad of ['0', '201', 'ten', '2.5']) {
+      const r = await request(app).get(`/feeds/all.rss?limit=${bad}`).expect(400);
+      assert.match(r.text, /^limit must be/);
+    }
+  });
+
+  test('unknown categories, sources, formats and articles are 404 with a short message', async () => {
+    assert.equal((await request(app).get('/feeds/categories/astrology.rss').expect(404)).text, 'Not found: no category "astrology"\n');
+    assert.equal((await request(app).get('/feeds/sources/nowhere.atom').expect(404)).text, 'Not found: no source "nowhere"\n');
+    assert.match((await request(app).get('/feeds/all.xml').expect(404)).text, /no feed format ".xml"/);
+    await request(app).get('/articles/999999').expect(404);
+    await request(app).get('/articles/abc').expect(404);
+  });
+
+  test('a feed answers 304 to its own ETag and carries Last-Modified and Cache-Control', async () => {
+    const first = await request(app).get('/feeds/all.atom').expect(200);
+    assert.ok(first.headers.etag);
+    assert.ok(first.headers['last-modified']);
+    assert.match(first.headers['cache-control'] ?? '', /public, max-age=\d+/);
+    await request(app).get('/feeds/all.atom').set('If-None-Match', first.headers.etag).expect(304);
+  });
+
+  test('an article is served as JSON with its related stories', async () => {
+    const id = ctx.db.prepare('SELECT id FROM articles WHERE url = ?').pluck().get(barrierVote) as number;
+    const res = await request(app).get(`/articles/${id}`).expect(200);
+    assert.equal(res.body.id, `${base}/articles/${id}`);
+    assert.equal(res.body.title, 'Flood barrier vote delayed three weeks as council demands financing plan');
+    assert.deepEqual(
+      res.body.related.map((r: { url: string; kind: string }) => [r.url, r.kind]),
+      [
+        [reviewQuestions, 'explicit'],
+        [councilDelays, 'explicit'],
+      ],
+    );
+  });
+
+  test('the index page lists every feed and offers autodiscovery links', async () => {
+    const res = await request(app).get('/').expect(200);
+    assert.match(res.headers['content-type'] ?? '', /^text\/html/);
+    assert.match(res.text, new RegExp(`<link rel="alternate" type="application/rss\\+xml" title="[^"]+" href="${base}/feeds/all.rss">`));
+    assert.match(res.text, /<link rel="alternate" type="application\/atom\+xml"/);
+    assert.match(res.text, /<link rel="alternate" type="application\/feed\+json"/);
+    assert.ok(res.text.includes(`${base}/feeds/categories/climate.atom`));
+    assert.ok(res.text.includes(`${base}/feeds/sources/harbor-wire.json`));
+  });
+
+  test('categories and sources are listed as JSON, and /healthz answers', async () => {
+    const categories = await request(app).get('/categories').expect(200);
+    assert.ok(categories.body.some((c: { slug: string }) => c.slug === 'climate'));
+    const sources = await request(app).get('/sources').expect(200);
+    assert.deepEqual(
+      sources.body.map((s: { slug: string; last_status: string }) => [s.slug, s.last_status]),
+      [
+        ['civic-pulse', 'ok'],
+        ['demo-desk', 'ok'],
+        ['harbor-wire', 'ok'],
+        ['northern-ledger', 'ok'],
+      ],
+    );
+    await request(app).get('/healthz').expect(200, 'ok\n');
+  });
+});
+
+describe('summaries for the public when full text is not published to all', () => {
+  let ctx: TestContext;
+  let app: Express;
+
+  before(async () => {
+    const source = `  - { slug: demo-desk, name: The Demo Desk, articles: "${demoArticlesDir}", site_url: "https://demodesk.example/news/" }`;
+    ctx = testContext(configWithSources(source, '', false));
+    await runIngest(ctx, listSources(ctx.db));
+    app = createApp(ctx);
+  });
+
+  after(() => ctx.close());
+
+  test('no format carries the full text, and JSON Feed items fall back to content_text', async () => {
+    const rss = await request(app).get('/feeds/all.rss').expect(200);
+    assert.doesNotMatch(rss.text, /content:encoded>/);
+    const atom = await request(app).get('/feeds/all.atom').expect(200);
+    assert.doesNotMatch(atom.text, /<content/);
+    const json = await request(app).get('/feeds/all.json').expect(200);
+    for (const item of json.body.items as JsonItem[]) {
+      assert.equal(item.content_html, undefined);
+      assert.ok(item.content_text && item.content_text.length > 20);
+    }
+  });
+});
