@@ -114,7 +114,7 @@ export class ConfigError extends Error {
 
 /** Reads, validates and freezes the configuration; throws ConfigError naming the bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const configPath = resolve(env.WIREFEED_CONFIG ?? defaultConfigPath);
+  const configPath = resolve(env.WIREFEED_CONFIG || defaultConfigPath);
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(configPath, 'utf8'));
