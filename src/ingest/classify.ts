@@ -51,7 +51,7 @@ function containsPhrase(text: string, phrase: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'u').test(text);
 }
 
-/** "São Paulo FC" → "sao-paulo-fc": the form used in tag URLs. */
+/** "São Paulo FC" → "sao-paulo-fc", "Москва" → "москва": the form used in tag URLs. */
 export function slugify(value: string): string {
-  return fold(value).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return fold(value).replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
 }

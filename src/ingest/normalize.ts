@@ -54,7 +54,7 @@ export function plainText(value: string | undefined): string | undefined {
 }
 
 /** An absolute URL without fragment or tracking parameters, or undefined when there is none. */
-export function canonicalUrl(value: string | undefined, base: string): string | undefined {
+export function canonicalUrl(value: string | undefined, base?: string): string | undefined {
   const raw = cleanText(value);
   if (!raw) return undefined;
   let url: URL;
@@ -65,13 +65,32 @@ export function canonicalUrl(value: string | undefined, base: string): string | 
   }
   if (!['http:', 'https:'].includes(url.protocol)) return undefined;
   url.hash = '';
-  for (const key of [...url.searchParams.keys()]) if (TRACKING_PARAM.test(key)) url.searchParams.delete(key);
+  // Filter the raw query rather than going through URLSearchParams, which
+  // would re-encode the parameters that stay (%20 → +, / → %2F).
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !TRACKING_PARAM.test(safeDecode(pair.split('=')[0] ?? '')));
+  url.search = kept.length ? `?${kept.join('&')}` : '';
   return url.href;
 }
 
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+// An ISO 8601 date-time without a zone would be read in the machine's own
+// time zone; feeds mean UTC far more often, and UTC does not vary by host.
+const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
 export function parseDate(value: string | undefined): Date | undefined {
-  if (!value) return undefined;
-  const date = new Date(value.trim());
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  const date = new Date(ISO_WITHOUT_ZONE.test(trimmed) ? `${trimmed}Z` : trimmed);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
@@ -83,7 +102,8 @@ function authorName(value: string | undefined): string | undefined {
 }
 
 export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): NormalizedEntry {
-  const url = canonicalUrl(entry.link, ctx.baseUrl) ?? canonicalUrl(entry.guid, ctx.baseUrl);
+  // A guid stands in for the link only when it is itself an absolute URL.
+  const url = canonicalUrl(entry.link, ctx.baseUrl) ?? canonicalUrl(entry.guid);
   const title = plainText(entry.title);
   const published = parseDate(entry.published) ?? parseDate(entry.updated);
   const publishedAt = clamp(published ?? ctx.now, ctx.now);

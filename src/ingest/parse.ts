@@ -92,9 +92,11 @@ function xmlEntry(item: Fields): ParsedEntry {
   // RSS puts the body in content:encoded and a summary in description (which
   // rss-parser calls content); a feed with description alone gets it as both.
   const encoded = text(item['content:encoded']);
+  // RFC 4287 4.2.7.2: an Atom link without rel is the alternate one.
+  const alternate = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate' && attr(l, 'href'));
   return {
     guid: text(item.guid) ?? text(item.id),
-    link: text(item.link),
+    link: attr(alternate, 'href') ?? text(item.link),
     title: text(item.title),
     summary: text(item.summary) ?? (encoded ? text(item.content) : undefined),
     content: encoded ?? text(item.content),
@@ -114,23 +116,30 @@ function xmlEntry(item: Fields): ParsedEntry {
 function xmlImage(item: Fields, links: Node[]): ParsedImage | undefined {
   const media = list(item.mediaContent)
     .concat(list(item.mediaGroup).flatMap((g) => list((g as Fields)['media:content'])))
-    .find((m) => (attr(m, 'medium') ?? 'image') === 'image' || attr(m, 'type')?.startsWith('image/'));
+    .find((m) => isImage(attr(m, 'medium'), attr(m, 'type')));
   const enclosure = item.enclosure as Record<string, string> | undefined;
-  const enclosureLink = links.find((l) => attr(l, 'rel') === 'enclosure' && (attr(l, 'type') ?? 'image/').startsWith('image/'));
+  const enclosureLink = links.find((l) => attr(l, 'rel') === 'enclosure' && isImage(undefined, attr(l, 'type')));
   const thumbnail = list(item.mediaThumbnail)[0];
-  const url =
-    attr(media, 'url') ??
-    (enclosure?.type?.startsWith('image/') || (!enclosure?.type && enclosure?.url) ? enclosure?.url : undefined) ??
-    attr(enclosureLink, 'href') ??
-    attr(thumbnail, 'url');
-  if (!url) return undefined;
+  // The first image found, with the type that came with that same element.
+  const found =
+    (attr(media, 'url') && { url: attr(media, 'url'), type: attr(media, 'type') }) ||
+    (enclosure?.url && isImage(undefined, enclosure.type) && { url: enclosure.url, type: enclosure.type }) ||
+    (attr(enclosureLink, 'href') && { url: attr(enclosureLink, 'href'), type: attr(enclosureLink, 'type') }) ||
+    (attr(thumbnail, 'url') && { url: attr(thumbnail, 'url'), type: undefined });
+  if (!found) return undefined;
   const m = media as Fields | undefined;
   return {
-    url,
-    type: attr(media, 'type') ?? enclosure?.type ?? attr(enclosureLink, 'type'),
-    caption: text(m?.['media:description']) ?? text((item as Fields)['media:description']),
-    credit: text(m?.['media:credit']) ?? text((item as Fields)['media:credit']),
+    url: found.url,
+    type: found.type,
+    caption: text(m?.['media:description']) ?? text(item['media:description']),
+    credit: text(m?.['media:credit']) ?? text(item['media:credit']),
   };
+}
+
+/** Media RSS says a missing medium is unknown: an element is an image when it says so by medium or type, or says nothing. */
+function isImage(medium: string | undefined, type: string | undefined): boolean {
+  if (medium) return medium === 'image';
+  return type === undefined || type.startsWith('image/');
 }
 
 function parseJsonFeed(body: string): ParsedFeed {

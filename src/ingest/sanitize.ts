@@ -45,6 +45,8 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['http', 'https'] },
     allowProtocolRelative: false,
+    // Dropped with their text: what is inside them is never article prose.
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'form', 'button', 'select', 'label', 'iframe', 'object', 'svg', 'template'],
     transformTags: {
       a: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'href', absolute) }),
       img: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'src', absolute) }),
@@ -54,17 +56,23 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
       (frame.tag === 'p' && isBoilerplate(frame.text, options.boilerplate)),
   });
   const related: SanitizedContent['related'] = [];
-  // sanitize-html re-serialises the markup, so a paragraph and its link have
-  // one known shape here: <p>Related: <a href="…">Headline</a> date</p>.
-  const body = clean.replace(RELATED_LINE, (_line, href: string, title: string) => {
-    related.push({ url: decodeHTML(href), title: decodeHTML(title.replace(/<[^>]*>/g, '')).trim() });
+  // sanitize-html re-serialises the markup: paragraphs carry no attributes
+  // and never nest, and links are <a href="…">. A paragraph whose text starts
+  // with "Related:" is a pointer to other stories, not body text: each of its
+  // links becomes a related story and the paragraph goes.
+  const body = clean.replace(/<p>([\s\S]*?)<\/p>/g, (paragraph, inner: string) => {
+    if (!/^related\s*:/i.test(textOf(inner))) return paragraph;
+    const links = [...inner.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)];
+    if (links.length === 0) return paragraph;
+    for (const [, href = '', title = ''] of links) related.push({ url: decodeHTML(href), title: textOf(title) });
     return '';
   });
   return { html: body.trim(), related };
 }
 
-const RELATED_LINE =
-  /<p>\s*(?:<(?:strong|b|em|i)>)?\s*Related\s*:\s*(?:<\/(?:strong|b|em|i)>)?\s*<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>[^<]{0,40}<\/p>/gi;
+function textOf(html: string): string {
+  return decodeHTML(html.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+}
 
 function withUrl(attribs: sanitizeHtml.Attributes, name: string, absolute: (v: string | undefined) => string | undefined) {
   const value = absolute(attribs[name]);

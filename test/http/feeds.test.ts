@@ -162,6 +162,47 @@ describe('published feeds over HTTP (demo content)', () => {
     assert.ok(vote.content_html?.includes('put off its final decision'));
   });
 
+  test('every route in every format is read back by rss-parser and feed-parser with the stored items and categories', async () => {
+    const routes: [string, string, unknown[]][] = [['/feeds/all', 'SELECT id FROM articles', []]];
+    for (const slug of ctx.db.prepare('SELECT slug FROM categories').pluck().all() as string[]) {
+      routes.push([`/feeds/categories/${slug}`, 'SELECT article_id FROM article_categories WHERE category_slug = ?', [slug]]);
+    }
+    for (const slug of ctx.db.prepare('SELECT slug FROM sources').pluck().all() as string[]) {
+      routes.push([`/feeds/sources/${slug}`, 'SELECT a.id FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?', [slug]]);
+    }
+    const categoriesOf = ctx.db.prepare(
+      'SELECT c.label FROM article_categories ac JOIN categories c ON c.slug = ac.category_slug WHERE ac.article_id = ? ORDER BY c.label',
+    );
+    for (const [path, sql, args] of routes) {
+      const ids = (ctx.db.prepare(sql).pluck().all(...args) as number[]).map((id) => `${base}/articles/${id}`).sort();
+      const expectedCategories = (id: string) => categoriesOf.pluck().all(Number(id.split('/').pop()));
+      for (const format of ['rss', 'atom'] as const) {
+        const xml = (await request(app).get(`${path}.${format}`).expect(200)).text;
+        const first = await readWithRssParser(xml);
+        const firstIds = first.items.map((i) => String(format === 'rss' ? i.guid : i.id)).sort();
+        assert.deepEqual(firstIds, ids, `${path}.${format} (rss-parser)`);
+        const second = await readWithFeedParser(xml);
+        assert.deepEqual(second.items.map((i) => i.id).sort(), ids, `${path}.${format} (feed-parser)`);
+        for (const item of second.items) {
+          assert.deepEqual(item.categories.map((c) => c.label ?? c.term), expectedCategories(String(item.id)), `${path}.${format} ${item.id}`);
+        }
+      }
+      const json = (await request(app).get(`${path}.json`).expect(200)).body as { items: JsonItem[] };
+      assert.deepEqual(json.items.map((i) => i.id).sort(), ids, `${path}.json`);
+      for (const item of json.items) {
+        assert.deepEqual(item._wirefeed.categories.map((c) => c.label), expectedCategories(item.id), `${path}.json ${item.id}`);
+      }
+    }
+  });
+
+  test('an Atom link rel="related" from upstream is published as a related story', async () => {
+    const res = await request(app).get('/feeds/sources/northern-ledger.json').expect(200);
+    const quietRoads = (res.body.items as JsonItem[]).find((i) => i.url.endsWith('/second-strike-day-quiet-roads'));
+    assert.deepEqual(quietRoads?._wirefeed.related.map((r) => [r.url, r.title]), [
+      ['https://northernledger.example/transport/2026/11/14/commuters-brace-for-rail-strike', 'Commuters brace for rail strike as talks stall'],
+    ]);
+  });
+
   test('the inline "Related:" line becomes a related story and leaves the body', async () => {
     const res = await request(app).get('/feeds/all.json').expect(200);
     const vote = (res.body.items as JsonItem[]).find((i) => i.url === barrierVote);

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { type SanitizedContent, type SanitizeOptions, sanitizeContent } from '../../src/ingest/sanitize.js';
+
+const options: SanitizeOptions = {
+  baseUrl: 'https://coast.example/news/barrier',
+  // As config.ts builds them from ingest.boilerplate: case-insensitive.
+  boilerplate: [/^you must be logged in to post a comment\.?$/i],
+};
+
+describe('sanitizeContent', () => {
+  const cases: { name: string; html: string; options?: SanitizeOptions; expected: SanitizedContent }[] = [
+    {
+      name: 'a <script> element is removed with its content',
+      html: '<p>Before</p><script>document.write("injected")</script><p>After</p>',
+      expected: { html: '<p>Before</p><p>After</p>', related: [] },
+    },
+    {
+      name: 'onclick and onerror attributes are removed',
+      html: '<p onclick="steal()">Gates <img src="https://coast.example/g.jpg" alt="Gates" onerror="steal()"></p>',
+      expected: { html: '<p>Gates <img src="https://coast.example/g.jpg" alt="Gates" /></p>', related: [] },
+    },
+    {
+      name: 'javascript: and data: hrefs are removed, keeping the link text',
+      html: '<p><a href="javascript:alert(1)">click</a> and <a href="data:text/html;base64,PHNjcmlwdD4=">data</a></p>',
+      expected: { html: '<p><a>click</a> and <a>data</a></p>', related: [] },
+    },
+    {
+      name: 'an image with a data: src is removed',
+      html: '<p>Chart<img src="data:image/png;base64,iVBORw0KGgo="></p>',
+      expected: { html: '<p>Chart</p>', related: [] },
+    },
+    {
+      name: 'relative hrefs and img srcs are made absolute against baseUrl',
+      html: '<p><a href="../harbour">Harbour</a> <a href="/about" title="About">us</a> <img src="img/gates.jpg" alt="Gates"></p>',
+      expected: {
+        html: '<p><a href="https://coast.example/harbour">Harbour</a> <a href="https://coast.example/about" title="About">us</a> <img src="https://coast.example/news/img/gates.jpg" alt="Gates" /></p>',
+        related: [],
+      },
+    },
+    {
+      name: 'mailto: links are kept',
+      html: '<p><a href="mailto:desk@coast.example">Write to us</a></p>',
+      expected: { html: '<p><a href="mailto:desk@coast.example">Write to us</a></p>', related: [] },
+    },
+    {
+      name: 'a 1x1 tracking image is removed',
+      html: '<p>Gates closed.<img src="https://track.example/p.gif" width="1" height="1"></p>',
+      expected: { html: '<p>Gates closed.</p>', related: [] },
+    },
+    {
+      name: 'an image with a real size is kept with its size',
+      html: '<p><img src="https://coast.example/g.jpg" width="640" height="480" alt="Gates"></p>',
+      expected: { html: '<p><img src="https://coast.example/g.jpg" width="640" height="480" alt="Gates" /></p>', related: [] },
+    },
+    {
+      name: 'an <iframe> is removed',
+      html: '<p>Watch:</p><iframe src="https://video.example/embed/1"></iframe><p>End.</p>',
+      expected: { html: '<p>Watch:</p><p>End.</p>', related: [] },
+    },
+    {
+      name: 'a <style> element is removed with its rules',
+      html: '<style>p { color: red }</style><p>Styled</p>',
+      expected: { html: '<p>Styled</p>', related: [] },
+    },
+    {
+      name: 'a <form> and its inputs are removed',
+      html: '<p>Subscribe:</p><form action="/subscribe" method="post"><input type="email" name="email"></form><p>End.</p>',
+      expected: { html: '<p>Subscribe:</p><p>End.</p>', related: [] },
+    },
+    {
+      name: 'style and class attributes are removed',
+      html: '<p class="lead" style="color:red">Lead</p>',
+      expected: { html: '<p>Lead</p>', related: [] },
+    },
+    {
+      name: 'a boilerplate paragraph matching a configured pattern is removed',
+      html: '<p>The gates held.</p><p>You must be logged in to post a comment.</p>',
+      expected: { html: '<p>The gates held.</p>', related: [] },
+    },
+    {
+      name: 'a boilerplate paragraph is kept when no pattern is configured',
+      html: '<p>The gates held.</p><p>You must be logged in to post a comment.</p>',
+      options: { ...options, boilerplate: [] },
+      expected: { html: '<p>The gates held.</p><p>You must be logged in to post a comment.</p>', related: [] },
+    },
+    {
+      name: 'a paragraph that only contains the boilerplate phrase is kept',
+      html: '<p>Readers complained that you must be logged in to post a comment.</p>',
+      expected: { html: '<p>Readers complained that you must be logged in to post a comment.</p>', related: [] },
+    },
+    {
+      name: 'an inline "Related:" paragraph is removed from the body and returned with url and title',
+      html: '<p>The gates held.</p><p>Related: <a href="https://x.example/a">Earlier headline</a> Nov. 12, 2026</p><p>More.</p>',
+      expected: {
+        html: '<p>The gates held.</p><p>More.</p>',
+        related: [{ url: 'https://x.example/a', title: 'Earlier headline' }],
+      },
+    },
+    {
+      name: 'a "<strong>Related:</strong>" paragraph is removed and returned the same way',
+      html: '<p>The gates held.</p><p><strong>Related:</strong> <a href="https://x.example/a">Earlier headline</a> Nov. 12, 2026</p>',
+      expected: { html: '<p>The gates held.</p>', related: [{ url: 'https://x.example/a', title: 'Earlier headline' }] },
+    },
+    {
+      name: 'a related link is made absolute and its title loses markup and entities',
+      html: '<p>Related: <a href="/a?x=1&amp;y=2"><em>Gates</em> &amp; walls</a></p>',
+      expected: { html: '', related: [{ url: 'https://coast.example/a?x=1&y=2', title: 'Gates & walls' }] },
+    },
+    {
+      name: 'every link of a "Related:" paragraph becomes a related story',
+      html: '<p>Related: <a href="https://x.example/a">First</a> and <a href="https://x.example/b">Second</a></p><p>Body.</p>',
+      expected: {
+        html: '<p>Body.</p>',
+        related: [
+          { url: 'https://x.example/a', title: 'First' },
+          { url: 'https://x.example/b', title: 'Second' },
+        ],
+      },
+    },
+    {
+      name: 'a "<b>Related</b>:" paragraph, colon outside the bold, is recognised too',
+      html: '<p><b>Related</b>: <a href="https://x.example/a">Earlier headline</a></p>',
+      expected: { html: '', related: [{ url: 'https://x.example/a', title: 'Earlier headline' }] },
+    },
+    {
+      name: 'an ordinary paragraph mentioning "related" is kept',
+      html: '<p>Officials said the closures were related to the storm.</p><p>Related stories are <a href="https://x.example/b">here</a>.</p>',
+      expected: {
+        html: '<p>Officials said the closures were related to the storm.</p><p>Related stories are <a href="https://x.example/b">here</a>.</p>',
+        related: [],
+      },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.deepEqual(sanitizeContent(c.html, c.options ?? options), c.expected);
+    });
+  }
+
+  test(
+    'an inline "Related:" line with a long trailing text does not swallow the next paragraph',
+    () => {
+      const html =
+        '<p>Related: <a href="https://x.example/a">Earlier headline</a> published on the twelfth of November 2026 at noon</p>' +
+        '<p>The barrier held, said <a href="https://coast.example/mayor">the mayor</a></p>';
+      const result = sanitizeContent(html, options);
+      assert.match(result.html, /The barrier held, said <a href="https:\/\/coast.example\/mayor">the mayor<\/a>/);
+      assert.deepEqual(result.related.map((r) => r.title), ['Earlier headline']);
+    },
+  );
+
+  test(
+    'the text of form controls does not leak into the body',
+    () => {
+      const html = '<p>A</p><form><label>Email</label><button>Subscribe</button></form><p>B</p>';
+      assert.equal(sanitizeContent(html, options).html, '<p>A</p><p>B</p>');
+    },
+  );
+});
