@@ -75,7 +75,7 @@ export function buildCli(io: CliIo): Command {
       const ctx = start(io, 'warn');
       const rows = listSourceHealth(ctx.db).map((s) => [
         s.slug,
-        s.lastStatus ?? 'never fetched',
+        s.enabled ? (s.lastStatus ?? 'never fetched') : 'disabled',
         s.lastFetchedAt?.toISOString() ?? '-',
         String(s.articleCount),
         String(s.errorCount),

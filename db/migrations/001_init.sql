@@ -10,6 +10,8 @@ CREATE TABLE sources (
   site_url        TEXT,
   categories      TEXT NOT NULL DEFAULT '[]',   -- JSON array of category slugs
   every_minutes   INTEGER NOT NULL DEFAULT 15,
+  origin          TEXT NOT NULL DEFAULT 'config', -- who manages it: 'config' for the config file
+  enabled         INTEGER NOT NULL DEFAULT 1,     -- 0: kept with its articles, no longer fetched
   last_fetched_at INTEGER,
   last_status     TEXT,                         -- 'ok' or 'error'
   last_error      TEXT,

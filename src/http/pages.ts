@@ -44,6 +44,7 @@ export function pageRoutes(ctx: Context): Router {
         slug: s.slug,
         name: s.name,
         site_url: s.siteUrl ?? null,
+        enabled: s.enabled,
         last_fetched_at: s.lastFetchedAt?.toISOString() ?? null,
         last_status: s.lastStatus ?? null,
         last_error: s.lastError ?? null,

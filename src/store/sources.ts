@@ -15,6 +15,7 @@ interface SourceRow {
 }
 
 export interface SourceHealth extends Source {
+  enabled: boolean;
   lastFetchedAt?: Date;
   lastStatus?: string;
   lastError?: string;
@@ -24,15 +25,21 @@ export interface SourceHealth extends Source {
   nextDueAt: Date;
 }
 
-/** Inserts or updates the configured sources by slug; sources no longer configured are left as they are. */
+/**
+ * Inserts or updates the configured sources by slug. A source that came from
+ * the config file and is no longer in it is disabled, not deleted: its
+ * articles stay published, it is just not fetched any more.
+ */
 export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
   const upsert = db.prepare(`
     INSERT INTO sources (slug, name, url, articles_dir, site_url, categories, every_minutes)
     VALUES (@slug, @name, @url, @articlesDir, @siteUrl, @categories, @everyMinutes)
     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, url = excluded.url,
       articles_dir = excluded.articles_dir, site_url = excluded.site_url,
-      categories = excluded.categories, every_minutes = excluded.every_minutes`);
+      categories = excluded.categories, every_minutes = excluded.every_minutes, enabled = 1`);
+  const configured = JSON.stringify(configs.map((s) => s.slug));
   db.transaction(() => {
+    db.prepare("UPDATE sources SET enabled = 0 WHERE origin = 'config' AND slug NOT IN (SELECT value FROM json_each(?))").run(configured);
     for (const s of configs) {
       upsert.run({
         slug: s.slug,
@@ -47,8 +54,9 @@ export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
   })();
 }
 
+/** The sources that are fetched: configured now, or added and not disabled. */
 export function listSources(db: Db): Source[] {
-  return (db.prepare('SELECT * FROM sources ORDER BY slug').all() as SourceRow[]).map(toSource);
+  return (db.prepare('SELECT * FROM sources WHERE enabled = 1 ORDER BY slug').all() as SourceRow[]).map(toSource);
 }
 
 export function findSourceBySlug(db: Db, slug: string): Source | undefined {
@@ -57,9 +65,8 @@ export function findSourceBySlug(db: Db, slug: string): Source | undefined {
 }
 
 export function listDueSources(db: Db, now: Date): Source[] {
-  return (db.prepare('SELECT * FROM sources WHERE next_due_at <= ? ORDER BY next_due_at, slug').all(now.getTime()) as SourceRow[]).map(
-    toSource,
-  );
+  const due = db.prepare('SELECT * FROM sources WHERE enabled = 1 AND next_due_at <= ? ORDER BY next_due_at, slug');
+  return (due.all(now.getTime()) as SourceRow[]).map(toSource);
 }
 
 export function listSourceHealth(db: Db): SourceHealth[] {
@@ -71,6 +78,7 @@ export function listSourceHealth(db: Db): SourceHealth[] {
     .all() as (SourceRow & Record<string, number | string | null>)[];
   return rows.map((r) => ({
     ...toSource(r),
+    enabled: r.enabled === 1,
     lastFetchedAt: r.last_fetched_at === null ? undefined : new Date(r.last_fetched_at as number),
     lastStatus: (r.last_status as string | null) ?? undefined,
     lastError: (r.last_error as string | null) ?? undefined,
