@@ -49,11 +49,8 @@ export interface Related {
   kind: RelatedKind;
 }
 
-/**
- * An article as the pipeline carries it from parse to store: every field
- * already normalized (UTC dates, absolute URLs, sanitized HTML).
- */
-export interface ArticleDraft {
+/** What every article has, from the end of ingest to publishing. */
+export interface ArticleFields {
   guid: string;
   url: string;
   title: string;
@@ -63,31 +60,26 @@ export interface ArticleDraft {
   publishedAt: Date;
   updatedAt: Date;
   image?: Image;
-  upstreamCategories: string[];
-  categories: string[];
   tags: string[];
-  related: RelatedRef[];
   language?: string;
   rights?: string;
 }
 
+/**
+ * An article as the pipeline hands it to store: every field already
+ * normalized (UTC dates, absolute URLs, sanitized HTML), categories by slug.
+ */
+export interface ArticleDraft extends ArticleFields {
+  upstreamCategories: string[];
+  categories: string[];
+  related: RelatedRef[];
+}
+
 /** A stored article with everything a feed needs to render it. */
-export interface Article {
+export interface Article extends ArticleFields {
   id: number;
-  guid: string;
-  url: string;
-  title: string;
-  summary: string;
-  contentHtml: string;
-  author?: string;
-  publishedAt: Date;
-  updatedAt: Date;
-  image?: Image;
   categories: Category[];
-  tags: string[];
   related: Related[];
-  language?: string;
-  rights?: string;
   source: { slug: string; name: string; siteUrl?: string; feedUrl?: string };
 }
 

@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import matter from 'gray-matter';
 import { marked } from 'marked';
 import { z } from 'zod';
-import type { ParsedEntry, ParsedFeed } from './parse.js';
+import { escapeHtml, type ParsedEntry, type ParsedFeed } from './parse.js';
 
 const date = z.union([z.date(), z.string()]).transform((v) => (v instanceof Date ? v.toISOString() : v));
 
@@ -61,16 +61,16 @@ export async function readArticleFile(path: string, siteUrl: string): Promise<Pa
   return {
     guid: slug,
     link: fm.url ?? new URL(slug, base).href,
-    title: fm.title,
-    summary: fm.summary,
+    title: escapeHtml(fm.title),
+    summary: escapeHtml(fm.summary),
     content: await marked.parse(content, { gfm: true }),
-    author: fm.author,
+    author: escapeHtml(fm.author),
     published: fm.published,
     updated: fm.updated,
-    categories: fm.categories,
-    tags: fm.tags,
-    image: fm.image,
-    related: fm.related.map((r) => ('slug' in r ? { url: new URL(r.slug, base).href, title: r.title } : r)),
-    rights: fm.rights,
+    categories: fm.categories.map(escapeHtml),
+    tags: fm.tags.map(escapeHtml),
+    image: fm.image && { url: fm.image.url, caption: escapeHtml(fm.image.caption), credit: escapeHtml(fm.image.credit) },
+    related: fm.related.map((r) => ({ url: 'slug' in r ? new URL(r.slug, base).href : r.url, title: escapeHtml(r.title) })),
+    rights: escapeHtml(fm.rights),
   };
 }

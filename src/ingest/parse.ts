@@ -11,6 +11,13 @@ export interface ParsedImage {
   credit?: string;
 }
 
+/**
+ * One entry as read. Text fields (title, summary, author, categories, tags,
+ * captions, related titles) are HTML text, as RSS and Atom give them:
+ * normalize strips markup and decodes entities. Formats whose fields are
+ * plain text (JSON Feed, Markdown front matter) escape them with `escapeHtml`
+ * so that "AT&T <Live>" survives as written.
+ */
 export interface ParsedEntry {
   guid?: string;
   link?: string;
@@ -164,13 +171,15 @@ function parseJsonFeed(body: string): ParsedFeed {
       return {
         guid: text(item.id),
         link: text(item.url) ?? text(item.external_url),
-        title: text(item.title),
-        summary: text(item.summary),
+        title: escapeHtml(text(item.title)),
+        summary: escapeHtml(text(item.summary)),
         content: text(item.content_html) ?? escapeText(text(item.content_text)),
-        author: authors.map((a) => text((a as Fields).name)).find(Boolean),
+        author: escapeHtml(authors.map((a) => text((a as Fields).name)).find(Boolean)),
         published: text(item.date_published),
         updated: text(item.date_modified),
-        categories: list(item.tags).map(text).filter((t): t is string => !!t),
+        categories: list(item.tags)
+          .map((t) => escapeHtml(text(t)))
+          .filter((t): t is string => !!t),
         tags: [],
         image: image ? { url: image } : attachment ? { url: text(attachment.url), type: text(attachment.mime_type) } : undefined,
         related: [],
@@ -203,9 +212,13 @@ function isObject(node: Node): node is Fields {
   return typeof node === 'object' && node !== null && !Array.isArray(node);
 }
 
+/** Plain text as HTML text. */
+export function escapeHtml<T extends string | undefined>(value: T): T {
+  return value?.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') as T;
+}
+
 /** Plain text as HTML paragraphs, so that content_text and content_html are handled alike. */
 function escapeText(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const escaped = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return `<p>${escaped.split(/\n\s*\n/).join('</p><p>')}</p>`;
+  return `<p>${escapeHtml(value).split(/\n\s*\n/).join('</p><p>')}</p>`;
 }

@@ -1,45 +1,32 @@
 // Atom 1.0 (RFC 4287), written by the `feed` package; the elements it cannot
 // put in an entry (related links, enclosure with our type, Media RSS image,
 // <source>) are added through feed-gaps.ts.
-import { Feed, type Item } from 'feed';
+import type { Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, itemId } from './document.js';
-import { appendToAtomEntries, declareNamespaces, htmlText, imageType, xmlAttr } from './feed-gaps.js';
+import { appendToAtomEntries, atomTextConstructs, createFeed, declareNamespaces, imageType, mediaContent, namespaces, xmlAttr } from './feed-gaps.js';
 
 type XmlNode = Record<string, unknown>;
 
 export function renderAtom(doc: FeedDocument): string {
-  const feed = new Feed({
-    id: doc.id,
-    title: doc.title,
-    description: doc.description,
-    link: doc.homeUrl,
-    language: doc.language,
-    updated: doc.updated,
-    generator: 'wirefeed',
-    copyright: doc.rights,
-    // RFC 4287 4.1.1: an entry without an author takes the feed's.
-    author: { name: doc.author },
-    feed: doc.urls.atom,
-    feedLinks: doc.urls,
-  });
+  const feed = createFeed(doc, doc.urls.atom);
   for (const article of doc.items) feed.addItem(atomItem(doc, article));
   const xml = appendToAtomEntries(
     feed.atom1(),
     doc.items.map((a) => atomExtras(doc, a)),
   );
-  return declareNamespaces(xml, 'feed', { media: 'http://search.yahoo.com/mrss/' });
+  return declareNamespaces(atomTextConstructs(xml), 'feed', { media: namespaces.media });
 }
 
 function atomItem(doc: FeedDocument, a: Article): Item {
   return {
-    // `feed` writes titles, summaries and content as type="html".
-    title: htmlText(a.title),
+    // Plain text: atomTextConstructs marks it type="text".
+    title: a.title,
     id: itemId(doc, a),
     link: a.url,
     date: a.updatedAt,
     published: a.publishedAt,
-    description: htmlText(a.summary),
+    description: a.summary,
     content: doc.fullText && a.contentHtml ? a.contentHtml : undefined,
     author: a.author ? [{ name: a.author }] : undefined,
     copyright: a.rights,
@@ -55,10 +42,7 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
   if (a.image) {
     const type = imageType(a.image.url, a.image.type);
     nodes.push({ link: { _attributes: { rel: 'enclosure', href: xmlAttr(a.image.url), type, length: 0 } } });
-    const media: XmlNode = { _attributes: { url: xmlAttr(a.image.url), medium: 'image', type } };
-    if (a.image.caption) media['media:description'] = { _attributes: { type: 'plain' }, _text: a.image.caption };
-    if (a.image.credit) media['media:credit'] = { _text: a.image.credit };
-    nodes.push({ 'media:content': media });
+    nodes.push({ 'media:content': mediaContent(a.image) });
   }
   const source: XmlNode = { id: { _text: sourceId(doc, a) }, title: { _text: a.source.name } };
   const links: XmlNode[] = [];

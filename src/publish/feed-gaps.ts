@@ -9,10 +9,34 @@
 //   pass our own type (`imageType`) in RSS and write Atom enclosures ourselves.
 // - xml-js, which `feed` writes with, escapes only `"` in attribute values:
 //   `xmlAttr` escapes the rest before values reach it.
+// - Atom entry titles and summaries are always type="html"; ours are plain
+//   text, and consumers that do not decode html-typed text (rss-parser) would
+//   show "&amp;", so `atomTextConstructs` declares them type="text".
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
+import { Feed } from 'feed';
 import { js2xml } from 'xml-js';
+import type { Image } from '../model.js';
+import type { FeedDocument } from './document.js';
 
 type XmlNode = Record<string, unknown>;
+
+/** A `feed` instance with the channel-level fields every XML format shares. */
+export function createFeed(doc: FeedDocument, selfUrl: string): Feed {
+  return new Feed({
+    id: doc.id,
+    title: doc.title,
+    description: doc.description,
+    link: doc.homeUrl,
+    language: doc.language,
+    updated: doc.updated,
+    generator: 'wirefeed',
+    copyright: doc.rights,
+    // RFC 4287 4.1.1: an Atom entry without an author takes the feed's.
+    author: { name: doc.author },
+    feed: selfUrl,
+    feedLinks: doc.urls,
+  });
+}
 
 /** Escapes an attribute value for xml-js, which itself escapes only the double quote. */
 export function xmlAttr(value: string): string {
@@ -41,12 +65,29 @@ export function imageType(url: string, declared?: string): string {
   return imageTypes[ext] ?? 'image/jpeg';
 }
 
+/** Media RSS <media:content> for an image, with its caption and credit (xml-js compact form). */
+export function mediaContent(image: Image): XmlNode {
+  const media: XmlNode = { _attributes: { url: xmlAttr(image.url), medium: 'image', type: imageType(image.url, image.type) } };
+  if (image.caption) media['media:description'] = { _attributes: { type: 'plain' }, _text: image.caption };
+  if (image.credit) media['media:credit'] = { _text: image.credit };
+  return media;
+}
+
 export const namespaces = {
   atom: 'http://www.w3.org/2005/Atom',
   content: 'http://purl.org/rss/1.0/modules/content/',
   dc: 'http://purl.org/dc/elements/1.1/',
   media: 'http://search.yahoo.com/mrss/',
 };
+
+/**
+ * Marks entry titles and summaries as plain text (RFC 4287 3.1.1). `feed`
+ * writes `type="html"` on exactly those two elements and on <content>, so
+ * the two tags are rewritten and content stays html.
+ */
+export function atomTextConstructs(xml: string): string {
+  return xml.replaceAll('<title type="html">', '<title type="text">').replaceAll('<summary type="html">', '<summary type="text">');
+}
 
 /** Adds xmlns declarations the root element lacks. */
 export function declareNamespaces(xml: string, root: string, wanted: Record<string, string>): string {
