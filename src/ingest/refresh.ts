@@ -13,15 +13,27 @@ import { type ParsedEntry, type ParsedFeed, parseFeed } from './parse.js';
 import { explicitRelated } from './relate.js';
 import { sanitizeContent } from './sanitize.js';
 
-export const userAgent = 'wirefeed/0.1 (+https://github.com/wirefeed/wirefeed; news syndication)';
+/** Names us and, through the operator's public URL, whom to contact. */
+export function userAgent(baseUrl: string): string {
+  return `wirefeed/0.1 (news syndication; +${baseUrl}/)`;
+}
 
 export async function refreshSource(ctx: Context, source: Source, now = new Date()): Promise<SourceResult> {
   const started = performance.now();
   const result: SourceResult = { source: source.slug, status: 'ok', itemsSeen: 0, itemsNew: 0, itemsUpdated: 0, durationMs: 0 };
   try {
     const feed = await loadSource(ctx, source);
-    const drafts = feed.entries.map((entry) => prepareArticle(ctx, source, feed, entry, now));
-    result.itemsSeen = drafts.length;
+    const problems = [...(feed.problems ?? [])];
+    const drafts: ArticleDraft[] = [];
+    // One entry that cannot be prepared is reported; the others still go in.
+    feed.entries.forEach((entry, i) => {
+      try {
+        drafts.push(prepareArticle(ctx, source, feed, entry, now));
+      } catch (err) {
+        problems.push(`entry ${i + 1} (${entry.guid ?? entry.link ?? 'no id'}): ${(err as Error).message}`);
+      }
+    });
+    result.itemsSeen = feed.entries.length;
     ctx.db.transaction(() => {
       for (const draft of drafts) {
         const outcome = saveArticle(ctx.db, source.id, draft, now);
@@ -29,9 +41,9 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
         if (outcome === 'updated') result.itemsUpdated++;
       }
     })();
-    if (feed.problems?.length) {
+    if (problems.length) {
       result.status = 'error';
-      result.error = feed.problems.join('; ');
+      result.error = problems.join('; ');
     }
   } catch (err) {
     result.status = 'error';
@@ -64,7 +76,7 @@ async function loadSource(ctx: Context, source: Source): Promise<ParsedFeed> {
   const fetched = await fetchFeed(source.url, {
     timeoutMs: ctx.cfg.ingest.timeoutMs,
     maxBytes: ctx.cfg.ingest.maxBytes,
-    userAgent,
+    userAgent: userAgent(ctx.cfg.site.baseUrl),
   });
   return parseFeed(fetched.body);
 }
