@@ -73,11 +73,14 @@ const schema = z
         on_start: z.boolean().default(true),
         concurrency: z.number().int().min(1).max(64).default(4),
         timeout_seconds: z.number().positive().default(20),
+        connect_timeout_seconds: z.number().positive().default(10),
         max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+        max_redirects: z.number().int().min(0).max(20).default(5),
+        max_backoff: interval.default('24h'),
         boilerplate: z.array(z.string()).default([]),
       })
       .strict()
-      .default({ schedule: '* * * * *', on_start: true, concurrency: 4, timeout_seconds: 20, max_bytes: 10485760, boilerplate: [] }),
+      .prefault({}),
     log: z.object({ level: z.enum(logLevels).default('info') }).strict().default({ level: 'info' }),
     categories: z.array(categorySchema).default([]),
     sources: z.array(sourceSchema).default([]),
@@ -100,7 +103,11 @@ export interface Config {
     onStart: boolean;
     concurrency: number;
     timeoutMs: number;
+    connectTimeoutMs: number;
     maxBytes: number;
+    maxRedirects: number;
+    /** The longest a failing source waits before its next try. */
+    maxBackoffMs: number;
     boilerplate: RegExp[];
   };
   logLevel: string;
@@ -168,7 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       onStart: c.ingest.on_start,
       concurrency: c.ingest.concurrency,
       timeoutMs: c.ingest.timeout_seconds * 1000,
+      connectTimeoutMs: c.ingest.connect_timeout_seconds * 1000,
       maxBytes: c.ingest.max_bytes,
+      maxRedirects: c.ingest.max_redirects,
+      maxBackoffMs: ms(c.ingest.max_backoff as ms.StringValue),
       boilerplate,
     },
     logLevel,

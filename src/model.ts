@@ -18,6 +18,13 @@ export interface SourceConfig {
 
 export interface Source extends SourceConfig {
   id: number;
+  /** Where the feed is fetched from now: `url`, or where a permanent redirect moved it. */
+  fetchUrl?: string;
+  /** Validators of the last successful fetch, for a conditional GET. */
+  etag?: string;
+  lastModified?: string;
+  /** Failures in a row; drives the back-off. */
+  errorCount: number;
 }
 
 export interface Category {
@@ -86,10 +93,15 @@ export interface Article extends ArticleFields {
 /** What one ingest did with one source. */
 export interface SourceResult {
   source: string;
-  status: 'ok' | 'error';
+  /** 'not-modified': the server answered 304, so nothing was parsed or written. */
+  status: 'ok' | 'not-modified' | 'error';
   itemsSeen: number;
   itemsNew: number;
   itemsUpdated: number;
   error?: string;
+  /** The HTTP status of the last answer, for http(s) sources. */
+  httpStatus?: number;
   durationMs: number;
+  /** When the source is next due (back-off and Retry-After included). */
+  nextDueAt?: Date;
 }

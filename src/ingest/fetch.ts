@@ -1,38 +1,76 @@
-// Fetches a source's feed document: http(s) with a timeout and a size cap
-// enforced while the body streams in, or a local file:// path.
+// Fetches a source's feed document, politely: conditional GET with the
+// stored validators, compressed transfer, a bounded chain of redirects, a
+// connect and a total timeout, and a size cap enforced while the body streams
+// in. A local file:// path is read from disk under the same cap. The result
+// is typed; every failure is a FetchError with a kind callers can act on.
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { Agent, fetch, type Response } from 'undici';
 
-export type FetchErrorKind = 'timeout' | 'http' | 'too-large' | 'network' | 'file';
+export type FetchErrorKind = 'timeout' | 'http' | 'too-large' | 'network' | 'dns' | 'tls' | 'redirect' | 'file';
 
 export class FetchError extends Error {
   override name = 'FetchError';
   constructor(
     readonly kind: FetchErrorKind,
     message: string,
-    readonly status?: number,
+    readonly details: { status?: number; retryAfterMs?: number } = {},
     options?: ErrorOptions,
   ) {
     super(`fetch: ${message}`, options);
   }
+
+  get status(): number | undefined {
+    return this.details.status;
+  }
 }
 
-export interface FetchResult {
-  status: number;
-  body: string;
-  contentType?: string;
-  /** The URL the body came from, after redirects. */
+export interface FetchRequest {
   url: string;
+  /** Validators from the last successful fetch, sent back for a 304. */
+  etag?: string;
+  lastModified?: string;
 }
 
 export interface FetchOptions {
   timeoutMs: number;
+  connectTimeoutMs: number;
   maxBytes: number;
+  maxRedirects: number;
   userAgent: string;
 }
 
-export async function fetchFeed(url: string, options: FetchOptions): Promise<FetchResult> {
-  return url.startsWith('file:') ? readLocal(url, options) : fetchHttp(url, options);
+export interface FetchResult {
+  status: number;
+  /** True for a 304: nothing changed since the validators were issued. */
+  notModified: boolean;
+  /** The raw body (empty on a 304); decode.ts turns it into text. */
+  body: Buffer;
+  contentType?: string;
+  etag?: string;
+  lastModified?: string;
+  /** The URL the answer came from, after redirects. */
+  url: string;
+  /** Set when every redirect on the way was permanent (301/308): the feed has moved. */
+  movedTo?: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const PERMANENT = new Set([301, 308]);
+
+// One agent per connect timeout, reused so that connections are pooled.
+const agents = new Map<number, Agent>();
+function agentFor(connectTimeoutMs: number): Agent {
+  let agent = agents.get(connectTimeoutMs);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: connectTimeoutMs } });
+    agents.set(connectTimeoutMs, agent);
+  }
+  return agent;
+}
+
+export async function fetchFeed(request: FetchRequest, options: FetchOptions): Promise<FetchResult> {
+  return request.url.startsWith('file:') ? readLocal(request.url, options) : fetchHttp(request, options);
 }
 
 async function readLocal(url: string, { maxBytes }: FetchOptions): Promise<FetchResult> {
@@ -40,59 +78,122 @@ async function readLocal(url: string, { maxBytes }: FetchOptions): Promise<Fetch
   try {
     const info = await stat(path);
     if (info.size > maxBytes) throw new FetchError('too-large', `${path} is ${info.size} bytes, over the ${maxBytes} byte cap`);
-    return { status: 200, body: await readFile(path, 'utf8'), url };
+    return { status: 200, notModified: false, body: await readFile(path), url };
   } catch (err) {
     if (err instanceof FetchError) throw err;
-    throw new FetchError('file', `cannot read ${path}: ${(err as Error).message}`, undefined, { cause: err });
+    throw new FetchError('file', `cannot read ${path}: ${(err as Error).message}`, {}, { cause: err });
   }
 }
 
-async function fetchHttp(url: string, { timeoutMs, maxBytes, userAgent }: FetchOptions): Promise<FetchResult> {
-  let response: Response;
-  const signal = AbortSignal.timeout(timeoutMs);
+async function fetchHttp(request: FetchRequest, options: FetchOptions): Promise<FetchResult> {
+  // One signal for the whole exchange, redirects and body included.
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (request.etag) headers['if-none-match'] = request.etag;
+  if (request.lastModified) headers['if-modified-since'] = request.lastModified;
+
+  let url = request.url;
+  let permanent = true;
+  const visited = new Set([url]);
+  for (let hop = 0; ; hop++) {
+    const response = await send(url, headers, signal, options);
+    if (!REDIRECTS.has(response.status)) return readResponse(response, url, permanent && hop > 0 ? url : undefined, signal, options);
+    await response.body?.cancel();
+    const location = response.headers.get('location');
+    if (!location) throw new FetchError('redirect', `${url} answered ${response.status} without a Location`, { status: response.status });
+    const next = new URL(location, url).href;
+    if (visited.has(next)) throw new FetchError('redirect', `redirect loop at ${next}`);
+    if (hop + 1 > options.maxRedirects) throw new FetchError('redirect', `more than ${options.maxRedirects} redirects from ${request.url}`);
+    if (!/^https?:/.test(next)) throw new FetchError('redirect', `${url} redirects to a non-http URL: ${next}`);
+    permanent &&= PERMANENT.has(response.status);
+    visited.add(next);
+    url = next;
+  }
+}
+
+async function send(url: string, headers: Record<string, string>, signal: AbortSignal, options: FetchOptions): Promise<Response> {
   try {
-    response = await fetch(url, {
-      signal,
-      redirect: 'follow',
-      headers: { 'user-agent': userAgent, accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8' },
-    });
+    return await fetch(url, { headers, signal, redirect: 'manual', dispatcher: agentFor(options.connectTimeoutMs) });
   } catch (err) {
-    throw toFetchError(err, url, timeoutMs);
+    throw toFetchError(err, url, options);
+  }
+}
+
+async function readResponse(
+  response: Response,
+  url: string,
+  movedTo: string | undefined,
+  signal: AbortSignal,
+  { maxBytes, timeoutMs }: FetchOptions,
+): Promise<FetchResult> {
+  const validators = {
+    etag: response.headers.get('etag') ?? undefined,
+    lastModified: response.headers.get('last-modified') ?? undefined,
+  };
+  if (response.status === 304) {
+    return { status: 304, notModified: true, body: Buffer.alloc(0), url, movedTo, ...validators };
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new FetchError('http', `${url} answered HTTP ${response.status}`, response.status);
+    const retryAfterMs = [429, 503].includes(response.status) ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
+    throw new FetchError('http', `${url} answered HTTP ${response.status}`, { status: response.status, retryAfterMs });
   }
+  // Content-Length, when present, counts the (possibly compressed) bytes on
+  // the wire; the cap below counts what we actually keep, decompressed.
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     await response.body?.cancel();
     throw new FetchError('too-large', `${url} declares ${declared} bytes, over the ${maxBytes} byte cap`);
   }
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of response.body ?? []) {
       size += chunk.byteLength;
-      if (size > maxBytes) throw new FetchError('too-large', `${url} sent more than the ${maxBytes} byte cap`);
-      chunks.push(chunk);
+      if (size > maxBytes) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new FetchError('too-large', `${url} sent more than the ${maxBytes} byte cap`);
+      }
+      chunks.push(Buffer.from(chunk));
     }
   } catch (err) {
     if (err instanceof FetchError) throw err;
-    throw toFetchError(err, url, timeoutMs);
+    throw toFetchError(signal.aborted ? signal.reason : err, url, { timeoutMs });
   }
   return {
     status: response.status,
-    body: Buffer.concat(chunks).toString('utf8'),
+    notModified: false,
+    body: Buffer.concat(chunks),
     contentType: response.headers.get('content-type') ?? undefined,
-    url: response.url || url,
+    url,
+    movedTo,
+    ...validators,
   };
 }
 
-function toFetchError(err: unknown, url: string, timeoutMs: number): FetchError {
-  const e = err as Error;
+/** RFC 9110 10.2.3: Retry-After is either delay-seconds or an HTTP-date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function toFetchError(err: unknown, url: string, { timeoutMs }: Pick<FetchOptions, 'timeoutMs'>): FetchError {
+  const e = err as Error & { code?: string; cause?: Error & { code?: string } };
+  const code = e.cause?.code ?? e.code ?? '';
+  const detail = e.cause?.message ?? e.message;
   if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-    return new FetchError('timeout', `${url} did not answer within ${timeoutMs} ms`, undefined, { cause: err });
+    return new FetchError('timeout', `${url} did not answer within ${timeoutMs} ms`, {}, { cause: err });
   }
-  const cause = (e.cause as Error | undefined)?.message;
-  return new FetchError('network', `${url}: ${cause ?? e.message}`, undefined, { cause: err });
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new FetchError('timeout', `${url}: connect timeout`, {}, { cause: err });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new FetchError('dns', `${url}: host not found (${code})`, {}, { cause: err });
+  if (/^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET)/.test(code)) {
+    return new FetchError('tls', `${url}: TLS error: ${detail}`, {}, { cause: err });
+  }
+  return new FetchError('network', `${url}: ${detail}`, {}, { cause: err });
 }

@@ -4,10 +4,12 @@
 import type { Context } from '../context.js';
 import type { ArticleDraft, Source, SourceResult } from '../model.js';
 import { saveArticle } from '../store/articles.js';
-import { recordSourceResult } from '../store/sources.js';
+import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './articles.js';
 import { classify } from './classify.js';
-import { fetchFeed } from './fetch.js';
+import { nextDueAt } from './backoff.js';
+import { decodeBody } from './decode.js';
+import { FetchError, type FetchResult, fetchFeed } from './fetch.js';
 import { excerpt, normalizeEntry, plainText } from './normalize.js';
 import { type ParsedEntry, type ParsedFeed, parseFeed } from './parse.js';
 import { explicitRelated } from './relate.js';
@@ -21,64 +23,93 @@ export function userAgent(baseUrl: string): string {
 export async function refreshSource(ctx: Context, source: Source, now = new Date()): Promise<SourceResult> {
   const started = performance.now();
   const result: SourceResult = { source: source.slug, status: 'ok', itemsSeen: 0, itemsNew: 0, itemsUpdated: 0, durationMs: 0 };
+  let state: FetchState = {};
+  let retryAfterMs: number | undefined;
   try {
-    const feed = await loadSource(ctx, source);
-    const problems = [...(feed.problems ?? [])];
-    const drafts: ArticleDraft[] = [];
-    // One entry that cannot be prepared is reported; the others still go in.
-    feed.entries.forEach((entry, i) => {
-      try {
-        drafts.push(prepareArticle(ctx, source, feed, entry, now));
-      } catch (err) {
-        problems.push(`entry ${i + 1} (${entry.guid ?? entry.link ?? 'no id'}): ${(err as Error).message}`);
-      }
-    });
-    result.itemsSeen = feed.entries.length;
-    ctx.db.transaction(() => {
-      for (const draft of drafts) {
-        const outcome = saveArticle(ctx.db, source.id, draft, now);
-        if (outcome === 'new') result.itemsNew++;
-        if (outcome === 'updated') result.itemsUpdated++;
-      }
-    })();
-    if (problems.length) {
-      result.status = 'error';
-      result.error = problems.join('; ');
+    const { feed, fetched } = await loadSource(ctx, source);
+    if (fetched) {
+      result.httpStatus = fetched.status;
+      state = { etag: fetched.etag, lastModified: fetched.lastModified, movedTo: fetched.movedTo };
     }
+    if (feed) storeFeed(ctx, source, feed, now, result);
+    else result.status = 'not-modified';
   } catch (err) {
     result.status = 'error';
     result.error = (err as Error).message;
+    if (err instanceof FetchError) {
+      result.httpStatus = err.status;
+      retryAfterMs = err.details.retryAfterMs;
+    }
   }
   result.durationMs = Math.round(performance.now() - started);
-  recordSourceResult(ctx.db, source, result, now);
-  const level = result.status === 'ok' ? 'info' : 'warn';
+  result.nextDueAt = nextDueAt(source, { failed: result.status === 'error', retryAfterMs }, now, ctx.cfg.ingest.maxBackoffMs);
+  recordSourceResult(ctx.db, source, result, now, state);
+  const level = result.status === 'error' ? 'warn' : 'info';
   ctx.log[level](
     {
       event: 'source_refreshed',
       source: source.slug,
       status: result.status,
+      http_status: result.httpStatus,
       items_seen: result.itemsSeen,
       items_new: result.itemsNew,
       items_updated: result.itemsUpdated,
       error: result.error,
+      moved_to: state.movedTo,
+      next_due_at: result.nextDueAt.toISOString(),
       duration_ms: result.durationMs,
     },
-    result.status === 'ok' ? 'source refreshed' : 'source failed',
+    result.status === 'error' ? 'source failed' : 'source refreshed',
   );
   return result;
 }
 
-async function loadSource(ctx: Context, source: Source): Promise<ParsedFeed> {
+/** Reads the source; `feed` is absent when the server answered 304 Not Modified. */
+async function loadSource(ctx: Context, source: Source): Promise<{ feed?: ParsedFeed; fetched?: FetchResult }> {
   if (source.articlesDir) {
-    return readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`);
+    return { feed: await readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`) };
   }
-  if (!source.url) throw new Error(`refresh: source ${source.slug} has neither a URL nor an article folder`);
-  const fetched = await fetchFeed(source.url, {
-    timeoutMs: ctx.cfg.ingest.timeoutMs,
-    maxBytes: ctx.cfg.ingest.maxBytes,
-    userAgent: userAgent(ctx.cfg.site.baseUrl),
+  const url = source.fetchUrl ?? source.url;
+  if (!url) throw new Error(`refresh: source ${source.slug} has neither a URL nor an article folder`);
+  const { ingest } = ctx.cfg;
+  const fetched = await fetchFeed(
+    { url, etag: source.etag, lastModified: source.lastModified },
+    {
+      timeoutMs: ingest.timeoutMs,
+      connectTimeoutMs: ingest.connectTimeoutMs,
+      maxBytes: ingest.maxBytes,
+      maxRedirects: ingest.maxRedirects,
+      userAgent: userAgent(ctx.cfg.site.baseUrl),
+    },
+  );
+  if (fetched.notModified) return { fetched };
+  return { feed: await parseFeed(decodeBody(fetched.body, fetched.contentType).text), fetched };
+}
+
+/** Prepares every entry and stores them in one transaction; counts what changed. */
+function storeFeed(ctx: Context, source: Source, feed: ParsedFeed, now: Date, result: SourceResult): void {
+  const problems = [...(feed.problems ?? [])];
+  const drafts: ArticleDraft[] = [];
+  // One entry that cannot be prepared is reported; the others still go in.
+  feed.entries.forEach((entry, i) => {
+    try {
+      drafts.push(prepareArticle(ctx, source, feed, entry, now));
+    } catch (err) {
+      problems.push(`entry ${i + 1} (${entry.guid ?? entry.link ?? 'no id'}): ${(err as Error).message}`);
+    }
   });
-  return parseFeed(fetched.body);
+  result.itemsSeen = feed.entries.length;
+  ctx.db.transaction(() => {
+    for (const draft of drafts) {
+      const outcome = saveArticle(ctx.db, source.id, draft, now);
+      if (outcome === 'new') result.itemsNew++;
+      if (outcome === 'updated') result.itemsUpdated++;
+    }
+  })();
+  if (problems.length) {
+    result.status = 'error';
+    result.error = problems.join('; ');
+  }
 }
 
 function prepareArticle(ctx: Context, source: Source, feed: ParsedFeed, entry: ParsedEntry, now: Date): ArticleDraft {

@@ -1,5 +1,7 @@
-// One ingest run over a set of sources, a bounded number at a time; every
-// source's result is recorded under the run.
+// One ingest run over a set of sources: a bounded number at a time, and at
+// most one request at a time to any one host, so that a wire service with
+// twenty feeds on one server is polled politely. Every source's result is
+// recorded under the run.
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
 import { finishRun, recordRunResult, startRun } from '../store/runs.js';
@@ -12,16 +14,41 @@ export async function runIngest(
 ): Promise<SourceResult[]> {
   const runId = startRun(ctx.db, new Date());
   const results: SourceResult[] = [];
-  const queue = [...sources];
-  const worker = async () => {
-    for (let source = queue.shift(); source; source = queue.shift()) {
-      const result = await refreshSource(ctx, source);
-      recordRunResult(ctx.db, runId, source.id, result);
-      results.push(result);
-      onResult?.(result);
+  const pending = [...sources];
+  const busyHosts = new Set<string>();
+  let waiting: (() => void)[] = [];
+
+  const worker = async (): Promise<void> => {
+    while (pending.length > 0) {
+      const index = pending.findIndex((s) => !busyHosts.has(hostOf(s)));
+      if (index < 0) {
+        // Every pending source is on a host in use: wait for one to free up.
+        await new Promise<void>((resolve) => waiting.push(resolve));
+        continue;
+      }
+      const [source] = pending.splice(index, 1) as [Source];
+      const host = hostOf(source);
+      busyHosts.add(host);
+      try {
+        const result = await refreshSource(ctx, source);
+        recordRunResult(ctx.db, runId, source.id, result);
+        results.push(result);
+        onResult?.(result);
+      } finally {
+        busyHosts.delete(host);
+        const wake = waiting;
+        waiting = [];
+        wake.forEach((resolve) => resolve());
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(ctx.cfg.ingest.concurrency, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(ctx.cfg.ingest.concurrency, pending.length) }, worker));
   finishRun(ctx.db, runId, new Date());
   return results.sort((a, b) => a.source.localeCompare(b.source));
+}
+
+/** The host a source's requests go to; local files and article folders share none. */
+function hostOf(source: Source): string {
+  const url = source.fetchUrl ?? source.url;
+  return url?.startsWith('http') ? new URL(url).host : `source:${source.slug}`;
 }

@@ -12,6 +12,10 @@ interface SourceRow {
   site_url: string | null;
   categories: string;
   every_minutes: number;
+  fetch_url: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  error_count: number;
 }
 
 export interface SourceHealth extends Source {
@@ -19,7 +23,7 @@ export interface SourceHealth extends Source {
   lastFetchedAt?: Date;
   lastStatus?: string;
   lastError?: string;
-  errorCount: number;
+  httpStatus?: number;
   itemsSeen: number;
   articleCount: number;
   nextDueAt: Date;
@@ -36,7 +40,11 @@ export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
     VALUES (@slug, @name, @url, @articlesDir, @siteUrl, @categories, @everyMinutes)
     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, url = excluded.url,
       articles_dir = excluded.articles_dir, site_url = excluded.site_url,
-      categories = excluded.categories, every_minutes = excluded.every_minutes, enabled = 1`);
+      categories = excluded.categories, every_minutes = excluded.every_minutes, enabled = 1,
+      -- A new configured URL starts afresh: no redirect target, no validators.
+      fetch_url = CASE WHEN sources.url IS excluded.url THEN sources.fetch_url END,
+      etag = CASE WHEN sources.url IS excluded.url THEN sources.etag END,
+      last_modified = CASE WHEN sources.url IS excluded.url THEN sources.last_modified END`);
   const configured = JSON.stringify(configs.map((s) => s.slug));
   db.transaction(() => {
     db.prepare("UPDATE sources SET enabled = 0 WHERE origin = 'config' AND slug NOT IN (SELECT value FROM json_each(?))").run(configured);
@@ -82,27 +90,48 @@ export function listSourceHealth(db: Db): SourceHealth[] {
     lastFetchedAt: r.last_fetched_at === null ? undefined : new Date(r.last_fetched_at as number),
     lastStatus: (r.last_status as string | null) ?? undefined,
     lastError: (r.last_error as string | null) ?? undefined,
-    errorCount: r.error_count as number,
+    httpStatus: (r.http_status as number | null) ?? undefined,
     itemsSeen: r.items_seen as number,
     articleCount: r.article_count as number,
     nextDueAt: new Date(r.next_due_at as number),
   }));
 }
 
-/** Records what a fetch of the source did, and when it is next due. */
-export function recordSourceResult(db: Db, source: Source, result: SourceResult, at: Date): void {
+export interface FetchState {
+  etag?: string;
+  lastModified?: string;
+  /** Where a permanent redirect moved the feed. */
+  movedTo?: string;
+}
+
+/**
+ * Records what a fetch of the source did and when it is next due. Validators
+ * are kept only from an answer that was fully stored, so that a failed
+ * ingest is retried in full rather than answered with a 304.
+ */
+export function recordSourceResult(db: Db, source: Source, result: SourceResult, at: Date, state: FetchState = {}): void {
+  const failed = result.status === 'error';
   db.prepare(
     `UPDATE sources SET last_fetched_at = @at, last_status = @status, last_error = @error,
-       error_count = CASE WHEN @status = 'ok' THEN 0 ELSE error_count + 1 END,
-       items_seen = @itemsSeen, next_due_at = @nextDue
+       error_count = CASE WHEN @failed THEN error_count + 1 ELSE 0 END,
+       items_seen = CASE WHEN @status = 'ok' THEN @itemsSeen ELSE items_seen END,
+       http_status = @httpStatus, next_due_at = @nextDue,
+       etag = CASE WHEN @status = 'ok' THEN @etag ELSE etag END,
+       last_modified = CASE WHEN @status = 'ok' THEN @lastModified ELSE last_modified END,
+       fetch_url = coalesce(@movedTo, fetch_url)
      WHERE id = @id`,
   ).run({
     id: source.id,
     at: at.getTime(),
     status: result.status,
+    failed: failed ? 1 : 0,
     error: result.error ?? null,
     itemsSeen: result.itemsSeen,
-    nextDue: at.getTime() + source.everyMinutes * 60_000,
+    httpStatus: result.httpStatus ?? null,
+    nextDue: (result.nextDueAt ?? new Date(at.getTime() + source.everyMinutes * 60_000)).getTime(),
+    etag: state.etag ?? null,
+    lastModified: state.lastModified ?? null,
+    movedTo: state.movedTo ?? null,
   });
 }
 
@@ -116,5 +145,9 @@ function toSource(row: SourceRow): Source {
     siteUrl: row.site_url ?? undefined,
     categories: JSON.parse(row.categories) as string[],
     everyMinutes: row.every_minutes,
+    fetchUrl: row.fetch_url ?? undefined,
+    etag: row.etag ?? undefined,
+    lastModified: row.last_modified ?? undefined,
+    errorCount: row.error_count,
   };
 }
