@@ -1,10 +1,12 @@
 // Shared test plumbing: temporary configs and databases, a local server for
 // fixture feeds, and the independent parsers feeds are read back with.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parseFeed as parseWithRowanmanning } from '@rowanmanning/feed-parser';
 import Parser from 'rss-parser';
 import { loadConfig, packageRoot } from '../src/config.js';
@@ -41,7 +43,7 @@ export function testContext(configYaml?: string, env: NodeJS.ProcessEnv = {}): T
 }
 
 /** A minimal valid configuration around the given sources (YAML list items). */
-export function configWithSources(sourcesYaml: string, extra = '', fullTextPublic = true): string {
+export function configWithSources(sourcesYaml: string, extra = '', fullTextPublic = true, ingestYaml = ''): string {
   return `site:
   title: Test Desk
   base_url: http://feeds.test
@@ -49,8 +51,8 @@ export function configWithSources(sourcesYaml: string, extra = '', fullTextPubli
 publish:
   full_text_public: ${fullTextPublic}
 ingest:
-  boilerplate: ["^you must be logged in to post a comment\\\\.?$"]
-categories:
+  boilerplate: ["^you must be logged in to post a comment\\\\.?$", "^share this\\\\b"]
+${ingestYaml}categories:
   - slug: climate
     label: Climate
     upstream: [Environment]
@@ -117,4 +119,36 @@ export async function readWithRssParser(xml: string) {
 
 export function readWithFeedParser(xml: string) {
   return parseWithRowanmanning(xml);
+}
+
+const run = promisify(execFile);
+const feedcheck = process.env.FEEDCHECK ?? join(packageRoot, '..', 'shared', 'tools', 'feedcheck', 'feedcheck');
+
+/**
+ * Why shared/tools/feedcheck cannot run here, or undefined when it can. Exit
+ * 2 is its own "cannot run" (missing dependencies); a demo feed it rejects
+ * (exit 1) still means it runs, and the failure is left to the tests.
+ */
+export async function feedcheckUnavailable(): Promise<string | undefined> {
+  if (!existsSync(feedcheck)) return `feedcheck not found at ${feedcheck}`;
+  try {
+    await run(feedcheck, ['--quiet', join(packageRoot, 'config', 'demo', 'feeds', 'harbor-wire.rss')], { timeout: 60_000 });
+    return undefined;
+  } catch (err) {
+    const e = err as { code?: number; stderr?: string };
+    return e.code === 1 ? undefined : `feedcheck cannot run here: ${(e.stderr ?? String(err)).trim().split('\n')[0]}`;
+  }
+}
+
+/** Runs feedcheck on each URL; returns its output for every one that failed. */
+export async function feedcheckFailures(urls: string[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const url of urls) {
+    try {
+      await run(feedcheck, ['--quiet', '--allow-empty', url], { timeout: 120_000 });
+    } catch (err) {
+      failures.push(`${url}\n${(err as { stdout?: string }).stdout ?? String(err)}`);
+    }
+  }
+  return failures;
 }
