@@ -1,8 +1,10 @@
 // Turns a fetched document into a ParsedFeed. XML feeds (RSS 0.9x, RSS 1.0,
 // RSS 2.0, Atom 1.0) go through rss-parser; JSON Feed 1.0/1.1 through our own
-// reader because rss-parser reads XML only. What comes out is still untrusted
-// text: every field optional, checked and cleaned in normalize.
+// reader because rss-parser reads XML only. An entry's image is the one the
+// feed names, else the first picture of its content. What comes out is still
+// untrusted text: every field optional, checked and cleaned in normalize.
 import Parser from 'rss-parser';
+import { firstContentImage } from './content-image.js';
 
 export interface ParsedImage {
   url?: string;
@@ -52,7 +54,15 @@ export class ParseError extends Error {
 type Node = unknown;
 type Fields = Record<string, Node>;
 
-const xmlParser = new Parser<Fields, Fields>({
+// rss-parser reads an Atom entry's <published> and <updated> with
+// `new Date(…).toISOString()`: one unreadable date throws and loses the whole
+// feed, and a zone-less date is read in the host's time zone. Renamed as
+// xml2js reads them, they pass by rss-parser untouched and normalize reads
+// the text as written (RSS dates already arrive that way: pubDate, dc:date).
+const atomDates: Record<string, string> = { published: 'atomPublished', updated: 'atomUpdated' };
+
+const parserOptions: Parser.ParserOptions<Fields, Fields> = {
+  xml2js: { tagNameProcessors: [(name: string) => atomDates[name] ?? name] },
   customFields: {
     feed: ['language', 'rights', 'copyright'],
     item: [
@@ -62,13 +72,17 @@ const xmlParser = new Parser<Fields, Fields>({
       ['media:content', 'mediaContent', { keepArray: true }],
       ['media:thumbnail', 'mediaThumbnail', { keepArray: true }],
       ['media:group', 'mediaGroup', { keepArray: true }],
-      ['updated', 'updated'],
+      ['atomPublished', 'atomPublished'],
+      ['atomUpdated', 'atomUpdated'],
       ['rights', 'rights'],
       ['dc:rights', 'dcRights'],
       ['dc:date', 'dcDate'],
+      ['dc:creator', 'dcCreator'],
+      ['author', 'authors', { keepArray: true }],
+      ['itunes:author', 'itunesAuthor'],
     ],
   },
-});
+};
 
 export async function parseFeed(body: string): Promise<ParsedFeed> {
   const start = body.replace(/^\uFEFF/, '').trimStart();
@@ -76,7 +90,10 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
   if (!start.startsWith('<')) throw new ParseError('parse: the document is neither XML nor JSON');
   let feed: Fields & { items: Fields[] };
   try {
-    feed = (await xmlParser.parseString(start)) as Fields & { items: Fields[] };
+    // A parser per document: rss-parser keeps one xml2js parser, and after a
+    // document with two errors that parser ignores the next document's
+    // errors, so one broken feed would let the next broken one through.
+    feed = (await new Parser<Fields, Fields>(parserOptions).parseString(start)) as Fields & { items: Fields[] };
   } catch (err) {
     throw new ParseError(`parse: not a readable feed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
@@ -107,17 +124,24 @@ function xmlEntry(item: Fields): ParsedEntry {
     title: text(item.title),
     summary: text(item.summary) ?? (encoded ? text(item.content) : undefined),
     content: encoded ?? text(item.content),
-    author: text(item.creator) ?? text(item.author),
-    published: text(item.isoDate) ?? text(item.pubDate) ?? text(item.dcDate),
-    updated: text(item.updated),
+    author: text(item.dcCreator) ?? firstAuthor(item.authors) ?? text(item.itunesAuthor),
+    published: text(item.pubDate) ?? text(item.dcDate) ?? text(item.atomPublished),
+    updated: text(item.atomUpdated),
     categories: list(item.atomCategories)
       .map((c) => attr(c, 'label') ?? attr(c, 'term') ?? text(c))
       .filter((c): c is string => !!c),
     tags: [],
-    image: xmlImage(item, links),
+    image: xmlImage(item, links) ?? contentImage(encoded ?? text(item.content)),
     related,
     rights: text(item.rights) ?? text(item.dcRights),
   };
+}
+
+/** RSS <author> is text ("email (Name)", which normalize reads); an Atom <author> holds a <name>. The first one named. */
+function firstAuthor(authors: Node): string | undefined {
+  return list(authors)
+    .map((a) => (isObject(a) && !('_' in a) ? text(a.name) : text(a)))
+    .find(Boolean);
 }
 
 function xmlImage(item: Fields, links: Node[]): ParsedImage | undefined {
@@ -141,6 +165,12 @@ function xmlImage(item: Fields, links: Node[]): ParsedImage | undefined {
     caption: text(m?.['media:description']) ?? text(item['media:description']),
     credit: text(m?.['media:credit']) ?? text(item['media:credit']),
   };
+}
+
+/** The picture of the body when the feed names none; caption and credit as HTML text, like every text field here. */
+function contentImage(html: string | undefined): ParsedImage | undefined {
+  const found = html ? firstContentImage(html) : undefined;
+  return found && { url: found.url, caption: escapeHtml(found.caption), credit: escapeHtml(found.credit) };
 }
 
 /** Media RSS says a missing medium is unknown: an element is an image when it says so by medium or type, or says nothing. */
@@ -181,7 +211,11 @@ function parseJsonFeed(body: string): ParsedFeed {
           .map((t) => escapeHtml(text(t)))
           .filter((t): t is string => !!t),
         tags: [],
-        image: image ? { url: image } : attachment ? { url: text(attachment.url), type: text(attachment.mime_type) } : undefined,
+        image: image
+          ? { url: image }
+          : attachment
+            ? { url: text(attachment.url), type: text(attachment.mime_type) }
+            : contentImage(text(item.content_html)),
         related: [],
       };
     }),

@@ -1,15 +1,24 @@
 // Cleans article HTML for republication: an allowlist of news markup
 // (sanitize-html), absolute links, no tracking pixels, no site boilerplate,
-// and the inline "Related: <headline> <date>" line lifted out of the body.
+// embedded players only from hosts the operator allows, a caption printed
+// twice kept once, and the inline "Related: <headline> <date>" line lifted
+// out of the body.
 import { decodeHTML } from 'entities';
+import { DomUtils, parseDocument } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
+import { isTrackingPixel } from './content-image.js';
 
 export interface SanitizeOptions {
   /** Relative links and images resolve against this URL (the article's). */
   baseUrl: string;
   /** A paragraph whose whole text matches one of these is site boilerplate. */
   boilerplate: readonly RegExp[];
+  /** Hosts whose https iframes (video players) are kept; none by default. */
+  iframeHosts?: readonly string[];
 }
+
+/** The players most news sites embed; the config offers these as its default. */
+export const defaultIframeHosts: readonly string[] = ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com'];
 
 export interface SanitizedContent {
   html: string;
@@ -34,25 +43,33 @@ const allowedAttributes: sanitizeHtml.IOptions['allowedAttributes'] = {
   th: ['colspan', 'rowspan', 'scope'],
   blockquote: ['cite'],
   q: ['cite'],
+  iframe: ['src', 'width', 'height', 'title', 'allowfullscreen'],
 };
 
 export function sanitizeContent(html: string, options: SanitizeOptions): SanitizedContent {
   const absolute = (value: string | undefined) => toAbsolute(value, options.baseUrl);
+  const iframeHosts = options.iframeHosts ?? [];
   const clean = sanitizeHtml(html, {
-    allowedTags,
+    allowedTags: iframeHosts.length ? [...allowedTags, 'iframe'] : allowedTags,
     allowedAttributes,
     // Only web and mail links survive: javascript:, data: and the rest are dropped.
     allowedSchemes: ['http', 'https', 'mailto'],
-    allowedSchemesByTag: { img: ['http', 'https'] },
+    // An embedded player is a page inside ours: https only, and only from an allowed host.
+    allowedSchemesByTag: { img: ['http', 'https'], iframe: ['https'] },
+    allowedIframeHostnames: [...iframeHosts],
+    allowIframeRelativeUrls: false,
     allowProtocolRelative: false,
     // Dropped with their text: what is inside them is never article prose.
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'form', 'button', 'select', 'label', 'iframe', 'object', 'svg', 'template'],
     transformTags: {
       a: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'href', absolute) }),
       img: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'src', absolute) }),
+      iframe: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'src', httpsIfProtocolRelative) }),
     },
+    // An iframe whose src was refused (wrong host or scheme) is dropped, not left empty.
     exclusiveFilter: (frame) =>
       (frame.tag === 'img' && (!frame.attribs.src || isTrackingPixel(frame.attribs))) ||
+      (frame.tag === 'iframe' && !frame.attribs.src) ||
       (frame.tag === 'p' && isBoilerplate(frame.text, options.boilerplate)),
   });
   const related: SanitizedContent['related'] = [];
@@ -60,7 +77,7 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
   // and never nest, and links are <a href="…">. A paragraph whose text starts
   // with "Related:" is a pointer to other stories, not body text: each of its
   // links becomes a related story and the paragraph goes.
-  const body = clean.replace(/<p>([\s\S]*?)<\/p>/g, (paragraph, inner: string) => {
+  const body = dropRepeatedCaptions(clean).replace(/<p>([\s\S]*?)<\/p>/g, (paragraph, inner: string) => {
     if (!/^related\s*:/i.test(textOf(inner))) return paragraph;
     const links = [...inner.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)];
     if (links.length === 0) return paragraph;
@@ -82,6 +99,11 @@ function withUrl(attribs: sanitizeHtml.Attributes, name: string, absolute: (v: s
   return next;
 }
 
+/** Embed codes often write "//www.youtube.com/embed/…"; the https form is the same player. */
+function httpsIfProtocolRelative(value: string | undefined): string | undefined {
+  return value?.trim().startsWith('//') ? `https:${value.trim()}` : value;
+}
+
 function toAbsolute(value: string | undefined, base: string): string | undefined {
   if (!value) return undefined;
   try {
@@ -91,9 +113,44 @@ function toAbsolute(value: string | undefined, base: string): string | undefined
   }
 }
 
-/** A 1x1 image is a tracking beacon, not a picture. */
-function isTrackingPixel(attribs: sanitizeHtml.Attributes): boolean {
-  return attribs.width === '1' || attribs.height === '1' || attribs.width === '0' || attribs.height === '0';
+type DomNode = ReturnType<typeof parseDocument>['children'][number];
+
+/** Pairs where the second block repeating the first is a caption printed twice. */
+const REPEATS = new Set(['p p', 'figcaption figcaption', 'figcaption p']);
+
+/**
+ * Drops a <p> or <figcaption> whose text is that of the block just before it:
+ * CMS templates often print a photo's caption twice, in the figure and again
+ * as a paragraph. Two blocks are consecutive when nothing visible (text, an
+ * image, another element) lies between them; a figure's end is no boundary.
+ * The markup is sanitize-html's own, so the repeat is cut out of it by its
+ * position and everything else stays byte for byte.
+ */
+function dropRepeatedCaptions(html: string): string {
+  const doc = parseDocument(html, { withStartIndices: true, withEndIndices: true });
+  const cuts: { start: number; end: number }[] = [];
+  let previous: { name: string; text: string } | undefined;
+  const visit = (nodes: DomNode[]): void => {
+    for (const node of nodes) {
+      if (DomUtils.isText(node) && node.data.trim()) previous = undefined;
+      if (!DomUtils.isTag(node)) continue;
+      if (node.name === 'figure') {
+        visit(node.children);
+      } else if (node.name !== 'p' && node.name !== 'figcaption') {
+        previous = undefined;
+        visit(node.children);
+        previous = undefined;
+      } else {
+        const text = DomUtils.textContent(node).replace(/\s+/g, ' ').trim();
+        const repeated = text && previous?.text === text && REPEATS.has(`${previous.name} ${node.name}`);
+        // Indices are there: parseDocument was asked for them.
+        if (repeated) cuts.push({ start: node.startIndex as number, end: (node.endIndex as number) + 1 });
+        else previous = { name: node.name, text };
+      }
+    }
+  };
+  visit(doc.children);
+  return cuts.reduceRight((out, cut) => out.slice(0, cut.start) + out.slice(cut.end), html);
 }
 
 function isBoilerplate(text: string, patterns: readonly RegExp[]): boolean {

@@ -76,7 +76,7 @@ describe('parseFeed: RSS 2.0', () => {
       summary: 'Engineers closed the gates for an hour.',
       content: '<p>Engineers <b>closed</b> the gates.</p>',
       author: 'Ana Pérez',
-      published: '2026-11-17T07:15:00.000Z',
+      published: 'Tue, 17 Nov 2026 08:15:00 +0100',
       updated: undefined,
       categories: ['Environment', 'Flooding'],
       tags: [],
@@ -190,7 +190,7 @@ describe('parseFeed: Atom 1.0', () => {
         summary: 'The port reopened on Wednesday.',
         content: '<p>The port <b>reopened</b> on Wednesday.</p>',
         author: 'Sam Reed',
-        published: '2026-11-18T08:30:00.000Z',
+        published: '2026-11-18T09:30:00+01:00',
         updated: '2026-11-18T11:00:00Z',
         categories: ['Transit', 'shipping'],
         tags: [],
@@ -214,8 +214,8 @@ describe('parseFeed: Atom 1.0', () => {
   );
 });
 
-describe('parseFeed: RSS 1.0 and 0.91', () => {
-  test('an RSS 1.0 (RDF) item takes its date from dc:date as a UTC instant', async () => {
+describe('parseFeed: RSS 1.0, 0.91 and 0.92', () => {
+  test('an RSS 1.0 (RDF) item gives title, link, description, dc:creator and dc:date as written', async () => {
     const feed = await parseFeed(`<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
   <channel rdf:about="https://river.example/">
@@ -236,7 +236,7 @@ describe('parseFeed: RSS 1.0 and 0.91', () => {
     assert.equal(item?.title, 'Levels falling');
     assert.equal(item?.content, 'The river is falling.');
     assert.equal(item?.author, 'Rui Costa');
-    assert.equal(item?.published, '2026-11-16T05:00:00.000Z');
+    assert.equal(item?.published, '2026-11-16T07:00:00+02:00');
   });
 
   test('an RSS 0.91 item without guid or date gives link, title and description', async () => {
@@ -265,6 +265,27 @@ describe('parseFeed: RSS 1.0 and 0.91', () => {
         rights: undefined,
       },
     ]);
+  });
+
+  test('an RSS 0.92 item gives title, link, escaped-HTML description as content, category and image enclosure', async () => {
+    const feed = await parseFeed(`<?xml version="1.0"?>
+<rss version="0.92"><channel>
+  <title>Hill Courier</title><link>https://hill.example/</link><description>Courier</description>
+  <item>
+    <title>Road reopened</title><link>https://hill.example/road</link>
+    <description>The &lt;b&gt;north&lt;/b&gt; road reopened.</description>
+    <category>Transport</category>
+    <enclosure url="https://hill.example/road.jpg" length="2048" type="image/jpeg"/>
+  </item>
+</channel></rss>`);
+    assert.equal(feed.format, 'rss');
+    assert.equal(feed.title, 'Hill Courier');
+    const [item] = feed.entries;
+    assert.equal(item?.title, 'Road reopened');
+    assert.equal(item?.link, 'https://hill.example/road');
+    assert.equal(item?.content, 'The <b>north</b> road reopened.');
+    assert.deepEqual(item?.categories, ['Transport']);
+    assert.equal(item?.image?.url, 'https://hill.example/road.jpg');
   });
 });
 
@@ -371,4 +392,178 @@ describe('parseFeed: errors', () => {
       await assertParseError(c.body, c.message);
     });
   }
+});
+
+describe('parseFeed: dates are handed to normalize as written', () => {
+  const cases: { name: string; body: string; published: (string | undefined)[]; updated?: (string | undefined)[] }[] = [
+    {
+      name: 'an RSS pubDate in a zone V8 does not know (CEST) is kept, not lost',
+      body: rss2('<item><guid>d1</guid><title>Zone</title><pubDate>Tue, 17 Nov 2026 08:15:00 CEST</pubDate></item>'),
+      published: ['Tue, 17 Nov 2026 08:15:00 CEST'],
+    },
+    {
+      name: 'an RSS item without pubDate takes dc:date',
+      body: rss2('<item><guid>d2</guid><title>DC</title><dc:date>2026-11-17T08:15:00Z</dc:date></item>'),
+      published: ['2026-11-17T08:15:00Z'],
+    },
+    {
+      name: 'a zone-less Atom published date is not read in the host time zone',
+      body: atom('<entry><id>urn:d3</id><title>Local</title><published>2026-11-18T09:30:00</published><updated>2026-11-18T10:00:00</updated></entry>'),
+      published: ['2026-11-18T09:30:00'],
+      updated: ['2026-11-18T10:00:00'],
+    },
+    {
+      name: 'an Atom entry with an unreadable published date does not lose the feed or its other entries',
+      body: atom(`<entry><id>urn:d4</id><title>Bad date</title><published>last Tuesday</published><updated>soon</updated></entry>
+        <entry><id>urn:d5</id><title>Good date</title><updated>2026-11-18T11:00:00Z</updated></entry>`),
+      published: ['last Tuesday', undefined],
+      updated: ['soon', '2026-11-18T11:00:00Z'],
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const feed = await parseFeed(c.body);
+      assert.deepEqual(feed.entries.map((e) => e.published), c.published);
+      if (c.updated) assert.deepEqual(feed.entries.map((e) => e.updated), c.updated);
+    });
+  }
+});
+
+describe('parseFeed: the author of an entry', () => {
+  const itunes = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"';
+  const cases: { name: string; body: string; author: string | undefined }[] = [
+    {
+      name: 'RSS dc:creator',
+      body: rss2('<item><guid>a1</guid><title>T</title><dc:creator>Ana Pérez</dc:creator></item>'),
+      author: 'Ana Pérez',
+    },
+    {
+      name: 'RSS author in its "email (Name)" form, as written for normalize',
+      body: rss2('<item><guid>a2</guid><title>T</title><author>ana@coast.example (Ana Pérez)</author></item>'),
+      author: 'ana@coast.example (Ana Pérez)',
+    },
+    {
+      name: 'dc:creator before RSS author',
+      body: rss2('<item><guid>a3</guid><title>T</title><author>desk@coast.example</author><dc:creator>Ana Pérez</dc:creator></item>'),
+      author: 'Ana Pérez',
+    },
+    {
+      name: 'the first of several dc:creator elements',
+      body: rss2('<item><guid>a4</guid><title>T</title><dc:creator>Ana Pérez</dc:creator><dc:creator>Lee Moss</dc:creator></item>'),
+      author: 'Ana Pérez',
+    },
+    {
+      name: 'itunes:author when there is no other',
+      body: rss2(`<item ${itunes}><guid>a5</guid><title>T</title><itunes:author>Coast Wire Podcasts</itunes:author></item>`),
+      author: 'Coast Wire Podcasts',
+    },
+    {
+      name: 'RSS author before itunes:author',
+      body: rss2(`<item ${itunes}><guid>a6</guid><title>T</title><itunes:author>Podcasts</itunes:author><author>ana@coast.example (Ana Pérez)</author></item>`),
+      author: 'ana@coast.example (Ana Pérez)',
+    },
+    {
+      name: 'Atom author name',
+      body: atom('<entry><id>urn:a7</id><title>T</title><author><name>Sam Reed</name></author></entry>'),
+      author: 'Sam Reed',
+    },
+    {
+      name: 'the first name of an Atom entry with several authors',
+      body: atom('<entry><id>urn:a8</id><title>T</title><author><name>Sam Reed</name></author><author><name>Jo Park</name></author></entry>'),
+      author: 'Sam Reed',
+    },
+    {
+      name: 'the first named Atom author when the first has only an email',
+      body: atom('<entry><id>urn:a9</id><title>T</title><author><email>desk@harbour.example</email></author><author><name>Jo Park</name></author></entry>'),
+      author: 'Jo Park',
+    },
+    {
+      name: 'JSON Feed 1.1 authors: the first named',
+      body: JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [{ id: 'a10', authors: [{ url: 'https://x.example/' }, { name: 'Mia Lund' }] }] }),
+      author: 'Mia Lund',
+    },
+    {
+      name: 'no author element at all',
+      body: rss2('<item><guid>a11</guid><title>T</title></item>'),
+      author: undefined,
+    },
+  ];
+  for (const c of cases) {
+    test(`the author comes from ${c.name}`, async () => {
+      assert.equal((await parseFeed(c.body)).entries[0]?.author, c.author);
+    });
+  }
+});
+
+describe('parseFeed: the image of an entry', () => {
+  const figure =
+    '<p>Intro.</p><figure><img src="https://coast.example/img/gates.jpg" alt="Gates">' +
+    '<figcaption>The gates close at dusk. (AP Photo/Lee Moss)</figcaption></figure>';
+  const cases: { name: string; body: string; image: unknown }[] = [
+    {
+      name: 'a figure in content:encoded gives the image, its figcaption the caption and the credit split off',
+      body: rss2(`<item><guid>i1</guid><title>T</title><content:encoded><![CDATA[${figure}]]></content:encoded></item>`),
+      image: { url: 'https://coast.example/img/gates.jpg', caption: 'The gates close at dusk.', credit: 'AP Photo/Lee Moss' },
+    },
+    {
+      name: 'the first image of a description when there is no figure, skipping a 1x1 tracking pixel',
+      body: rss2(`<item><guid>i2</guid><title>T</title><description><![CDATA[<img src="https://t.example/p.gif" width="1" height="1"><p><img src="/img/pier.jpg"></p>]]></description></item>`),
+      image: { url: '/img/pier.jpg', caption: undefined, credit: undefined },
+    },
+    {
+      name: 'media:content wins over an image of the content',
+      body: rss2(`<item><guid>i3</guid><title>T</title><media:content url="https://coast.example/img/media.jpg" medium="image"/>
+        <content:encoded><![CDATA[${figure}]]></content:encoded></item>`),
+      image: { url: 'https://coast.example/img/media.jpg', type: undefined, caption: undefined, credit: undefined },
+    },
+    {
+      name: 'an image enclosure wins over an image of the content',
+      body: rss2(`<item><guid>i4</guid><title>T</title><enclosure url="https://coast.example/img/e.jpg" type="image/jpeg" length="1"/>
+        <content:encoded><![CDATA[${figure}]]></content:encoded></item>`),
+      image: { url: 'https://coast.example/img/e.jpg', type: 'image/jpeg', caption: undefined, credit: undefined },
+    },
+    {
+      name: 'an image media:content inside media:group, with its description and credit',
+      body: rss2(`<item><guid>i5</guid><title>T</title><media:group>
+        <media:content url="https://coast.example/clip.mp4" medium="video"/>
+        <media:content url="https://coast.example/img/still.jpg" medium="image" type="image/jpeg">
+          <media:description>A still.</media:description><media:credit>Lee Moss</media:credit></media:content>
+      </media:group></item>`),
+      image: { url: 'https://coast.example/img/still.jpg', type: 'image/jpeg', caption: 'A still.', credit: 'Lee Moss' },
+    },
+    {
+      name: 'a figcaption with markup characters stays HTML text, as every text field of a ParsedEntry',
+      body: rss2(`<item><guid>i6</guid><title>T</title><content:encoded><![CDATA[<figure><img src="a.jpg"><figcaption>AT&amp;T &lt;Live&gt; stage</figcaption></figure>]]></content:encoded></item>`),
+      image: { url: 'a.jpg', caption: 'AT&amp;T &lt;Live&gt; stage', credit: undefined },
+    },
+    {
+      name: 'an Atom HTML content image',
+      body: atom('<entry><id>urn:i7</id><title>T</title><content type="html">&lt;p&gt;&lt;img src="https://harbour.example/p.png"&gt;&lt;/p&gt;</content></entry>'),
+      image: { url: 'https://harbour.example/p.png', caption: undefined, credit: undefined },
+    },
+    {
+      name: 'a JSON Feed content_html figure when the item has no image',
+      body: JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', items: [{ id: 'i8', content_html: figure }] }),
+      image: { url: 'https://coast.example/img/gates.jpg', caption: 'The gates close at dusk.', credit: 'AP Photo/Lee Moss' },
+    },
+    {
+      name: 'nothing when the content has only a tracking pixel',
+      body: rss2('<item><guid>i9</guid><title>T</title><description><![CDATA[<p>Text<img src="https://t.example/p.gif" width="0" height="0"></p>]]></description></item>'),
+      image: undefined,
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      assert.deepEqual((await parseFeed(c.body)).entries[0]?.image, c.image);
+    });
+  }
+});
+
+describe('parseFeed: one document does not affect the next', () => {
+  test('after a document with several errors, a document that is not well-formed is still refused', async () => {
+    // Two undeclared entities: two errors in one document.
+    await assertParseError(rss2('<item><guid>e1</guid><title>&one; and &two;</title></item>'), /^parse: not a readable feed: /);
+    await assertParseError(rss2('<item><guid>e2</guid><title>&three;</title></item>'), /^parse: not a readable feed: /);
+    await assertParseError('<rss version="2.0"><channel><title>Cut off', /^parse: not a readable feed: /);
+  });
 });

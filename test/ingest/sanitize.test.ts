@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type SanitizedContent, type SanitizeOptions, sanitizeContent } from '../../src/ingest/sanitize.js';
+import { defaultIframeHosts, type SanitizedContent, type SanitizeOptions, sanitizeContent } from '../../src/ingest/sanitize.js';
 
 const options: SanitizeOptions = {
   baseUrl: 'https://coast.example/news/barrier',
@@ -157,4 +157,156 @@ describe('sanitizeContent', () => {
       assert.equal(sanitizeContent(html, options).html, '<p>A</p><p>B</p>');
     },
   );
+});
+
+describe('sanitizeContent: embedded players', () => {
+  const withHosts: SanitizeOptions = { ...options, iframeHosts: defaultIframeHosts };
+  const youtube = 'https://www.youtube.com/embed/abc123';
+  const cases: { name: string; html: string; options: SanitizeOptions; expected: string }[] = [
+    {
+      name: 'without iframeHosts every iframe is removed, even from a well-known player',
+      html: `<p>Watch:</p><iframe src="${youtube}"></iframe>`,
+      options,
+      expected: '<p>Watch:</p>',
+    },
+    {
+      name: 'an https iframe from an allowed host is kept with src, width, height, title and allowfullscreen only',
+      html: `<iframe src="${youtube}" width="560" height="315" title="Storm footage" allowfullscreen frameborder="0" style="border:0" onload="steal()" allow="autoplay" sandbox="allow-scripts"></iframe>`,
+      options: withHosts,
+      expected: `<iframe src="${youtube}" width="560" height="315" title="Storm footage" allowfullscreen></iframe>`,
+    },
+    {
+      name: 'an iframe from a host not in the list is removed',
+      html: '<p>A</p><iframe src="https://video.example/embed/1"></iframe><p>B</p>',
+      options: withHosts,
+      expected: '<p>A</p><p>B</p>',
+    },
+    {
+      name: 'an iframe from a look-alike host (allowed host as a subdomain) is removed',
+      html: '<iframe src="https://www.youtube.com.evil.example/embed/1"></iframe>',
+      options: withHosts,
+      expected: '',
+    },
+    {
+      name: 'an http iframe from an allowed host is removed',
+      html: '<iframe src="http://www.youtube.com/embed/abc123"></iframe>',
+      options: withHosts,
+      expected: '',
+    },
+    {
+      name: 'a javascript: iframe is removed',
+      html: '<iframe src="javascript:alert(1)"></iframe>',
+      options: withHosts,
+      expected: '',
+    },
+    {
+      name: 'a relative iframe src is removed',
+      html: '<iframe src="/embed/1"></iframe>',
+      options: withHosts,
+      expected: '',
+    },
+    {
+      name: 'an iframe without src is removed',
+      html: '<iframe width="560"></iframe>',
+      options: withHosts,
+      expected: '',
+    },
+    {
+      name: 'a protocol-relative src from an allowed host becomes https',
+      html: '<iframe src="//player.vimeo.com/video/42"></iframe>',
+      options: withHosts,
+      expected: '<iframe src="https://player.vimeo.com/video/42"></iframe>',
+    },
+    {
+      name: 'hosts other than the defaults can be allowed',
+      html: '<iframe src="https://video.example/embed/1"></iframe>',
+      options: { ...options, iframeHosts: ['video.example'] },
+      expected: '<iframe src="https://video.example/embed/1"></iframe>',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.equal(sanitizeContent(c.html, c.options).html, c.expected);
+    });
+  }
+
+  test('defaultIframeHosts are the YouTube and Vimeo players', () => {
+    assert.deepEqual(defaultIframeHosts, ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com']);
+  });
+});
+
+describe('sanitizeContent: a caption printed twice is kept once', () => {
+  const img = '<img src="https://coast.example/g.jpg" />';
+  const cases: { name: string; html: string; expected: string }[] = [
+    {
+      name: 'two identical paragraphs in a row: the second goes',
+      html: '<p>The barrier at dawn.</p><p>The barrier at dawn.</p><p>Body.</p>',
+      expected: '<p>The barrier at dawn.</p><p>Body.</p>',
+    },
+    {
+      name: 'a paragraph repeating the figcaption just before it goes',
+      html: `<figure>${img}<figcaption>The barrier at dawn.</figcaption></figure><p>The barrier at dawn.</p><p>Body.</p>`,
+      expected: `<figure>${img}<figcaption>The barrier at dawn.</figcaption></figure><p>Body.</p>`,
+    },
+    {
+      name: 'two identical figcaptions in one figure: the second goes',
+      html: `<figure>${img}<figcaption>Gates</figcaption><figcaption>Gates</figcaption></figure>`,
+      expected: `<figure>${img}<figcaption>Gates</figcaption></figure>`,
+    },
+    {
+      name: 'texts that differ only in markup, entities and whitespace are the same text',
+      html: '<p>Gates &amp; walls\n at <em>dawn</em></p>\n<p>Gates &amp; walls at dawn</p>',
+      expected: '<p>Gates &amp; walls\n at <em>dawn</em></p>',
+    },
+    {
+      name: 'three in a row are kept once',
+      html: '<p>Again</p><p>Again</p><p>Again</p>',
+      expected: '<p>Again</p>',
+    },
+    {
+      name: 'identical paragraphs with another paragraph between them are both kept',
+      html: '<p>Yes.</p><p>No.</p><p>Yes.</p>',
+      expected: '<p>Yes.</p><p>No.</p><p>Yes.</p>',
+    },
+    {
+      name: 'identical paragraphs with a heading between them are both kept',
+      html: '<p>Yes.</p><h2>Part two</h2><p>Yes.</p>',
+      expected: '<p>Yes.</p><h2>Part two</h2><p>Yes.</p>',
+    },
+    {
+      name: 'identical paragraphs with an image between them are both kept',
+      html: `<p>Yes.</p>${img}<p>Yes.</p>`,
+      expected: `<p>Yes.</p>${img}<p>Yes.</p>`,
+    },
+    {
+      name: 'a figcaption repeating the paragraph before its figure is kept (the image is between)',
+      html: `<p>Gates</p><figure>${img}<figcaption>Gates</figcaption></figure>`,
+      expected: `<p>Gates</p><figure>${img}<figcaption>Gates</figcaption></figure>`,
+    },
+    {
+      name: 'a paragraph inside a blockquote and the same one after it are both kept',
+      html: '<blockquote><p>We held.</p></blockquote><p>We held.</p>',
+      expected: '<blockquote><p>We held.</p></blockquote><p>We held.</p>',
+    },
+    {
+      name: 'two empty paragraphs are not a repeated caption',
+      html: '<p>A</p><p><br /></p><p><br /></p><p>B</p>',
+      expected: '<p>A</p><p><br /></p><p><br /></p><p>B</p>',
+    },
+    {
+      name: 'differing case is a different text',
+      html: '<p>GATES</p><p>Gates</p>',
+      expected: '<p>GATES</p><p>Gates</p>',
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.equal(sanitizeContent(c.html, options).html, c.expected);
+    });
+  }
+
+  test('the repeat is found on the sanitized markup: a paragraph repeated around a removed script is kept once', () => {
+    const html = '<p class="caption">Gates</p><script>track()</script><p style="x">Gates</p>';
+    assert.equal(sanitizeContent(html, options).html, '<p>Gates</p>');
+  });
 });
