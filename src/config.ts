@@ -7,6 +7,7 @@ import ms from 'ms';
 import cron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { defaultIframeHosts } from './ingest/sanitize.js';
 import type { Category, SourceConfig } from './model.js';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -78,6 +79,7 @@ const schema = z
         max_redirects: z.number().int().min(0).max(20).default(5),
         max_backoff: interval.default('24h'),
         boilerplate: z.array(z.string()).default([]),
+        iframe_hosts: z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name, like "www.youtube.com"')).default([...defaultIframeHosts]),
       })
       .strict()
       .prefault({}),
@@ -109,6 +111,8 @@ export interface Config {
     /** The longest a failing source waits before its next try. */
     maxBackoffMs: number;
     boilerplate: RegExp[];
+    /** Hosts whose https iframes (embedded video) survive sanitizing. */
+    iframeHosts: string[];
   };
   logLevel: string;
   categories: CategoryRule[];
@@ -180,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxRedirects: c.ingest.max_redirects,
       maxBackoffMs: ms(c.ingest.max_backoff as ms.StringValue),
       boilerplate,
+      iframeHosts: c.ingest.iframe_hosts.map((h) => h.toLowerCase()),
     },
     logLevel,
     categories: c.categories,

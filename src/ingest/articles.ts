@@ -5,7 +5,8 @@ import { basename, join } from 'node:path';
 import matter from 'gray-matter';
 import { marked } from 'marked';
 import { z } from 'zod';
-import { escapeHtml, type ParsedEntry, type ParsedFeed } from './parse.js';
+import { escapeHtml } from './nodes.js';
+import type { ParsedEntry, ParsedFeed } from './parsed.js';
 
 const date = z.union([z.date(), z.string()]).transform((v) => (v instanceof Date ? v.toISOString() : v));
 

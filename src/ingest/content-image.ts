@@ -4,6 +4,8 @@
 // HTML is read with htmlparser2, the parser sanitize-html uses, never with
 // regular expressions; only the caption's plain text is matched below.
 import { DomUtils, parseDocument } from 'htmlparser2';
+import { escapeHtml } from './nodes.js';
+import type { ParsedImage } from './parsed.js';
 
 /** What the body says about its picture, as plain text (not HTML). */
 export interface ContentImage {
@@ -61,4 +63,10 @@ export function splitCredit(text: string): { caption?: string; credit?: string }
 
 function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The picture of the body when the feed names none; caption and credit as HTML text, like every text field here. */
+export function contentImage(html: string | undefined): ParsedImage | undefined {
+  const found = html ? firstContentImage(html) : undefined;
+  return found && { url: found.url, caption: escapeHtml(found.caption), credit: escapeHtml(found.credit) };
 }

@@ -4,55 +4,10 @@
 // feed names, else the first picture of its content. What comes out is still
 // untrusted text: every field optional, checked and cleaned in normalize.
 import Parser from 'rss-parser';
-import { firstContentImage } from './content-image.js';
-
-export interface ParsedImage {
-  url?: string;
-  type?: string;
-  caption?: string;
-  credit?: string;
-}
-
-/**
- * One entry as read. Text fields (title, summary, author, categories, tags,
- * captions, related titles) are HTML text, as RSS and Atom give them:
- * normalize strips markup and decodes entities. Formats whose fields are
- * plain text (JSON Feed, Markdown front matter) escape them with `escapeHtml`
- * so that "AT&T <Live>" survives as written.
- */
-export interface ParsedEntry {
-  guid?: string;
-  link?: string;
-  title?: string;
-  summary?: string;
-  content?: string;
-  author?: string;
-  published?: string;
-  updated?: string;
-  categories: string[];
-  tags: string[];
-  image?: ParsedImage;
-  related: { url: string; title?: string }[];
-  rights?: string;
-}
-
-export interface ParsedFeed {
-  format: 'rss' | 'atom' | 'json' | 'markdown';
-  title?: string;
-  link?: string;
-  language?: string;
-  rights?: string;
-  entries: ParsedEntry[];
-  /** Entries that could not be read, each described; the others still count. */
-  problems?: string[];
-}
-
-export class ParseError extends Error {
-  override name = 'ParseError';
-}
-
-type Node = unknown;
-type Fields = Record<string, Node>;
+import { contentImage } from './content-image.js';
+import { attr, escapeHtml, type Fields, isObject, list, type Node, text } from './nodes.js';
+import { parseJsonFeed } from './parse-json.js';
+import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
 // rss-parser reads an Atom entry's <published> and <updated> with
 // `new Date(…).toISOString()`: one unreadable date throws and loses the whole
@@ -167,92 +122,8 @@ function xmlImage(item: Fields, links: Node[]): ParsedImage | undefined {
   };
 }
 
-/** The picture of the body when the feed names none; caption and credit as HTML text, like every text field here. */
-function contentImage(html: string | undefined): ParsedImage | undefined {
-  const found = html ? firstContentImage(html) : undefined;
-  return found && { url: found.url, caption: escapeHtml(found.caption), credit: escapeHtml(found.credit) };
-}
-
 /** Media RSS says a missing medium is unknown: an element is an image when it says so by medium or type, or says nothing. */
 function isImage(medium: string | undefined, type: string | undefined): boolean {
   if (medium) return medium === 'image';
   return type === undefined || type.startsWith('image/');
-}
-
-function parseJsonFeed(body: string): ParsedFeed {
-  let doc: Fields;
-  try {
-    doc = JSON.parse(body) as Fields;
-  } catch (err) {
-    throw new ParseError(`parse: not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-  if (typeof doc.version !== 'string' || !doc.version.startsWith('https://jsonfeed.org/version/') || !Array.isArray(doc.items)) {
-    throw new ParseError('parse: JSON document is not a JSON Feed (no jsonfeed.org version or no items)');
-  }
-  return {
-    format: 'json',
-    title: text(doc.title),
-    link: text(doc.home_page_url),
-    language: text(doc.language),
-    entries: (doc.items as Node[]).filter(isObject).map((item) => {
-      const authors = list(item.authors).concat(list(item.author));
-      const image = text(item.image) ?? text(item.banner_image);
-      const attachment = list(item.attachments).find((a) => text((a as Fields).mime_type)?.startsWith('image/')) as Fields | undefined;
-      return {
-        guid: text(item.id),
-        link: text(item.url) ?? text(item.external_url),
-        title: escapeHtml(text(item.title)),
-        summary: escapeHtml(text(item.summary)),
-        content: text(item.content_html) ?? escapeText(text(item.content_text)),
-        author: escapeHtml(authors.map((a) => text((a as Fields).name)).find(Boolean)),
-        published: text(item.date_published),
-        updated: text(item.date_modified),
-        categories: list(item.tags)
-          .map((t) => escapeHtml(text(t)))
-          .filter((t): t is string => !!t),
-        tags: [],
-        image: image
-          ? { url: image }
-          : attachment
-            ? { url: text(attachment.url), type: text(attachment.mime_type) }
-            : contentImage(text(item.content_html)),
-        related: [],
-      };
-    }),
-  };
-}
-
-/** The text of an xml2js node (a string, `{_: text}` or a one-element array) or a JSON value. */
-export function text(node: Node): string | undefined {
-  if (Array.isArray(node)) return text(node[0]);
-  if (typeof node === 'string') return node.trim() || undefined;
-  if (typeof node === 'number') return String(node);
-  if (isObject(node) && '_' in node) return text(node._);
-  return undefined;
-}
-
-function attr(node: Node, name: string): string | undefined {
-  if (!isObject(node)) return undefined;
-  const attrs = node.$;
-  return isObject(attrs) ? text(attrs[name]) : undefined;
-}
-
-function list(node: Node): Node[] {
-  if (node === undefined || node === null) return [];
-  return Array.isArray(node) ? node : [node];
-}
-
-function isObject(node: Node): node is Fields {
-  return typeof node === 'object' && node !== null && !Array.isArray(node);
-}
-
-/** Plain text as HTML text. */
-export function escapeHtml<T extends string | undefined>(value: T): T {
-  return value?.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') as T;
-}
-
-/** Plain text as HTML paragraphs, so that content_text and content_html are handled alike. */
-function escapeText(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  return `<p>${escapeHtml(value).split(/\n\s*\n/).join('</p><p>')}</p>`;
 }

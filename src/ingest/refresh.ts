@@ -11,7 +11,8 @@ import { nextDueAt } from './backoff.js';
 import { decodeBody } from './decode.js';
 import { FetchError, type FetchResult, fetchFeed } from './fetch.js';
 import { excerpt, normalizeEntry, plainText } from './normalize.js';
-import { type ParsedEntry, type ParsedFeed, parseFeed } from './parse.js';
+import { parseFeed } from './parse.js';
+import type { ParsedEntry, ParsedFeed } from './parsed.js';
 import { explicitRelated } from './relate.js';
 import { sanitizeContent } from './sanitize.js';
 
@@ -115,7 +116,7 @@ function storeFeed(ctx: Context, source: Source, feed: ParsedFeed, now: Date, re
 function prepareArticle(ctx: Context, source: Source, feed: ParsedFeed, entry: ParsedEntry, now: Date): ArticleDraft {
   const baseUrl = feed.link ?? source.siteUrl ?? source.url ?? ctx.cfg.site.baseUrl;
   const item = normalizeEntry(entry, { baseUrl, now });
-  const content = sanitizeContent(item.contentHtml, { baseUrl: item.url, boilerplate: ctx.cfg.ingest.boilerplate });
+  const content = sanitizeContent(item.contentHtml, { baseUrl: item.url, boilerplate: ctx.cfg.ingest.boilerplate, iframeHosts: ctx.cfg.ingest.iframeHosts });
   const { categories, tags } = classify(
     { title: item.title, summary: item.summary, upstreamCategories: item.upstreamCategories, tags: item.tags, sourceCategories: source.categories },
     ctx.cfg.categories,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readArticleFolder } from '../../src/ingest/articles.js';
-import type { ParsedFeed } from '../../src/ingest/parse.js';
+import type { ParsedFeed } from '../../src/ingest/parsed.js';
 
 const fullArticle = `---
 title: "Flood barrier vote delayed"

@@ -163,7 +163,7 @@ const fixtures: Record<string, { route: FixtureRoute; expect: Omit<Partial<Sourc
       body: rss(
         item(
           'h1',
-          `<title>Hostile markup</title><content:encoded><![CDATA[<p onclick="steal()">Text<script>alert(1)</script></p><img src="x.jpg" onerror="alert(2)"><a href="javascript:alert(3)">click</a><img src="https://track.example/p.gif" width="1" height="1"><iframe src="https://evil.example/"></iframe><p>Share this: Facebook | X</p><p>You must be logged in to post a comment.</p>]]></content:encoded>`,
+          `<title>Hostile markup</title><content:encoded><![CDATA[<p onclick="steal()">Text<script>alert(1)</script></p><img src="x.jpg" onerror="alert(2)"><a href="javascript:alert(3)">click</a><img src="https://track.example/p.gif" width="1" height="1"><iframe src="https://evil.example/"></iframe><iframe src="https://www.youtube.com/embed/abc123" width="560" onload="x()"></iframe><p>Share this: Facebook | X</p><p>You must be logged in to post a comment.</p>]]></content:encoded>`,
         ),
       ),
     },
@@ -248,7 +248,8 @@ describe('ingesting the hostile web', () => {
 
   test('hostile HTML and boilerplate never reach the stored content', () => {
     const html = article('h1').content_html as string;
-    assert.doesNotMatch(html, /script|onclick|onerror|javascript:|iframe|track\.example|Share this|logged in/i);
+    assert.doesNotMatch(html, /script|onclick|onerror|onload|javascript:|evil\.example|track\.example|Share this|logged in/i);
+    assert.match(html, /<iframe src="https:\/\/www\.youtube\.com\/embed\/abc123" width="560"><\/iframe>/, 'a video from an allowed host stays');
     assert.match(html, /<p>Text<\/p>/);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { canonicalUrl, type NormalizedEntry, normalizeEntry, parseDate, plainText } from '../../src/ingest/normalize.js';
-import type { ParsedEntry } from '../../src/ingest/parse.js';
+import type { ParsedEntry } from '../../src/ingest/parsed.js';
 
 const now = new Date('2026-11-20T12:00:00.000Z');
 const ctx = { baseUrl: 'https://coast.example/news/', now };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ParseError, parseFeed } from '../../src/ingest/parse.js';
+import { parseFeed } from '../../src/ingest/parse.js';
+import { ParseError } from '../../src/ingest/parsed.js';
 
 const rssNamespaces = [
   'xmlns:dc="http://purl.org/dc/elements/1.1/"',

@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
-import { type ParsedFeed, ParseError, parseFeed } from '../../src/ingest/parse.js';
+import { parseFeed } from '../../src/ingest/parse.js';
+import { type ParsedFeed, ParseError } from '../../src/ingest/parsed.js';
 
 function rss(doctype: string, title: string): string {
   return `<?xml version="1.0"?>
