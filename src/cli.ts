@@ -1,30 +1,36 @@
-// The `wirefeed` command: serve | ingest | migrate | sources.
-import type { Server } from 'node:http';
-import { Command, Option } from 'commander';
-import { type Config, loadConfig } from './config.js';
-import { type Context, openContext } from './context.js';
-import { createApp } from './http/app.js';
+// The `wirefeed` command: serve | ingest | migrate | sources | articles.
+// This file wires commands to their handlers and says what each does.
+import { Command, CommanderError } from 'commander';
+import { addArticle } from './cli-articles.js';
+import { CliError, type CliIo, start } from './cli-common.js';
+import { ingestProgress, resultTable } from './cli-output.js';
+import { exportSources, importSources, listSourcesCommand } from './cli-sources.js';
 import { runIngest } from './ingest/run.js';
-import { createLog } from './log.js';
-import type { SourceResult } from './model.js';
-import { startScheduler } from './scheduler.js';
-import { listSourceHealth, listSources } from './store/sources.js';
+import { serve } from './serve.js';
 import { schemaVersion } from './store/db.js';
+import { listSources } from './store/sources.js';
 
-export interface CliIo {
-  out: (line: string) => void;
-  env: NodeJS.ProcessEnv;
-}
+const environmentHelp = `
+Environment:
+  WIREFEED_CONFIG    the configuration file (default: config/default.yaml)
+  WIREFEED_DB        the SQLite database file (default: from the config file)
+  WIREFEED_PORT      the HTTP port for serve
+  WIREFEED_BASE_URL  the public URL used in feed links
+  WIREFEED_LOG_LEVEL the log level (default: from the config file)`;
 
 export function buildCli(io: CliIo): Command {
   const program = new Command('wirefeed')
     .description('News syndication: ingest feeds and articles, publish RSS, Atom and JSON Feed')
+    .addHelpText('after', environmentHelp)
     .showHelpAfterError()
-    .exitOverride();
+    // A usage error (unknown command or option, missing argument) exits 2, like a config error.
+    .exitOverride((err) => {
+      throw err.exitCode === 0 ? err : new CommanderError(2, err.code, err.message);
+    });
 
   program
     .command('serve')
-    .description('run the HTTP server and the ingest schedule (ingests once at start)')
+    .description('run the HTTP server and the ingest schedule (ingests once at start); what `npm start` runs')
     .action(async () => {
       const ctx = start(io);
       await serve(ctx);
@@ -32,9 +38,9 @@ export function buildCli(io: CliIo): Command {
 
   program
     .command('ingest')
-    .description('ingest sources: with --once a single run that ends with a per-source table')
-    .option('--once', 'run one ingest now and exit')
-    .option('--source <slug>', 'only this source')
+    .description('ingest sources now: with --once one run that shows progress and ends with a per-source table; exits 1 if a source failed')
+    .option('--once', 'run one ingest now and exit (the schedule itself runs inside `wirefeed serve`)')
+    .option('--source <slug>', 'ingest only this source (see `wirefeed sources`)')
     .action(async (opts: { once?: boolean; source?: string }) => {
       const ctx = start(io, 'warn');
       try {
@@ -45,11 +51,9 @@ export function buildCli(io: CliIo): Command {
         }
         if (!opts.once) throw new CliError('ingest: pass --once (the schedule runs inside `wirefeed serve`)');
         io.out(`Ingesting ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
-        let done = 0;
-        const results = await runIngest(ctx, sources, (r) => {
-          done++;
-          io.out(`[${done}/${sources.length}] ${r.source}: ${r.status === 'ok' ? `${r.itemsNew} new, ${r.itemsUpdated} updated` : `error: ${r.error}`}`);
-        });
+        const progress = ingestProgress(sources.length, io.out, io.terminal ?? process.stdout);
+        const results = await runIngest(ctx, sources, (r) => progress.advance(r));
+        progress.end();
         io.out('');
         io.out(resultTable(results));
         if (results.some((r) => r.status === 'error')) process.exitCode = 1;
@@ -60,75 +64,61 @@ export function buildCli(io: CliIo): Command {
 
   program
     .command('migrate')
-    .description('create or upgrade the database')
+    .description('create the database, or upgrade it to the newest schema, and print its schema version')
     .action(() => {
       const ctx = start(io, 'warn');
       io.out(`Database ${ctx.cfg.databasePath} is at schema version ${schemaVersion(ctx.db)}.`);
       ctx.db.close();
     });
 
-  const sources = program.command('sources').description('sources and their health');
+  const sources = program.command('sources').description('sources: list them with their health, import or export them as OPML');
   sources
     .command('list', { isDefault: true })
-    .description('list sources with their health')
-    .action(() => {
-      const ctx = start(io, 'warn');
-      const rows = listSourceHealth(ctx.db).map((s) => [
-        s.slug,
-        s.enabled ? (s.lastStatus ?? 'never fetched') : 'disabled',
-        s.lastFetchedAt?.toISOString() ?? '-',
-        String(s.articleCount),
-        String(s.errorCount),
-        s.lastError ?? '',
-      ]);
-      io.out(table(['source', 'status', 'last fetch', 'articles', 'errors', 'last error'], rows));
-      ctx.db.close();
-    });
+    .description('list every source with its health: status, last fetch, articles, errors, last error (the default)')
+    .action(() => listSourcesCommand(io));
+
+  sources
+    .command('import')
+    .description(
+      'add the feeds of an OPML 1.0 or 2.0 subscription list as sources, or update the sources that have their URL; ' +
+        'imported sources are kept across restarts, whatever the config file lists',
+    )
+    .argument('<file>', 'an OPML file, as feed readers export it')
+    .addHelpText(
+      'after',
+      `
+Every outline with an xmlUrl (or type="rss") becomes a source named by its
+title (else its text), with a slug made from that name and site_url from
+its htmlUrl; a source that already has the feed's URL is updated instead.
+Only http(s) feeds are imported; the others are listed as skipped. Default
+categories come from the category attribute ("/World/Europe" counts as
+"Europe") and from the enclosing folders, where they name a configured
+category by slug or label; other names are listed as ignored. New sources
+are fetched at the next ingest.
+
+Example:
+  wirefeed sources import subscriptions.opml`,
+    )
+    .action((file: string) => importSources(io, file));
+
+  sources
+    .command('export')
+    .description('write every enabled feed source (http(s) and file URLs) as an OPML 2.0 subscription list')
+    .argument('[file]', 'the file to write; standard output when absent')
+    .addHelpText('after', '\nExample:\n  wirefeed sources export feeds.opml    # then import it in any feed reader')
+    .action((file: string | undefined) => exportSources(io, file));
+
+  const articles = program.command('articles').description("the publisher's own articles: Markdown files with front matter");
+  articles
+    .command('add')
+    .description(
+      'publish a Markdown article: check its front matter, copy it into the articles folder of the first source ' +
+        'that has one, ingest that source and print the article URL',
+    )
+    .argument('<file>', 'the article: YAML front matter (title, published, …) then the body; the file name is its slug')
+    .option('--force', 'replace an article of the same file name in the folder')
+    .addHelpText('after', '\nExample:\n  wirefeed articles add harbour-reopens.md\n\nThe front matter fields are described in README.md.')
+    .action(async (file: string, opts: { force?: boolean }) => addArticle(io, file, opts.force === true));
 
   return program;
-}
-
-export class CliError extends Error {
-  override name = 'CliError';
-}
-
-function start(io: CliIo, level?: string): Context {
-  const cfg: Readonly<Config> = loadConfig(io.env);
-  const log = createLog(level && cfg.logLevel === 'info' ? level : cfg.logLevel);
-  return openContext(cfg, log);
-}
-
-async function serve(ctx: Context): Promise<void> {
-  const scheduler = startScheduler(ctx);
-  const server: Server = createApp(ctx).listen(ctx.cfg.port);
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : ctx.cfg.port;
-  ctx.log.info({ event: 'listening', port, base_url: ctx.cfg.site.baseUrl }, `serving on http://localhost:${port}`);
-  if (ctx.cfg.ingest.onStart) {
-    scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
-  }
-  const shutdown = (signal: string) => {
-    ctx.log.info({ event: 'shutdown', signal }, 'shutting down');
-    server.close();
-    server.closeIdleConnections();
-    scheduler
-      .stop()
-      .then(() => ctx.db.close())
-      .finally(() => process.exit(0));
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
-}
-
-function resultTable(results: SourceResult[]): string {
-  const rows = results.map((r) => [r.source, r.status, String(r.itemsSeen), String(r.itemsNew), String(r.itemsUpdated), r.error ?? '']);
-  return table(['source', 'status', 'seen', 'new', 'updated', 'error'], rows);
-}
-
-/** A plain text table: columns padded to their widest cell. */
-function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Entry point: runs the `wirefeed` command line.
 import { CommanderError } from 'commander';
-import { buildCli, CliError } from './cli.js';
+import { buildCli } from './cli.js';
+import { CliError } from './cli-common.js';
 import { ConfigError } from './config.js';
 
 try {

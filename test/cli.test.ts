@@ -3,13 +3,14 @@
 // so the test runs whichever build it was compiled into.
 import assert from 'node:assert/strict';
 import { type ExecFileException, execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { listMigrations } from '../src/store/db.js';
+import { configWithSources } from './helpers.js';
 
 const run = promisify(execFile);
 const cliPath = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -20,11 +21,11 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs `node main.js ...args` with only the WIREFEED_* variables given here. */
-async function wirefeed(args: string[], env: Record<string, string>): Promise<Outcome> {
+/** Runs `node [...nodeArgs] main.js ...args` with only the WIREFEED_* variables given here. */
+async function wirefeed(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Outcome> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WIREFEED_') && k !== 'NODE_TEST_CONTEXT'));
   try {
-    const { stdout, stderr } = await run(process.execPath, [cliPath, ...args], { env: { ...base, ...env }, timeout: 30_000 });
+    const { stdout, stderr } = await run(process.execPath, [...nodeArgs, cliPath, ...args], { env: { ...base, ...env }, timeout: 30_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as ExecFileException & { stdout?: string; stderr?: string };
@@ -79,11 +80,11 @@ const demoFirstRun = [
 const demoArticles: Record<string, string> = { 'civic-pulse': '4', 'demo-desk': '6', 'harbor-wire': '6', 'northern-ledger': '5' };
 
 describe('wirefeed command line', () => {
-  test('--help lists the serve, ingest, migrate and sources commands and exits 0 without touching the database', async (t) => {
+  test('--help lists the serve, ingest, migrate, sources and articles commands and exits 0 without touching the database', async (t) => {
     const db = join(tempDir(t), 'w.db');
     const r = await wirefeed(['--help'], { WIREFEED_DB: db });
     assert.equal(r.code, 0);
-    for (const command of ['serve', 'ingest', 'migrate', 'sources']) {
+    for (const command of ['serve', 'ingest', 'migrate', 'sources', 'articles']) {
       assert.match(r.stdout, new RegExp(`^ {2}${command}\\b`, 'm'), `"${command}" not listed in:\n${r.stdout}`);
     }
     assert.equal(existsSync(db), false);
@@ -247,4 +248,197 @@ sources:
       assert.equal(existsSync(db), false);
     });
   }
+});
+
+describe('wirefeed help and usage', () => {
+  const commands: { args: string[]; says: RegExp }[] = [
+    { args: ['serve'], says: /HTTP server and the ingest schedule/ },
+    { args: ['ingest'], says: /per-source table[\s\S]*--once[\s\S]*--source <slug>/ },
+    { args: ['migrate'], says: /create the database, or upgrade it/ },
+    { args: ['sources'], says: /list +list every source[\s\S]*import <file>[\s\S]*export \[file\]/ },
+    { args: ['sources', 'list'], says: /health: status, last fetch, articles, errors,\s+last\s+error/ },
+    { args: ['sources', 'import'], says: /OPML 1\.0 or 2\.0/ },
+    { args: ['sources', 'export'], says: /OPML 2\.0/ },
+    { args: ['articles'], says: /add \[options\] <file> +publish a Markdown article/ },
+    { args: ['articles', 'add'], says: /front matter[\s\S]*--force +replace an article/ },
+  ];
+  for (const c of commands) {
+    test(`\`${c.args.join(' ')} --help\` describes the command and exits 0 without touching the database`, async (t) => {
+      const db = join(tempDir(t), 'w.db');
+      const r = await wirefeed([...c.args, '--help'], { WIREFEED_DB: db });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^Usage: wirefeed ${c.args.join(' ')} `));
+      assert.match(r.stdout, c.says);
+      assert.equal(existsSync(db), false);
+    });
+  }
+
+  test('an unknown command is a usage error: exit 2 with the error and the usage on stderr', async (t) => {
+    const r = await wirefeed(['publish'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: unknown command 'publish'\n/);
+    assert.match(r.stderr, /Usage: wirefeed /);
+    assert.equal(r.stdout, '');
+  });
+
+  test('an unknown option is a usage error: exit 2', async (t) => {
+    const r = await wirefeed(['ingest', '--once', '--sauce', 'x'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error: unknown option '--sauce'/);
+  });
+});
+
+describe('wirefeed ingest progress on a terminal', () => {
+  // The child's stdout is a pipe; this makes it say it is a terminal 60 columns wide.
+  const asTerminal = ['--import', 'data:text/javascript,process.stdout.isTTY=true;process.stdout.columns=60;'];
+
+  test('redraws one progress line in place ("[2/4] harbor-wire ok 6 new"), clears it, then prints the table', async (t) => {
+    const r = await wirefeed(['ingest', '--once'], { WIREFEED_DB: join(tempDir(t), 'w.db') }, asTerminal);
+    assert.equal(r.code, 0, r.stderr);
+    const [first, progress = '', ...rest] = r.stdout.split('\n');
+    assert.equal(first, 'Ingesting 4 sources…');
+    const frames = progress.split('\r').slice(1);
+    assert.equal(frames.length, 5, `four redraws and a clear in ${JSON.stringify(progress)}`);
+    assert.deepEqual(frames.slice(0, 4).map((f) => f.replace(/^\[\d\/4\] /, '')).sort(), [
+      'civic-pulse ok 4 new\x1b[K',
+      'demo-desk ok 6 new\x1b[K',
+      'harbor-wire ok 6 new\x1b[K',
+      'northern-ledger ok 5 new\x1b[K',
+    ]);
+    assert.deepEqual(frames.slice(0, 4).map((f) => f.slice(0, 6)), ['[1/4] ', '[2/4] ', '[3/4] ', '[4/4] ']);
+    assert.equal(frames[4], '\x1b[K', 'the progress line is cleared before the table');
+    assert.deepEqual(readTable(rest.join('\n'), ingestColumns), demoFirstRun);
+    assert.doesNotMatch(r.stdout, /harbor-wire: 6 new/, 'no plain per-source lines on a terminal');
+  });
+
+  test('a line wider than the terminal is cut, so that the carriage return still redraws it', async (t) => {
+    const dir = tempDir(t);
+    writeFileSync(join(dir, 'broken.rss'), '<rss><channel><title>Broken</title><item><title>Oops</item></channel>');
+    writeFileSync(join(dir, 'config.yaml'), configWithSources('  - { slug: broken, name: Broken, file: broken.rss }'));
+    const r = await wirefeed(['ingest', '--once'], { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'w.db') }, asTerminal);
+    assert.equal(r.code, 1);
+    const frame = r.stdout.split('\n')[1]?.split('\r')[1] ?? '';
+    assert.match(frame, /^\[1\/1\] broken error: parse: .*…\x1b\[K$/);
+    assert.equal(frame.replace('\x1b[K', '').length, 59);
+  });
+});
+
+describe('wirefeed articles add', () => {
+  const article = (fields: string, body = 'PORT ELLING — The harbour reopened on Friday.\n') => `---\n${fields}\n---\n${body}`;
+  const good = article('title: "Harbour reopens after the storm"\nauthor: "Mara Okonjo"\npublished: 2026-11-20T10:00:00Z\ncategories: [climate]');
+
+  /** A temporary desk whose config has an article folder `articles` (empty) under site_url https://desk.test/news/. */
+  function desk(t: TestContext, sources = '  - { slug: wire, name: Wire, file: wire.rss }\n  - { slug: desk, name: Desk, articles: articles, site_url: https://desk.test/news/ }') {
+    const dir = tempDir(t);
+    mkdirSync(join(dir, 'articles'));
+    mkdirSync(join(dir, 'drafts'));
+    writeFileSync(join(dir, 'wire.rss'), '<rss version="2.0"><channel><title>Wire</title></channel></rss>');
+    writeFileSync(join(dir, 'config.yaml'), configWithSources(sources));
+    return {
+      dir,
+      folder: join(dir, 'articles'),
+      draft: (name: string, text: string) => {
+        writeFileSync(join(dir, 'drafts', name), text);
+        return join(dir, 'drafts', name);
+      },
+      env: { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'w.db') },
+    };
+  }
+
+  test('copies the article into the first article folder, ingests that source and prints its id and URL', async (t) => {
+    const d = desk(t);
+    const r = await wirefeed(['articles', 'add', d.draft('harbour-reopens.md', good)], d.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'Published: http://feeds.test/articles/1 (https://desk.test/news/harbour-reopens)\n');
+    assert.equal(r.stderr, '');
+    assert.equal(readFileSync(join(d.folder, 'harbour-reopens.md'), 'utf8'), good);
+    const sources = await wirefeed(['sources'], d.env);
+    assert.deepEqual(
+      readTable(sources.stdout, sourcesColumns).map((s) => [s.source, s.status, s.articles]),
+      [
+        ['desk', 'ok', '1'],
+        ['wire', 'never fetched', '0'],
+      ],
+    );
+  });
+
+  test('an article of the same file name is refused (exit 2) unless --force, which updates it in place', async (t) => {
+    const d = desk(t);
+    const draft = d.draft('harbour-reopens.md', good);
+    assert.equal((await wirefeed(['articles', 'add', draft], d.env)).code, 0);
+    const changed = good.replace('reopened on Friday', 'reopened on Friday morning');
+    writeFileSync(draft, changed);
+
+    const refused = await wirefeed(['articles', 'add', draft], d.env);
+    assert.equal(refused.code, 2);
+    assert.equal(
+      refused.stderr,
+      `articles add: desk already has an article harbour-reopens.md (${join(d.folder, 'harbour-reopens.md')}); pass --force to replace it\n`,
+    );
+    assert.equal(readFileSync(join(d.folder, 'harbour-reopens.md'), 'utf8'), good);
+
+    const forced = await wirefeed(['articles', 'add', '--force', draft], d.env);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(forced.stdout, 'Updated: http://feeds.test/articles/1 (https://desk.test/news/harbour-reopens)\n');
+    assert.equal(readFileSync(join(d.folder, 'harbour-reopens.md'), 'utf8'), changed);
+  });
+
+  const bad: { name: string; file: string; text: string; stderr: string }[] = [
+    {
+      name: 'no title',
+      file: 'no-title.md',
+      text: article('published: 2026-11-20T10:00:00Z'),
+      stderr: 'articles: no-title.md: title: Invalid input: expected string, received undefined\n',
+    },
+    {
+      name: 'no published date',
+      file: 'undated.md',
+      text: article('title: "Undated"'),
+      stderr: 'articles: undated.md: published: Invalid input\n',
+    },
+    {
+      name: 'a published date that is not a date',
+      file: 'someday.md',
+      text: article('title: "Someday"\npublished: next tuesday'),
+      stderr: 'articles: someday.md: published: not a date: "next tuesday"\n',
+    },
+    {
+      name: 'categories that are not a list',
+      file: 'one-category.md',
+      text: article('title: "One"\npublished: 2026-11-20T10:00:00Z\ncategories: climate'),
+      stderr: 'articles: one-category.md: categories: Invalid input: expected array, received string\n',
+    },
+    {
+      name: 'a file name that cannot be a slug',
+      file: 'Harbour Reopens.md',
+      text: good,
+      stderr: "articles add: {path}: the file name is the article's slug: a-z, 0-9 and dashes, ending in .md\n",
+    },
+  ];
+  for (const c of bad) {
+    test(`an article with ${c.name} exits 2 naming the file and the field, and nothing is copied or ingested`, async (t) => {
+      const d = desk(t);
+      const path = d.draft(c.file, c.text);
+      const r = await wirefeed(['articles', 'add', path], d.env);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, c.stderr.replace('{path}', path));
+      assert.equal(r.stdout, '');
+      assert.deepEqual(readdirSync(d.folder), []);
+      assert.equal(existsSync(d.env.WIREFEED_DB), false);
+    });
+  }
+
+  test('with no source that has an articles folder it exits 2 and says so', async (t) => {
+    const d = desk(t, '  - { slug: wire, name: Wire, file: wire.rss }');
+    const r = await wirefeed(['articles', 'add', d.draft('harbour-reopens.md', good)], d.env);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `articles add: no source in ${join(d.dir, 'config.yaml')} has an "articles" folder to publish into\n`);
+  });
+
+  test('a file that does not exist exits 2 naming it', async (t) => {
+    const d = desk(t);
+    const r = await wirefeed(['articles', 'add', join(d.dir, 'missing.md')], d.env);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `articles add: cannot read ${join(d.dir, 'missing.md')}: no such file\n`);
+  });
 });

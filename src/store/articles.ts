@@ -93,3 +93,9 @@ function contentHash(draft: ArticleDraft): string {
     .update(JSON.stringify([url, title, summary, contentHtml, author, image, categories, tags, related, rights, language]))
     .digest('hex');
 }
+
+/** The id of a source's article with this guid (for the publisher's Markdown articles, the file's slug). */
+export function findArticleIdByGuid(db: Db, sourceId: number, guid: string): number | undefined {
+  const id = db.prepare('SELECT id FROM articles WHERE source_id = ? AND guid = ?').pluck().get(sourceId, guid);
+  return typeof id === 'number' ? id : undefined;
+}

@@ -41,6 +41,7 @@ export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, url = excluded.url,
       articles_dir = excluded.articles_dir, site_url = excluded.site_url,
       categories = excluded.categories, every_minutes = excluded.every_minutes, enabled = 1,
+      origin = 'config', -- the config file takes over a slug it now lists
       -- A new configured URL starts afresh: no redirect target, no validators.
       fetch_url = CASE WHEN sources.url IS excluded.url THEN sources.fetch_url END,
       etag = CASE WHEN sources.url IS excluded.url THEN sources.etag END,
