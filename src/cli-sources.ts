@@ -13,12 +13,14 @@ export function listSourcesCommand(io: CliIo): void {
   const rows = listSourceHealth(ctx.db).map((s) => [
     s.slug,
     s.enabled ? (s.lastStatus ?? 'never fetched') : 'disabled',
+    s.httpStatus === undefined ? '-' : String(s.httpStatus),
     s.lastFetchedAt?.toISOString() ?? '-',
+    s.enabled && s.lastFetchedAt ? s.nextDueAt.toISOString() : '-',
     String(s.articleCount),
     String(s.errorCount),
     s.lastError ?? '',
   ]);
-  io.out(table(['source', 'status', 'last fetch', 'articles', 'errors', 'last error'], rows));
+  io.out(table(['source', 'status', 'http', 'last fetch', 'next due', 'articles', 'errors', 'last error'], rows));
   ctx.db.close();
 }
 

@@ -74,7 +74,7 @@ export function buildCli(io: CliIo): Command {
   const sources = program.command('sources').description('sources: list them with their health, import or export them as OPML');
   sources
     .command('list', { isDefault: true })
-    .description('list every source with its health: status, last fetch, articles, errors, last error (the default)')
+    .description('list every source with its health: status, HTTP status, last fetch, next due, articles, errors, last error (the default)')
     .action(() => listSourcesCommand(io));
 
   sources

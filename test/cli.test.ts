@@ -41,7 +41,7 @@ function tempDir(t: TestContext): string {
 }
 
 const ingestColumns = ['source', 'status', 'seen', 'new', 'updated', 'error'];
-const sourcesColumns = ['source', 'status', 'last fetch', 'articles', 'errors', 'last error'];
+const sourcesColumns = ['source', 'status', 'http', 'last fetch', 'next due', 'articles', 'errors', 'last error'];
 
 /**
  * Reads the plain-text table with these column names out of the output: the
@@ -163,7 +163,9 @@ describe('wirefeed command line', () => {
       ['civic-pulse', 'demo-desk', 'harbor-wire', 'northern-ledger'].map((source) => ({
         source,
         status: 'never fetched',
+        http: '-',
         'last fetch': '-',
+        'next due': '-',
         articles: '0',
         errors: '0',
         'last error': '',
@@ -186,6 +188,9 @@ describe('wirefeed command line', () => {
       for (const s of rows) {
         const fetched = Date.parse(s['last fetch'] ?? '');
         assert.ok(fetched >= before - 1000 && fetched <= Date.now(), `${s.source}: last fetch "${s['last fetch']}"`);
+        // Local files carry no HTTP status; each is next due one interval later.
+        assert.equal(s.http, '-');
+        assert.ok(Date.parse(s['next due'] ?? '') > fetched, `${s.source}: next due "${s['next due']}"`);
       }
     });
   }
@@ -256,7 +261,7 @@ describe('wirefeed help and usage', () => {
     { args: ['ingest'], says: /per-source table[\s\S]*--once[\s\S]*--source <slug>/ },
     { args: ['migrate'], says: /create the database, or upgrade it/ },
     { args: ['sources'], says: /list +list every source[\s\S]*import <file>[\s\S]*export \[file\]/ },
-    { args: ['sources', 'list'], says: /health: status, last fetch, articles, errors,\s+last\s+error/ },
+    { args: ['sources', 'list'], says: /health: status, HTTP status, last fetch,\s+next due,\s+articles,\s+errors,\s+last\s+error/ },
     { args: ['sources', 'import'], says: /OPML 1\.0 or 2\.0/ },
     { args: ['sources', 'export'], says: /OPML 2\.0/ },
     { args: ['articles'], says: /add \[options\] <file> +publish a Markdown article/ },

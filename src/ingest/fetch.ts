@@ -183,7 +183,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function toFetchError(err: unknown, url: string, { timeoutMs }: Pick<FetchOptions, 'timeoutMs'>): FetchError {
+/** Maps what undici throws to a FetchError kind: timeout, dns, tls or network. */
+export function toFetchError(err: unknown, url: string, { timeoutMs }: Pick<FetchOptions, 'timeoutMs'>): FetchError {
   const e = err as Error & { code?: string; cause?: Error & { code?: string } };
   const code = e.cause?.code ?? e.code ?? '';
   const detail = e.cause?.message ?? e.message;

@@ -29,7 +29,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
   try {
     const { feed, fetched } = await loadSource(ctx, source);
     if (fetched) {
-      result.httpStatus = fetched.status;
+      if (fetched.url.startsWith('http')) result.httpStatus = fetched.status;
       state = { etag: fetched.etag, lastModified: fetched.lastModified, movedTo: fetched.movedTo };
     }
     if (feed) storeFeed(ctx, source, feed, now, result);
