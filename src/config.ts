@@ -13,6 +13,14 @@ import type { Category, SourceConfig } from './model.js';
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultConfigPath = resolve(packageRoot, 'config', 'default.yaml');
 
+// Site furniture that news pages append to every story (RSS and Atom
+// bodies are often the page's HTML): a paragraph whose whole text matches is dropped.
+const defaultBoilerplate = [
+  '^you must be logged in to post a comment\\.?$',
+  '^share (this|on)\\b.{0,80}$',
+  '^(continue reading|read more)\\b.{0,80}$',
+];
+
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -78,7 +86,7 @@ const schema = z
         max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
         max_redirects: z.number().int().min(0).max(20).default(5),
         max_backoff: interval.default('24h'),
-        boilerplate: z.array(z.string()).default([]),
+        boilerplate: z.array(z.string()).default([...defaultBoilerplate]),
         iframe_hosts: z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name, like "www.youtube.com"')).default([...defaultIframeHosts]),
       })
       .strict()

@@ -228,6 +228,15 @@ describe('loadConfig environment overrides', () => {
 });
 
 describe('loadConfig result', () => {
+  test('without ingest.boilerplate, the built-in patterns drop comment-login, share and read-more lines', (t) => {
+    const cfg = loadConfig({ WIREFEED_CONFIG: writeConfig(tempDir(t), 'site:\n  title: T\n  base_url: http://t.test\n  author: T\n') });
+    const matches = (line: string) => cfg.ingest.boilerplate.some((p) => p.test(line));
+    for (const line of ['You must be logged in to post a comment.', 'Share this: Facebook | X | Email', 'Continue reading', 'Read more »']) {
+      assert.ok(matches(line), line);
+    }
+    assert.ok(!matches('Shareholders voted on Tuesday.'));
+  });
+
   test('relative file: and articles: paths resolve against the config file folder, not the working directory', (t) => {
     const dir = tempDir(t);
     mkdirSync(join(dir, 'conf'));

@@ -169,6 +169,17 @@ const fixtures: Record<string, { route: FixtureRoute; expect: Omit<Partial<Sourc
     },
     expect: { status: 'ok', itemsNew: 1 },
   },
+  caption: {
+    route: {
+      body: rss(
+        item(
+          'c1',
+          `<title>Caption twice</title><content:encoded><![CDATA[<figure><img src="https://web.example/gates.jpg"><figcaption>The gates at dawn. (AP Photo/Ana Ruiz)</figcaption></figure><p>The gates at dawn. (AP Photo/Ana Ruiz)</p><p>Body text.</p>]]></content:encoded>`,
+        ),
+      ),
+    },
+    expect: { status: 'ok', itemsNew: 1 },
+  },
   updated: {
     route: { body: rss(item('up1', '<title>First version</title><description>Old.</description>')) },
     expect: { status: 'ok', itemsNew: 1 },
@@ -251,6 +262,12 @@ describe('ingesting the hostile web', () => {
     assert.doesNotMatch(html, /script|onclick|onerror|onload|javascript:|evil\.example|track\.example|Share this|logged in/i);
     assert.match(html, /<iframe src="https:\/\/www\.youtube\.com\/embed\/abc123" width="560"><\/iframe>/, 'a video from an allowed host stays');
     assert.match(html, /<p>Text<\/p>/);
+  });
+
+  test('a caption printed twice is kept once, and the content\'s figure becomes the image with its credit', () => {
+    const row = article('c1');
+    assert.equal((row.content_html as string).match(/The gates at dawn/g)?.length, 1);
+    assert.deepEqual([row.image_url, row.image_caption, row.image_credit], ['https://web.example/gates.jpg', 'The gates at dawn.', 'AP Photo/Ana Ruiz']);
   });
 
   test('a second ingest adds nothing, answers 304s cheaply, and updates a changed item in place', async () => {
