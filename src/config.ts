@@ -73,9 +73,11 @@ const schema = z
       .object({
         full_text_public: z.boolean().default(false),
         limit: z.number().int().min(1).max(200).default(50),
+        max_age_seconds: z.number().int().min(0).default(300),
+        cache_megabytes: z.number().positive().default(64),
       })
       .strict()
-      .default({ full_text_public: false, limit: 50 }),
+      .prefault({}),
     ingest: z
       .object({
         schedule: z.string().refine((v) => cron.validate(v), 'must be a cron expression, like "*/5 * * * *"').default('* * * * *'),
@@ -107,7 +109,14 @@ export interface Config {
   site: { title: string; description: string; baseUrl: string; language: string; author: string; rights?: string };
   port: number;
   databasePath: string;
-  publish: { fullTextPublic: boolean; limit: number };
+  publish: {
+    fullTextPublic: boolean;
+    limit: number;
+    /** Cache-Control max-age of feed responses. */
+    maxAgeSeconds: number;
+    /** Bound of the rendered-feed cache. */
+    cacheBytes: number;
+  };
   ingest: {
     schedule: string;
     onStart: boolean;
@@ -181,7 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     site: { ...c.site, baseUrl },
     port,
     databasePath: env.WIREFEED_DB ? resolve(env.WIREFEED_DB) : resolve(here, c.database),
-    publish: { fullTextPublic: c.publish.full_text_public, limit: c.publish.limit },
+    publish: {
+      fullTextPublic: c.publish.full_text_public,
+      limit: c.publish.limit,
+      maxAgeSeconds: c.publish.max_age_seconds,
+      cacheBytes: Math.round(c.publish.cache_megabytes * 1024 * 1024),
+    },
     ingest: {
       schedule: c.ingest.schedule,
       onStart: c.ingest.on_start,
