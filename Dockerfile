@@ -1,6 +1,8 @@
 # wirefeed: build in one stage, run from a slim, non-root one.
 #   docker build -t wirefeed .
-#   docker run -p 8080:8080 -v wirefeed-data:/data wirefeed
+#   docker run -p 8080:8080 -v wirefeed-data:/data --stop-timeout 30 wirefeed
+# SIGTERM stops it gracefully (README: Running in production); a running
+# fetch may take ingest.timeout_seconds, hence more than Docker's default 10 s.
 
 # --- build: compile better-sqlite3 and the TypeScript -------------------------
 FROM node:20-bookworm-slim AS build
@@ -13,6 +15,7 @@ COPY src ./src
 COPY test ./test
 COPY db ./db
 COPY config ./config
+COPY public ./public
 # npm ci builds better-sqlite3 and, through "prepare", the TypeScript.
 RUN npm ci \
  && rm -rf dist/test \
@@ -30,6 +33,7 @@ COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --from=build --chown=root:root /app/db ./db
 COPY --from=build --chown=root:root /app/config ./config
+COPY --from=build --chown=root:root /app/public ./public
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

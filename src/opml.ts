@@ -115,7 +115,8 @@ function saxMessage(err: unknown): string {
 
 export interface OpmlHead {
   title: string;
-  dateCreated: Date;
+  /** Left out of lists served over HTTP, so that their bytes change only with their feeds. */
+  dateCreated?: Date;
 }
 
 /** An OPML 2.0 subscription list: one outline per feed, categories joined by commas. */
@@ -135,7 +136,11 @@ export function writeOpml(head: OpmlHead, feeds: readonly (OpmlFeed & { name: st
     opml: {
       $: { version: '2.0' },
       // dateCreated is an RFC 822 date-time, as in RSS 2.0.
-      head: { title: head.title, dateCreated: head.dateCreated.toUTCString(), docs: 'http://opml.org/spec2.opml' },
+      head: {
+        title: head.title,
+        ...(head.dateCreated ? { dateCreated: head.dateCreated.toUTCString() } : {}),
+        docs: 'http://opml.org/spec2.opml',
+      },
       body: { outline },
     },
   });

@@ -1,26 +1,47 @@
-// The HTML index of every feed, with <link rel="alternate"> autodiscovery,
-// and the JSON routes: /articles/{id}, /categories, /sources, /healthz.
+// The HTML index of every feed, with <link rel="alternate"> autodiscovery;
+// the same feeds as OPML (/opml); the stylesheet that makes a feed readable
+// in a browser (/feed.xsl); and the JSON routes: /articles/{id}, /categories,
+// /sources, /tags. (/healthz and the other ops routes are in ops.ts.)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Router } from 'express';
+import { packageRoot } from '../config.js';
 import type { Context } from '../context.js';
+import { writeOpml } from '../opml.js';
+import { catalog, type CatalogGroup, tagFeed } from '../publish/catalog.js';
 import { contentTypes, feedFormats } from '../publish/document.js';
 import { listCategories } from '../store/categories.js';
 import { getArticle } from '../store/feeds.js';
 import { listSourceHealth } from '../store/sources.js';
+import { listTags } from '../store/tags.js';
 import { notFound } from './feeds.js';
+
+export const stylesheetPath = join(packageRoot, 'public', 'feed.xsl');
 
 const formatNames = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' } as const;
 
 export function pageRoutes(ctx: Context): Router {
   const router = Router();
-  const base = ctx.cfg.site.baseUrl;
+  const site = ctx.cfg.site;
+  const base = site.baseUrl;
+  const stylesheet = readFileSync(stylesheetPath, 'utf8');
+  const feeds = () => catalog(site, { categories: listCategories(ctx.db), sources: listSourceHealth(ctx.db), tags: listTags(ctx.db) });
 
   router.get('/', (_req, res) => {
-    const groups = [
-      { heading: 'Everything', feeds: [{ path: '/feeds/all', name: 'All stories' }] },
-      { heading: 'Categories', feeds: listCategories(ctx.db).map((c) => ({ path: `/feeds/categories/${c.slug}`, name: c.label })) },
-      { heading: 'Sources', feeds: listSourceHealth(ctx.db).map((s) => ({ path: `/feeds/sources/${s.slug}`, name: s.name })) },
-    ];
-    res.type('html').send(indexPage(ctx.cfg.site.title, base, groups));
+    res.type('html').send(indexPage(site.title, base, feeds()));
+  });
+
+  // OPML 2.0 subscription list: every feed as RSS, the format every reader takes.
+  router.get('/opml', (_req, res) => {
+    const outlines = feeds().flatMap((g) =>
+      g.feeds.map((f) => ({ name: f.spec.title, xmlUrl: `${base}${f.spec.path}.rss`, htmlUrl: f.htmlUrl, categories: [] })),
+    );
+    res.type('text/x-opml; charset=utf-8').send(writeOpml({ title: `${site.title}: feeds` }, outlines));
+  });
+
+  router.get('/feed.xsl', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400');
+    res.type('text/xsl; charset=utf-8').send(stylesheet);
   });
 
   router.get('/articles/:id', (req, res) => {
@@ -36,6 +57,12 @@ export function pageRoutes(ctx: Context): Router {
 
   router.get('/categories', (_req, res) => {
     res.json(listCategories(ctx.db).map((c) => ({ ...c, feeds: feedLinks(base, `/feeds/categories/${c.slug}`) })));
+  });
+
+  router.get('/tags', (_req, res) => {
+    res.json(
+      listTags(ctx.db).map((t) => ({ slug: t.slug, label: t.label, articles: t.articleCount, feeds: feedLinks(base, tagFeed(site, t).path) })),
+    );
   });
 
   router.get('/sources', (_req, res) => {
@@ -55,10 +82,6 @@ export function pageRoutes(ctx: Context): Router {
     );
   });
 
-  router.get('/healthz', (_req, res) => {
-    res.type('text/plain').send('ok\n');
-  });
-
   return router;
 }
 
@@ -66,17 +89,18 @@ function feedLinks(base: string, path: string): Record<string, string> {
   return Object.fromEntries(feedFormats.map((f) => [f, `${base}${path}.${f}`]));
 }
 
-function indexPage(title: string, base: string, groups: { heading: string; feeds: { path: string; name: string }[] }[]): string {
+function indexPage(title: string, base: string, groups: CatalogGroup[]): string {
   const discovery = feedFormats
     .map((f) => `<link rel="alternate" type="${contentTypes[f].split(';')[0]}" title="${escapeHtml(`${title} (${formatNames[f]})`)}" href="${base}/feeds/all.${f}">`)
     .join('\n  ');
   const sections = groups
+    .filter((g) => g.feeds.length > 0)
     .map(
       (g) => `<h2>${escapeHtml(g.heading)}</h2>\n<ul>\n${g.feeds
         .map(
           (feed) =>
             `  <li>${escapeHtml(feed.name)}: ${feedFormats
-              .map((f) => `<a href="${base}${feed.path}.${f}">${formatNames[f]}</a>`)
+              .map((f) => `<a href="${escapeHtml(`${base}${feed.spec.path}.${f}`)}">${formatNames[f]}</a>`)
               .join(' · ')}</li>`,
         )
         .join('\n')}\n</ul>`,
@@ -93,13 +117,14 @@ function indexPage(title: string, base: string, groups: { heading: string; feeds
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p>Subscribe in any feed reader. Each feed comes as RSS 2.0, Atom 1.0 and JSON Feed 1.1; add <code>?limit=N</code> (up to 200) for more items.</p>
+<p>Subscribe in any feed reader. Each feed comes as RSS 2.0, Atom 1.0 and JSON Feed 1.1; add <code>?limit=N</code> (up to 200) for more items, and follow a feed's <code>next</code> link for older ones. <a href="${escapeHtml(base)}/opml">All feeds as OPML</a> for your reader's import.</p>
+<form action="${escapeHtml(base)}/feeds/search.rss" method="get"><label>Search feed: <input type="search" name="q" required></label> <button>Open as RSS</button></form>
 ${sections}
 </body>
 </html>
 `;
 }
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

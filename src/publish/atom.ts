@@ -4,7 +4,7 @@
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, itemId } from './document.js';
-import { appendToAtomEntries, atomTextConstructs, createFeed, declareNamespaces, imageType, mediaContent, namespaces, xmlAttr } from './feed-gaps.js';
+import { addPageLinks, appendToAtomEntries, atomTextConstructs, createFeed, declareNamespaces, imageType, mediaContent, namespaces, xmlAttr } from './feed-gaps.js';
 
 type XmlNode = Record<string, unknown>;
 
@@ -12,7 +12,7 @@ export function renderAtom(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.atom);
   for (const article of doc.items) feed.addItem(atomItem(doc, article));
   const xml = appendToAtomEntries(
-    feed.atom1(),
+    addPageLinks(feed.atom1(), 'atom', doc.pages.atom, 'application/atom+xml'),
     doc.items.map((a) => atomExtras(doc, a)),
   );
   return declareNamespaces(atomTextConstructs(xml), 'feed', { media: namespaces.media });

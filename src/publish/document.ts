@@ -13,14 +13,20 @@ export const contentTypes: Record<FeedFormat, string> = {
 };
 
 export interface FeedDocument {
-  /** A URI naming the feed whatever its format, e.g. {base}/feeds/all. */
+  /** A URI naming the feed whatever its format and page, e.g. {base}/feeds/all. */
   id: string;
   title: string;
   description: string;
   /** The HTML page the feed stands for. */
   homeUrl: string;
-  /** The feed's own URL in each format. */
+  /** This page's own URL in each format, with its query. */
   urls: Record<FeedFormat, string>;
+  /** Links to the feed's other pages, in each format. */
+  pages: Record<FeedFormat, PageLinks>;
+  /** The WebSub hub the feed is pushed through, when the config names one. */
+  hub?: string;
+  /** The XSLT stylesheet that makes RSS and Atom readable in a browser. */
+  stylesheet: string;
   /** The newest item's update time: the feed changes only when an item does. */
   updated: Date;
   language: string;
@@ -34,22 +40,56 @@ export interface FeedDocument {
   items: Article[];
 }
 
+/**
+ * RFC 5005 section 4 (paged feeds): `next` leads to older items and is there
+ * whenever older items exist; `previous` and `first` are on every page but
+ * the first.
+ */
+export interface PageLinks {
+  first?: string;
+  previous?: string;
+  next?: string;
+}
+
 export interface FeedSpec {
   /** Path without extension, e.g. /feeds/categories/climate. */
   path: string;
   title: string;
   description: string;
+  /** Query parameters that name the feed (search's `q`): in its id and in every link. */
+  params?: Record<string, string>;
 }
 
-export function buildDocument(cfg: Readonly<Config>, spec: FeedSpec, items: Article[]): FeedDocument {
+/** Where a page sits among its feed's pages; cursors are opaque to everything but paging. */
+export interface PageSpec {
+  /** The `limit` asked for: every link keeps it. */
+  limit?: number;
+  /** This page's cursor; absent on the first page. */
+  cursor?: string;
+  /** The cursor of the page above this one; absent when that is the first page. */
+  newerCursor?: string;
+  /** The cursor of the page below this one; absent when no older items exist. */
+  olderCursor?: string;
+}
+
+export function buildDocument(cfg: Readonly<Config>, spec: FeedSpec, items: Article[], page: PageSpec = {}): FeedDocument {
   const base = cfg.site.baseUrl;
   const newest = items.reduce((max, a) => Math.max(max, a.updatedAt.getTime()), 0);
+  const url = (format: FeedFormat, cursor?: string) =>
+    `${base}${spec.path}.${format}${query({ ...spec.params, limit: page.limit?.toString(), cursor })}`;
+  const links = (format: FeedFormat): PageLinks => ({
+    ...(page.cursor !== undefined ? { first: url(format), previous: url(format, page.newerCursor) } : {}),
+    ...(page.olderCursor !== undefined ? { next: url(format, page.olderCursor) } : {}),
+  });
   return {
-    id: `${base}${spec.path}`,
+    id: `${base}${spec.path}${query({ ...spec.params })}`,
     title: spec.title,
     description: spec.description,
     homeUrl: `${base}/`,
-    urls: { rss: `${base}${spec.path}.rss`, atom: `${base}${spec.path}.atom`, json: `${base}${spec.path}.json` },
+    urls: { rss: url('rss', page.cursor), atom: url('atom', page.cursor), json: url('json', page.cursor) },
+    pages: { rss: links('rss'), atom: links('atom'), json: links('json') },
+    hub: cfg.publish.hub,
+    stylesheet: `${base}/feed.xsl`,
     updated: new Date(newest),
     language: cfg.site.language,
     author: cfg.site.author,
@@ -59,6 +99,13 @@ export function buildDocument(cfg: Readonly<Config>, spec: FeedSpec, items: Arti
     baseUrl: base,
     items,
   };
+}
+
+/** "?q=flood&limit=10" from the parameters that have a value; "" when none has. */
+function query(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+  const text = search.toString();
+  return text ? `?${text}` : '';
 }
 
 /** An item's id: a URL of ours that never changes, as Atom requires an IRI. */

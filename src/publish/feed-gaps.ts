@@ -12,11 +12,16 @@
 // - Atom entry titles and summaries are always type="html"; ours are plain
 //   text, and consumers that do not decode html-typed text (rss-parser) would
 //   show "&amp;", so `atomTextConstructs` declares them type="text".
+// - Feed-level links are self and hub only, and a channel-level extension
+//   named atom:link would replace them: the RFC 5005 paging links (first,
+//   previous, next) are added to the output by `addPageLinks`.
+// - The xml-stylesheet href is escaped like an attribute (only `"`), so it
+//   goes through `xmlAttr` too.
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
 import { Feed } from 'feed';
 import { js2xml } from 'xml-js';
 import type { Image } from '../model.js';
-import type { FeedDocument } from './document.js';
+import type { FeedDocument, PageLinks } from './document.js';
 
 type XmlNode = Record<string, unknown>;
 
@@ -35,6 +40,8 @@ export function createFeed(doc: FeedDocument, selfUrl: string): Feed {
     author: { name: doc.author },
     feed: selfUrl,
     feedLinks: doc.urls,
+    hub: doc.hub,
+    stylesheet: xmlAttr(doc.stylesheet),
   });
 }
 
@@ -118,4 +125,21 @@ export function appendToAtomEntries(xml: string, extra: XmlNode[][]): string {
       .join('\n');
     return `${indented ? `\n${indented}` : ''}\n${indent}</entry>`;
   });
+}
+
+/**
+ * Adds the RFC 5005 paging links to `feed`'s RSS (atom:link in the channel)
+ * or Atom (feed-level link) output, before the first item or, in an empty
+ * feed, at the end of the channel. Channel-level text is escaped, so the
+ * first `<item>` or `<entry>` tag is the first item's.
+ */
+export function addPageLinks(xml: string, format: 'rss' | 'atom', links: PageLinks, type: string): string {
+  const present = (['first', 'previous', 'next'] as const).filter((rel) => links[rel] !== undefined);
+  if (present.length === 0) return xml;
+  const [item, parent, element] = format === 'rss' ? ['item', 'channel', 'atom:link'] : ['entry', 'feed', 'link'];
+  const at = new RegExp(`\\n(\\s*)<${item}>|\\n(\\s*)</${parent}>`).exec(xml);
+  if (!at) return xml;
+  const indent = at[1] ?? `${at[2] ?? ''}    `;
+  const tags = present.map((rel) => `\n${indent}<${element} rel="${rel}" type="${type}" href="${xmlAttr(links[rel] ?? '').replace(/"/g, '&quot;')}"/>`);
+  return xml.slice(0, at.index) + tags.join('') + xml.slice(at.index);
 }

@@ -12,9 +12,12 @@ export function renderJson(doc: FeedDocument): string {
       title: doc.title,
       home_page_url: doc.homeUrl,
       feed_url: doc.urls.json,
+      // JSON Feed pages only forward, to older items.
+      ...(doc.pages.json.next ? { next_url: doc.pages.json.next } : {}),
       description: doc.description,
       language: doc.language,
       authors: [{ name: doc.author }],
+      ...(doc.hub ? { hubs: [{ type: 'WebSub', url: doc.hub }] } : {}),
       items: doc.items.map((a) => jsonItem(doc, a)),
     },
     null,

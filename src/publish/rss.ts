@@ -4,12 +4,13 @@
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, itemId } from './document.js';
-import { createFeed, declareNamespaces, htmlText, imageType, mediaContent, namespaces, xmlAttr } from './feed-gaps.js';
+import { addPageLinks, createFeed, declareNamespaces, htmlText, imageType, mediaContent, namespaces, xmlAttr } from './feed-gaps.js';
 
 export function renderRss(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.rss);
   for (const article of doc.items) feed.addItem(rssItem(doc, article));
-  return declareNamespaces(feed.rss2(), 'rss', namespaces);
+  const xml = addPageLinks(feed.rss2(), 'rss', doc.pages.rss, 'application/rss+xml');
+  return declareNamespaces(xml, 'rss', namespaces);
 }
 
 function rssItem(doc: FeedDocument, a: Article): Item {

@@ -1,7 +1,8 @@
 // Conformance: every feed route, in every format, run through the
 // independent consumers of shared/tools/feedcheck (xmllint, the Universal
 // Feed Parser, rss-parser, @rowanmanning/feed-parser, newsboat, the JSON Feed
-// 1.1 checker). Skipped, with the reason, where feedcheck is not installed.
+// 1.1 checker): all, categories, sources, tags, search, and later pages with
+// their paging links. Skipped, with the reason, where feedcheck is not installed.
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { listCategories } from '../../src/store/categories.js';
 import { listSources } from '../../src/store/sources.js';
+import { listTags } from '../../src/store/tags.js';
 import { feedcheckFailures, feedcheckUnavailable, type TestContext, testContext } from '../helpers.js';
 
 describe('feedcheck conformance of every published feed', async () => {
@@ -18,6 +20,7 @@ describe('feedcheck conformance of every published feed', async () => {
   let server: Server;
   let base: string;
   let paths: string[] = [];
+  let morePaths: string[] = [];
 
   before(async () => {
     if (skip) return;
@@ -29,6 +32,22 @@ describe('feedcheck conformance of every published feed', async () => {
     const feeds = ['/feeds/all', ...listCategories(ctx.db).map((c) => `/feeds/categories/${c.slug}`)];
     feeds.push(...listSources(ctx.db).map((s) => `/feeds/sources/${s.slug}`));
     paths = feeds.flatMap((p) => ['rss', 'atom', 'json'].map((f) => `${p}.${f}`));
+    const tags = listTags(ctx.db).map((t) => `/feeds/tags/${encodeURIComponent(t.slug)}`);
+    // First pages with a next link, and the second page of each, which also
+    // carries first and previous: found through the JSON Feed's next_url.
+    const firstPages = ['/feeds/all?limit=3', '/feeds/categories/climate?limit=1', '/feeds/sources/harbor-wire?limit=2', '/feeds/tags/port-elling?limit=1', '/feeds/search?q=flood&limit=2'];
+    const pages = ['/feeds/search?q=flood%20barrier', ...firstPages];
+    for (const page of firstPages) {
+      const [path, query] = page.split('?');
+      const json = (await fetch(`${base}${path}.json?${query}`).then((r) => r.json())) as { next_url?: string };
+      assert.ok(json.next_url, page);
+      const next = new URL(json.next_url);
+      pages.push(`${next.pathname.replace(/\.json$/, '')}${next.search}`);
+    }
+    morePaths = [...tags, ...pages].flatMap((p) => {
+      const [path, query] = p.split('?');
+      return ['rss', 'atom', 'json'].map((f) => `${path}.${f}${query ? `?${query}` : ''}`);
+    });
   });
 
   after(async () => {
@@ -42,5 +61,13 @@ describe('feedcheck conformance of every published feed', async () => {
     assert.ok(paths.length >= 3 * 10, `checked ${paths.length} feeds`);
     // Category feeds with no story yet are valid but empty: --allow-empty.
     assert.deepEqual(await feedcheckFailures(paths.map((p) => `${base}${p}`)), []);
+  });
+
+  test('every tag feed, search feed and later page passes every consumer', { skip }, async () => {
+    assert.ok(morePaths.length >= 3 * 10, `checked ${morePaths.length} feeds`);
+    // Four at a time: each run is a second or so of child processes, mostly waiting.
+    const chunks = [0, 1, 2, 3].map((i) => morePaths.filter((_, j) => j % 4 === i).map((p) => `${base}${p}`));
+    const failures = await Promise.all(chunks.map((urls) => feedcheckFailures(urls)));
+    assert.deepEqual(failures.flat(), []);
   });
 });

@@ -1,0 +1,64 @@
+// publish.hub: the WebSub hub named in every format, so that subscribers
+// can stop polling (WebSub section 4: discovery by rel="hub" and rel="self").
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { runIngest } from '../../src/ingest/run.js';
+import { listSources } from '../../src/store/sources.js';
+import { configWithSources, demoArticlesDir, readWithFeedParser, type TestContext, testContext } from '../helpers.js';
+
+const hub = 'https://hub.example/websub';
+const source = `  - { slug: demo-desk, name: The Demo Desk, articles: "${demoArticlesDir}", site_url: "https://demodesk.example/news/" }`;
+
+function app(ctx: TestContext): Express {
+  return createApp(ctx);
+}
+
+describe('a WebSub hub in the config', () => {
+  let ctx: TestContext;
+
+  before(async () => {
+    ctx = testContext(configWithSources(source).replace('publish:\n', `publish:\n  hub: ${hub}\n`));
+    await runIngest(ctx, listSources(ctx.db));
+  });
+
+  after(() => ctx.close());
+
+  test('RSS names it in atom:link rel="hub" beside rel="self"', async () => {
+    const res = await request(app(ctx)).get('/feeds/all.rss').expect(200);
+    assert.ok(res.text.includes(`<atom:link href="${hub}" rel="hub"/>`), res.text.slice(0, 1200));
+    assert.ok(res.text.includes('<atom:link href="http://feeds.test/feeds/all.rss" rel="self"'));
+  });
+
+  test('Atom names it in link rel="hub"', async () => {
+    const res = await request(app(ctx)).get('/feeds/categories/climate.atom').expect(200);
+    assert.ok(res.text.includes(`<link rel="hub" href="${hub}"/>`));
+    assert.equal((await readWithFeedParser(res.text)).self, 'http://feeds.test/feeds/categories/climate.atom');
+  });
+
+  test('JSON Feed names it in hubs', async () => {
+    const res = await request(app(ctx)).get('/feeds/all.json').expect(200);
+    assert.deepEqual(res.body.hubs, [{ type: 'WebSub', url: hub }]);
+    assert.equal(res.body.feed_url, 'http://feeds.test/feeds/all.json');
+  });
+});
+
+describe('without a hub', () => {
+  let ctx: TestContext;
+
+  before(() => {
+    ctx = testContext(configWithSources(source));
+  });
+
+  after(() => ctx.close());
+
+  test('no format names one', async () => {
+    assert.equal(ctx.cfg.publish.hub, undefined);
+    for (const format of ['rss', 'atom']) {
+      assert.doesNotMatch((await request(app(ctx)).get(`/feeds/all.${format}`).expect(200)).text, /rel="hub"/);
+    }
+    assert.equal((await request(app(ctx)).get('/feeds/all.json').expect(200)).body.hubs, undefined);
+  });
+});
