@@ -10,18 +10,28 @@ import { listDueSources } from './store/sources.js';
 export interface Scheduler {
   /** Runs the due sources now (unless a run is going); resolves with their results. */
   tick(): Promise<SourceResult[]>;
+  /** Stops the schedule; a running ingest finishes the sources it has started and takes no more. */
   stop(): Promise<void>;
 }
 
-export function startScheduler(ctx: Context): Scheduler {
+/** Told as sources and runs finish (the metrics count them). */
+export interface IngestObserver {
+  onResult?(result: SourceResult): void;
+  onRun?(results: readonly SourceResult[]): void;
+}
+
+export function startScheduler(ctx: Context, observer: IngestObserver = {}): Scheduler {
   let running: Promise<SourceResult[]> | undefined;
+  const stopping = new AbortController();
   const tick = async (): Promise<SourceResult[]> => {
-    if (running) return [];
+    if (running || stopping.signal.aborted) return [];
     const due = listDueSources(ctx.db, new Date());
     if (due.length === 0) return [];
-    running = runIngest(ctx, due);
+    running = runIngest(ctx, due, (r) => observer.onResult?.(r), stopping.signal);
     try {
-      return await running;
+      const results = await running;
+      observer.onRun?.(results);
+      return results;
     } finally {
       running = undefined;
     }
@@ -33,7 +43,8 @@ export function startScheduler(ctx: Context): Scheduler {
     tick,
     async stop() {
       await task.stop();
-      await running;
+      stopping.abort();
+      await running?.catch(() => undefined);
     },
   };
 }

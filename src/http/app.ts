@@ -1,15 +1,31 @@
 // The Express application: routes only, no business logic.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
+import { createMetrics, type Metrics } from '../metrics.js';
+import { FeedCache } from '../publish/cache.js';
 import { feedRoutes } from './feeds.js';
+import { observeRequests } from './observe.js';
+import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
+import { statusRoutes } from './status.js';
 
-export function createApp(ctx: Context): Express {
+export interface AppOptions {
+  /** Shared with the scheduler, which counts ingests into it; a fresh registry when absent. */
+  metrics?: Metrics;
+}
+
+export function createApp(ctx: Context, options: AppOptions = {}): Express {
+  const metrics = options.metrics ?? createMetrics();
+  const cache = new FeedCache(ctx.cfg.publish.cacheBytes);
+  metrics.watchFeedCache(cache);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
+  app.use(observeRequests(ctx.log, metrics));
+  app.use(opsRoutes(ctx, metrics));
+  app.use(statusRoutes(ctx));
   app.use(pageRoutes(ctx));
-  app.use(feedRoutes(ctx));
+  app.use(feedRoutes(ctx, cache));
   app.use((req, res) => {
     res.status(404).type('text/plain').send(`Not found: ${req.path}\n`);
   });

@@ -1,7 +1,8 @@
 // One ingest run over a set of sources: a bounded number at a time, and at
 // most one request at a time to any one host, so that a wire service with
 // twenty feeds on one server is polled politely. Every source's result is
-// recorded under the run.
+// recorded under the run. Once `signal` is aborted (the server is stopping)
+// no further source is started; those already started finish and are recorded.
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
 import { finishRun, recordRunResult, startRun } from '../store/runs.js';
@@ -11,6 +12,7 @@ export async function runIngest(
   ctx: Context,
   sources: readonly Source[],
   onResult?: (result: SourceResult) => void,
+  signal?: AbortSignal,
 ): Promise<SourceResult[]> {
   const runId = startRun(ctx.db, new Date());
   const results: SourceResult[] = [];
@@ -19,7 +21,7 @@ export async function runIngest(
   let waiting: (() => void)[] = [];
 
   const worker = async (): Promise<void> => {
-    while (pending.length > 0) {
+    while (pending.length > 0 && !signal?.aborted) {
       const index = pending.findIndex((s) => !busyHosts.has(hostOf(s)));
       if (index < 0) {
         // Every pending source is on a host in use: wait for one to free up.

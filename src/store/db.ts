@@ -54,3 +54,27 @@ export function migrate(db: Db, migrations = listMigrations()): string[] {
 export function schemaVersion(db: Db): number {
   return (db.prepare('SELECT coalesce(max(version), 0) FROM schema_migrations').pluck().get() as number) ?? 0;
 }
+
+/** The migrations in db/migrations that this database has not recorded (all of them before the first migrate). */
+export function pendingMigrations(db: Db, migrations = listMigrations()): string[] {
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  const applied = new Set(hasTable ? (db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]) : []);
+  return migrations.filter((m) => !applied.has(m.version)).map((m) => m.name);
+}
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement, prepared once per connection: for the writes ingest repeats per article. */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}

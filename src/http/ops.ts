@@ -1,0 +1,47 @@
+// Routes for the operator's machines: /healthz (the process is alive),
+// /readyz (it can serve: the database answers and carries every migration
+// this build ships) and /metrics (Prometheus text format). Plain text, never
+// cached.
+import { Router } from 'express';
+import type { Context } from '../context.js';
+import type { Metrics } from '../metrics.js';
+import { listMigrations, pendingMigrations } from '../store/db.js';
+
+export function opsRoutes(ctx: Context, metrics: Metrics): Router {
+  const router = Router();
+  // The migrations ship with the build, so they are read once.
+  const migrations = listMigrations();
+
+  router.use(['/healthz', '/readyz', '/metrics'], (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/healthz', (_req, res) => {
+    res.type('text/plain').send('ok\n');
+  });
+
+  router.get('/readyz', (_req, res) => {
+    const reason = notReadyBecause(ctx, migrations);
+    if (reason) res.status(503).type('text/plain').send(`not ready: ${reason}\n`);
+    else res.type('text/plain').send('ready\n');
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    const text = await metrics.registry.metrics();
+    res.type(metrics.registry.contentType).send(text);
+  });
+
+  return router;
+}
+
+/** Why the app cannot serve, or undefined when it can. */
+function notReadyBecause(ctx: Context, migrations: ReturnType<typeof listMigrations>): string | undefined {
+  let pending: string[];
+  try {
+    pending = pendingMigrations(ctx.db, migrations);
+  } catch (err) {
+    return `database: ${(err as Error).message}`;
+  }
+  return pending.length > 0 ? `migrations not applied: ${pending.join(', ')}` : undefined;
+}
