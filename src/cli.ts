@@ -2,9 +2,11 @@
 // This file wires commands to their handlers and says what each does.
 import { Command, CommanderError } from 'commander';
 import { addArticle } from './cli-articles.js';
+import { backupDatabase } from './cli-backup.js';
 import { CliError, type CliIo, start } from './cli-common.js';
 import { ingestProgress, resultTable } from './cli-output.js';
 import { exportSources, importSources, listSourcesCommand } from './cli-sources.js';
+import { reclassifyAll } from './ingest/reclassify.js';
 import { runIngest } from './ingest/run.js';
 import { serve } from './serve.js';
 import { schemaVersion } from './store/db.js';
@@ -71,6 +73,19 @@ export function buildCli(io: CliIo): Command {
       ctx.db.close();
     });
 
+  program
+    .command('reclassify')
+    .description('run the current taxonomy (categories, keywords, parents) and tag gazetteer over every stored article, without fetching anything')
+    .action(() => {
+      const ctx = start(io, 'warn');
+      try {
+        const { seen, changed } = reclassifyAll(ctx);
+        io.out(`Reclassified ${seen} article${seen === 1 ? '' : 's'}: ${changed} changed.`);
+      } finally {
+        ctx.db.close();
+      }
+    });
+
   const sources = program.command('sources').description('sources: list them with their health, import or export them as OPML');
   sources
     .command('list', { isDefault: true })
@@ -119,6 +134,14 @@ Example:
     .option('--force', 'replace an article of the same file name in the folder')
     .addHelpText('after', '\nExample:\n  wirefeed articles add harbour-reopens.md\n\nThe front matter fields are described in README.md.')
     .action(async (file: string, opts: { force?: boolean }) => addArticle(io, file, opts.force === true));
+
+  program
+    .command('backup')
+    .description('copy the database to a file, safely while `wirefeed serve` runs; prints the size and article count of the copy')
+    .argument('<file>', 'the copy to write: one SQLite file that opens on its own')
+    .option('--force', 'replace the file if it exists')
+    .addHelpText('after', '\nExample:\n  wirefeed backup /backups/wirefeed-$(date +%F).db')
+    .action(async (file: string, opts: { force?: boolean }) => backupDatabase(io, file, opts.force === true));
 
   return program;
 }

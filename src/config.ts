@@ -50,6 +50,7 @@ const categorySchema = z
   .object({
     slug,
     label: z.string().min(1).regex(/^[^<>]*$/, 'must not contain < or >'),
+    parent: slug.optional(),
     upstream: z.array(z.string()).default([]),
     keywords: z.array(z.string()).default([]),
   })
@@ -75,6 +76,7 @@ const schema = z
         limit: z.number().int().min(1).max(200).default(50),
         max_age_seconds: z.number().int().min(0).default(300),
         cache_megabytes: z.number().positive().default(64),
+        hub: httpUrl.optional(),
       })
       .strict()
       .prefault({}),
@@ -95,13 +97,22 @@ const schema = z
       .prefault({}),
     log: z.object({ level: z.enum(logLevels).default('info') }).strict().default({ level: 'info' }),
     categories: z.array(categorySchema).default([]),
+    tags: z.array(z.object({ name: z.string().min(1), aliases: z.array(z.string().min(1)).default([]) }).strict()).default([]),
     sources: z.array(sourceSchema).default([]),
   })
   .strict();
 
 export interface CategoryRule extends Category {
+  /** A broader category: an article in this one is in its parent too. */
+  parent?: string;
   upstream: string[];
   keywords: string[];
+}
+
+/** A person, place or organisation that is one tag whatever it is called. */
+export interface GazetteerEntry {
+  name: string;
+  aliases: string[];
 }
 
 export interface Config {
@@ -116,6 +127,8 @@ export interface Config {
     maxAgeSeconds: number;
     /** Bound of the rendered-feed cache. */
     cacheBytes: number;
+    /** The WebSub hub named in every feed, if any. */
+    hub?: string;
   };
   ingest: {
     schedule: string;
@@ -133,6 +146,7 @@ export interface Config {
   };
   logLevel: string;
   categories: CategoryRule[];
+  gazetteer: GazetteerEntry[];
   sources: SourceConfig[];
 }
 
@@ -177,6 +191,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     }
   });
   const categorySlugs = new Set(c.categories.map((cat) => cat.slug));
+  c.categories.forEach((cat, i) => {
+    if (cat.parent && !categorySlugs.has(cat.parent)) throw new ConfigError(`config: categories.${i}.parent: unknown category "${cat.parent}"`);
+    const seen = new Set([cat.slug]);
+    for (let up = cat.parent; up; up = c.categories.find((p) => p.slug === up)?.parent) {
+      if (seen.has(up)) throw new ConfigError(`config: categories.${i}.parent: "${cat.slug}" is its own ancestor`);
+      seen.add(up);
+    }
+  });
   c.sources.forEach((s, i) =>
     s.categories.forEach((cat, j) => {
       if (!categorySlugs.has(cat)) throw new ConfigError(`config: sources.${i}.categories.${j}: unknown category "${cat}"`);
@@ -195,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       limit: c.publish.limit,
       maxAgeSeconds: c.publish.max_age_seconds,
       cacheBytes: Math.round(c.publish.cache_megabytes * 1024 * 1024),
+      hub: c.publish.hub,
     },
     ingest: {
       schedule: c.ingest.schedule,
@@ -210,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     logLevel,
     categories: c.categories,
+    gazetteer: c.tags,
     sources: c.sources.map((s) => ({
       slug: s.slug,
       name: s.name,

@@ -77,7 +77,9 @@ export interface ArticleFields {
  * normalized (UTC dates, absolute URLs, sanitized HTML), categories by slug.
  */
 export interface ArticleDraft extends ArticleFields {
+  /** What classification started from: kept so that reclassify can run again. */
   upstreamCategories: string[];
+  upstreamTags: string[];
   categories: string[];
   related: RelatedRef[];
 }

@@ -84,6 +84,11 @@ describe('loadConfig rejects a bad configuration file with a ConfigError naming 
       message: (p) => `config: ${p} is not valid:\n  site.base_url: must be an http(s) URL`,
     },
     {
+      name: 'a publish.hub that is not an http(s) URL',
+      yaml: config('publish:\n  hub: "hub.example/websub"\n'),
+      message: (p) => `config: ${p} is not valid:\n  publish.hub: must be an http(s) URL`,
+    },
+    {
       name: 'an ingest.schedule that is not a cron expression',
       yaml: config('ingest:\n  schedule: every five minutes\n'),
       message: (p) => `config: ${p} is not valid:\n  ingest.schedule: must be a cron expression, like "*/5 * * * *"`,

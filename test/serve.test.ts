@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 
 const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -18,6 +19,16 @@ describe('wirefeed serve', () => {
     child?.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
+
+  const count = (sql: string) => {
+    const db = new Database(join(dir, 'serve.db'), { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(sql).pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  };
+  const faces = () => count('SELECT count(*) FROM articles WHERE story_id IS NULL');
 
   test('serves the demo feeds with items shortly after start, and exits cleanly on SIGTERM', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_PORT: '0', WIREFEED_DB: join(dir, 'serve.db') };
@@ -36,14 +47,19 @@ describe('wirefeed serve', () => {
       child?.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${log}`)));
     });
 
+    // Every demo article is stored, and the aggregate feed lists each story once.
     let items = 0;
-    for (let attempt = 0; attempt < 100 && items < 21; attempt++) {
+    let stored = 0;
+    for (let attempt = 0; attempt < 100 && (stored < 21 || items !== faces()); attempt++) {
       const res = await fetch(`http://127.0.0.1:${port}/feeds/all.json`);
       assert.equal(res.status, 200);
       items = ((await res.json()) as { items: unknown[] }).items.length;
-      if (items < 21) await new Promise((r) => setTimeout(r, 100));
+      stored = count('SELECT count(*) FROM articles');
+      if (stored < 21 || items !== faces()) await new Promise((r) => setTimeout(r, 100));
     }
-    assert.equal(items, 21, 'every demo article is published');
+    assert.equal(stored, 21, 'every demo article is stored');
+    assert.equal(items, faces(), 'each story is listed once');
+    assert.ok(items >= 15, `${items} stories listed`);
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

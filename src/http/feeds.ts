@@ -1,31 +1,40 @@
-// Feed routes: /feeds/all, /feeds/categories/{slug} and /feeds/sources/{slug},
-// each as .rss, .atom and .json. Handlers only look up, query and render.
+// Feed routes: /feeds/all, /feeds/categories/{slug}, /feeds/sources/{slug},
+// /feeds/tags/{slug} and /feeds/search?q=, each as .rss, .atom and .json,
+// paged by `limit` and `cursor`. Handlers only look up, query and render.
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { buildDocument, contentTypes, type FeedFormat, feedFormats, type FeedSpec } from '../publish/document.js';
 import { FeedCache } from '../publish/cache.js';
+import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publish/catalog.js';
 import { renderFeed } from '../publish/render.js';
 import { findCategory } from '../store/categories.js';
-import { type FeedFilter, listFeedArticles } from '../store/feeds.js';
+import type { FeedFilter } from '../store/feeds.js';
 import { contentVersion } from '../store/content-version.js';
+import { matchExpression } from '../store/search.js';
 import { findSourceBySlug } from '../store/sources.js';
+import { findTag } from '../store/tags.js';
 import { sendCachedFeed } from './conditional.js';
+import { readPage } from './paging.js';
 
-const MAX_LIMIT = 200;
+/** Longer queries are refused: nobody types them, and each word is a term to rank. */
+const MAX_QUERY_LENGTH = 256;
 
 /** The context of the feed routes: the app's, plus its render cache. */
 interface FeedContext extends Context {
   cache: FeedCache;
 }
 
-export function feedRoutes(appCtx: Context): Router {
-  const ctx: FeedContext = { ...appCtx, cache: new FeedCache(appCtx.cfg.publish.cacheBytes) };
+/** `cache` is passed in by the app, which also reports its hits and misses as metrics. */
+export function feedRoutes(appCtx: Context, cache = new FeedCache(appCtx.cfg.publish.cacheBytes)): Router {
+  const ctx: FeedContext = { ...appCtx, cache };
   const router = Router();
   const site = ctx.cfg.site;
 
   // A feed already rendered at the current content version is answered from
-  // the cache (or with a 304) before any lookup, query or rendering.
-  router.use('/feeds', (req, res, next) => {
+  // the cache (or with a 304) before any lookup, query or rendering. Every
+  // feed route has a :format, so this runs once the route has matched (and
+  // request metrics can name it by its pattern) but before its handler.
+  router.param('format', (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const cached = ctx.cache.get(cacheKey(req), contentVersion(ctx.db));
     if (cached) return sendCachedFeed(req, res, cached, ctx.cfg.publish.maxAgeSeconds);
@@ -33,27 +42,36 @@ export function feedRoutes(appCtx: Context): Router {
   });
 
   router.get('/feeds/all.:format', (req, res) => {
-    sendFeed(ctx, req, res, { kind: 'all' }, { path: '/feeds/all', title: site.title, description: site.description });
+    sendFeed(ctx, req, res, { kind: 'all' }, allFeed(site));
   });
 
   router.get('/feeds/categories/:slug.:format', (req, res) => {
     const category = findCategory(ctx.db, String(req.params.slug));
     if (!category) return notFound(res, `no category "${req.params.slug}"`);
-    sendFeed(ctx, req, res, { kind: 'category', slug: category.slug }, {
-      path: `/feeds/categories/${category.slug}`,
-      title: `${site.title}: ${category.label}`,
-      description: `${category.label} stories from ${site.title}`,
-    });
+    sendFeed(ctx, req, res, { kind: 'category', slug: category.slug }, categoryFeed(site, category));
   });
 
   router.get('/feeds/sources/:slug.:format', (req, res) => {
     const source = findSourceBySlug(ctx.db, String(req.params.slug));
     if (!source) return notFound(res, `no source "${req.params.slug}"`);
-    sendFeed(ctx, req, res, { kind: 'source', sourceId: source.id }, {
-      path: `/feeds/sources/${source.slug}`,
-      title: `${site.title}: ${source.name}`,
-      description: `Stories from ${source.name}, via ${site.title}`,
-    });
+    sendFeed(ctx, req, res, { kind: 'source', sourceId: source.id }, sourceFeed(site, source));
+  });
+
+  router.get('/feeds/tags/:slug.:format', (req, res) => {
+    const tag = findTag(ctx.db, String(req.params.slug));
+    if (!tag) return notFound(res, `no tag "${req.params.slug}"`);
+    sendFeed(ctx, req, res, { kind: 'tag', slug: tag.slug }, tagFeed(site, tag));
+  });
+
+  router.get('/feeds/search.:format', (req, res) => {
+    const q = req.query.q;
+    if (q !== undefined && typeof q !== 'string') return badRequest(res, 'q must be given once');
+    const query = q?.trim() ?? '';
+    if (query === '') return badRequest(res, 'q is required');
+    if (query.length > MAX_QUERY_LENGTH) return badRequest(res, `q must be at most ${MAX_QUERY_LENGTH} characters`);
+    const match = matchExpression(query);
+    if (match === undefined) return badRequest(res, 'q must contain a word (letters or digits) to search for');
+    sendFeed(ctx, req, res, { kind: 'search', match }, searchFeed(site, query));
   });
 
   return router;
@@ -69,15 +87,12 @@ function cacheKey(req: Request): string {
 function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFilter, spec: FeedSpec): void {
   const format = String(req.params.format);
   if (!feedFormats.includes(format as FeedFormat)) return notFound(res, `no feed format ".${format}" (use .rss, .atom or .json)`);
-  const limit = parseLimit(req.query.limit, ctx.cfg.publish.limit);
-  if (limit === undefined) {
-    res.status(400).type('text/plain').send(`limit must be a whole number from 1 to ${MAX_LIMIT}\n`);
-    return;
-  }
   // The version is read before the query: a write that lands while this
   // renders leaves the entry stale (re-rendered next time), never wrong.
   const version = contentVersion(ctx.db);
-  const doc = buildDocument(ctx.cfg, spec, listFeedArticles(ctx.db, filter, limit));
+  const found = readPage(ctx.db, req.query, filter, ctx.cfg.publish.limit);
+  if ('error' in found) return badRequest(res, found.error);
+  const doc = buildDocument(ctx.cfg, spec, found.items, found.page);
   const rendered = ctx.cache.set(cacheKey(req), version, {
     body: renderFeed(doc, format as FeedFormat),
     contentType: contentTypes[format as FeedFormat],
@@ -86,13 +101,10 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   sendCachedFeed(req, res, rendered, ctx.cfg.publish.maxAgeSeconds);
 }
 
-function parseLimit(value: unknown, fallback: number): number | undefined {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) return undefined;
-  const n = Number(value);
-  return n >= 1 && n <= MAX_LIMIT ? n : undefined;
-}
-
 export function notFound(res: Response, message: string): void {
   res.status(404).type('text/plain').send(`Not found: ${message}\n`);
+}
+
+function badRequest(res: Response, message: string): void {
+  res.status(400).type('text/plain').send(`${message}\n`);
 }

@@ -1,9 +1,12 @@
-// Assigns our categories and tags to an article. Categories come from the
-// source's defaults, from upstream category names mapped in the taxonomy
-// (a name equal to a category's slug or label also maps), and from keywords
-// found in the title and summary. Upstream names that map to no category
-// become tags, beside the tags the article brought itself.
-import type { CategoryRule } from '../config.js';
+// Assigns our categories and tags to an article.
+// Categories: the source's defaults; upstream category names mapped in the
+// taxonomy (a name equal to a category's slug or label also maps); keywords
+// found in the title and summary; and the parents of all of these.
+// Tags, the people, places and organisations a story is about: the tags the
+// article brought, upstream names that map to no category, and gazetteer
+// names found in the title and summary — each under its one canonical name,
+// so that "ISIL", "ISIS" and "Daesh" are one tag.
+import type { CategoryRule, GazetteerEntry } from '../config.js';
 
 export interface Classification {
   categories: string[];
@@ -18,7 +21,7 @@ export interface ClassifyInput {
   sourceCategories: readonly string[];
 }
 
-export function classify(input: ClassifyInput, taxonomy: readonly CategoryRule[]): Classification {
+export function classify(input: ClassifyInput, taxonomy: readonly CategoryRule[], gazetteer: readonly GazetteerEntry[] = []): Classification {
   const categories = new Set(input.sourceCategories);
   const unmapped: string[] = [];
   for (const name of input.upstreamCategories) {
@@ -26,19 +29,67 @@ export function classify(input: ClassifyInput, taxonomy: readonly CategoryRule[]
     if (rule) categories.add(rule.slug);
     else unmapped.push(name);
   }
-  const text = fold(`${input.title} ${input.summary ?? ''}`);
+  const rawText = `${input.title} ${input.summary ?? ''}`;
+  const text = fold(rawText);
   for (const rule of taxonomy) {
     if (rule.keywords.some((k) => containsPhrase(text, fold(k)))) categories.add(rule.slug);
   }
+  for (const slug of [...categories]) {
+    for (let parent = parentOf(taxonomy, slug); parent && !categories.has(parent); parent = parentOf(taxonomy, parent)) categories.add(parent);
+  }
+
+  const { canonical, matchers } = compiledGazetteer(gazetteer);
+  const mentioned = matchers.filter((m) => m.test(rawText, text)).map((m) => m.name);
   const tags = new Map<string, string>();
-  for (const tag of [...input.tags, ...unmapped]) if (!tags.has(slugify(tag))) tags.set(slugify(tag), tag);
+  for (const tag of [...input.tags, ...unmapped, ...mentioned]) {
+    const name = canonical.get(fold(tag)) ?? tag;
+    if (!tags.has(slugify(name))) tags.set(slugify(name), name);
+  }
   tags.delete('');
   // Keep the taxonomy's order, so every format lists categories alike.
   return { categories: taxonomy.map((c) => c.slug).filter((s) => categories.has(s)), tags: [...tags.values()] };
 }
 
+function parentOf(taxonomy: readonly CategoryRule[], slug: string): string | undefined {
+  return taxonomy.find((c) => c.slug === slug)?.parent;
+}
+
 function namesOf(rule: CategoryRule): Set<string> {
   return new Set([rule.slug, rule.label, ...rule.upstream].map(fold));
+}
+
+interface CompiledGazetteer {
+  /** Every name and alias, folded, to the entry's canonical name. */
+  canonical: Map<string, string>;
+  matchers: { name: string; test: (rawText: string, foldedText: string) => boolean }[];
+}
+
+// The configuration is frozen and lives as long as the process: compile its
+// patterns once, not once per article.
+const compiled = new WeakMap<readonly GazetteerEntry[], CompiledGazetteer>();
+
+function compiledGazetteer(gazetteer: readonly GazetteerEntry[]): CompiledGazetteer {
+  let result = compiled.get(gazetteer);
+  if (result) return result;
+  const canonical = new Map<string, string>();
+  for (const entry of gazetteer) for (const n of [entry.name, ...entry.aliases]) canonical.set(fold(n), entry.name);
+  const matchers = gazetteer.map((entry) => {
+    const patterns = [entry.name, ...entry.aliases].map(mentionPattern);
+    return { name: entry.name, test: (raw: string, folded: string) => patterns.some((p) => p.regex.test(p.folded ? folded : raw)) };
+  });
+  result = { canonical, matchers };
+  compiled.set(gazetteer, result);
+  return result;
+}
+
+/**
+ * How a name is found in a text. An all-capitals alias ("ISIS", "IS") is an
+ * acronym and must match as written, so that the word "is" is not the
+ * Islamic State; other names match whatever their case or accents.
+ */
+function mentionPattern(name: string): { regex: RegExp; folded: boolean } {
+  const acronym = /^[\p{Lu}\p{N}]{2,}$/u.test(name);
+  return { regex: phrasePattern(acronym ? name : fold(name)), folded: !acronym };
 }
 
 function fold(value: string): string {
@@ -46,9 +97,13 @@ function fold(value: string): string {
 }
 
 function containsPhrase(text: string, phrase: string): boolean {
-  if (!phrase) return false;
+  return phrase !== '' && phrasePattern(phrase).test(text);
+}
+
+/** The phrase as whole words: not inside a longer word. */
+function phrasePattern(phrase: string): RegExp {
   const escaped = phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'u').test(text);
+  return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'u');
 }
 
 /** "São Paulo FC" → "sao-paulo-fc", "Москва" → "москва": the form used in tag URLs. */

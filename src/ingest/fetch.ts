@@ -116,11 +116,24 @@ async function fetchHttp(request: FetchRequest, options: FetchOptions): Promise<
 }
 
 async function send(url: string, headers: Record<string, string>, signal: AbortSignal, options: FetchOptions): Promise<Response> {
+  const attempt = () => fetch(url, { headers, signal, redirect: 'manual', dispatcher: agentFor(options.connectTimeoutMs) });
   try {
-    return await fetch(url, { headers, signal, redirect: 'manual', dispatcher: agentFor(options.connectTimeoutMs) });
+    return await attempt();
   } catch (err) {
-    throw toFetchError(err, url, options);
+    // A pooled keep-alive connection the server closed as we reused it:
+    // a GET is safe to send again, once, on a fresh connection.
+    if (signal.aborted || !isStaleConnection(err)) throw toFetchError(err, url, options);
+    try {
+      return await attempt();
+    } catch (again) {
+      throw toFetchError(again, url, options);
+    }
   }
+}
+
+function isStaleConnection(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
 }
 
 async function readResponse(

@@ -13,7 +13,7 @@ import { FetchError, type FetchResult, fetchFeed } from './fetch.js';
 import { excerpt, normalizeEntry, plainText } from './normalize.js';
 import { parseFeed } from './parse.js';
 import type { ParsedEntry, ParsedFeed } from './parsed.js';
-import { explicitRelated } from './relate.js';
+import { explicitRelated, relateArticle } from './relate.js';
 import { sanitizeContent } from './sanitize.js';
 
 /** Names us and, through the operator's public URL, whom to contact. */
@@ -101,11 +101,17 @@ function storeFeed(ctx: Context, source: Source, feed: ParsedFeed, now: Date, re
   });
   result.itemsSeen = feed.entries.length;
   ctx.db.transaction(() => {
+    const added: { id: number; publishedAt: number }[] = [];
     for (const draft of drafts) {
-      const outcome = saveArticle(ctx.db, source.id, draft, now);
-      if (outcome === 'new') result.itemsNew++;
+      const { outcome, id } = saveArticle(ctx.db, source.id, draft, now);
+      if (outcome === 'new') {
+        result.itemsNew++;
+        added.push({ id, publishedAt: draft.publishedAt.getTime() });
+      }
       if (outcome === 'updated') result.itemsUpdated++;
     }
+    // Oldest first, so that each new article finds the earlier ones of this feed too.
+    added.sort((a, b) => a.publishedAt - b.publishedAt || a.id - b.id).forEach((a) => relateArticle(ctx.db, a.id));
   })();
   if (problems.length) {
     result.status = 'error';
@@ -120,9 +126,11 @@ function prepareArticle(ctx: Context, source: Source, feed: ParsedFeed, entry: P
   const { categories, tags } = classify(
     { title: item.title, summary: item.summary, upstreamCategories: item.upstreamCategories, tags: item.tags, sourceCategories: source.categories },
     ctx.cfg.categories,
+    ctx.cfg.gazetteer,
   );
   return {
     ...item,
+    upstreamTags: item.tags,
     summary: item.summary ?? excerpt(plainText(content.html)) ?? '',
     contentHtml: content.html,
     categories,

@@ -12,6 +12,7 @@ const base = 'http://localhost:8080';
 const barrierVote = 'https://demodesk.example/news/flood-barrier-vote-delayed';
 const reviewQuestions = 'https://demodesk.example/news/flood-barrier-review-questions';
 const councilDelays = 'https://harborwire.example/2026/11/18/port-elling-council-delays-barrier-vote';
+const costsRise = 'https://harborwire.example/2026/11/12/port-elling-barrier-costs-rise';
 
 type JsonItem = {
   id: string;
@@ -33,7 +34,8 @@ type JsonItem = {
 describe('published feeds over HTTP (demo content)', () => {
   let ctx: TestContext;
   let app: Express;
-  let total: number;
+  /** Articles that head their story: what the aggregate feeds list. */
+  let faces: number;
 
   before(async () => {
     ctx = testContext(undefined, { WIREFEED_BASE_URL: base });
@@ -47,7 +49,7 @@ describe('published feeds over HTTP (demo content)', () => {
         ['northern-ledger', 'ok'],
       ],
     );
-    total = ctx.db.prepare('SELECT count(*) FROM articles').pluck().get() as number;
+    faces = ctx.db.prepare('SELECT count(*) FROM articles WHERE story_id IS NULL').pluck().get() as number;
     app = createApp(ctx);
   });
 
@@ -66,12 +68,16 @@ describe('published feeds over HTTP (demo content)', () => {
   });
 
   test('all.rss is RSS 2.0 that rss-parser and feed-parser both read, with categories, creator, image and related links', async () => {
-    const res = await request(app).get('/feeds/all.rss').expect(200);
-    assert.equal(res.headers['content-type'], 'application/rss+xml; charset=utf-8');
-    const feed = await readWithRssParser(res.text);
-    assert.equal(feed.items.length, total);
-    const dates = feed.items.map((i) => Date.parse(String(i.isoDate)));
+    const all = await request(app).get('/feeds/all.rss').expect(200);
+    assert.equal(all.headers['content-type'], 'application/rss+xml; charset=utf-8');
+    const allItems = (await readWithRssParser(all.text)).items;
+    assert.equal(allItems.length, faces);
+    const dates = allItems.map((i) => Date.parse(String(i.isoDate)));
     assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
+
+    // The vote story is another version of Harbor Wire's: its source's feed lists it.
+    const res = await request(app).get('/feeds/sources/demo-desk.rss').expect(200);
+    const feed = await readWithRssParser(res.text);
 
     const vote = feed.items.find((i) => i.link === barrierVote);
     assert.ok(vote, 'the barrier vote story is in the feed');
@@ -83,8 +89,9 @@ describe('published feeds over HTTP (demo content)', () => {
     ]);
     const related = (vote.atomLinks as { $: Record<string, string> }[]).map((l) => [l.$.rel, l.$.href]);
     assert.deepEqual(related, [
-      ['related', reviewQuestions],
       ['related', councilDelays],
+      ['related', reviewQuestions],
+      ['related', costsRise],
     ]);
     const media = (vote.media as Record<string, unknown>[])[0] as { $: Record<string, string>; 'media:description': unknown[]; 'media:credit': string[] };
     assert.equal(media.$.url, 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg');
@@ -95,7 +102,7 @@ describe('published feeds over HTTP (demo content)', () => {
     assert.deepEqual([source?._, source?.$.url], ['The Demo Desk', `${base}/feeds/sources/demo-desk.rss`]);
 
     const second = await readWithFeedParser(res.text);
-    assert.equal(second.items.length, total);
+    assert.equal(second.items.length, 6);
     const again = second.items.find((i) => i.url === barrierVote);
     assert.deepEqual(
       again?.categories.map((c) => c.label),
@@ -105,18 +112,20 @@ describe('published feeds over HTTP (demo content)', () => {
   });
 
   test('all.atom is Atom 1.0 with term/label/scheme categories, related and enclosure links', async () => {
-    const res = await request(app).get('/feeds/all.atom').expect(200);
-    assert.equal(res.headers['content-type'], 'application/atom+xml; charset=utf-8');
+    const all = await request(app).get('/feeds/all.atom').expect(200);
+    assert.equal(all.headers['content-type'], 'application/atom+xml; charset=utf-8');
+    assert.equal((await readWithRssParser(all.text)).items.length, faces);
+    const res = await request(app).get('/feeds/sources/demo-desk.atom').expect(200);
     const feed = await readWithRssParser(res.text);
-    assert.equal(feed.items.length, total);
     const vote = feed.items.find((i) => i.link === barrierVote);
     assert.ok(vote);
     assert.equal(vote.id, `${base}/articles/${vote.id?.toString().split('/').pop()}`);
     const links = (vote.links as { $: Record<string, string> }[]).map((l) => [l.$.rel ?? 'alternate', l.$.href, l.$.title]);
     assert.deepEqual(links, [
       ['alternate', barrierVote, undefined],
-      ['related', reviewQuestions, "Engineers' review raises new questions over Port Elling barrier"],
       ['related', councilDelays, 'Port Elling council delays flood barrier vote as costs mount'],
+      ['related', reviewQuestions, "Engineers' review raises new questions over Port Elling barrier"],
+      ['related', costsRise, 'Port Elling flood barrier costs climb 18% in new engineering review'],
       ['enclosure', 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg', undefined],
     ]);
     const categories = (vote.categoryNodes as { $: Record<string, string> }[]).map((c) => ({ ...c.$ }));
@@ -126,7 +135,7 @@ describe('published feeds over HTTP (demo content)', () => {
     ]);
 
     const second = await readWithFeedParser(res.text);
-    assert.equal(second.items.length, total);
+    assert.equal(second.items.length, 6);
     const again = second.items.find((i) => i.url === barrierVote);
     assert.deepEqual(
       again?.categories.map((c) => c.term),
@@ -142,16 +151,21 @@ describe('published feeds over HTTP (demo content)', () => {
     assert.equal(feed.version, 'https://jsonfeed.org/version/1.1');
     assert.equal(feed.feed_url, `${base}/feeds/all.json`);
     assert.equal(feed.language, 'en');
-    assert.equal(feed.items.length, total);
-    const vote = feed.items.find((i) => i.url === barrierVote);
+    assert.equal(feed.items.length, faces);
+    assert.equal(feed.items.find((i) => i.url === barrierVote), undefined, 'a second version of a story is not listed again');
+    const council = feed.items.find((i) => i.url === councilDelays);
+    assert.deepEqual(council?._wirefeed.related.find((r) => r.kind === 'same-story')?.url, barrierVote);
+    const sourceFeed = (await request(app).get('/feeds/sources/demo-desk.json').expect(200)).body as { items: JsonItem[] };
+    const vote = sourceFeed.items.find((i) => i.url === barrierVote);
     assert.ok(vote);
     assert.deepEqual(vote.authors, [{ name: 'Mara Okonjo, Special to The Demo Desk' }]);
     assert.deepEqual(vote._wirefeed.categories.map((c) => c.slug), ['climate', 'politics']);
     assert.deepEqual(vote.tags?.slice(0, 2), ['Climate', 'Politics']);
-    const review = feed.items.find((i) => i.url === reviewQuestions);
+    const idOf = (url: string) => `${base}/articles/${ctx.db.prepare('SELECT id FROM articles WHERE url = ?').pluck().get(url)}`;
     assert.deepEqual(vote._wirefeed.related.map((r) => [r.id, r.url, r.kind]), [
-      [review?.id, reviewQuestions, 'explicit'],
-      [feed.items.find((i) => i.url === councilDelays)?.id, councilDelays, 'explicit'],
+      [idOf(councilDelays), councilDelays, 'same-story'],
+      [idOf(reviewQuestions), reviewQuestions, 'explicit'],
+      [idOf(costsRise), costsRise, 'computed'],
     ]);
     assert.deepEqual(vote._wirefeed.image, {
       url: 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg',
@@ -163,9 +177,14 @@ describe('published feeds over HTTP (demo content)', () => {
   });
 
   test('every route in every format is read back by rss-parser and feed-parser with the stored items and categories', async () => {
-    const routes: [string, string, unknown[]][] = [['/feeds/all', 'SELECT id FROM articles', []]];
+    // Aggregate feeds list each story once; a source's feed lists all it published.
+    const routes: [string, string, unknown[]][] = [['/feeds/all', 'SELECT id FROM articles WHERE story_id IS NULL', []]];
     for (const slug of ctx.db.prepare('SELECT slug FROM categories').pluck().all() as string[]) {
-      routes.push([`/feeds/categories/${slug}`, 'SELECT article_id FROM article_categories WHERE category_slug = ?', [slug]]);
+      routes.push([
+        `/feeds/categories/${slug}`,
+        'SELECT article_id FROM article_categories WHERE category_slug = ? AND NOT EXISTS (SELECT 1 FROM articles m JOIN article_categories f ON f.article_id = m.story_id AND f.category_slug = article_categories.category_slug WHERE m.id = article_categories.article_id)',
+        [slug],
+      ]);
     }
     for (const slug of ctx.db.prepare('SELECT slug FROM sources').pluck().all() as string[]) {
       routes.push([`/feeds/sources/${slug}`, 'SELECT a.id FROM articles a JOIN sources s ON s.id = a.source_id WHERE s.slug = ?', [slug]]);
@@ -198,17 +217,25 @@ describe('published feeds over HTTP (demo content)', () => {
   test('an Atom link rel="related" from upstream is published as a related story', async () => {
     const res = await request(app).get('/feeds/sources/northern-ledger.json').expect(200);
     const quietRoads = (res.body.items as JsonItem[]).find((i) => i.url.endsWith('/second-strike-day-quiet-roads'));
-    assert.deepEqual(quietRoads?._wirefeed.related.map((r) => [r.url, r.title]), [
-      ['https://northernledger.example/transport/2026/11/14/commuters-brace-for-rail-strike', 'Commuters brace for rail strike as talks stall'],
-    ]);
+    assert.deepEqual(quietRoads?._wirefeed.related[0], {
+      id: `${base}/articles/${ctx.db.prepare("SELECT id FROM articles WHERE url LIKE '%/commuters-brace-for-rail-strike'").pluck().get()}`,
+      url: 'https://northernledger.example/transport/2026/11/14/commuters-brace-for-rail-strike',
+      title: 'Commuters brace for rail strike as talks stall',
+      kind: 'explicit',
+    });
   });
 
   test('the inline "Related:" line becomes a related story and leaves the body', async () => {
-    const res = await request(app).get('/feeds/all.json').expect(200);
-    const vote = (res.body.items as JsonItem[]).find((i) => i.url === barrierVote);
+    const mine = (await request(app).get('/feeds/sources/demo-desk.json').expect(200)).body.items as JsonItem[];
+    const vote = mine.find((i) => i.url === barrierVote);
     assert.ok(vote && !/Related:/.test(vote.content_html ?? ''), 'the body no longer carries the Related: line');
-    const harbor = (res.body.items as JsonItem[]).find((i) => i.url === 'https://harborwire.example/2026/11/18/port-elling-council-delays-barrier-vote');
-    assert.deepEqual(harbor?._wirefeed.related.map((r) => r.url), ['https://harborwire.example/2026/11/12/port-elling-barrier-costs-rise']);
+    const wire = (await request(app).get('/feeds/sources/harbor-wire.json').expect(200)).body.items as JsonItem[];
+    const harbor = wire.find((i) => i.url === councilDelays);
+    assert.ok(harbor && !/Related:/.test(harbor.content_html ?? ''));
+    assert.deepEqual(
+      harbor._wirefeed.related.filter((r) => r.kind === 'explicit').map((r) => r.url),
+      [costsRise],
+    );
   });
 
   test('boilerplate and hostile markup never reach a published feed', async () => {
@@ -223,7 +250,10 @@ describe('published feeds over HTTP (demo content)', () => {
     const items = res.body.items as JsonItem[];
     assert.ok(items.length >= 4);
     for (const item of items) assert.ok(item._wirefeed.categories.some((c) => c.slug === 'climate'), item.title);
-    const expected = ctx.db.prepare("SELECT count(*) FROM article_categories WHERE category_slug = 'climate'").pluck().get();
+    const expected = ctx.db
+      .prepare("SELECT count(*) FROM article_categories WHERE category_slug = 'climate' AND NOT EXISTS (SELECT 1 FROM articles m JOIN article_categories f ON f.article_id = m.story_id AND f.category_slug = article_categories.category_slug WHERE m.id = article_categories.article_id)")
+      .pluck()
+      .get();
     assert.equal(items.length, expected);
     const rss = await readWithRssParser((await request(app).get('/feeds/categories/climate.rss').expect(200)).text);
     assert.equal(rss.title, 'The Demo Desk: Climate');
@@ -270,8 +300,9 @@ describe('published feeds over HTTP (demo content)', () => {
     assert.deepEqual(
       res.body.related.map((r: { url: string; kind: string }) => [r.url, r.kind]),
       [
+        [councilDelays, 'same-story'],
         [reviewQuestions, 'explicit'],
-        [councilDelays, 'explicit'],
+        [costsRise, 'computed'],
       ],
     );
   });

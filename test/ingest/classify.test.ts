@@ -120,3 +120,58 @@ describe('slugify', () => {
     });
   }
 });
+
+describe('classify: parents and the gazetteer', () => {
+  const withParents: CategoryRule[] = [
+    { slug: 'world', label: 'World', upstream: [], keywords: [] },
+    { slug: 'europe', label: 'Europe', parent: 'world', upstream: ['EU'], keywords: [] },
+    { slug: 'nordics', label: 'Nordics', parent: 'europe', upstream: [], keywords: ['fjord'] },
+    { slug: 'sports', label: 'Sport', upstream: [], keywords: [] },
+  ];
+  const gazetteer = [
+    { name: 'Islamic State', aliases: ['ISIL', 'ISIS', 'IS', 'Daesh'] },
+    { name: 'Northline Rail', aliases: ['Northline'] },
+  ];
+  const cases: { name: string; input: ClassifyInput; expected: Classification }[] = [
+    {
+      name: 'a category brings its parent and its parent\'s parent',
+      input: input({ title: 'A fjord ferry sinks' }),
+      expected: { categories: ['world', 'europe', 'nordics'], tags: [] },
+    },
+    {
+      name: 'a mapped upstream name brings the parent too',
+      input: input({ upstreamCategories: ['EU'] }),
+      expected: { categories: ['world', 'europe'], tags: [] },
+    },
+    {
+      name: 'every alias of a name is one tag, under the canonical name',
+      input: input({ tags: ['ISIS', 'Daesh', 'islamic state'], upstreamCategories: ['ISIL'] }),
+      expected: { categories: [], tags: ['Islamic State'] },
+    },
+    {
+      name: 'a name or alias in the title or summary adds the tag',
+      input: input({ title: 'Daesh claims attack', summary: 'Commuters on Northline faced delays.' }),
+      expected: { categories: [], tags: ['Islamic State', 'Northline Rail'] },
+    },
+    {
+      name: 'an all-capitals alias matches only as written: the word "is" is not IS',
+      input: input({ title: 'This is the news', summary: 'It is what it is.' }),
+      expected: { categories: [], tags: [] },
+    },
+    {
+      name: 'an acronym alias in capitals does match',
+      input: input({ title: 'IS fighters retreat' }),
+      expected: { categories: [], tags: ['Islamic State'] },
+    },
+    {
+      name: 'a name inside a longer word is not a mention',
+      input: input({ title: 'Northliners meet' }),
+      expected: { categories: [], tags: [] },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      assert.deepEqual(classify(c.input, withParents, gazetteer), c.expected);
+    });
+  }
+});
