@@ -9,6 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import request from 'supertest';
+import { loadConfig } from '../src/config.js';
+import { openContext } from '../src/context.js';
+import { createApp } from '../src/http/app.js';
+import { createLog } from '../src/log.js';
 
 const run = promisify(execFile);
 const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -79,5 +84,20 @@ describe('wirefeed reclassify', () => {
     ]);
     const again = await run(process.execPath, [main, 'reclassify'], { env });
     assert.equal(again.stdout, 'Reclassified 2 articles: 0 changed.\n');
+  });
+
+  test('the feeds follow: the alias tag feed and the new parent category list the story', async () => {
+    const ctx = openContext(loadConfig(env), createLog('silent'));
+    try {
+      const app = createApp(ctx);
+      const tagged = await request(app).get('/feeds/tags/islamic-state.json').expect(200);
+      assert.deepEqual(tagged.body.items.map((i: { url: string }) => i.url), ['https://w.example/w1']);
+      assert.deepEqual(tagged.body.items[0].tags, ['Europe', 'World', 'Islamic State']);
+      await request(app).get('/feeds/tags/isil.json').expect(404);
+      const europe = await request(app).get('/feeds/categories/europe.atom').expect(200);
+      assert.match(europe.text, /<category label="World" scheme="http:\/\/t\.test\/categories" term="world"\/>/);
+    } finally {
+      ctx.db.close();
+    }
   });
 });
