@@ -61,12 +61,16 @@ export interface Window {
  * since `from` was stored since then too, and ids grow with the time of
  * storing (an hour of slack covers writers in other processes).
  */
-export function windowFrom(db: Db, from: number, to: number, fallbackId: number): Window {
+export function windowFrom(db: Db, from: number, to: number, subjectId: number): Window {
   const minId = prepared(db, 'SELECT id FROM articles WHERE first_seen_at >= ? ORDER BY first_seen_at LIMIT 1')
     .pluck()
     .get(from - 3_600_000) as number | undefined;
-  return { from, to, minId: minId ?? fallbackId };
+  // However busy the window, only the most recent articles are compared: the
+  // cost of relating one article has a ceiling, whatever the archive's size.
+  return { from, to, minId: Math.max(minId ?? subjectId, subjectId - MAX_WINDOW_ARTICLES) };
 }
+
+const MAX_WINDOW_ARTICLES = 5_000;
 
 export interface RelatedLink {
   url: string;
@@ -107,8 +111,11 @@ export function setStory(db: Db, members: readonly RelateSubject[]): void {
  * however common a word is (fts5vocab would count every occurrence).
  */
 export function windowFrequencies(db: Db, words: readonly string[], minId: number, cap: number): Map<string, number> {
-  const count = prepared(db, 
-    'SELECT count(*) FROM (SELECT rowid FROM article_search WHERE article_search MATCH ? AND rowid >= ? LIMIT ?)',
+  // Newest first, so that FTS5 reads each word's list from its recent end
+  // and stops after `cap` + 1 entries, however long the list is.
+  const count = prepared(
+    db,
+    'SELECT count(*) FROM (SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT ?) WHERE rowid >= ?',
   ).pluck();
-  return new Map(words.map((w) => [w, count.get(`"${w}"`, minId, cap + 1) as number]));
+  return new Map(words.map((w) => [w, count.get(`"${w}"`, cap + 1, minId) as number]));
 }
