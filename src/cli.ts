@@ -5,6 +5,7 @@ import { addArticle } from './cli-articles.js';
 import { backupDatabase } from './cli-backup.js';
 import { CliError, type CliIo, start } from './cli-common.js';
 import { ingestProgress, resultTable } from './cli-output.js';
+import { addPartner, listPartnersCommand, revokePartnerCommand } from './cli-partners.js';
 import { exportSources, importSources, listSourcesCommand } from './cli-sources.js';
 import { reclassifyAll } from './ingest/reclassify.js';
 import { runIngest } from './ingest/run.js';
@@ -85,6 +86,24 @@ export function buildCli(io: CliIo): Command {
         ctx.db.close();
       }
     });
+
+  const partners = program.command('partners').description("syndication partners: their keys, tiers and request counts");
+  partners
+    .command('add')
+    .description('add a partner and print its key, once (only a hash of it is kept)')
+    .argument('<name>', 'the partner, as listed')
+    .option('--categories <slugs>', 'comma-separated category slugs it may see (default: all)')
+    .option('--full-text', 'publish the full text (and rights) to it')
+    .action((name: string, opts: { categories?: string; fullText?: boolean }) => addPartner(io, name, opts));
+  partners
+    .command('list', { isDefault: true })
+    .description('list partners with their tier, request count and status (the default)')
+    .action(() => listPartnersCommand(io));
+  partners
+    .command('revoke')
+    .description("revoke a partner's key: its requests are refused from now on")
+    .argument('<name>', 'the partner')
+    .action((name: string) => revokePartnerCommand(io, name));
 
   const sources = program.command('sources').description('sources: list them with their health, import or export them as OPML');
   sources

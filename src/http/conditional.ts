@@ -5,11 +5,12 @@
 import type { Request, Response } from 'express';
 import type { CachedFeed, Encoding } from '../publish/cache.js';
 
-export function sendCachedFeed(req: Request, res: Response, feed: CachedFeed, maxAgeSeconds: number): void {
+export function sendCachedFeed(req: Request, res: Response, feed: CachedFeed, cacheControl: string): void {
   const encoding = chooseEncoding(req);
   res.set('Content-Type', feed.contentType);
-  res.set('Cache-Control', `public, max-age=${maxAgeSeconds}`);
-  res.set('Vary', 'Accept-Encoding');
+  res.set('Cache-Control', cacheControl);
+  // A partner's key in Authorization gets a different body.
+  res.set('Vary', 'Accept-Encoding, Authorization');
   res.set('ETag', feed.etags[encoding]);
   if (feed.lastModified) res.set('Last-Modified', feed.lastModified.toUTCString());
   if (isNotModified(req, feed)) {

@@ -15,6 +15,7 @@ import { findSourceBySlug } from '../store/sources.js';
 import { findTag } from '../store/tags.js';
 import { sendCachedFeed } from './conditional.js';
 import { readPage } from './paging.js';
+import { identifyPartner, partnerOf, RateLimiter } from './partner.js';
 
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
 const MAX_QUERY_LENGTH = 256;
@@ -30,14 +31,16 @@ export function feedRoutes(appCtx: Context, cache = new FeedCache(appCtx.cfg.pub
   const router = Router();
   const site = ctx.cfg.site;
 
+  router.use('/feeds', identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute)));
+
   // A feed already rendered at the current content version is answered from
   // the cache (or with a 304) before any lookup, query or rendering. Every
   // feed route has a :format, so this runs once the route has matched (and
   // request metrics can name it by its pattern) but before its handler.
   router.param('format', (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const cached = ctx.cache.get(cacheKey(req), contentVersion(ctx.db));
-    if (cached) return sendCachedFeed(req, res, cached, ctx.cfg.publish.maxAgeSeconds);
+    const cached = ctx.cache.get(cacheKey(req, res), contentVersion(ctx.db));
+    if (cached) return sendCachedFeed(req, res, cached, cacheControl(ctx, res));
     next();
   });
 
@@ -47,7 +50,8 @@ export function feedRoutes(appCtx: Context, cache = new FeedCache(appCtx.cfg.pub
 
   router.get('/feeds/categories/:slug.:format', (req, res) => {
     const category = findCategory(ctx.db, String(req.params.slug));
-    if (!category) return notFound(res, `no category "${req.params.slug}"`);
+    const within = partnerOf(res)?.categories ?? [];
+    if (!category || (within.length > 0 && !within.includes(category.slug))) return notFound(res, `no category "${req.params.slug}"`);
     sendFeed(ctx, req, res, { kind: 'category', slug: category.slug }, categoryFeed(site, category));
   });
 
@@ -77,11 +81,23 @@ export function feedRoutes(appCtx: Context, cache = new FeedCache(appCtx.cfg.pub
   return router;
 }
 
-/** The request's path with its query parameters in a fixed order: one entry per distinct feed page. */
-function cacheKey(req: Request): string {
+/**
+ * The request's path with its query parameters in a fixed order, under the
+ * reader's tier: a partner's body (full text, its categories) is never
+ * served to anyone else. The key itself is left out of the entry's name.
+ */
+function cacheKey(req: Request, res: Response): string {
   const url = new URL(req.originalUrl, 'http://wirefeed.invalid');
+  url.searchParams.delete('key');
   url.searchParams.sort();
-  return `${url.pathname}?${url.searchParams}`;
+  const partner = partnerOf(res);
+  return `${partner ? `partner:${partner.id}` : 'public'} ${url.pathname}?${url.searchParams}`;
+}
+
+/** Public feeds may sit in shared caches; a partner's may not. */
+function cacheControl(ctx: Context, res: Response): string {
+  const scope = partnerOf(res) ? 'private' : 'public';
+  return `${scope}, max-age=${ctx.cfg.publish.maxAgeSeconds}`;
 }
 
 function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFilter, spec: FeedSpec): void {
@@ -90,15 +106,16 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   // The version is read before the query: a write that lands while this
   // renders leaves the entry stale (re-rendered next time), never wrong.
   const version = contentVersion(ctx.db);
-  const found = readPage(ctx.db, req.query, filter, ctx.cfg.publish.limit);
+  const partner = partnerOf(res);
+  const found = readPage(ctx.db, req.query, filter, ctx.cfg.publish.limit, partner?.categories);
   if ('error' in found) return badRequest(res, found.error);
-  const doc = buildDocument(ctx.cfg, spec, found.items, found.page);
-  const rendered = ctx.cache.set(cacheKey(req), version, {
+  const doc = buildDocument(ctx.cfg, spec, found.items, found.page, partner?.fullText || ctx.cfg.publish.fullTextPublic);
+  const rendered = ctx.cache.set(cacheKey(req, res), version, {
     body: renderFeed(doc, format as FeedFormat),
     contentType: contentTypes[format as FeedFormat],
     lastModified: doc.items.length > 0 ? doc.updated : undefined,
   });
-  sendCachedFeed(req, res, rendered, ctx.cfg.publish.maxAgeSeconds);
+  sendCachedFeed(req, res, rendered, cacheControl(ctx, res));
 }
 
 export function notFound(res: Response, message: string): void {

@@ -16,7 +16,8 @@ const MAX_SEARCH_PAGE = 1000;
 export type PageResult = { items: Article[]; page: PageSpec } | { error: string };
 
 /** The page a request asks for; `error` names the bad parameter (a 400). */
-export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFilter, defaultLimit: number): PageResult {
+/** `within`: the categories a partner limited to them may see (empty: all). */
+export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFilter, defaultLimit: number, within: readonly string[] = []): PageResult {
   const limit = parseLimit(query.limit, defaultLimit);
   if (limit === undefined) return { error: `limit must be a whole number from 1 to ${MAX_LIMIT}` };
   const asked = query.limit === undefined ? undefined : limit;
@@ -26,7 +27,7 @@ export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFil
     const page = cursor === undefined ? 1 : parsePageNumber(cursor);
     if (page === undefined) return { error: `cursor must be a page number from 2 to ${MAX_SEARCH_PAGE}, as in the feed's "next" link` };
     try {
-      const found = searchArticles(db, filter.match, limit, page);
+      const found = searchArticles(db, filter.match, limit, page, within);
       return {
         items: found.items,
         page: {
@@ -43,7 +44,7 @@ export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFil
   }
   const before = cursor === undefined ? undefined : decodeCursor(cursor);
   if (cursor !== undefined && before === undefined) return { error: `cursor is not one this feed gave out (take it from the feed's "next" link)` };
-  const found = listFeedPage(db, filter, limit, before);
+  const found = listFeedPage(db, filter, limit, before, within);
   return {
     items: found.items,
     page: { limit: asked, cursor, newerCursor: found.newer && encodeCursor(found.newer), olderCursor: found.older && encodeCursor(found.older) },

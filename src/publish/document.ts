@@ -72,7 +72,13 @@ export interface PageSpec {
   olderCursor?: string;
 }
 
-export function buildDocument(cfg: Readonly<Config>, spec: FeedSpec, items: Article[], page: PageSpec = {}): FeedDocument {
+export function buildDocument(
+  cfg: Readonly<Config>,
+  spec: FeedSpec,
+  items: Article[],
+  page: PageSpec = {},
+  fullText = cfg.publish.fullTextPublic,
+): FeedDocument {
   const base = cfg.site.baseUrl;
   const newest = items.reduce((max, a) => Math.max(max, a.updatedAt.getTime()), 0);
   const url = (format: FeedFormat, cursor?: string) =>
@@ -94,7 +100,7 @@ export function buildDocument(cfg: Readonly<Config>, spec: FeedSpec, items: Arti
     language: cfg.site.language,
     author: cfg.site.author,
     rights: cfg.site.rights,
-    fullText: cfg.publish.fullTextPublic,
+    fullText,
     categoryScheme: `${base}/categories`,
     baseUrl: base,
     items,
