@@ -76,6 +76,7 @@ const schema = z
         limit: z.number().int().min(1).max(200).default(50),
         max_age_seconds: z.number().int().min(0).default(300),
         cache_megabytes: z.number().positive().default(64),
+        partner_requests_per_minute: z.number().int().positive().default(120),
         hub: httpUrl.optional(),
       })
       .strict()
@@ -96,6 +97,13 @@ const schema = z
       .strict()
       .prefault({}),
     log: z.object({ level: z.enum(logLevels).default('info') }).strict().default({ level: 'info' }),
+    admin: z
+      .object({
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        allow_private_sources: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     categories: z.array(categorySchema).default([]),
     tags: z.array(z.object({ name: z.string().min(1), aliases: z.array(z.string().min(1)).default([]) }).strict()).default([]),
     sources: z.array(sourceSchema).default([]),
@@ -127,6 +135,8 @@ export interface Config {
     maxAgeSeconds: number;
     /** Bound of the rendered-feed cache. */
     cacheBytes: number;
+    /** Each partner key's request budget. */
+    partnerRequestsPerMinute: number;
     /** The WebSub hub named in every feed, if any. */
     hub?: string;
   };
@@ -145,6 +155,12 @@ export interface Config {
     iframeHosts: string[];
   };
   logLevel: string;
+  admin: {
+    /** The bearer token of the admin API; absent: the API is off (404). */
+    token?: string;
+    /** Sources added through the API may point at private and loopback addresses. */
+    allowPrivateSources: boolean;
+  };
   categories: CategoryRule[];
   gazetteer: GazetteerEntry[];
   sources: SourceConfig[];
@@ -183,6 +199,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError(`config: WIREFEED_LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
 
+  const adminToken = env.WIREFEED_ADMIN_TOKEN || c.admin.token;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('config: WIREFEED_ADMIN_TOKEN must be at least 16 characters');
+  }
+
   const boilerplate = c.ingest.boilerplate.map((pattern, i) => {
     try {
       return new RegExp(pattern, 'i');
@@ -217,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       limit: c.publish.limit,
       maxAgeSeconds: c.publish.max_age_seconds,
       cacheBytes: Math.round(c.publish.cache_megabytes * 1024 * 1024),
+      partnerRequestsPerMinute: c.publish.partner_requests_per_minute,
       hub: c.publish.hub,
     },
     ingest: {
@@ -232,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       iframeHosts: c.ingest.iframe_hosts.map((h) => h.toLowerCase()),
     },
     logLevel,
+    admin: { token: adminToken, allowPrivateSources: c.admin.allow_private_sources },
     categories: c.categories,
     gazetteer: c.tags,
     sources: c.sources.map((s) => ({

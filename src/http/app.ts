@@ -3,6 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Context } from '../context.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { FeedCache } from '../publish/cache.js';
+import { adminRoutes, withdrawnArticles } from './admin.js';
 import { feedRoutes } from './feeds.js';
 import { observeRequests } from './observe.js';
 import { opsRoutes } from './ops.js';
@@ -24,6 +25,10 @@ export function createApp(ctx: Context, options: AppOptions = {}): Express {
   app.use(observeRequests(ctx.log, metrics));
   app.use(opsRoutes(ctx, metrics));
   app.use(statusRoutes(ctx));
+  // Off (a 404 like any unknown path) unless an admin token is configured.
+  const admin = adminRoutes(ctx);
+  if (admin) app.use(admin);
+  app.use(withdrawnArticles(ctx));
   app.use(pageRoutes(ctx));
   app.use(feedRoutes(ctx, cache));
   app.use((req, res) => {

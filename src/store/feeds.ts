@@ -61,8 +61,11 @@ const ARTICLE_COLUMNS = `a.id, a.guid, a.url, a.title, a.summary, a.content_html
  * page after the first, `newer` is where the page above it starts, or
  * undefined when that is the first page.
  */
-export function listFeedPage(db: Db, filter: TimelineFilter, limit: number, before?: FeedKey): FeedPage {
-  const { table, id, where, args } = timeline(filter);
+export function listFeedPage(db: Db, filter: TimelineFilter, limit: number, before?: FeedKey, within: readonly string[] = []): FeedPage {
+  const line = timeline(filter);
+  const { table, id } = line;
+  const where = within.length ? `${line.where} AND ${inCategories(`${table}.${id}`, within)}` : line.where;
+  const args = [...line.args, ...within];
   const older = db
     .prepare(
       `SELECT ${id} AS id, published_at FROM ${table}
@@ -104,10 +107,11 @@ function keyOf(row: KeyRow | undefined): FeedKey | undefined {
 function timeline(filter: TimelineFilter): { table: string; id: string; where: string; args: unknown[] } {
   switch (filter.kind) {
     case 'all':
-      return { table: 'articles', id: 'id', where: 'story_id IS NULL', args: [] };
+      return { table: 'articles', id: 'id', where: 'story_id IS NULL AND withdrawn_at IS NULL', args: [] };
     case 'source':
       // A source's own feed lists all it published, other versions or not.
-      return { table: 'articles', id: 'id', where: 'source_id = ?', args: [filter.sourceId] };
+      return { table: 'articles', id: 'id', where: 'source_id = ? AND withdrawn_at IS NULL', args: [filter.sourceId] };
+    // A withdrawn article has no category or tag rows left (publish-article.ts).
     case 'category':
       return { table: 'article_categories', id: 'article_id', where: `category_slug = ? AND ${notRepeated('article_categories', 'category_slug')}`, args: [filter.slug] };
     case 'tag':
@@ -124,6 +128,12 @@ export function storyFace(idColumn: string): string {
   return `NOT EXISTS (SELECT 1 FROM articles story WHERE story.id = ${idColumn} AND story.story_id IS NOT NULL)`;
 }
 
+/** Only articles in one of these categories (a partner limited to them): a primary-key lookup per row. */
+export function inCategories(idColumn: string, within: readonly string[]): string {
+  return `EXISTS (SELECT 1 FROM article_categories allowed WHERE allowed.article_id = ${idColumn}
+    AND allowed.category_slug IN (${within.map(() => '?').join(',')}))`;
+}
+
 /**
  * In a category or tag feed a version is left out only when its story's
  * first version is in the same feed: otherwise the story would vanish from
@@ -138,7 +148,7 @@ function notRepeated(table: 'article_categories' | 'article_tags', key: 'categor
 export function articlesByIds(db: Db, ids: number[]): Article[] {
   if (ids.length === 0) return [];
   const rows = db
-    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN (${marks(ids)})`)
+    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN (${marks(ids)}) AND a.withdrawn_at IS NULL`)
     .all(...ids) as ArticleRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return hydrate(db, ids.map((id) => byId.get(id)).filter((r): r is ArticleRow => !!r));
@@ -146,7 +156,7 @@ export function articlesByIds(db: Db, ids: number[]): Article[] {
 
 export function getArticle(db: Db, id: number): Article | undefined {
   const row = db
-    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?`)
+    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ? AND a.withdrawn_at IS NULL`)
     .get(id) as ArticleRow | undefined;
   return row ? hydrate(db, [row])[0] : undefined;
 }
@@ -167,12 +177,12 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
       label: string;
     }[],
   );
-  // A related link resolves to the oldest article we hold at that URL.
+  // A related link resolves to the oldest article we hold (and have not withdrawn) at that URL.
   const related = groupBy(
     db
       .prepare(
         `SELECT r.article_id, r.url, r.kind, t.id AS target_id, coalesce(r.title, t.title) AS title
-         FROM related r LEFT JOIN articles t ON t.id = (SELECT min(id) FROM articles WHERE url = r.url)
+         FROM related r LEFT JOIN articles t ON t.id = (SELECT min(id) FROM articles WHERE url = r.url AND withdrawn_at IS NULL)
          WHERE r.article_id IN (${marks(ids)})
          ORDER BY r.article_id, CASE r.kind WHEN 'same-story' THEN 0 WHEN 'explicit' THEN 1 ELSE 2 END, r.position`,
       )
