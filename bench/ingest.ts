@@ -1,0 +1,87 @@
+// Ingest end to end: runIngest over FEEDS http sources served by a child
+// process on loopback (feed-server.ts), into a fresh database, with the demo
+// configuration's taxonomy and ingest settings (concurrency included). Then
+// the same sources again, when every one answers 304 to its stored ETag.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { defaultConfigPath, loadConfig } from '../src/config.js';
+import { openContext } from '../src/context.js';
+import { runIngest } from '../src/ingest/run.js';
+import { createLog } from '../src/log.js';
+import type { SourceResult } from '../src/model.js';
+import { listSources } from '../src/store/sources.js';
+import { cpuSeconds, startChild } from './child.js';
+
+export interface IngestResult {
+  feeds: number;
+  itemsPerFeed: number;
+  concurrency: number;
+  seconds: number;
+  itemsNew: number;
+  itemsPerSecond: number;
+  errors: string[];
+  /** CPU used during the fresh ingest, in cores: this process (the service) and the upstream server. */
+  serviceCores: number;
+  upstreamCores: number;
+  /** Each full-304 re-poll's duration, and how many sources answered 304 in the last one. */
+  repollSeconds: number[];
+  repollNotModified: number;
+}
+
+export async function benchIngest(feeds: number, itemsPerFeed: number, repolls: number): Promise<IngestResult> {
+  const upstream = await startChild('feed-server.js', [String(feeds), String(itemsPerFeed)]);
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-bench-ingest-'));
+  try {
+    // The demo configuration with its sources replaced by the loopback feeds.
+    const config = parseYaml(readFileSync(defaultConfigPath, 'utf8')) as Record<string, unknown>;
+    config.database = join(dir, 'ingest.db');
+    config.sources = upstream.ports.map((port, i) => ({ slug: `feed-${i + 1}`, name: `Feed ${i + 1} Wire`, url: `http://127.0.0.1:${port}/feed.xml` }));
+    const configPath = join(dir, 'config.yaml');
+    writeFileSync(configPath, stringifyYaml(config));
+    const cfg = loadConfig({ WIREFEED_CONFIG: configPath });
+    // Logged as in production (one JSON line per source), into a sink rather than the terminal.
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const ctx = openContext(cfg, createLog('info', sink));
+
+    const serviceBefore = process.cpuUsage();
+    const upstreamBefore = cpuSeconds(upstream.pid);
+    const started = performance.now();
+    const results = await runIngest(ctx, listSources(ctx.db));
+    const seconds = (performance.now() - started) / 1000;
+    const service = process.cpuUsage(serviceBefore);
+    const upstreamCpu = cpuSeconds(upstream.pid) - upstreamBefore;
+    const itemsNew = sum(results, (r) => r.itemsNew);
+
+    const repollSeconds: number[] = [];
+    let repoll: SourceResult[] = [];
+    for (let i = 0; i < repolls; i++) {
+      const t = performance.now();
+      repoll = await runIngest(ctx, listSources(ctx.db));
+      repollSeconds.push((performance.now() - t) / 1000);
+    }
+    ctx.db.close();
+    return {
+      feeds,
+      itemsPerFeed,
+      concurrency: cfg.ingest.concurrency,
+      seconds,
+      itemsNew,
+      itemsPerSecond: itemsNew / seconds,
+      errors: results.filter((r) => r.status === 'error').map((r) => `${r.source}: ${r.error}`),
+      serviceCores: (service.user + service.system) / 1e6 / seconds,
+      upstreamCores: upstreamCpu / seconds,
+      repollSeconds,
+      repollNotModified: repoll.filter((r) => r.status === 'not-modified').length,
+    };
+  } finally {
+    await upstream.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+  return items.reduce((total, item) => total + value(item), 0);
+}

@@ -1,0 +1,188 @@
+// The results as tables: the targets with PASS/MISS, then the details of
+// each part, and how they were measured. The same Markdown goes to the
+// terminal and to BENCHMARKS.md.
+import type { Archive } from './archive.js';
+import type { GrowthRow } from './growth.js';
+import type { IngestResult } from './ingest.js';
+import { bodyCollectionOff, type LoadResult } from './load.js';
+import type { MachineInfo } from './machine.js';
+import type { MemoryResult } from './memory.js';
+import type { ServingResult } from './serving.js';
+
+export interface Results {
+  quick: boolean;
+  seconds: number;
+  connections: number;
+  machine: MachineInfo;
+  archives: Archive[];
+  serving?: ServingResult;
+  growth?: GrowthRow[];
+  ingest?: IngestResult;
+  memory?: MemoryResult;
+}
+
+type Row = string[];
+
+const MB = 1024 * 1024;
+const n = (value: number, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+export function table(header: Row, rows: Row[]): string {
+  return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/** Every target of issue 6 with what was measured against it. */
+export function targetRows(r: Results): Row[] {
+  const rows: Row[] = [];
+  for (const c of r.serving?.cases ?? []) {
+    const target = c.status === 304 ? 0.9 : 0.8;
+    rows.push([`serving ${c.name}: app / bare req/s`, `${n(c.ratio, 2)} (${n(c.app.requestsPerSecond)} / ${n(c.bare.requestsPerSecond)})`, `≥ ${target}`, verdict(c.ratio >= target)]);
+  }
+  const growth = r.growth ?? [];
+  const smallest = growth[0];
+  const largest = growth[growth.length - 1];
+  if (smallest && largest && largest !== smallest) {
+    largest.timings.forEach((t, i) => {
+      const base = smallest.timings[i];
+      if (t.medianMs === undefined || base?.medianMs === undefined) {
+        rows.push([`cold render ${t.feed}`, t.note ?? 'n/a', '≤ 1.5x', 'n/a']);
+        return;
+      }
+      const ratio = t.medianMs / base.medianMs;
+      rows.push([
+        `cold render ${t.feed}: ${n(largest.articles)} vs ${n(smallest.articles)} articles`,
+        `${n(ratio, 2)}x (${n(t.medianMs, 1)} ms / ${n(base.medianMs, 1)} ms)`,
+        '≤ 1.5x',
+        verdict(ratio <= 1.5),
+      ]);
+    });
+  }
+  if (r.ingest) {
+    const i = r.ingest;
+    rows.push([`ingest, ${i.feeds} feeds × ${i.itemsPerFeed} items: new items/s`, n(i.itemsPerSecond), '≥ 2,000', verdict(i.itemsPerSecond >= 2000)]);
+    const repoll = median(i.repollSeconds);
+    rows.push([`re-poll of ${i.feeds} sources, all 304`, `${n(repoll, 3)} s`, '< 1 s', verdict(repoll < 1 && i.repollNotModified === i.feeds)]);
+  }
+  if (r.memory) {
+    const m = r.memory;
+    rows.push([`peak RSS under load, ${n(m.articles)} articles`, `${n(m.peakRss / MB)} MB`, '< 250 MB', verdict(m.peakRss < 250 * MB)]);
+  }
+  return rows;
+}
+
+function loadCells(l: LoadResult): Row {
+  const statuses = Object.entries(l.statuses).map(([k, v]) => `${k}: ${n(v)}`).join(', ');
+  return [n(l.requestsPerSecond), n(l.p50, 1), n(l.p99, 1), n(l.serverCores, 2), n(l.generatorCores, 2), n(l.otherCores, 2), `${statuses}${l.errors ? `, errors: ${l.errors}` : ''}`];
+}
+
+export function markdown(r: Results): string {
+  const m = r.machine;
+  const parts: string[] = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench${r.quick ? ' -- --quick' : ''}\` on ${m.date}, revision ${m.revision}` +
+      `${r.quick ? ' (quick run: 3 s loads, archives up to 100,000 articles)' : ''}.`,
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${n(m.memoryBytes / 1024 ** 3, 1)} GiB memory, Node ${m.node}, ${m.os}.`,
+    '',
+    `The machine is shared with other developers' work (builds, test suites); load average ${m.loadBefore} before the run and ` +
+      `${m.loadAfter ?? '?'} after. ${busyNote(r)}`,
+    '',
+    '## Targets',
+    '',
+    table(['measure', 'measured', 'target', 'result'], targetRows(r)),
+  ];
+  if (r.serving) {
+    const s = r.serving;
+    const rows = s.cases.flatMap((c) => [
+      [c.name, 'app', String(c.status), n(c.bytes), ...loadCells(c.app)],
+      [c.name, 'bare', String(c.status), n(c.bytes), ...loadCells(c.bare)],
+    ]);
+    parts.push('', `## Serving /feeds/all.rss (${s.items} items)`, '',
+      table(['answer', 'server', 'status', 'body bytes', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'autocannon CPU', 'others\' CPU', 'answers'], rows),
+      '', generatorNote(s));
+  }
+  if (r.growth) {
+    const rows = r.growth.flatMap((g) =>
+      g.timings.map((t) => [n(g.articles), t.feed, t.medianMs === undefined ? (t.note ?? 'n/a') : n(t.medianMs, 1),
+        t.minMs === undefined ? '' : `${n(t.minMs, 1)} – ${n(t.maxMs ?? 0, 1)}`, t.items === undefined ? '' : String(t.items),
+        t.feed.startsWith('search') && g.searchMatches !== undefined ? n(g.searchMatches) : '']),
+    );
+    parts.push('', '## Archive growth: cold render of a 50-item RSS page', '',
+      table(['articles', 'feed', 'median ms', 'min – max ms', 'items', 'search matches'], rows), '',
+      table(['archive', 'file size', 'generated'], r.archives.map((a) => [n(a.articles), `${n(a.bytes / MB)} MB`,
+        a.generatedSeconds === undefined ? 'cached (data/bench/)' : `in this run, ${n(a.generatedSeconds)} s`])));
+  }
+  if (r.ingest) {
+    const i = r.ingest;
+    parts.push('', '## Ingest', '', table(['measure', 'value'], [
+      ['sources × items', `${i.feeds} × ${i.itemsPerFeed}, concurrency ${i.concurrency}`],
+      ['new items', n(i.itemsNew)],
+      ['fresh ingest', `${n(i.seconds, 2)} s, ${n(i.itemsPerSecond)} new items/s`],
+      ['CPU during the fresh ingest (cores)', `service ${n(i.serviceCores, 2)}, upstream server ${n(i.upstreamCores, 2)}`],
+      ['sources that failed', i.errors.length ? `${i.errors.length}: ${i.errors.slice(0, 3).join('; ')}` : '0'],
+      ['full-304 re-polls', `${i.repollSeconds.map((s) => `${n(s, 3)} s`).join(', ')} (${i.repollNotModified} of ${i.feeds} answered 304)`],
+    ]));
+  }
+  if (r.memory) {
+    const mem = r.memory;
+    parts.push('', '## Memory', '', table(['measure', 'value'], [
+      ['archive', `${n(mem.articles)} articles`],
+      ['RSS after start', `${n(mem.startRss / MB)} MB`],
+      ['feeds rendered, then served under load', `${mem.feeds} (each in identity, gzip and brotli)`],
+      ['load', `${n(mem.load.requestsPerSecond)} req/s for ${r.seconds} s, ${r.connections} connections`],
+      ['peak RSS (VmHWM)', `${n(mem.peakRss / MB)} MB`],
+    ]));
+  }
+  parts.push('', '## How measured', '', howMeasured(r), '');
+  return parts.join('\n');
+}
+
+/** Where autocannon, not the bare server, set the ceiling, the ratio flatters the app. */
+function generatorNote(s: ServingResult): string {
+  const bound = s.cases.filter((c) => c.bare.generatorCores >= 0.9).map((c) => c.name);
+  if (bound.length === 0) return 'CPU columns are in cores. autocannon had CPU to spare in every bare run: the bare rates are the server\'s ceiling.';
+  return `CPU columns are in cores. For ${bound.join('; ')}, autocannon used a whole core against the bare server: there the ` +
+    'bare rate is the load generator\'s limit on this machine, the true ceiling is higher, and the true app / bare ratio is at most the one shown.';
+}
+
+/** How much of the machine other processes took while the load ran. */
+function busyNote(r: Results): string {
+  const loads = [...(r.serving?.cases.flatMap((c) => [c.app, c.bare]) ?? []), ...(r.memory ? [r.memory.load] : [])];
+  const worst = Math.max(0, ...loads.map((l) => l.otherCores));
+  if (loads.length === 0) return '';
+  return worst > 0.25
+    ? `During the load measurements other processes used up to ${n(worst, 2)} of the ${r.machine.cores} cores (column "others' CPU"): ` +
+        'those numbers are lower and noisier than on a quiet machine, the app / bare ratios less so, since both servers are measured in alternating slices.'
+    : `Other processes used at most ${n(worst, 2)} cores during the load measurements.`;
+}
+
+function howMeasured(r: Results): string {
+  const slices = r.quick ? 3 : 5;
+  return [
+    `Serving: the app (createApp with the demo configuration, its log at the configured level into a file, over a copy of the`,
+    `${n(r.archives[0]?.articles ?? 1000)}-article archive) and a bare node:http server replaying the app's recorded answers (same`,
+    'status, headers and bytes, checked first) run in child processes; autocannon runs in the parent, so on 2 cores the server',
+    `has one core and the generator the other. ${r.connections} connections, keep-alive, a warm-up per answer (the app then serves`,
+    `from its render cache), then ${r.seconds} s per server in ${slices} alternating slices; req/s is completed requests over measured`,
+    'time; CPU columns come from /proc.',
+    bodyCollectionOff
+      ? 'autocannon\'s collection of response bodies into strings (for options we do not use) is switched off: it made the generator the bottleneck.'
+      : 'This autocannon collects every response body into a string, which costs the generator CPU on large bodies.',
+    'Archive growth: synthetic archives (titles of 40–100 characters, summaries of about 300, about 2 KB of HTML per body, nine',
+    'categories, tags, images with caption and credit, related links; Zipf-distributed words) are generated once with prepared',
+    'statements in transactions of 20,000 and cached in data/bench/, keyed by schema version, a hash of the migrations and the',
+    'generator\'s version. A cold render is a request to a fresh createApp (an empty render cache) over the open database,',
+    `timed from request to last byte, median of ${r.quick ? 5 : 7}, after one untimed request (SQLite and OS caches warm).`,
+    'Ingest: runIngest with the demo taxonomy and settings over 200 sources served gzip-compressed by a child process, each on its',
+    'own port of 127.0.0.1 so that the one-request-per-host rule (a host is name and port) does not serialize them, into a fresh',
+    'database; items/s is new items over the whole run\'s wall time. The re-poll sends each stored ETag and gets 304s.',
+    'Memory: the app in a child process over the largest archive renders every feed (all and each category in RSS, Atom and',
+    'JSON, and the search) and serves them all in identity, gzip and brotli under load; the peak is the kernel\'s VmHWM.',
+  ].join(' ');
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}

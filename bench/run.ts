@@ -1,0 +1,86 @@
+// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory] [-- --seconds N] [-- --profile]`
+// Measures serving, archive growth, ingest and memory; prints the tables and,
+// for a run of every part, writes them to BENCHMARKS.md. Benchmarks, not
+// tests: nothing here fails on a slow number.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { packageRoot } from '../src/config.js';
+import { benchDataDir, ensureArchive } from './archive.js';
+import { measureGrowth } from './growth.js';
+import { benchIngest } from './ingest.js';
+import { loadAverage, machineInfo } from './machine.js';
+import { benchMemory } from './memory.js';
+import { markdown, type Results, table, targetRows } from './report.js';
+import { benchServing } from './serving.js';
+
+const parts = ['serving', 'growth', 'ingest', 'memory'] as const;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    seconds: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick ?? false;
+const only = new Set(values.only ? values.only.split(',') : parts);
+const unknown = [...only].filter((p) => !parts.includes(p as (typeof parts)[number]));
+if (unknown.length) {
+  console.error(`bench: unknown part ${unknown.join(', ')} (parts: ${parts.join(', ')})`);
+  process.exit(2);
+}
+const seconds = Number(values.seconds ?? (quick ? 3 : 10));
+const connections = 50;
+const sizes = quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000];
+const progress = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+// --profile: the app's process under the serving load writes a V8 CPU profile (open it in Chrome DevTools).
+const profileDir = join(benchDataDir, 'profiles');
+const appExecArgv = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+if (values.profile) mkdirSync(profileDir, { recursive: true });
+
+const results: Results = { quick, seconds, connections, machine: machineInfo(), archives: [] };
+progress(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, load average ${results.machine.loadBefore}`);
+
+const needed = only.has('growth') ? sizes : [...(only.has('serving') ? [sizes[0]!] : []), ...(only.has('memory') ? [sizes[sizes.length - 1]!] : [])];
+for (const size of needed) {
+  progress(`archive of ${size.toLocaleString('en')} articles`);
+  const archive = ensureArchive(size, progress);
+  if (archive.generatedSeconds !== undefined) progress(`generated in ${archive.generatedSeconds.toFixed(0)} s: ${archive.path}`);
+  results.archives.push(archive);
+}
+const archiveOf = (size: number) => results.archives.find((a) => a.articles === size)!;
+
+if (only.has('serving')) {
+  progress(`serving: ${seconds} s per measurement, ${connections} connections`);
+  results.serving = await benchServing({
+    archivePath: archiveOf(sizes[0]!).path, seconds, slices: quick ? 3 : 5, warmupSeconds: quick ? 1 : 2, connections, appExecArgv, progress,
+  });
+}
+if (only.has('growth')) {
+  results.growth = [];
+  for (const size of sizes) {
+    progress(`cold renders over ${size.toLocaleString('en')} articles (load average ${loadAverage()})`);
+    results.growth.push(await measureGrowth(archiveOf(size), quick ? 5 : 7));
+  }
+}
+if (only.has('ingest')) {
+  progress(`ingest: 200 feeds × 50 items (load average ${loadAverage()})`);
+  results.ingest = await benchIngest(200, 50, 3);
+}
+if (only.has('memory')) {
+  progress(`memory: ${sizes[sizes.length - 1]!.toLocaleString('en')} articles (load average ${loadAverage()})`);
+  results.memory = await benchMemory(archiveOf(sizes[sizes.length - 1]!), seconds, connections);
+}
+results.machine.loadAfter = loadAverage();
+
+console.log(`\n${table(['measure', 'measured', 'target', 'result'], targetRows(results))}\n`);
+const report = markdown(results);
+if (only.size === parts.length) {
+  writeFileSync(join(packageRoot, 'BENCHMARKS.md'), report);
+  progress('wrote BENCHMARKS.md');
+} else {
+  console.log(report);
+}
