@@ -100,7 +100,8 @@ export function relateArticle(db: Db, id: number, options: RelateOptions = defau
   const candidates = findCandidates(db, subject, match, window, CANDIDATES);
   const best = Math.max(...candidates.map((c) => c.text), 0);
 
-  const sameStory = candidates.filter((c) => isSameStory(subject, c, options));
+  const mine = { title: stems(subject.title), text: stems(`${subject.title} ${subject.summary}`) };
+  const sameStory = candidates.filter((c) => isSameStory(subject, mine, c, options));
   if (sameStory.length > 0) joinStory(db, subject, sameStory);
 
   const scored = candidates
@@ -124,12 +125,13 @@ function score(c: Candidate, best: number): number {
   return 0.6 * text + 0.15 * Math.min(c.sharedTags, 2) + 0.05 * Math.min(c.sharedCategories, 2);
 }
 
-function isSameStory(subject: RelateSubject, c: Candidate, options: RelateOptions): boolean {
+/** `mine`: the subject's stems, made once for all its candidates. */
+function isSameStory(subject: RelateSubject, mine: { title: string[]; text: string[] }, c: Candidate, options: RelateOptions): boolean {
   if (c.url === subject.url) return true;
   if (c.sourceId === subject.sourceId) return false;
   if (Math.abs(c.publishedAt - subject.publishedAt) > options.sameStoryMs) return false;
-  if (jaccard(stems(subject.title), stems(c.title)) >= options.sameStoryTitle) return true;
-  return jaccard(stems(`${subject.title} ${subject.summary}`), stems(`${c.title} ${c.summary}`)) >= options.sameStoryText;
+  if (jaccard(mine.title, stems(c.title)) >= options.sameStoryTitle) return true;
+  return jaccard(mine.text, stems(`${c.title} ${c.summary}`)) >= options.sameStoryText;
 }
 
 function sameStoryOf(subject: RelateSubject, c: Candidate): boolean {

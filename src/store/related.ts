@@ -34,18 +34,38 @@ export function findRelateSubject(db: Db, id: number): RelateSubject | undefined
  */
 export function findCandidates(db: Db, subject: RelateSubject, match: string, window: Window, limit: number): Candidate[] {
   const { from, to, minId } = window;
-  return prepared(db, 
-      `SELECT ${SUBJECT_COLUMNS}, -bm25(article_search, 3.0, 1.0, 0.0) AS text,
-         (SELECT count(*) FROM article_tags t JOIN article_tags mine ON mine.slug = t.slug AND mine.article_id = @id
-          WHERE t.article_id = a.id) AS sharedTags,
-         (SELECT count(*) FROM article_categories c JOIN article_categories mine ON mine.category_slug = c.category_slug
-            AND mine.article_id = @id WHERE c.article_id = a.id) AS sharedCategories
+  const found = prepared(db, 
+      `SELECT ${SUBJECT_COLUMNS}, -bm25(article_search, 3.0, 1.0, 0.0) AS text
        FROM article_search JOIN articles a ON a.id = article_search.rowid
        WHERE article_search MATCH @match AND article_search.rowid >= @minId AND article_search.rowid != @id
          AND a.published_at BETWEEN @from AND @to
        ORDER BY bm25(article_search, 3.0, 1.0, 0.0) LIMIT @limit`,
     )
-    .all({ id: subject.id, match, minId, from, to, limit }) as Candidate[];
+    .all({ id: subject.id, match, minId, from, to, limit }) as Omit<Candidate, 'sharedTags' | 'sharedCategories'>[];
+  if (found.length === 0) return [];
+  // Shared tags and categories, counted for the few candidates kept only.
+  const ids = found.map((c) => c.id);
+  const marks = ids.map(() => '?').join(',');
+  const tags = new Map(
+    db
+      .prepare(
+        `SELECT t.article_id, count(*) FROM article_tags t JOIN article_tags mine ON mine.slug = t.slug AND mine.article_id = ?
+         WHERE t.article_id IN (${marks}) GROUP BY t.article_id`,
+      )
+      .raw()
+      .all(subject.id, ...ids) as [number, number][],
+  );
+  const categories = new Map(
+    db
+      .prepare(
+        `SELECT c.article_id, count(*) FROM article_categories c JOIN article_categories mine
+           ON mine.category_slug = c.category_slug AND mine.article_id = ?
+         WHERE c.article_id IN (${marks}) GROUP BY c.article_id`,
+      )
+      .raw()
+      .all(subject.id, ...ids) as [number, number][],
+  );
+  return found.map((c) => ({ ...c, sharedTags: tags.get(c.id) ?? 0, sharedCategories: categories.get(c.id) ?? 0 }));
 }
 
 export interface Window {
