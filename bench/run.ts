@@ -11,10 +11,11 @@ import { measureGrowth } from './growth.js';
 import { benchIngest } from './ingest.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { benchMemory } from './memory.js';
+import { relateSection } from './relate-cost.js';
 import { markdown, type Results, table, targetRows } from './report.js';
 import { benchServing } from './serving.js';
 
-const parts = ['serving', 'growth', 'ingest', 'memory'] as const;
+const parts = ['serving', 'growth', 'ingest', 'memory', 'relate'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -74,10 +75,15 @@ if (only.has('memory')) {
   progress(`memory: ${sizes[sizes.length - 1]!.toLocaleString('en')} articles (load average ${loadAverage()})`);
   results.memory = await benchMemory(archiveOf(sizes[sizes.length - 1]!), seconds, connections);
 }
+let relate = '';
+if (only.has('relate')) {
+  progress(`related stories: quality, and cost at 1,000 and 100,000 articles (load average ${loadAverage()})`);
+  relate = relateSection();
+}
 results.machine.loadAfter = loadAverage();
 
 console.log(`\n${table(['measure', 'measured', 'target', 'result'], targetRows(results))}\n`);
-const report = markdown(results);
+const report = `${markdown(results).trimEnd()}\n${relate}`;
 if (only.size === parts.length) {
   writeFileSync(join(packageRoot, 'BENCHMARKS.md'), report);
   progress('wrote BENCHMARKS.md');

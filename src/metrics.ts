@@ -15,6 +15,8 @@ export interface Metrics {
   watchFeedCache(cache: FeedCache): void;
   /** What the scheduler reports as sources and runs finish. */
   ingest: IngestObserver;
+  /** Counts one feed request made with a partner's key. */
+  observePartnerRequest(partner: string): void;
 }
 
 export function createMetrics(): Metrics {
@@ -33,6 +35,12 @@ export function createMetrics(): Metrics {
     labelNames: ['method', 'route'] as const,
     // Cached feeds answer in about a millisecond; a cold render of 200 items takes tens.
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const partnerRequests = new Counter({
+    name: 'wirefeed_partner_requests_total',
+    help: "Feed requests made with a partner's key, by partner",
+    labelNames: ['partner'] as const,
     registers: [registry],
   });
   const runs = new Counter({ name: 'wirefeed_ingest_runs_total', help: 'Ingest runs finished', registers: [registry] });
@@ -87,6 +95,9 @@ export function createMetrics(): Metrics {
     },
     watchFeedCache(cache) {
       caches.push(cache);
+    },
+    observePartnerRequest(partner) {
+      partnerRequests.inc({ partner });
     },
     ingest: {
       onResult(result) {

@@ -25,6 +25,8 @@ export interface Source extends SourceConfig {
   lastModified?: string;
   /** Failures in a row; drives the back-off. */
   errorCount: number;
+  /** Who manages it: 'config', 'opml' or 'admin' (whose addresses are checked). */
+  origin: string;
 }
 
 export interface Category {

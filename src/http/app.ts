@@ -30,7 +30,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): Express {
   if (admin) app.use(admin);
   app.use(withdrawnArticles(ctx));
   app.use(pageRoutes(ctx));
-  app.use(feedRoutes(ctx, cache));
+  app.use(feedRoutes(ctx, cache, (partner) => metrics.observePartnerRequest(partner)));
   app.use((req, res) => {
     res.status(404).type('text/plain').send(`Not found: ${req.path}\n`);
   });

@@ -26,12 +26,16 @@ interface FeedContext extends Context {
 }
 
 /** `cache` is passed in by the app, which also reports its hits and misses as metrics. */
-export function feedRoutes(appCtx: Context, cache = new FeedCache(appCtx.cfg.publish.cacheBytes)): Router {
+export function feedRoutes(
+  appCtx: Context,
+  cache = new FeedCache(appCtx.cfg.publish.cacheBytes),
+  onPartnerRequest?: (partner: string) => void,
+): Router {
   const ctx: FeedContext = { ...appCtx, cache };
   const router = Router();
   const site = ctx.cfg.site;
 
-  router.use('/feeds', identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute)));
+  router.use('/feeds', identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute), onPartnerRequest));
 
   // A feed already rendered at the current content version is answered from
   // the cache (or with a 304) before any lookup, query or rendering. Every

@@ -30,7 +30,7 @@ export function partnerOf(res: Response): Partner | undefined {
   return res.locals.partner as Partner | undefined;
 }
 
-export function identifyPartner(ctx: Context, limiter: RateLimiter) {
+export function identifyPartner(ctx: Context, limiter: RateLimiter, onPartnerRequest?: (name: string) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const key = keyOf(req);
     if (key === undefined) return next();
@@ -45,6 +45,7 @@ export function identifyPartner(ctx: Context, limiter: RateLimiter) {
       return;
     }
     countPartnerRequest(ctx.db, partner.id, new Date());
+    onPartnerRequest?.(partner.name);
     res.locals.partner = partner;
     next();
   };

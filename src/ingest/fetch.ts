@@ -7,7 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch, type Response } from 'undici';
 
-export type FetchErrorKind = 'timeout' | 'http' | 'too-large' | 'network' | 'dns' | 'tls' | 'redirect' | 'file';
+export type FetchErrorKind = 'timeout' | 'http' | 'too-large' | 'network' | 'dns' | 'tls' | 'redirect' | 'file' | 'forbidden';
 
 export class FetchError extends Error {
   override name = 'FetchError';
@@ -38,6 +38,12 @@ export interface FetchOptions {
   maxBytes: number;
   maxRedirects: number;
   userAgent: string;
+  /**
+   * Checked before every request, the first and each redirect's: throws to
+   * refuse an address (sources added through the admin API may not reach
+   * private networks, however they get redirected).
+   */
+  checkUrl?: (url: string) => Promise<void>;
 }
 
 export interface FetchResult {
@@ -100,6 +106,13 @@ async function fetchHttp(request: FetchRequest, options: FetchOptions): Promise<
   let permanent = true;
   const visited = new Set([url]);
   for (let hop = 0; ; hop++) {
+    if (options.checkUrl) {
+      try {
+        await options.checkUrl(url);
+      } catch (err) {
+        throw new FetchError('forbidden', `${url}: ${(err as Error).message}`, {}, { cause: err });
+      }
+    }
     const response = await send(url, headers, signal, options);
     if (!REDIRECTS.has(response.status)) return readResponse(response, url, permanent && hop > 0 ? url : undefined, signal, options);
     await response.body?.cancel();

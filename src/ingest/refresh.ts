@@ -8,6 +8,7 @@ import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './articles.js';
 import { classify } from './classify.js';
 import { nextDueAt } from './backoff.js';
+import { assertPublicUrl } from './ssrf.js';
 import { decodeBody } from './decode.js';
 import { FetchError, type FetchResult, fetchFeed } from './fetch.js';
 import { excerpt, normalizeEntry, plainText } from './normalize.js';
@@ -81,6 +82,7 @@ async function loadSource(ctx: Context, source: Source): Promise<{ feed?: Parsed
       maxBytes: ingest.maxBytes,
       maxRedirects: ingest.maxRedirects,
       userAgent: userAgent(ctx.cfg.site.baseUrl),
+      checkUrl: source.origin === 'admin' && !ctx.cfg.admin.allowPrivateSources ? (u) => assertPublicUrl(u) : undefined,
     },
   );
   if (fetched.notModified) return { fetched };

@@ -16,6 +16,7 @@ interface SourceRow {
   etag: string | null;
   last_modified: string | null;
   error_count: number;
+  origin: string;
 }
 
 export interface SourceHealth extends Source {
@@ -150,5 +151,6 @@ function toSource(row: SourceRow): Source {
     etag: row.etag ?? undefined,
     lastModified: row.last_modified ?? undefined,
     errorCount: row.error_count,
+    origin: row.origin,
   };
 }

@@ -87,6 +87,8 @@ describe('partner keys and tiers', () => {
     assert.equal(last?.status, 429);
     assert.ok(Number(last?.headers['retry-after']) >= 1);
     assert.equal(listPartners(ctx.db).find((p) => p.name === 'Busy Partner')?.requests, 30);
+    const metrics = await request(app).get('/metrics').expect(200);
+    assert.match(metrics.text, /wirefeed_partner_requests_total\{partner="Busy Partner"\} 30/);
   });
 });
 
