@@ -5,7 +5,7 @@
 // untrusted text: every field optional, checked and cleaned in normalize.
 import Parser from 'rss-parser';
 import { contentImage } from './content-image.js';
-import { attr, escapeHtml, type Fields, isObject, list, type Node, text } from './nodes.js';
+import { attr, type Fields, isObject, list, type Node, text } from './nodes.js';
 import { parseJsonFeed } from './parse-json.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 

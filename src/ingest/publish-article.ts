@@ -10,17 +10,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Context } from '../context.js';
-import type { ArticleDraft, Source } from '../model.js';
+import type { Source } from '../model.js';
 import { saveArticle } from '../store/articles.js';
 import type { Db } from '../store/db.js';
 import { listStoryMembers, replaceRelated, setStory } from '../store/related.js';
 import { findSourceBySlug } from '../store/sources.js';
-import { classify } from './classify.js';
 import { escapeHtml } from './nodes.js';
-import { excerpt, normalizeEntry, plainText } from './normalize.js';
 import type { ParsedEntry } from './parsed.js';
-import { explicitRelated, relateArticle } from './relate.js';
-import { sanitizeContent } from './sanitize.js';
+import { prepareArticle } from './prepare.js';
+import { relateArticle } from './relate.js';
 
 export const PUBLISHER_SOURCE = 'admin';
 
@@ -94,27 +92,6 @@ function toEntry(input: ArticleInput, guid: string, published: string | undefine
   };
 }
 
-/** The same preparation refresh gives an ingested entry. */
-function prepareDraft(ctx: Context, source: Source, entry: ParsedEntry, now: Date): ArticleDraft {
-  const item = normalizeEntry(entry, { baseUrl: ctx.cfg.site.baseUrl, now });
-  const content = sanitizeContent(item.contentHtml, { baseUrl: item.url, boilerplate: ctx.cfg.ingest.boilerplate, iframeHosts: ctx.cfg.ingest.iframeHosts });
-  const { categories, tags } = classify(
-    { title: item.title, summary: item.summary, upstreamCategories: item.upstreamCategories, tags: item.tags, sourceCategories: source.categories },
-    ctx.cfg.categories,
-    ctx.cfg.gazetteer,
-  );
-  return {
-    ...item,
-    upstreamTags: item.tags,
-    summary: item.summary ?? excerpt(plainText(content.html)) ?? '',
-    contentHtml: content.html,
-    categories,
-    tags,
-    related: explicitRelated(item.url, [...item.related, ...content.related]),
-    language: ctx.cfg.site.language,
-    rights: ctx.cfg.site.rights,
-  };
-}
 
 export type ArticleState = { state: 'missing' } | { state: 'withdrawn' } | { state: 'published'; sourceId: number; guid: string; publisher: boolean };
 
@@ -131,7 +108,7 @@ export function articleState(db: Db, id: number): ArticleState {
 export function publishArticle(ctx: Context, input: ArticleInput, now = new Date()): number {
   const source = publisherSource(ctx.db);
   const guid = input.guid ?? `urn:uuid:${randomUUID()}`;
-  const draft = prepareDraft(ctx, source, toEntry(input, guid, input.published), now);
+  const draft = prepareArticle(ctx, source, toEntry(input, guid, input.published), publisherFields(ctx, now));
   return ctx.db.transaction(() => {
     const taken = ctx.db.prepare('SELECT id FROM articles WHERE source_id = ? AND guid = ?').pluck().get(source.id, draft.guid);
     if (taken !== undefined) throw new PublishConflict(`guid "${draft.guid}" is already article ${String(taken)}`);
@@ -150,7 +127,7 @@ export function replaceArticle(ctx: Context, id: number, input: ArticleInput, no
   if (current.state !== 'published') throw new Error(`replaceArticle: article ${id} is ${current.state}`);
   if (input.guid !== undefined && input.guid !== current.guid) throw new PublishConflict(`guid cannot change (it is "${current.guid}")`);
   const source = publisherSource(ctx.db);
-  const draft = prepareDraft(ctx, source, toEntry(input, current.guid, undefined), now);
+  const draft = prepareArticle(ctx, source, toEntry(input, current.guid, undefined), publisherFields(ctx, now));
   ctx.db.transaction(() => {
     saveArticle(ctx.db, current.sourceId, draft, now);
   })();
@@ -195,4 +172,9 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
       row.content_html,
     );
   })();
+}
+
+/** The publisher's own article: its links resolve against our site; its language and rights are ours. */
+function publisherFields(ctx: Context, now: Date) {
+  return { baseUrl: ctx.cfg.site.baseUrl, now, language: ctx.cfg.site.language, rights: ctx.cfg.site.rights };
 }

@@ -6,16 +6,14 @@ import type { ArticleDraft, Source, SourceResult } from '../model.js';
 import { saveArticle } from '../store/articles.js';
 import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './articles.js';
-import { classify } from './classify.js';
 import { nextDueAt } from './backoff.js';
-import { assertPublicUrl } from './ssrf.js';
 import { decodeBody } from './decode.js';
 import { FetchError, type FetchResult, fetchFeed } from './fetch.js';
-import { excerpt, normalizeEntry, plainText } from './normalize.js';
 import { parseFeed } from './parse.js';
 import type { ParsedEntry, ParsedFeed } from './parsed.js';
-import { explicitRelated, relateArticle } from './relate.js';
-import { sanitizeContent } from './sanitize.js';
+import { prepareArticle } from './prepare.js';
+import { relateArticle } from './relate.js';
+import { assertPublicUrl } from './ssrf.js';
 
 /** Names us and, through the operator's public URL, whom to contact. */
 export function userAgent(baseUrl: string): string {
@@ -96,7 +94,7 @@ function storeFeed(ctx: Context, source: Source, feed: ParsedFeed, now: Date, re
   // One entry that cannot be prepared is reported; the others still go in.
   feed.entries.forEach((entry, i) => {
     try {
-      drafts.push(prepareArticle(ctx, source, feed, entry, now));
+      drafts.push(prepareFromFeed(ctx, source, feed, entry, now));
     } catch (err) {
       problems.push(`entry ${i + 1} (${entry.guid ?? entry.link ?? 'no id'}): ${(err as Error).message}`);
     }
@@ -121,24 +119,13 @@ function storeFeed(ctx: Context, source: Source, feed: ParsedFeed, now: Date, re
   }
 }
 
-function prepareArticle(ctx: Context, source: Source, feed: ParsedFeed, entry: ParsedEntry, now: Date): ArticleDraft {
-  const baseUrl = feed.link ?? source.siteUrl ?? source.url ?? ctx.cfg.site.baseUrl;
-  const item = normalizeEntry(entry, { baseUrl, now });
-  const content = sanitizeContent(item.contentHtml, { baseUrl: item.url, boilerplate: ctx.cfg.ingest.boilerplate, iframeHosts: ctx.cfg.ingest.iframeHosts });
-  const { categories, tags } = classify(
-    { title: item.title, summary: item.summary, upstreamCategories: item.upstreamCategories, tags: item.tags, sourceCategories: source.categories },
-    ctx.cfg.categories,
-    ctx.cfg.gazetteer,
-  );
-  return {
-    ...item,
-    upstreamTags: item.tags,
-    summary: item.summary ?? excerpt(plainText(content.html)) ?? '',
-    contentHtml: content.html,
-    categories,
-    tags,
-    related: explicitRelated(item.url, [...item.related, ...content.related]),
-    language: feed.language ?? (feed.format === 'markdown' ? ctx.cfg.site.language : undefined),
-    rights: item.rights ?? feed.rights ?? (feed.format === 'markdown' ? ctx.cfg.site.rights : undefined),
-  };
+/** The entry as an article draft, with what the feed says for entries that say nothing. */
+function prepareFromFeed(ctx: Context, source: Source, feed: ParsedFeed, entry: ParsedEntry, now: Date): ArticleDraft {
+  const own = feed.format === 'markdown';
+  return prepareArticle(ctx, source, entry, {
+    baseUrl: feed.link ?? source.siteUrl ?? source.url ?? ctx.cfg.site.baseUrl,
+    now,
+    language: feed.language ?? (own ? ctx.cfg.site.language : undefined),
+    rights: feed.rights ?? (own ? ctx.cfg.site.rights : undefined),
+  });
 }
