@@ -25,7 +25,14 @@ export function matchExpression(query: string): string | undefined {
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ');
 }
 
-/** Page `page` (from 1) of the matches of a match expression; `more` when a later page has some. */
+/**
+ * Page `page` (from 1) of the matches of a match expression; `more` when a
+ * later page has some. FTS5 ranks the matches alone first (no lookup per
+ * match), a few pages' worth is kept, and only those are checked against
+ * what a reader may see (first version of a story, not withdrawn, the
+ * partner's categories); the exact query runs only when too many of them
+ * are hidden.
+ */
 export function searchArticles(
   db: Db,
   expression: string,
@@ -33,21 +40,57 @@ export function searchArticles(
   page: number,
   within: readonly string[] = [],
 ): { items: Article[]; more: boolean } {
-  const restrict = within.length ? ` AND ${inCategories('article_search.rowid', within)}` : '';
-  let ids: number[];
-  try {
-    ids = db
+  const wanted = page * limit + 1;
+  const ranked = runSearch(() =>
+    db
+      .prepare(`SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY bm25(article_search, ${WEIGHTS.join(', ')}), rowid DESC LIMIT ?`)
+      .pluck()
+      .all(expression, wanted * 4 + 50) as number[],
+  );
+  let visible = visibleInOrder(db, ranked, within);
+  if (visible.length < wanted && ranked.length === wanted * 4 + 50) visible = exactSearch(db, expression, wanted, within);
+  const ids = visible.slice((page - 1) * limit, wanted);
+  return { items: articlesByIds(db, ids.slice(0, limit)), more: ids.length > limit };
+}
+
+/** The ids a reader may see, in the order given. */
+function visibleInOrder(db: Db, ids: number[], within: readonly string[]): number[] {
+  if (ids.length === 0) return [];
+  const restrict = within.length ? ` AND ${inCategories('a.id', within)}` : '';
+  const shown = new Set(
+    db
       .prepare(
-        `SELECT rowid FROM article_search WHERE article_search MATCH ? AND ${storyFace('article_search.rowid')}
-           AND NOT EXISTS (SELECT 1 FROM articles gone WHERE gone.id = article_search.rowid AND gone.withdrawn_at IS NOT NULL)${restrict}
-         ORDER BY bm25(article_search, ${WEIGHTS.join(', ')}), rowid DESC LIMIT ? OFFSET ?`,
+        `SELECT a.id FROM articles a WHERE a.id IN (${ids.map(() => '?').join(',')})
+           AND a.story_id IS NULL AND a.withdrawn_at IS NULL${restrict}`,
       )
       .pluck()
-      .all(expression, ...within, limit + 1, (page - 1) * limit) as number[];
+      .all(...ids, ...within) as number[],
+  );
+  return ids.filter((id) => shown.has(id));
+}
+
+/** Every visible match ranked: the slow way, for when most top matches are hidden. */
+function exactSearch(db: Db, expression: string, wanted: number, within: readonly string[]): number[] {
+  const restrict = within.length ? ` AND ${inCategories('article_search.rowid', within)}` : '';
+  return runSearch(
+    () =>
+      db
+        .prepare(
+          `SELECT rowid FROM article_search WHERE article_search MATCH ? AND ${storyFace('article_search.rowid')}
+             AND NOT EXISTS (SELECT 1 FROM articles gone WHERE gone.id = article_search.rowid AND gone.withdrawn_at IS NOT NULL)${restrict}
+           ORDER BY bm25(article_search, ${WEIGHTS.join(', ')}), rowid DESC LIMIT ?`,
+        )
+        .pluck()
+        .all(expression, ...within, wanted) as number[],
+  );
+}
+
+function runSearch<T>(query: () => T): T {
+  try {
+    return query();
   } catch (err) {
     // FTS5 reports a query it cannot parse as "fts5: syntax error near …".
     if (err instanceof Error && err.message.startsWith('fts5:')) throw new SearchError(`search: ${err.message}`, { cause: err });
     throw err;
   }
-  return { items: articlesByIds(db, ids.slice(0, limit)), more: ids.length > limit };
 }
