@@ -29,7 +29,7 @@ function atomItem(doc: FeedDocument, a: Article): Item {
     description: a.summary,
     content: doc.fullText && a.contentHtml ? a.contentHtml : undefined,
     author: a.author ? [{ name: a.author }] : undefined,
-    copyright: a.rights,
+    copyright: doc.fullText ? a.rights : undefined,
     // RFC 4287 4.2.2: term is required; the label is what readers show.
     category: a.categories.map((c) => ({ term: c.slug, name: c.label, scheme: doc.categoryScheme })),
   };

@@ -56,7 +56,7 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
       })),
       ...(a.image ? { image: { url: a.image.url, caption: a.image.caption ?? null, credit: a.image.credit ?? null } } : {}),
       source: { slug: a.source.slug, name: a.source.name, home_page_url: a.source.siteUrl ?? null, feed_url: a.source.feedUrl ?? null },
-      ...(a.rights ? { rights: a.rights } : {}),
+      ...(doc.fullText && a.rights ? { rights: a.rights } : {}),
     },
   };
 }

@@ -33,7 +33,8 @@ function rssItem(doc: FeedDocument, a: Article): Item {
     published: a.publishedAt,
     description: htmlText(a.summary),
     content: doc.fullText && a.contentHtml ? a.contentHtml : undefined,
-    copyright: a.rights,
+    // An item's own rights travel with its full text (partners, or everyone by config).
+    copyright: doc.fullText ? a.rights : undefined,
     category: a.categories.map((c) => ({ name: c.label, domain: doc.categoryScheme })),
     enclosure: a.image ? { url: a.image.url, type: imageType(a.image.url, a.image.type), length: 0 } : undefined,
     extensions,

@@ -37,6 +37,7 @@ describe('partner keys and tiers', () => {
   const items = (res: request.Response) => res.body.items as Item[];
 
   test('the public gets summaries; a full-text partner gets the full text, by header or by query key', async () => {
+    ctx.db.prepare("UPDATE articles SET rights = '© 2026 The Demo Desk'").run();
     const pub = await request(app).get('/feeds/all.json').expect(200);
     assert.ok(items(pub).every((i) => i.content_html === undefined && i.content_text));
     assert.equal(pub.headers['cache-control'], 'public, max-age=300');
@@ -46,6 +47,10 @@ describe('partner keys and tiers', () => {
     assert.match(String(byHeader.headers.vary), /Authorization/);
     const byQuery = await request(app).get(`/feeds/all.rss?key=${fullKey}`).expect(200);
     assert.match(byQuery.text, /<content:encoded>/);
+    // The item's rights go with the full text.
+    const rights = (body: { items: { _wirefeed: { rights?: string } }[] }) => body.items.map((i) => i._wirefeed.rights);
+    assert.ok(rights(pub.body).every((r) => r === undefined));
+    assert.ok(rights(byHeader.body).every((r) => r === '© 2026 The Demo Desk'), JSON.stringify(rights(byHeader.body)));
   });
 
   test('a cached partner body never reaches the public, and the public one never reaches the partner', async () => {
