@@ -5,7 +5,9 @@
 // is typed; every failure is a FetchError with a kind callers can act on.
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { lookup as dnsLookup, type LookupOptions } from 'node:dns';
 import { Agent, fetch, type Response } from 'undici';
+import { isNonPublicAddress } from './ssrf.js';
 
 export type FetchErrorKind = 'timeout' | 'http' | 'too-large' | 'network' | 'dns' | 'tls' | 'redirect' | 'file' | 'forbidden';
 
@@ -44,6 +46,8 @@ export interface FetchOptions {
    * private networks, however they get redirected).
    */
   checkUrl?: (url: string) => Promise<void>;
+  /** Refuse to connect to loopback, private or link-local addresses, whatever a name resolves to. */
+  publicOnly?: boolean;
 }
 
 export interface FetchResult {
@@ -64,15 +68,32 @@ export interface FetchResult {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PERMANENT = new Set([301, 308]);
 
-// One agent per connect timeout, reused so that connections are pooled.
-const agents = new Map<number, Agent>();
-function agentFor(connectTimeoutMs: number): Agent {
-  let agent = agents.get(connectTimeoutMs);
+// One agent per connect timeout (and guard), reused so that connections are pooled.
+const agents = new Map<string, Agent>();
+function agentFor(connectTimeoutMs: number, publicOnly: boolean): Agent {
+  const key = `${connectTimeoutMs}:${publicOnly}`;
+  let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs } });
-    agents.set(connectTimeoutMs, agent);
+    agent = new Agent({ connect: { timeout: connectTimeoutMs, ...(publicOnly ? { lookup: publicLookup } : {}) } });
+    agents.set(key, agent);
   }
   return agent;
+}
+
+/**
+ * dns.lookup that refuses non-public addresses: the check happens on the
+ * very addresses the socket connects to, so a name that resolves to a
+ * public address when checked and a private one when used (DNS rebinding)
+ * is refused too.
+ */
+function publicLookup(hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void): void {
+  dnsLookup(hostname, options, (err, address, family) => {
+    if (err) return callback(err);
+    const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
+    const refused = addresses.find((a) => isNonPublicAddress(a));
+    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to a non-public address (${refused})`), { code: 'EADDRNOTPUBLIC' }));
+    callback(null, address, family);
+  });
 }
 
 export async function fetchFeed(request: FetchRequest, options: FetchOptions): Promise<FetchResult> {
@@ -129,7 +150,7 @@ async function fetchHttp(request: FetchRequest, options: FetchOptions): Promise<
 }
 
 async function send(url: string, headers: Record<string, string>, signal: AbortSignal, options: FetchOptions): Promise<Response> {
-  const attempt = () => fetch(url, { headers, signal, redirect: 'manual', dispatcher: agentFor(options.connectTimeoutMs) });
+  const attempt = () => fetch(url, { headers, signal, redirect: 'manual', dispatcher: agentFor(options.connectTimeoutMs, options.publicOnly === true) });
   try {
     return await attempt();
   } catch (err) {
@@ -218,6 +239,7 @@ export function toFetchError(err: unknown, url: string, { timeoutMs }: Pick<Fetc
     return new FetchError('timeout', `${url} did not answer within ${timeoutMs} ms`, {}, { cause: err });
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return new FetchError('timeout', `${url}: connect timeout`, {}, { cause: err });
+  if (code === 'EADDRNOTPUBLIC') return new FetchError('forbidden', `${url}: ${detail}`, {}, { cause: err });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new FetchError('dns', `${url}: host not found (${code})`, {}, { cause: err });
   if (/^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET)/.test(code)) {
     return new FetchError('tls', `${url}: TLS error: ${detail}`, {}, { cause: err });

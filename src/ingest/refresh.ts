@@ -80,7 +80,7 @@ async function loadSource(ctx: Context, source: Source): Promise<{ feed?: Parsed
       maxBytes: ingest.maxBytes,
       maxRedirects: ingest.maxRedirects,
       userAgent: userAgent(ctx.cfg.site.baseUrl),
-      checkUrl: source.origin === 'admin' && !ctx.cfg.admin.allowPrivateSources ? (u) => assertPublicUrl(u) : undefined,
+      ...(source.origin === 'admin' && !ctx.cfg.admin.allowPrivateSources ? { checkUrl: (u: string) => assertPublicUrl(u), publicOnly: true } : {}),
     },
   );
   if (fetched.notModified) return { fetched };

@@ -40,6 +40,20 @@ describe('address checks at fetch time', () => {
     assert.deepEqual(seen, [`${server.url}/away.rss`, 'http://10.9.8.7/feed.rss']);
   });
 
+  test('with publicOnly, a name is checked on the addresses the socket connects to (no DNS rebinding window)', async () => {
+    const port = new URL(server.url).port;
+    const options = { timeoutMs: 2000, connectTimeoutMs: 1000, maxBytes: 100_000, maxRedirects: 3, userAgent: 't', publicOnly: true };
+    // No checkUrl: only the connect-time lookup stands between us and loopback.
+    await assert.rejects(fetchFeed({ url: `http://localhost:${port}/feed.rss` }, options), (err: unknown) => {
+      assert.ok(err instanceof FetchError);
+      assert.equal(err.kind, 'forbidden');
+      assert.match(err.message, /^fetch: http:\/\/localhost:\d+\/feed\.rss: localhost resolves to a non-public address/);
+      return true;
+    });
+    const open = await fetchFeed({ url: `http://localhost:${port}/feed.rss` }, { ...options, publicOnly: false });
+    assert.equal(open.status, 200);
+  });
+
   for (const allow of [false, true]) {
     test(`an admin source on a loopback address is ${allow ? 'fetched when the config allows it' : 'refused at fetch time'}`, async () => {
       const ctx = testContext(configWithSources('  []', allow ? 'admin:\n  allow_private_sources: true\n' : ''));
