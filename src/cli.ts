@@ -1,4 +1,4 @@
-// The `wirefeed` command: serve | ingest | migrate | sources | articles.
+// The `wirefeed` command: serve | ingest | migrate | reclassify | sources | articles | partners | backup.
 // This file wires commands to their handlers and says what each does.
 import { Command, CommanderError } from 'commander';
 import { addArticle } from './cli-articles.js';
