@@ -127,7 +127,6 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
   // --- sources ---
 
   admin.get('/sources', (_req, res) => {
-    const origins = new Map(listExistingSources(ctx.db).map((s) => [s.slug, s.origin]));
     res.json(listSourceHealth(ctx.db).map((s) => ({
       slug: s.slug,
       name: s.name,
@@ -136,7 +135,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
       site_url: s.siteUrl ?? null,
       categories: s.categories,
       every_minutes: s.everyMinutes,
-      origin: origins.get(s.slug) ?? null,
+      origin: s.origin,
       enabled: s.enabled,
       last_fetched_at: s.lastFetchedAt?.toISOString() ?? null,
       last_status: s.lastStatus ?? null,
