@@ -73,6 +73,8 @@ export const defaultRelateOptions: RelateOptions = {
 const CANDIDATES = 40;
 const QUERY_WORDS = 14;
 const COMMON = 100;
+// Title words come first: the first twenty keywords are where an article says what it is about.
+const PROBED_WORDS = 20;
 
 /**
  * The rarest of the article's words that some other recent article shares:
@@ -94,7 +96,7 @@ export function relateArticle(db: Db, id: number, options: RelateOptions = defau
   const subject = findRelateSubject(db, id);
   if (!subject) return;
   const window = windowFrom(db, subject.publishedAt - options.windowMs, subject.publishedAt + options.sameStoryMs, subject.id);
-  const words = distinctiveWords(db, keywords(`${subject.title} ${subject.summary}`), window.minId);
+  const words = distinctiveWords(db, keywords(`${subject.title} ${subject.summary}`).slice(0, PROBED_WORDS), window.minId);
   if (words.length === 0) return;
   const match = `{title summary} : (${words.map((w) => `"${w}"`).join(' OR ')})`;
   const candidates = findCandidates(db, subject, match, window, CANDIDATES);
