@@ -1,38 +1,15 @@
 // `wirefeed sources import` and `export`, run as a child process against a
 // temporary config and database, as test/cli.test.ts runs the command.
 import assert from 'node:assert/strict';
-import { type ExecFileException, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { readOpml } from '../src/opml.js';
-import { configWithSources, serveFixtures } from './helpers.js';
+import { configWithSources, runCli, serveFixtures } from './helpers.js';
 
-const run = promisify(execFile);
-const cliPath = fileURLToPath(new URL('../src/main.js', import.meta.url));
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node main.js ...args` with only the WIREFEED_* variables given here. */
-async function wirefeed(args: string[], env: Record<string, string>): Promise<Outcome> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WIREFEED_') && k !== 'NODE_TEST_CONTEXT'));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cliPath, ...args], { env: { ...base, ...env }, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as ExecFileException & { stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const wirefeed = runCli;
 
 /** A temporary folder with a config of these sources (YAML list items) and a database beside it. */
 function desk(t: TestContext, sourcesYaml = '  []'): { dir: string; env: Record<string, string> } {

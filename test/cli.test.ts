@@ -2,37 +2,14 @@
 // database. The entry is found next to this compiled file (../src/main.js),
 // so the test runs whichever build it was compiled into.
 import assert from 'node:assert/strict';
-import { type ExecFileException, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { listMigrations } from '../src/store/db.js';
-import { configWithSources } from './helpers.js';
+import { configWithSources, runCli } from './helpers.js';
 
-const run = promisify(execFile);
-const cliPath = fileURLToPath(new URL('../src/main.js', import.meta.url));
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node [...nodeArgs] main.js ...args` with only the WIREFEED_* variables given here. */
-async function wirefeed(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Outcome> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WIREFEED_') && k !== 'NODE_TEST_CONTEXT'));
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...nodeArgs, cliPath, ...args], { env: { ...base, ...env }, timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as ExecFileException & { stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw err; // killed by the timeout, or could not start
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const wirefeed = runCli;
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-cli-'));

@@ -1,17 +1,20 @@
 // Shared test plumbing: temporary configs and databases, a local server for
 // fixture feeds, and the independent parsers feeds are read back with.
-import { execFile } from 'node:child_process';
+import { type ExecFileException, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseFeed as parseWithRowanmanning } from '@rowanmanning/feed-parser';
 import Parser from 'rss-parser';
 import { loadConfig, packageRoot } from '../src/config.js';
 import { type Context, openContext } from '../src/context.js';
+import { runIngest } from '../src/ingest/run.js';
 import { createLog } from '../src/log.js';
+import { listSources } from '../src/store/sources.js';
 
 export const fixturesDir = join(packageRoot, 'test', 'fixtures');
 export const demoArticlesDir = join(packageRoot, 'config', 'demo', 'articles');
@@ -40,6 +43,13 @@ export function testContext(configYaml?: string, env: NodeJS.ProcessEnv = {}): T
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The demo configuration on a fresh database, every demo source ingested once, with this base URL. */
+export async function demoContext(baseUrl: string): Promise<TestContext> {
+  const ctx = testContext(undefined, { WIREFEED_BASE_URL: baseUrl });
+  await runIngest(ctx, listSources(ctx.db));
+  return ctx;
 }
 
 /** A minimal valid configuration around the given sources (YAML list items). */
@@ -151,4 +161,27 @@ export async function feedcheckFailures(urls: string[]): Promise<string[]> {
     }
   }
   return failures;
+}
+
+/** What a run of the real CLI printed and how it ended. */
+export interface CliOutcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+// The compiled entry beside the compiled tests (dist/src/main.js in `npm test`).
+const cliPath = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+/** Runs `node [...nodeArgs] main.js ...args` with only the WIREFEED_* variables given here. */
+export async function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<CliOutcome> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('WIREFEED_') && k !== 'NODE_TEST_CONTEXT'));
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...nodeArgs, cliPath, ...args], { env: { ...base, ...env }, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as ExecFileException & { stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err; // killed by the timeout, or could not start
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
 }

@@ -25,7 +25,7 @@ import { OpmlError, planImport, readOpml } from '../opml.js';
 import type { Db } from '../store/db.js';
 import { getArticle } from '../store/feeds.js';
 import { listExistingSources, saveImportedSources } from '../store/source-admin.js';
-import { findSourceBySlug, listSourceHealth, listSources } from '../store/sources.js';
+import { findSourceBySlug, listSourceHealth, listSources, type SourceHealth } from '../store/sources.js';
 
 const BODY_LIMIT = '1mb';
 
@@ -127,25 +127,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
   // --- sources ---
 
   admin.get('/sources', (_req, res) => {
-    res.json(listSourceHealth(ctx.db).map((s) => ({
-      slug: s.slug,
-      name: s.name,
-      url: s.url ?? null,
-      fetch_url: s.fetchUrl ?? null,
-      site_url: s.siteUrl ?? null,
-      categories: s.categories,
-      every_minutes: s.everyMinutes,
-      origin: s.origin,
-      enabled: s.enabled,
-      last_fetched_at: s.lastFetchedAt?.toISOString() ?? null,
-      last_status: s.lastStatus ?? null,
-      last_error: s.lastError ?? null,
-      http_status: s.httpStatus ?? null,
-      error_count: s.errorCount,
-      items_seen: s.itemsSeen,
-      articles: s.articleCount,
-      next_due_at: s.enabled ? s.nextDueAt.toISOString() : null,
-    })));
+    res.json(listSourceHealth(ctx.db).map(sourceJson));
   });
 
   admin.post('/sources', async (req, res) => {
@@ -157,7 +139,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
     if (!(await urlAllowed(checkUrl, input.url, res))) return;
     if (findSourceBySlug(ctx.db, input.slug)) return sendError(res, 409, `slug: source "${input.slug}" already exists`, 'slug');
     insertSource(ctx.db, input);
-    res.status(201).location(`${base}/feeds/sources/${input.slug}.rss`).json(sourceJson(ctx.db, input.slug));
+    res.status(201).location(`${base}/feeds/sources/${input.slug}.rss`).json(sourceJsonOf(ctx.db, input.slug));
   });
 
   admin.patch('/sources/:slug', async (req, res) => {
@@ -169,7 +151,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
     if (!manageable(ctx.db, slug, res)) return;
     if (input.url !== undefined && !(await urlAllowed(checkUrl, input.url, res))) return;
     updateSource(ctx.db, slug, input);
-    res.json(sourceJson(ctx.db, slug));
+    res.json(sourceJsonOf(ctx.db, slug));
   });
 
   admin.delete('/sources/:slug', (req, res) => {
@@ -421,19 +403,32 @@ function updateSource(db: Db, slug: string, p: SourcePatch): void {
   });
 }
 
-function sourceJson(db: Db, slug: string) {
-  const s = findSourceBySlug(db, slug);
-  const row = db.prepare('SELECT origin, enabled FROM sources WHERE slug = ?').get(slug) as { origin: string; enabled: number };
+/** A source as the API shows it, after any change and in the listing alike: settings and health. */
+function sourceJson(s: SourceHealth) {
   return {
-    slug,
-    name: s?.name,
-    url: s?.url ?? null,
-    site_url: s?.siteUrl ?? null,
-    categories: s?.categories ?? [],
-    every_minutes: s?.everyMinutes,
-    origin: row.origin,
-    enabled: row.enabled === 1,
+    slug: s.slug,
+    name: s.name,
+    url: s.url ?? null,
+    fetch_url: s.fetchUrl ?? null,
+    site_url: s.siteUrl ?? null,
+    categories: s.categories,
+    every_minutes: s.everyMinutes,
+    origin: s.origin,
+    enabled: s.enabled,
+    last_fetched_at: s.lastFetchedAt?.toISOString() ?? null,
+    last_status: s.lastStatus ?? null,
+    last_error: s.lastError ?? null,
+    http_status: s.httpStatus ?? null,
+    error_count: s.errorCount,
+    items_seen: s.itemsSeen,
+    articles: s.articleCount,
+    next_due_at: s.enabled ? s.nextDueAt.toISOString() : null,
   };
+}
+
+function sourceJsonOf(db: Db, slug: string) {
+  const health = listSourceHealth(db).find((s) => s.slug === slug);
+  return health && sourceJson(health);
 }
 
 function importedJson(s: { slug: string; name: string; url: string; siteUrl?: string; categories: string[] }) {

@@ -5,10 +5,8 @@ import type { Express } from 'express';
 import request from 'supertest';
 import xml2js from 'xml2js';
 import { createApp } from '../../src/http/app.js';
-import { runIngest } from '../../src/ingest/run.js';
 import { readOpml } from '../../src/opml.js';
-import { listSources } from '../../src/store/sources.js';
-import { type TestContext, testContext } from '../helpers.js';
+import { type TestContext, demoContext } from '../helpers.js';
 
 const base = 'http://localhost:8080';
 
@@ -17,8 +15,7 @@ describe('the OPML list of our feeds', () => {
   let app: Express;
 
   before(async () => {
-    ctx = testContext(undefined, { WIREFEED_BASE_URL: base });
-    await runIngest(ctx, listSources(ctx.db));
+    ctx = await demoContext(base);
     app = createApp(ctx);
   });
 

@@ -7,9 +7,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import xml2js from 'xml2js';
 import { createApp } from '../../src/http/app.js';
-import { runIngest } from '../../src/ingest/run.js';
-import { listSources } from '../../src/store/sources.js';
-import { type TestContext, testContext } from '../helpers.js';
+import { type TestContext, demoContext } from '../helpers.js';
 
 const base = 'http://localhost:8080';
 
@@ -50,8 +48,7 @@ describe('paged feeds', () => {
     (ctx.db.prepare(sql).pluck().all(...args) as number[]).map((id) => `${base}/articles/${id}`);
 
   before(async () => {
-    ctx = testContext(undefined, { WIREFEED_BASE_URL: base });
-    await runIngest(ctx, listSources(ctx.db));
+    ctx = await demoContext(base);
     app = createApp(ctx);
   });
 
@@ -135,8 +132,7 @@ describe('paged feeds when many items share one published time', () => {
   let app: Express;
 
   before(async () => {
-    ctx = testContext(undefined, { WIREFEED_BASE_URL: base });
-    await runIngest(ctx, listSources(ctx.db));
+    ctx = await demoContext(base);
     for (const table of ['articles', 'article_categories', 'article_tags']) ctx.db.prepare(`UPDATE ${table} SET published_at = 1795000000000`).run();
     app = createApp(ctx);
   });

@@ -8,6 +8,7 @@ import { runIngest } from '../../src/ingest/run.js';
 import { listSources } from '../../src/store/sources.js';
 import {
   configWithSources,
+  demoContext,
   type FixtureServer,
   readWithFeedParser,
   readWithRssParser,
@@ -24,8 +25,7 @@ describe('tag feeds (demo content)', () => {
   let tagged: string[];
 
   before(async () => {
-    ctx = testContext(undefined, { WIREFEED_BASE_URL: base });
-    await runIngest(ctx, listSources(ctx.db));
+    ctx = await demoContext(base);
     app = createApp(ctx);
     tagged = (
       ctx.db.prepare("SELECT article_id FROM article_tags WHERE slug = 'port-elling' AND NOT EXISTS (SELECT 1 FROM articles m JOIN article_tags f ON f.article_id = m.story_id AND f.slug = article_tags.slug WHERE m.id = article_tags.article_id) ORDER BY published_at DESC, article_id DESC").pluck().all() as number[]

@@ -12,9 +12,7 @@ import request from 'supertest';
 import xml2js from 'xml2js';
 import { stylesheetPath } from '../../src/http/pages.js';
 import { createApp } from '../../src/http/app.js';
-import { runIngest } from '../../src/ingest/run.js';
-import { listSources } from '../../src/store/sources.js';
-import { type TestContext, testContext } from '../helpers.js';
+import { type TestContext, demoContext } from '../helpers.js';
 
 const base = 'http://localhost:8080';
 const run = promisify(execFile);
@@ -36,8 +34,7 @@ describe('the feed stylesheet', () => {
   let app: Express;
 
   before(async () => {
-    ctx = testContext(undefined, { WIREFEED_BASE_URL: base });
-    await runIngest(ctx, listSources(ctx.db));
+    ctx = await demoContext(base);
     app = createApp(ctx);
   });
 
