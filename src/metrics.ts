@@ -87,11 +87,25 @@ export function createMetrics(): Metrics {
     },
   });
 
+  // The label sets seen are few (methods × route patterns × statuses); each
+  // one's series is looked up once rather than hashed on every request.
+  const series = new Map<string, { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof duration.labels> }>();
+  const seriesOf = (method: string, route: string, status: number) => {
+    const name = `${method} ${route} ${status}`;
+    let found = series.get(name);
+    if (!found) {
+      found = { count: requests.labels(method, route, String(status)), time: duration.labels(method, route) };
+      series.set(name, found);
+    }
+    return found;
+  };
+
   return {
     registry,
     observeRequest({ method, route, status, seconds }) {
-      requests.inc({ method, route, status: String(status) });
-      duration.observe({ method, route }, seconds);
+      const { count, time } = seriesOf(method, route, status);
+      count.inc();
+      time.observe(seconds);
     },
     watchFeedCache(cache) {
       caches.push(cache);

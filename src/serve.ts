@@ -3,7 +3,7 @@
 // connections, requests in flight answered (for at most SHUTDOWN_GRACE_MS),
 // the running ingest ends after the sources it has started, the database is
 // closed, exit 0. A second signal during the stop ends the process at once.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Context } from './context.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './metrics.js';
@@ -14,7 +14,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function serve(ctx: Context): Promise<void> {
   const metrics = createMetrics();
   const scheduler = startScheduler(ctx, metrics.ingest);
-  const server: Server = createApp(ctx, { metrics }).listen(ctx.cfg.port);
+  const server: Server = createServer(createApp(ctx, { metrics })).listen(ctx.cfg.port);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.cfg.port;

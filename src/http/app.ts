@@ -1,11 +1,15 @@
 // The Express application: routes only, no business logic.
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { RequestListener } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin.js';
 import { feedRoutes } from './feeds.js';
-import { observeRequests } from './observe.js';
+import { cacheControlFor } from './conditional.js';
+import { FastFeeds } from './fast-feeds.js';
+import { observeRequests, requestObserver } from './observe.js';
+import { contentVersion } from '../store/content-version.js';
 import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
 import { statusRoutes } from './status.js';
@@ -15,14 +19,23 @@ export interface AppOptions {
   metrics?: Metrics;
 }
 
-export function createApp(ctx: Context, options: AppOptions = {}): Express {
+/** A node:http request listener: give it to createServer, or to supertest. */
+export type App = RequestListener;
+
+/**
+ * The fast path for cached public feeds (fast-feeds.ts) first, then the
+ * Express app for everything else.
+ */
+export function createApp(ctx: Context, options: AppOptions = {}): App {
   const metrics = options.metrics ?? createMetrics();
   const cache = new FeedCache(ctx.cfg.publish.cacheBytes);
   metrics.watchFeedCache(cache);
+  const observer = requestObserver(ctx.log, metrics);
+  const fast = new FastFeeds(cache, () => contentVersion(ctx.db), cacheControlFor(ctx.cfg.publish.maxAgeSeconds, false), observer);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
-  app.use(observeRequests(ctx.log, metrics));
+  app.use(observeRequests(observer));
   app.use(opsRoutes(ctx, metrics));
   app.use(statusRoutes(ctx));
   // Off (a 404 like any unknown path) unless an admin token is configured.
@@ -30,7 +43,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): Express {
   if (admin) app.use(admin);
   app.use(withdrawnArticles(ctx));
   app.use(pageRoutes(ctx));
-  app.use(feedRoutes(ctx, cache, (partner) => metrics.observePartnerRequest(partner)));
+  app.use(feedRoutes(ctx, cache, fast, (partner) => metrics.observePartnerRequest(partner)));
   app.use((req, res) => {
     res.status(404).type('text/plain').send(`Not found: ${req.path}\n`);
   });
@@ -39,5 +52,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): Express {
     ctx.log.error({ event: 'request_failed', method: req.method, path: req.path, err }, 'request failed');
     if (!res.headersSent) res.status(500).type('text/plain').send('Internal error\n');
   });
-  return app;
+  return (req, res) => {
+    if (!fast.answer(req, res)) app(req, res);
+  };
 }

@@ -1,39 +1,90 @@
 // Sends a cached feed the way caches and aggregators expect: the encoding
 // the client prefers, validators, Cache-Control and Vary, and a 304 when the
 // client already holds it (RFC 9110 13.1 and 15.4.5). HEAD gets the same
-// headers; Node leaves the body off by itself.
-import type { Request, Response } from 'express';
+// headers; Node leaves the body off by itself. The Express feed routes and
+// the fast path for cached feeds (fast-feeds.ts) answer alike through this.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import Negotiator from 'negotiator';
 import type { CachedFeed, Encoding } from '../publish/cache.js';
 
-export function sendCachedFeed(req: Request, res: Response, feed: CachedFeed, cacheControl: string): void {
-  const encoding = chooseEncoding(req);
-  res.set('Content-Type', feed.contentType);
-  res.set('Cache-Control', cacheControl);
-  // A partner's key in Authorization gets a different body.
-  res.set('Vary', 'Accept-Encoding, Authorization');
-  res.set('ETag', feed.etags[encoding]);
-  if (feed.lastModified) res.set('Last-Modified', feed.lastModified.toUTCString());
-  if (isNotModified(req, feed)) {
-    res.removeHeader('Content-Type');
-    res.status(304).end();
-    return;
-  }
-  if (encoding !== 'identity') res.set('Content-Encoding', encoding);
-  const body = feed.bodies[encoding];
-  res.set('Content-Length', String(body.length));
-  res.status(200).end(body);
+export interface FeedAnswer {
+  status: 200 | 304;
+  /** Names and values in one flat list, as node:http's writeHead takes them. */
+  headers: string[];
+  /** Absent for a 304. */
+  body?: Buffer;
 }
+
+/** The answer to `req` from `feed`: a 304 when the client holds it, else the body in the encoding chosen. */
+export function feedAnswer(req: IncomingMessage, feed: CachedFeed, cacheControl: string): FeedAnswer {
+  const encoding = chooseEncoding(req.headers['accept-encoding']);
+  const notModified = isNotModified(req.headers, feed);
+  const headers = preparedHeaders(feed, encoding, notModified, cacheControl);
+  return notModified ? { status: 304, headers } : { status: 200, headers, body: feed.bodies[encoding] };
+}
+
+/** Sends the answer through the progressive API, so that the headers stay readable (the request log reads Content-Length). */
+export function sendCachedFeed(req: IncomingMessage, res: ServerResponse, feed: CachedFeed, cacheControl: string): void {
+  const answer = feedAnswer(req, feed, cacheControl);
+  for (let i = 0; i < answer.headers.length; i += 2) res.setHeader(answer.headers[i]!, answer.headers[i + 1]!);
+  res.statusCode = answer.status;
+  res.end(answer.body);
+}
+
+/** Public feeds may sit in shared caches; a partner's may not. */
+export function cacheControlFor(maxAgeSeconds: number, partner: boolean): string {
+  return `${partner ? 'private' : 'public'}, max-age=${maxAgeSeconds}`;
+}
+
+/** Header lists are built once per entry and answer kind (node:http takes them as one flat array). */
+const prepared = new WeakMap<CachedFeed, Map<string, string[]>>();
+
+function preparedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean, cacheControl: string): string[] {
+  let lists = prepared.get(feed);
+  if (!lists) prepared.set(feed, (lists = new Map()));
+  const kind = `${encoding} ${notModified} ${cacheControl}`;
+  let list = lists.get(kind);
+  if (!list) lists.set(kind, (list = feedHeaders(feed, encoding, notModified, cacheControl).flat()));
+  return list;
+}
+
+/** The headers of a cached feed's answer, in the order they are sent. */
+function feedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean, cacheControl: string): [string, string][] {
+  const headers: [string, string][] = [];
+  if (!notModified) headers.push(['Content-Type', feed.contentType]);
+  headers.push(
+    ['Cache-Control', cacheControl],
+    // A partner's key in Authorization gets a different body.
+    ['Vary', 'Accept-Encoding, Authorization'],
+    ['ETag', feed.etags[encoding]],
+  );
+  if (feed.lastModifiedHttp) headers.push(['Last-Modified', feed.lastModifiedHttp]);
+  if (notModified) return headers;
+  if (encoding !== 'identity') headers.push(['Content-Encoding', encoding]);
+  headers.push(['Content-Length', String(feed.bodies[encoding].length)]);
+  return headers;
+}
+
+const preferred: Encoding[] = ['br', 'gzip'];
+/** Clients send a handful of distinct Accept-Encoding values; each is negotiated once. */
+const chosen = new Map<string, Encoding>();
+const MAX_REMEMBERED = 256;
 
 /**
  * Brotli when the client accepts it (q > 0), else gzip, else identity: our
  * preference, not the header's order, since brotli is smaller and both are
  * already made. No Accept-Encoding at all means identity.
  */
-function chooseEncoding(req: Request): Encoding {
-  if (!req.headers['accept-encoding']) return 'identity';
-  if (req.acceptsEncodings('br')) return 'br';
-  if (req.acceptsEncodings('gzip')) return 'gzip';
-  return 'identity';
+export function chooseEncoding(acceptEncoding: string | undefined): Encoding {
+  if (!acceptEncoding) return 'identity';
+  let encoding = chosen.get(acceptEncoding);
+  if (encoding === undefined) {
+    const accepted = new Negotiator({ headers: { 'accept-encoding': acceptEncoding } }).encodings(preferred);
+    encoding = preferred.find((e) => accepted.includes(e)) ?? 'identity';
+    if (chosen.size >= MAX_REMEMBERED) chosen.clear();
+    chosen.set(acceptEncoding, encoding);
+  }
+  return encoding;
 }
 
 /**
@@ -41,13 +92,14 @@ function chooseEncoding(req: Request): Encoding {
  * compares weakly, so a client holding the gzip form of the same content is
  * current too.
  */
-function isNotModified(req: Request, feed: CachedFeed): boolean {
-  const ifNoneMatch = req.headers['if-none-match'];
+export function isNotModified(headers: IncomingHttpHeaders, feed: CachedFeed): boolean {
+  const ifNoneMatch = headers['if-none-match'];
   if (ifNoneMatch !== undefined) {
+    if (feed.hasEtag(ifNoneMatch)) return true;
     const tags = ifNoneMatch.split(',').map((t) => t.trim().replace(/^W\//, ''));
-    return tags.includes('*') || Object.values(feed.etags).some((etag) => tags.includes(etag));
+    return tags.some((tag) => tag === '*' || feed.hasEtag(tag));
   }
-  const ifModifiedSince = req.headers['if-modified-since'];
+  const ifModifiedSince = headers['if-modified-since'];
   if (ifModifiedSince === undefined || !feed.lastModified) return false;
   const since = Date.parse(ifModifiedSince);
   // HTTP dates have whole seconds.

@@ -4,7 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { buildDocument, contentTypes, type FeedFormat, feedFormats, type FeedSpec } from '../publish/document.js';
-import { FeedCache } from '../publish/cache.js';
+import { type CachedFeed, FeedCache } from '../publish/cache.js';
 import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publish/catalog.js';
 import { renderFeed } from '../publish/render.js';
 import { findCategory } from '../store/categories.js';
@@ -13,25 +13,32 @@ import { contentVersion } from '../store/content-version.js';
 import { matchExpression } from '../store/search.js';
 import { findSourceBySlug } from '../store/sources.js';
 import { findTag } from '../store/tags.js';
-import { sendCachedFeed } from './conditional.js';
+import { cacheControlFor, sendCachedFeed } from './conditional.js';
+import type { FastFeeds } from './fast-feeds.js';
+import { routeOf } from './observe.js';
 import { readPage } from './paging.js';
 import { identifyPartner, partnerOf, RateLimiter } from './partner.js';
 
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
 const MAX_QUERY_LENGTH = 256;
 
-/** The context of the feed routes: the app's, plus its render cache. */
+/** The context of the feed routes: the app's, plus its render cache and the fast path in front of the app. */
 interface FeedContext extends Context {
   cache: FeedCache;
+  fast?: FastFeeds;
 }
 
-/** `cache` is passed in by the app, which also reports its hits and misses as metrics. */
+/**
+ * `cache` is passed in by the app, which also reports its hits and misses as
+ * metrics; `fast` learns the URLs of the public feeds answered here.
+ */
 export function feedRoutes(
   appCtx: Context,
   cache = new FeedCache(appCtx.cfg.publish.cacheBytes),
+  fast?: FastFeeds,
   onPartnerRequest?: (partner: string) => void,
 ): Router {
-  const ctx: FeedContext = { ...appCtx, cache };
+  const ctx: FeedContext = { ...appCtx, cache, fast };
   const router = Router();
   const site = ctx.cfg.site;
 
@@ -43,8 +50,9 @@ export function feedRoutes(
   // request metrics can name it by its pattern) but before its handler.
   router.param('format', (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    const cached = ctx.cache.get(cacheKey(req, res), contentVersion(ctx.db));
-    if (cached) return sendCachedFeed(req, res, cached, cacheControl(ctx, res));
+    const key = cacheKey(req, res);
+    const cached = ctx.cache.get(key, contentVersion(ctx.db));
+    if (cached) return answerFromCache(ctx, req, res, key, cached);
     next();
   });
 
@@ -98,10 +106,15 @@ function cacheKey(req: Request, res: Response): string {
   return `${partner ? `partner:${partner.id}` : 'public'} ${url.pathname}?${url.searchParams}`;
 }
 
-/** Public feeds may sit in shared caches; a partner's may not. */
-function cacheControl(ctx: Context, res: Response): string {
-  const scope = partnerOf(res) ? 'private' : 'public';
-  return `${scope}, max-age=${ctx.cfg.publish.maxAgeSeconds}`;
+/**
+ * Sends a rendered feed, and tells the fast path the URL of a public one.
+ * A URL with a `key` parameter is never handed over (one given twice is no
+ * credential and is served publicly, but its text should stay out of logs).
+ */
+function answerFromCache(ctx: FeedContext, req: Request, res: Response, key: string, feed: CachedFeed): void {
+  const partner = partnerOf(res);
+  if (!partner && !('key' in req.query)) ctx.fast?.remember(req.originalUrl, key, routeOf(req));
+  sendCachedFeed(req, res, feed, cacheControlFor(ctx.cfg.publish.maxAgeSeconds, partner !== undefined));
 }
 
 function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFilter, spec: FeedSpec): void {
@@ -114,12 +127,13 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   const found = readPage(ctx.db, req.query, filter, ctx.cfg.publish.limit, partner?.categories);
   if ('error' in found) return badRequest(res, found.error);
   const doc = buildDocument(ctx.cfg, spec, found.items, found.page, partner?.fullText || ctx.cfg.publish.fullTextPublic);
-  const rendered = ctx.cache.set(cacheKey(req, res), version, {
+  const key = cacheKey(req, res);
+  const rendered = ctx.cache.set(key, version, {
     body: renderFeed(doc, format as FeedFormat),
     contentType: contentTypes[format as FeedFormat],
     lastModified: doc.items.length > 0 ? doc.updated : undefined,
   });
-  sendCachedFeed(req, res, rendered, cacheControl(ctx, res));
+  answerFromCache(ctx, req, res, key, rendered);
 }
 
 export function notFound(res: Response, message: string): void {

@@ -1,37 +1,74 @@
-// One log line and one metrics sample per request, once its response is
-// done. Requests are named by the Express route that answered them (its
-// pattern, like /feeds/categories/:slug.:format), never by the raw URL, so
-// that metrics keep a bounded set of labels. The logged URL loses its `key`
-// parameter (a partner's secret); no header is logged at all.
-import type { Request, RequestHandler, Response } from 'express';
+// One log line and one metrics sample per request, whichever path answered
+// it (Express, or the fast path for cached feeds). Requests are named by the
+// route that answered them (its pattern, like /feeds/categories/:slug.:format),
+// never by the raw URL, so that metrics keep a bounded set of labels. The
+// logged URL loses its `key` parameter (a partner's secret); no header is
+// logged at all.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
 import type { Log } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
 /** Probes hit these every few seconds: their lines are logged at debug, not info. */
 const probes = new Set(['/healthz', '/readyz', '/metrics']);
 
-export function observeRequests(log: Log, metrics: Metrics): RequestHandler {
+export interface AnsweredRequest {
+  method: string;
+  /** As requested: path and query. */
+  url: string;
+  route: string;
+  status: number;
+  /** performance.now() when the request arrived. */
+  started: number;
+  bodyBytes: number;
+  /** The client went away before the whole response was sent. */
+  aborted?: true;
+}
+
+export interface RequestObserver {
+  /** Logs and counts a request whose response has been sent (or cut short). */
+  record(answered: AnsweredRequest): void;
+  /** Records `req` when its response closes; `route` is read then. */
+  watch(req: IncomingMessage, res: ServerResponse, started: number, route: () => string): void;
+}
+
+export function requestObserver(log: Log, metrics: Metrics): RequestObserver {
+  const record = ({ method, url, route, status, started, bodyBytes, aborted }: AnsweredRequest): void => {
+    const seconds = (performance.now() - started) / 1000;
+    metrics.observeRequest({ method, route, status, seconds });
+    log[probes.has(route) ? 'debug' : 'info'](
+      {
+        event: 'request',
+        method,
+        route,
+        url: withoutKey(url),
+        status,
+        duration_ms: Math.round(seconds * 10_000) / 10,
+        bytes: bodyBytes,
+        aborted,
+      },
+      'request',
+    );
+  };
+  return {
+    record,
+    watch(req, res, started, route) {
+      // Express rewrites req.url while routing; the URL as requested is read now.
+      const url = req.url ?? '/';
+      const method = req.method ?? 'GET';
+      res.once('close', () => {
+        const status = res.statusCode;
+        const aborted = res.writableFinished ? undefined : true;
+        record({ method, url, route: route(), status, started, bodyBytes: bodyBytes(method, res), aborted });
+      });
+    },
+  };
+}
+
+/** The Express middleware: the route is the one that matched, known once the response is done. */
+export function observeRequests(observer: RequestObserver): RequestHandler {
   return (req, res, next) => {
-    const started = performance.now();
-    res.once('close', () => {
-      const seconds = (performance.now() - started) / 1000;
-      const route = routeOf(req);
-      metrics.observeRequest({ method: req.method, route, status: res.statusCode, seconds });
-      log[probes.has(route) ? 'debug' : 'info'](
-        {
-          event: 'request',
-          method: req.method,
-          route,
-          url: withoutKey(req.originalUrl),
-          status: res.statusCode,
-          duration_ms: Math.round(seconds * 10_000) / 10,
-          bytes: bodyBytes(req, res),
-          // The client went away before the whole response was sent.
-          aborted: res.writableFinished ? undefined : true,
-        },
-        'request',
-      );
-    });
+    observer.watch(req, res, performance.now(), () => routeOf(req));
     next();
   };
 }
@@ -43,18 +80,18 @@ export function routeOf(req: Request): string {
 }
 
 /** The URL as requested, without any `key` query parameter. */
-export function withoutKey(originalUrl: string): string {
-  const at = originalUrl.indexOf('?');
-  if (at < 0) return originalUrl;
-  const query = new URLSearchParams(originalUrl.slice(at + 1));
-  if (!query.has('key')) return originalUrl;
+export function withoutKey(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = new URLSearchParams(url.slice(at + 1));
+  if (!query.has('key')) return url;
   query.delete('key');
   const rest = query.toString();
-  return rest ? `${originalUrl.slice(0, at)}?${rest}` : originalUrl.slice(0, at);
+  return rest ? `${url.slice(0, at)}?${rest}` : url.slice(0, at);
 }
 
 /** Body bytes sent: what Content-Length declared, none for HEAD and bodiless statuses (RFC 9110 6.4.1). */
-function bodyBytes(req: Request, res: Response): number {
-  if (req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304) return 0;
+function bodyBytes(method: string, res: ServerResponse): number {
+  if (method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304) return 0;
   return Number(res.getHeader('Content-Length') ?? 0);
 }

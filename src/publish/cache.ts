@@ -20,6 +20,8 @@ export class CachedFeed {
   readonly bodies: Record<Encoding, Buffer>;
   /** One strong validator per encoding, since the bytes differ (RFC 9110 8.8.3). */
   readonly etags: Record<Encoding, string>;
+  /** `lastModified` as an HTTP date, written once. */
+  readonly lastModifiedHttp: string | undefined;
 
   constructor(
     readonly version: number,
@@ -38,6 +40,12 @@ export class CachedFeed {
     };
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
     this.etags = { identity: `"${hash}"`, gzip: `"${hash}-gz"`, br: `"${hash}-br"` };
+    this.lastModifiedHttp = lastModified?.toUTCString();
+  }
+
+  /** Whether `tag` is one of this entry's validators (any encoding). */
+  hasEtag(tag: string): boolean {
+    return tag === this.etags.identity || tag === this.etags.gzip || tag === this.etags.br;
   }
 
   get size(): number {
@@ -63,6 +71,14 @@ export class FeedCache {
     }
     this.misses++;
     return undefined;
+  }
+
+  /** Like `get`, but a miss is not counted: for a lookup that another follows when it misses. */
+  getHit(key: string, version: number): CachedFeed | undefined {
+    const entry = this.entries.get(key);
+    if (entry?.version !== version) return undefined;
+    this.hits++;
+    return entry;
   }
 
   set(key: string, version: number, rendered: Rendered): CachedFeed {

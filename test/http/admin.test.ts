@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { ConfigError } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
@@ -51,7 +51,7 @@ describe('admin API: off without a token', () => {
 
 describe('admin API: authentication', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   before(() => {
     ctx = testContext(adminConfig('admin:\n  token: config-token-abcdefghijkl\n'), { WIREFEED_ADMIN_TOKEN: token });
     app = createApp(ctx);
@@ -83,7 +83,7 @@ describe('admin API: authentication', () => {
 
 describe('admin API: articles', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   before(() => {
     ctx = testContext(adminConfig(), { WIREFEED_ADMIN_TOKEN: token });
     app = createApp(ctx);
@@ -212,7 +212,7 @@ describe('admin API: articles', () => {
 
 describe('admin API: sources', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   before(() => {
     ctx = testContext(
       configWithSources(`  - slug: configured\n    name: Configured\n    url: https://configured.example/feed.xml\n`),
@@ -313,7 +313,7 @@ describe('admin API: sources', () => {
 
 describe('admin API: ingest now', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   let server: FixtureServer;
   before(async () => {
     server = await serveFixtures({

@@ -2,7 +2,7 @@
 // with their gzip and brotli forms, answered with 304s, invalidated by any
 // writer of the database (this process or another).
 import assert from 'node:assert/strict';
-import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -45,7 +45,7 @@ describe('the render cache and conditional GET', () => {
     upstream = await serveFixtures({ '/c.rss': { body: feed('First title') } });
     ctx = testContext(configWithSources(`  - { slug: c, name: Cache Wire, url: "${upstream.url}/c.rss" }`));
     await runIngest(ctx, listSources(ctx.db));
-    server = createApp(ctx).listen(0, '127.0.0.1');
+    server = createServer(createApp(ctx)).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

@@ -2,7 +2,7 @@
 // control characters) comes out well-formed and unchanged in every format.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
@@ -36,7 +36,7 @@ const upstream = JSON.stringify({
 describe('hostile text in published feeds', () => {
   let server: FixtureServer;
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
 
   before(async () => {
     server = await serveFixtures({ '/feed.json': { body: upstream, type: 'application/feed+json' } });

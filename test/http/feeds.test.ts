@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
@@ -33,7 +33,7 @@ type JsonItem = {
 
 describe('published feeds over HTTP (demo content)', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   /** Articles that head their story: what the aggregate feeds list. */
   let faces: number;
 
@@ -336,7 +336,7 @@ describe('published feeds over HTTP (demo content)', () => {
 
 describe('summaries for the public when full text is not published to all', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
 
   before(async () => {
     const source = `  - { slug: demo-desk, name: The Demo Desk, articles: "${demoArticlesDir}", site_url: "https://demodesk.example/news/" }`;

@@ -1,7 +1,7 @@
 // GET /opml: every feed we publish, as an OPML 2.0 subscription list.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import xml2js from 'xml2js';
 import { createApp } from '../../src/http/app.js';
@@ -12,7 +12,7 @@ const base = 'http://localhost:8080';
 
 describe('the OPML list of our feeds', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
 
   before(async () => {
     ctx = await demoContext(base);

@@ -3,7 +3,7 @@
 // keyset pages that neither repeat nor skip an item.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import xml2js from 'xml2js';
 import { createApp } from '../../src/http/app.js';
@@ -24,7 +24,7 @@ async function feedLinks(xml: string): Promise<Links> {
 const pathOf = (url: string) => url.slice(base.length);
 
 /** Follows `next` links from the first page; returns each page's item ids and links. */
-async function walk(app: Express, first: string, format: 'rss' | 'atom' | 'json'): Promise<{ ids: string[]; links: Links; url: string }[]> {
+async function walk(app: App, first: string, format: 'rss' | 'atom' | 'json'): Promise<{ ids: string[]; links: Links; url: string }[]> {
   const pages: { ids: string[]; links: Links; url: string }[] = [];
   for (let url: string | undefined = `${base}${first}`; url && pages.length < 50; ) {
     const res = await request(app).get(pathOf(url)).expect(200);
@@ -43,7 +43,7 @@ async function walk(app: Express, first: string, format: 'rss' | 'atom' | 'json'
 
 describe('paged feeds', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   const idsFor = (sql: string, ...args: unknown[]) =>
     (ctx.db.prepare(sql).pluck().all(...args) as number[]).map((id) => `${base}/articles/${id}`);
 
@@ -129,7 +129,7 @@ describe('paged feeds', () => {
 
 describe('paged feeds when many items share one published time', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
 
   before(async () => {
     ctx = await demoContext(base);

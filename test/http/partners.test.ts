@@ -3,7 +3,7 @@
 // between the public and each partner.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { RateLimiter } from '../../src/http/partner.js';
@@ -16,7 +16,7 @@ type Item = { url: string; content_html?: string; content_text?: string; _wirefe
 
 describe('partner keys and tiers', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   let fullKey: string;
   let climateKey: string;
 

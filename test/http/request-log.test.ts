@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import { createApp } from '../../src/http/app.js';
 import { createPartner } from '../../src/store/partners.js';
 import { runIngest } from '../../src/ingest/run.js';
@@ -16,7 +16,7 @@ type Line = Record<string, unknown>;
 
 describe('request log', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   let lines: Line[] = [];
   let raw = '';
 

@@ -2,7 +2,7 @@
 // (never FTS5 syntax), paged by page number, 400s that name the parameter.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
@@ -33,7 +33,7 @@ const stories = [
 describe('search feeds', () => {
   let server: FixtureServer;
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
 
   before(async () => {
     server = await serveFixtures({ '/gulls.json': { body: upstream(stories), type: 'application/feed+json' } });

@@ -1,7 +1,7 @@
 // Tag feeds (/feeds/tags/{slug}), the /tags listing and tags on the index.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
@@ -21,7 +21,7 @@ const base = 'http://localhost:8080';
 
 describe('tag feeds (demo content)', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
   let tagged: string[];
 
   before(async () => {
@@ -82,7 +82,7 @@ describe('tag feeds (demo content)', () => {
 describe('a tag in a non-Latin script', () => {
   let server: FixtureServer;
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
 
   before(async () => {
     const feed = JSON.stringify({

@@ -2,7 +2,7 @@
 // can stop polling (WebSub section 4: discovery by rel="hub" and rel="self").
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
@@ -12,7 +12,7 @@ import { configWithSources, demoArticlesDir, readWithFeedParser, type TestContex
 const hub = 'https://hub.example/websub';
 const source = `  - { slug: demo-desk, name: The Demo Desk, articles: "${demoArticlesDir}", site_url: "https://demodesk.example/news/" }`;
 
-function app(ctx: TestContext): Express {
+function app(ctx: TestContext): App {
   return createApp(ctx);
 }
 

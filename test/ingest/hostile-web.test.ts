@@ -3,7 +3,7 @@
 // end as expected, none may stop the others, the database must stay
 // consistent and what we publish must stay valid for every consumer.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import iconv from 'iconv-lite';
@@ -293,7 +293,7 @@ describe('ingesting the hostile web', () => {
   test('the published feeds stay valid for every consumer', async (t) => {
     const skip = await feedcheckUnavailable();
     if (skip) return t.skip(skip);
-    const app: Server = createApp(ctx).listen(0, '127.0.0.1');
+    const app: Server = createServer(createApp(ctx)).listen(0, '127.0.0.1');
     await new Promise((resolve) => app.once('listening', resolve));
     try {
       const base = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;

@@ -4,7 +4,7 @@
 // 1.1 checker): all, categories, sources, tags, search, and later pages with
 // their paging links. Skipped, with the reason, where feedcheck is not installed.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createApp } from '../../src/http/app.js';
@@ -26,7 +26,7 @@ describe('feedcheck conformance of every published feed', async () => {
     if (skip) return;
     ctx = testContext();
     await runIngest(ctx, listSources(ctx.db));
-    server = createApp(ctx).listen(0, '127.0.0.1');
+    server = createServer(createApp(ctx)).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const feeds = ['/feeds/all', ...listCategories(ctx.db).map((c) => `/feeds/categories/${c.slug}`)];

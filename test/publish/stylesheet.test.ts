@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { Express } from 'express';
+import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import xml2js from 'xml2js';
 import { stylesheetPath } from '../../src/http/pages.js';
@@ -31,7 +31,7 @@ const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 describe('the feed stylesheet', () => {
   let ctx: TestContext;
-  let app: Express;
+  let app: App;
 
   before(async () => {
     ctx = await demoContext(base);
