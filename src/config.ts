@@ -8,6 +8,7 @@ import cron from 'node-cron';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { defaultIframeHosts } from './ingest/sanitize.js';
+import { DEFAULT_WINDOW as DEFAULT_SEARCH_WINDOW } from './store/search.js';
 import type { Category, SourceConfig } from './model.js';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -77,6 +78,7 @@ const schema = z
         max_age_seconds: z.number().int().min(0).default(300),
         cache_megabytes: z.number().positive().default(64),
         partner_requests_per_minute: z.number().int().positive().default(120),
+        search_window: z.number().int().min(1).default(DEFAULT_SEARCH_WINDOW),
         hub: httpUrl.optional(),
       })
       .strict()
@@ -137,6 +139,8 @@ export interface Config {
     cacheBytes: number;
     /** Each partner key's request budget. */
     partnerRequestsPerMinute: number;
+    /** Search ranks the newest this many matches of a query (store/search.ts). */
+    searchWindow: number;
     /** The WebSub hub named in every feed, if any. */
     hub?: string;
   };
@@ -239,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxAgeSeconds: c.publish.max_age_seconds,
       cacheBytes: Math.round(c.publish.cache_megabytes * 1024 * 1024),
       partnerRequestsPerMinute: c.publish.partner_requests_per_minute,
+      searchWindow: c.publish.search_window,
       hub: c.publish.hub,
     },
     ingest: {

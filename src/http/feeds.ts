@@ -87,7 +87,7 @@ export function feedRoutes(
     if (query.length > MAX_QUERY_LENGTH) return badRequest(res, `q must be at most ${MAX_QUERY_LENGTH} characters`);
     const match = matchExpression(query);
     if (match === undefined) return badRequest(res, 'q must contain a word (letters or digits) to search for');
-    sendFeed(ctx, req, res, { kind: 'search', match }, searchFeed(site, query));
+    sendFeed(ctx, req, res, { kind: 'search', match, window: ctx.cfg.publish.searchWindow }, searchFeed(site, query));
   });
 
   return router;

@@ -27,7 +27,7 @@ export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFil
     const page = cursor === undefined ? 1 : parsePageNumber(cursor);
     if (page === undefined) return { error: `cursor must be a page number from 2 to ${MAX_SEARCH_PAGE}, as in the feed's "next" link` };
     try {
-      const found = searchArticles(db, filter.match, limit, page, within);
+      const found = searchArticles(db, filter.match, limit, page, within, filter.window);
       return {
         items: found.items,
         page: {

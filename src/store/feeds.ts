@@ -10,8 +10,8 @@ export type FeedFilter =
   | { kind: 'category'; slug: string }
   | { kind: 'source'; sourceId: number }
   | { kind: 'tag'; slug: string }
-  /** `match`: an FTS5 expression made by search.ts's matchExpression. */
-  | { kind: 'search'; match: string };
+  /** `match`: an FTS5 expression made by search.ts's matchExpression; `window`: how many of the newest matches are ranked. */
+  | { kind: 'search'; match: string; window: number };
 
 /** The feeds read in time order; search is read by rank (store/search.ts). */
 export type TimelineFilter = Exclude<FeedFilter, { kind: 'search' }>;

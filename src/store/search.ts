@@ -2,12 +2,22 @@
 // the best matches first by bm25, a title match counting most, then the
 // summary, then the body. User input is never FTS5 syntax: each word is
 // quoted as a term of its own, and all of them must match.
+//
+// bm25 is computed for every match it ranks, so a common word in a large
+// archive (100,000 matches in a million articles) would cost its whole
+// match list per page. Ranking is therefore over the newest matches only
+// (`window` of them, by article id, which grows as articles are stored):
+// a query with fewer matches ranks them all, and a news search favours the
+// recent among many equally good matches anyway.
 import type { Article } from '../model.js';
 import type { Db } from './db.js';
 import { articlesByIds, inCategories, storyFace } from './feeds.js';
 
 /** bm25 weights of the columns title, summary, content_html. */
 const WEIGHTS = [10, 4, 1] as const;
+
+/** How many of the newest matches are ranked, unless configured (publish.search_window). */
+export const DEFAULT_WINDOW = 10_000;
 
 /** A query FTS5 refused; the message says why. */
 export class SearchError extends Error {
@@ -39,18 +49,38 @@ export function searchArticles(
   limit: number,
   page: number,
   within: readonly string[] = [],
+  window = DEFAULT_WINDOW,
 ): { items: Article[]; more: boolean } {
   const wanted = page * limit + 1;
+  const floor = windowFloor(db, expression, window);
   const ranked = runSearch(() =>
     db
-      .prepare(`SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY bm25(article_search, ${WEIGHTS.join(', ')}), rowid DESC LIMIT ?`)
+      .prepare(
+        `SELECT rowid FROM article_search WHERE article_search MATCH ? AND rowid >= ?
+         ORDER BY bm25(article_search, ${WEIGHTS.join(', ')}), rowid DESC LIMIT ?`,
+      )
       .pluck()
-      .all(expression, wanted * 4 + 50) as number[],
+      .all(expression, floor, wanted * 4 + 50) as number[],
   );
   let visible = visibleInOrder(db, ranked, within);
-  if (visible.length < wanted && ranked.length === wanted * 4 + 50) visible = exactSearch(db, expression, wanted, within);
+  if (visible.length < wanted && ranked.length === wanted * 4 + 50) visible = exactSearch(db, expression, floor, wanted, within);
   const ids = visible.slice((page - 1) * limit, wanted);
   return { items: articlesByIds(db, ids.slice(0, limit)), more: ids.length > limit };
+}
+
+/**
+ * The lowest article id among the newest `window` matches: FTS5 walks the
+ * match list from its newest end and stops there. 0 when there are fewer.
+ */
+function windowFloor(db: Db, expression: string, window: number): number {
+  const floor = runSearch(
+    () =>
+      db
+        .prepare('SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?')
+        .pluck()
+        .get(expression, window - 1) as number | undefined,
+  );
+  return floor ?? 0;
 }
 
 /** The ids a reader may see, in the order given. */
@@ -70,18 +100,18 @@ function visibleInOrder(db: Db, ids: number[], within: readonly string[]): numbe
 }
 
 /** Every visible match ranked: the slow way, for when most top matches are hidden. */
-function exactSearch(db: Db, expression: string, wanted: number, within: readonly string[]): number[] {
+function exactSearch(db: Db, expression: string, floor: number, wanted: number, within: readonly string[]): number[] {
   const restrict = within.length ? ` AND ${inCategories('article_search.rowid', within)}` : '';
   return runSearch(
     () =>
       db
         .prepare(
-          `SELECT rowid FROM article_search WHERE article_search MATCH ? AND ${storyFace('article_search.rowid')}
+          `SELECT rowid FROM article_search WHERE article_search MATCH ? AND rowid >= ? AND ${storyFace('article_search.rowid')}
              AND NOT EXISTS (SELECT 1 FROM articles gone WHERE gone.id = article_search.rowid AND gone.withdrawn_at IS NOT NULL)${restrict}
            ORDER BY bm25(article_search, ${WEIGHTS.join(', ')}), rowid DESC LIMIT ?`,
         )
         .pluck()
-        .all(expression, ...within, wanted) as number[],
+        .all(expression, floor, ...within, wanted) as number[],
   );
 }
 

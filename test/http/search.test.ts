@@ -48,6 +48,20 @@ describe('search feeds', () => {
     await server.close();
   });
 
+  test('with publish.search_window, only the newest matches are ranked (the best of them first)', async () => {
+    const windowed = testContext(
+      configWithSources(`  - { slug: gulls, name: Gull Watch, url: "${server.url}/gulls.json" }`).replace('publish:\n', 'publish:\n  search_window: 2\n'),
+    );
+    try {
+      await runIngest(windowed, listSources(windowed.db));
+      const json = await request(createApp(windowed)).get('/feeds/search.json?q=gannet').expect(200);
+      // The title match is the oldest of three: outside a window of two.
+      assert.deepEqual(json.body.items.map((i: { title: string }) => i.title), [stories[1]?.title, stories[2]?.title]);
+    } finally {
+      windowed.close();
+    }
+  });
+
   test('the best match comes first in every format: title, then summary, then body', async () => {
     const expected = [stories[0]?.title, stories[1]?.title, stories[2]?.title];
     const json = await request(app).get('/feeds/search.json?q=gannet').expect(200);
