@@ -96,11 +96,12 @@ export function markdown(r: Results): string {
     const s = r.serving;
     const rows = s.cases.flatMap((c) => [
       [c.name, 'app', String(c.status), n(c.bytes), ...loadCells(c.app)],
+      [c.name, 'app, no request lines', String(c.status), n(c.bytes), ...loadCells(c.quiet)],
       [c.name, 'bare', String(c.status), n(c.bytes), ...loadCells(c.bare)],
     ]);
     parts.push('', `## Serving /feeds/all.rss (${s.items} items)`, '',
       table(['answer', 'server', 'status', 'body bytes', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'autocannon CPU', 'others\' CPU', 'answers'], rows),
-      '', generatorNote(s));
+      '', generatorNote(s), '', quietNote(s));
   }
   if (r.growth) {
     const rows = r.growth.flatMap((g) =>
@@ -146,9 +147,16 @@ function generatorNote(s: ServingResult): string {
     'bare rate is the load generator\'s limit on this machine, the true ceiling is higher, and the true app / bare ratio is at most the one shown.';
 }
 
+/** What one log line per request costs, from the app measured with and without it. */
+function quietNote(s: ServingResult): string {
+  const shares = s.cases.map((c) => `${c.name} ${n(c.quiet.requestsPerSecond / c.bare.requestsPerSecond, 2)}`);
+  return '"app, no request lines" is the same app with `log.level: warn`, so that it writes no line per request; the targets ' +
+    `are judged on the default configuration (one line per request). Its app / bare ratios: ${shares.join('; ')}.`;
+}
+
 /** How much of the machine other processes took while the load ran. */
 function busyNote(r: Results): string {
-  const loads = [...(r.serving?.cases.flatMap((c) => [c.app, c.bare]) ?? []), ...(r.memory ? [r.memory.load] : [])];
+  const loads = [...(r.serving?.cases.flatMap((c) => [c.app, c.quiet, c.bare]) ?? []), ...(r.memory ? [r.memory.load] : [])];
   const worst = Math.max(0, ...loads.map((l) => l.otherCores));
   if (loads.length === 0) return '';
   return worst > 0.25
@@ -161,10 +169,11 @@ function howMeasured(r: Results): string {
   const slices = r.quick ? 3 : 5;
   return [
     `Serving: the app (createApp with the demo configuration, its log at the configured level into a file, over a copy of the`,
-    `${n(r.archives[0]?.articles ?? 1000)}-article archive) and a bare node:http server replaying the app's recorded answers (same`,
-    'status, headers and bytes, checked first) run in child processes; autocannon runs in the parent, so on 2 cores the server',
+    `${n(r.archives[0]?.articles ?? 1000)}-article archive), the same app at log level warn, and a bare node:http server replaying`,
+    'the app\'s recorded answers (same status, headers and bytes, checked first) run in child processes; autocannon runs in the',
+    'parent, so on 2 cores the server',
     `has one core and the generator the other. ${r.connections} connections, keep-alive, a warm-up per answer (the app then serves`,
-    `from its render cache), then ${r.seconds} s per server in ${slices} alternating slices; req/s is completed requests over measured`,
+    `from its render cache), then ${r.seconds} s per server in ${slices} slices, the servers taking turns; req/s is completed requests over measured`,
     'time; CPU columns come from /proc.',
     bodyCollectionOff
       ? 'autocannon\'s collection of response bodies into strings (for options we do not use) is switched off: it made the generator the bottleneck.'

@@ -32,6 +32,8 @@ export interface ServingCase {
   status: number;
   bytes: number;
   app: LoadResult;
+  /** The app with its log level at warn: no line per request. What the request log costs. */
+  quiet: LoadResult;
   bare: LoadResult;
   ratio: number;
 }
@@ -74,19 +76,31 @@ export async function benchServing(options: ServingOptions): Promise<ServingResu
     children.push(bare);
     const bareUrl = `http://127.0.0.1:${bare.port}${FEED_PATH}`;
     for (const c of cases) assertSameAnswer(c.answer, await get(bareUrl, c.headers), c.name);
+    const quiet = await startChild('server.js', ['app'], {
+      env: { WIREFEED_CONFIG: defaultConfigPath, WIREFEED_DB: db, WIREFEED_LOG_LEVEL: 'warn' },
+      logFile: join(dir, 'quiet.log'),
+    });
+    children.push(quiet);
+    const quietUrl = `http://127.0.0.1:${quiet.port}${FEED_PATH}`;
+    for (const c of cases) assertSameAnswer(c.answer, await get(quietUrl, c.headers), c.name);
 
-    const targets = [{ url: appUrl, pid: app.pid }, { url: bareUrl, pid: bare.pid }];
+    const targets = [{ url: appUrl, pid: app.pid }, { url: quietUrl, pid: quiet.pid }, { url: bareUrl, pid: bare.pid }];
     const results: ServingCase[] = [];
     for (const c of cases) {
       options.progress(`serving: ${c.name}`);
       const load = { headers: c.headers, connections: options.connections };
       await measure(targets, { ...load, seconds: options.warmupSeconds, slices: 1 });
-      const [appResult, bareResult] = (await measure(targets, { ...load, seconds: options.seconds, slices: options.slices })) as [LoadResult, LoadResult];
+      const [appResult, quietResult, bareResult] = (await measure(targets, { ...load, seconds: options.seconds, slices: options.slices })) as [
+        LoadResult,
+        LoadResult,
+        LoadResult,
+      ];
       results.push({
         name: c.name,
         status: c.answer.status,
         bytes: c.answer.body.length,
         app: appResult,
+        quiet: quietResult,
         bare: bareResult,
         ratio: appResult.requestsPerSecond / bareResult.requestsPerSecond,
       });
