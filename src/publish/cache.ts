@@ -33,9 +33,10 @@ export class CachedFeed {
     this.bodies = {
       identity,
       gzip: gzipSync(identity, { level: 6 }),
-      // Quality 9 of 11: most of the gain at a fraction of the time, once per change.
+      // Quality 6 of 11: on a 175 KB feed it is 1% larger than quality 9 and
+      // takes 5 ms rather than 23, which every first request after a change waits for.
       br: brotliCompressSync(identity, {
-        params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+        params: { [constants.BROTLI_PARAM_QUALITY]: 6, [constants.BROTLI_PARAM_SIZE_HINT]: identity.length },
       }),
     };
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
