@@ -41,9 +41,9 @@ export interface FeedDocument {
 }
 
 /**
- * RFC 5005 section 4 (paged feeds): `next` leads to older items and is there
- * whenever older items exist; `previous` and `first` are on every page but
- * the first.
+ * RFC 5005 pages: `next` leads to older items and is there whenever older
+ * items exist; `previous` and `first` are on every page but the first. XML
+ * feeds also give them their archived-feed names (feed-gaps.ts).
  */
 export interface PageLinks {
   first?: string;

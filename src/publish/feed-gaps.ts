@@ -13,8 +13,8 @@
 //   text, and consumers that do not decode html-typed text (rss-parser) would
 //   show "&amp;", so `atomTextConstructs` declares them type="text".
 // - Feed-level links are self and hub only, and a channel-level extension
-//   named atom:link would replace them: the RFC 5005 paging links (first,
-//   previous, next) are added to the output by `addPageLinks`.
+//   named atom:link would replace them: the RFC 5005 page links (first,
+//   previous, next, and their archive names) are added by `addPageLinks`.
 // - The xml-stylesheet href is escaped like an attribute (only `"`), so it
 //   goes through `xmlAttr` too.
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
@@ -128,18 +128,40 @@ export function appendToAtomEntries(xml: string, extra: XmlNode[][]): string {
 }
 
 /**
- * Adds the RFC 5005 paging links to `feed`'s RSS (atom:link in the channel)
+ * Each page link under both of RFC 5005's readings: paged feeds (section 3:
+ * first, previous, next) and archived feeds (section 4: current,
+ * next-archive for the newer page, prev-archive for the older one). Readers
+ * follow one set or the other; a page below the first is also marked as an
+ * archive (fh:archive), so that nobody subscribes to it by mistake.
+ */
+const pageRelations = [
+  ['first', 'current'],
+  ['previous', 'next-archive'],
+  ['next', 'prev-archive'],
+] as const;
+
+const HISTORY_NAMESPACE = 'http://purl.org/syndication/history/1.0';
+
+/**
+ * Adds the RFC 5005 page links to `feed`'s RSS (atom:link in the channel)
  * or Atom (feed-level link) output, before the first item or, in an empty
  * feed, at the end of the channel. Channel-level text is escaped, so the
  * first `<item>` or `<entry>` tag is the first item's.
  */
 export function addPageLinks(xml: string, format: 'rss' | 'atom', links: PageLinks, type: string): string {
-  const present = (['first', 'previous', 'next'] as const).filter((rel) => links[rel] !== undefined);
+  const present = pageRelations.filter(([rel]) => links[rel] !== undefined);
   if (present.length === 0) return xml;
   const [item, parent, element] = format === 'rss' ? ['item', 'channel', 'atom:link'] : ['entry', 'feed', 'link'];
   const at = new RegExp(`\\n(\\s*)<${item}>|\\n(\\s*)</${parent}>`).exec(xml);
   if (!at) return xml;
   const indent = at[1] ?? `${at[2] ?? ''}    `;
-  const tags = present.map((rel) => `\n${indent}<${element} rel="${rel}" type="${type}" href="${xmlAttr(links[rel] ?? '').replace(/"/g, '&quot;')}"/>`);
+  const tags = present.flatMap(([paged, archived]) => {
+    const href = xmlAttr(links[paged] ?? '').replace(/"/g, '&quot;');
+    // The page above the second is the subscription document, reached by `current`, not an archive.
+    const rels = archived === 'next-archive' && links.previous === links.first ? [paged] : [paged, archived];
+    return rels.map((rel) => `\n${indent}<${element} rel="${rel}" type="${type}" href="${href}"/>`);
+  });
+  // Only pages after the first have a `first` link: those are the archive documents.
+  if (links.first !== undefined) tags.push(`\n${indent}<fh:archive xmlns:fh="${HISTORY_NAMESPACE}"/>`);
   return xml.slice(0, at.index) + tags.join('') + xml.slice(at.index);
 }

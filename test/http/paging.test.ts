@@ -1,5 +1,5 @@
-// Paged feeds (RFC 5005 section 4): `limit` and an opaque `cursor`, next /
-// previous / first links in every format, a self link with the page's query,
+// Paged feeds (RFC 5005 sections 3 and 4): `limit` and an opaque `cursor`,
+// next / previous / first links in every format (and their archive names), a self link with the page's query,
 // keyset pages that neither repeat nor skip an item.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -76,6 +76,23 @@ describe('paged feeds', () => {
       assert.ok(expected.length > 2, path);
       const pages = await walk(app, `${path}.atom?limit=2`, 'atom');
       assert.deepEqual(pages.flatMap((p) => p.ids), expected, path);
+    }
+  });
+
+  test('pages carry their archived-feed names too: current, prev-archive, next-archive and fh:archive (RFC 5005 section 4)', async () => {
+    for (const format of ['rss', 'atom'] as const) {
+      const [one, two, three] = await walk(app, `/feeds/all.${format}?limit=3`, format);
+      assert.ok(one && two && three, 'three pages at least');
+      assert.equal(one.links['prev-archive'], two.url, 'the subscription document leads to the newest archive');
+      assert.equal(one.links.current, undefined);
+      assert.equal(two.links['prev-archive'], three.url);
+      assert.equal(two.links.current, `${base}/feeds/all.${format}?limit=3`);
+      assert.equal(two.links['next-archive'], undefined, 'the page above the second is the subscription document');
+      assert.equal(three.links['next-archive'], two.url);
+      const first = await request(app).get(pathOf(one.url)).expect(200);
+      const second = await request(app).get(pathOf(two.url)).expect(200);
+      assert.doesNotMatch(first.text, /<fh:archive/);
+      assert.match(second.text, /<fh:archive xmlns:fh="http:\/\/purl.org\/syndication\/history\/1.0"\/>/);
     }
   });
 
