@@ -19,6 +19,7 @@ import { escapeHtml } from './nodes.js';
 import type { ParsedEntry } from './parsed.js';
 import { prepareArticle } from './prepare.js';
 import { relateArticle } from './relate.js';
+import { markArticleChanged } from './relate-index.js';
 
 export const PUBLISHER_SOURCE = 'admin';
 
@@ -130,6 +131,7 @@ export function replaceArticle(ctx: Context, id: number, input: ArticleInput, no
   const draft = prepareArticle(ctx, source, toEntry(input, current.guid, undefined), publisherFields(ctx, now));
   ctx.db.transaction(() => {
     saveArticle(ctx.db, current.sourceId, draft, now);
+    markArticleChanged(ctx.db, id);
   })();
 }
 
@@ -147,6 +149,7 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
       | undefined;
     if (!row) return;
     db.prepare('UPDATE articles SET withdrawn_at = ?, story_id = NULL WHERE id = ?').run(now.getTime(), id);
+    markArticleChanged(db, id);
     db.prepare('DELETE FROM article_categories WHERE article_id = ?').run(id);
     db.prepare('DELETE FROM article_tags WHERE article_id = ?').run(id);
     db.prepare('DELETE FROM related WHERE article_id = ?').run(id);

@@ -4,6 +4,7 @@
 import type { Context } from '../context.js';
 import { listClassificationRows, replaceClassification } from '../store/articles.js';
 import { classify } from './classify.js';
+import { markArticleChanged } from './relate-index.js';
 
 export interface ReclassifyResult {
   seen: number;
@@ -25,6 +26,7 @@ export function reclassifyAll(ctx: Context): ReclassifyResult {
         result.seen++;
         if (sameSet(next.categories, row.categories) && sameSet(next.tags, row.tags)) continue;
         replaceClassification(ctx.db, row.id, row.publishedAt, next);
+        markArticleChanged(ctx.db, row.id);
         result.changed++;
       }
     })();

@@ -13,6 +13,7 @@ import { parseFeed } from './parse.js';
 import type { ParsedEntry, ParsedFeed } from './parsed.js';
 import { prepareArticle } from './prepare.js';
 import { relateArticle } from './relate.js';
+import { markArticleChanged } from './relate-index.js';
 import { assertPublicUrl } from './ssrf.js';
 
 /** Names us and, through the operator's public URL, whom to contact. */
@@ -108,7 +109,10 @@ function storeFeed(ctx: Context, source: Source, feed: ParsedFeed, now: Date, re
         result.itemsNew++;
         added.push({ id, publishedAt: draft.publishedAt.getTime() });
       }
-      if (outcome === 'updated') result.itemsUpdated++;
+      if (outcome === 'updated') {
+        result.itemsUpdated++;
+        markArticleChanged(ctx.db, id);
+      }
     }
     // Oldest first, so that each new article finds the earlier ones of this feed too.
     added.sort((a, b) => a.publishedAt - b.publishedAt || a.id - b.id).forEach((a) => relateArticle(ctx.db, a.id));

@@ -6,28 +6,49 @@
 //   or near-identical headlines published within two days — clustered; the
 //   feeds show the story once, its other versions listed as same-story.
 // - Computed: for each new article, the few most related earlier articles by
-//   text similarity (FTS5 BM25 over title and summary), strengthened by shared
-//   tags and categories, within a recency window. Stored at ingest, so that
-//   publishing is a join; a new article also joins older articles' lists
-//   when it beats their weakest entry.
-import { stemmer } from 'stemmer';
-import { removeStopwords } from 'stopword';
+//   text similarity (BM25 over title and summary, in relate-index.ts),
+//   strengthened by shared tags and categories, within a recency window.
+//   Stored at ingest, so that publishing is a join; a new article also joins
+//   older articles' lists when it beats their weakest entry.
 import type { RelatedRef } from '../model.js';
 import type { Db } from '../store/db.js';
 import {
-  type Candidate,
-  findCandidates,
   findRelateSubject,
+  findStoryOf,
   listComputed,
+  listLiveIds,
+  listStoryIds,
   listStoryMembers,
   type RelatedLink,
   type RelateSubject,
   replaceRelated,
   setStory,
-  windowFrequencies,
+  type Window,
   windowFrom,
 } from '../store/related.js';
 import { canonicalUrl } from './normalize.js';
+import { type IndexedArticle, type RelateIndex, relateIndexFor } from './relate-index.js';
+import { keywords } from './words.js';
+
+export { keywords };
+
+/** An earlier article as scored against the subject. */
+interface Candidate {
+  article: IndexedArticle;
+  /** Text similarity (BM25 over title and summary), higher is closer. */
+  text: number;
+  sharedTags: number;
+  sharedCategories: number;
+}
+
+/** The subject as indexed, with its stems and labels as sets, made once for all its candidates. */
+interface Mine {
+  article: IndexedArticle;
+  titleStems: Set<string>;
+  textStems: Set<string>;
+  tags: Set<string>;
+  categories: Set<string>;
+}
 
 export function explicitRelated(articleUrl: string, candidates: readonly { url: string; title?: string }[]): RelatedRef[] {
   const seen = new Set([articleUrl]);
@@ -78,17 +99,26 @@ const PROBED_WORDS = 20;
 
 /**
  * The rarest of the article's words that some other recent article shares:
- * they say most about what it is about, and their lists in the index are
- * short. A word in more than COMMON recent articles says little about any
- * of them and is left out like a stop word, so the query costs little
- * however large the archive grows.
+ * they say most about what it is about. A word in more than COMMON recent
+ * articles says little about any of them and is left out like a stop word.
  */
-function distinctiveWords(db: Db, words: readonly string[], minId: number): string[] {
-  const frequency = windowFrequencies(db, words, minId, COMMON);
+function distinctiveWords(index: RelateIndex, words: readonly string[], minId: number): string[] {
+  const frequency = new Map(words.map((w) => [w, index.frequency(w, minId)]));
   return words
-    .filter((w) => (frequency.get(w) ?? 0) >= 2 && (frequency.get(w) ?? 0) <= COMMON)
-    .sort((a, b) => (frequency.get(a) ?? 0) - (frequency.get(b) ?? 0))
+    .filter((w) => frequency.get(w)! >= 2 && frequency.get(w)! <= COMMON)
+    .sort((a, b) => frequency.get(a)! - frequency.get(b)!)
     .slice(0, QUERY_WORDS);
+}
+
+/** The best text matches in the window, best first. */
+function findCandidates(index: RelateIndex, mine: Mine, words: readonly string[], window: Window): Candidate[] {
+  const accept = (a: IndexedArticle) => a.id !== mine.article.id && a.publishedAt >= window.from && a.publishedAt <= window.to;
+  return index.search(words, window.minId, accept, CANDIDATES).map(({ article, text }) => ({
+    article,
+    text,
+    sharedTags: shared(article.tags, mine.tags),
+    sharedCategories: shared(article.categories, mine.categories),
+  }));
 }
 
 /** Relates one stored article (call inside the transaction that stored it). */
@@ -96,29 +126,53 @@ export function relateArticle(db: Db, id: number, options: RelateOptions = defau
   const subject = findRelateSubject(db, id);
   if (!subject) return;
   const window = windowFrom(db, subject.publishedAt - options.windowMs, subject.publishedAt + options.sameStoryMs, subject.id);
-  const words = distinctiveWords(db, keywords(`${subject.title} ${subject.summary}`).slice(0, PROBED_WORDS), window.minId);
+  const index = relateIndexFor(db);
+  index.sync(db, window.minId);
+  const indexed = index.get(subject.id);
+  if (!indexed) return;
+  const words = distinctiveWords(index, keywords(`${subject.title} ${subject.summary}`).slice(0, PROBED_WORDS), window.minId);
   if (words.length === 0) return;
-  const match = `{title summary} : (${words.map((w) => `"${w}"`).join(' OR ')})`;
-  const candidates = findCandidates(db, subject, match, window, CANDIDATES);
-  const best = Math.max(...candidates.map((c) => c.text), 0);
+  const mine: Mine = {
+    article: indexed,
+    titleStems: new Set(indexed.titleStems),
+    textStems: new Set(indexed.textStems),
+    tags: new Set(indexed.tags),
+    categories: new Set(indexed.categories),
+  };
+  const found = findCandidates(index, mine, words, window);
+  const best = Math.max(...found.map((c) => c.text), 0);
+  // The story the subject is in, as it stood before this article joined any.
+  const story = subject.storyId ?? subject.id;
+  const inStory = listStoryIds(db, story);
 
-  const mine = { title: stems(subject.title), text: stems(`${subject.title} ${subject.summary}`) };
-  const sameStory = candidates.filter((c) => isSameStory(subject, mine, c, options));
-  if (sameStory.length > 0) joinStory(db, subject, sameStory);
-
-  const scored = candidates
-    .filter((c) => !sameStory.includes(c) && c.publishedAt <= subject.publishedAt && !sameStoryOf(subject, c))
-    .map((c) => ({ candidate: c, score: score(c, best) }))
+  const sameStory = found.filter((c) => isSameStory(subject, mine, c.article, options));
+  const scored = found
+    .filter((c) => !sameStory.includes(c) && c.article.publishedAt <= subject.publishedAt && c.article.id !== story && !inStory.has(c.article.id))
+    .map((c) => ({ article: c.article, score: score(c, best) }))
     .filter((s) => s.score >= options.minScore)
     .sort((a, b) => b.score - a.score);
-  replaceRelated(db, subject.id, 'computed', scored.slice(0, options.max).map((s) => link(s.candidate, s.score)));
+  // Another process may have withdrawn an article since the index read it.
+  const usable = [...sameStory.map((c) => c.article), ...scored.map((s) => s.article)];
+  const live = listLiveIds(db, usable.map((a) => a.id));
+  for (const a of usable) if (!live.has(a.id)) index.markChanged(a.id);
+  const liveSameStory = sameStory.filter((c) => live.has(c.article.id));
+  if (liveSameStory.length > 0) joinStory(db, subject, liveSameStory[0]!.article);
+  const chosen = scored.filter((s) => live.has(s.article.id)).slice(0, options.max);
+
+  replaceRelated(db, subject.id, 'computed', chosen.map((s) => link(s.article, s.score)));
   // The new article may belong in the lists of the older ones it matched.
-  for (const { candidate, score: s } of scored.slice(0, options.max)) {
-    const current = listComputed(db, candidate.id).filter((l) => l.url !== subject.url);
+  for (const { article, score: s } of chosen) {
+    const current = listComputed(db, article.id).filter((l) => l.url !== subject.url);
     if (current.length >= options.max && (current.at(-1)?.score ?? 0) >= s) continue;
     const next = [...current, link(subject, s)].sort((a, b) => b.score - a.score).slice(0, options.max);
-    replaceRelated(db, candidate.id, 'computed', next);
+    replaceRelated(db, article.id, 'computed', next);
   }
+}
+
+function shared(a: readonly string[], b: ReadonlySet<string>): number {
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n;
 }
 
 /** Text similarity relative to the best match, plus shared tags and categories. */
@@ -127,18 +181,12 @@ function score(c: Candidate, best: number): number {
   return 0.6 * text + 0.15 * Math.min(c.sharedTags, 2) + 0.05 * Math.min(c.sharedCategories, 2);
 }
 
-/** `mine`: the subject's stems, made once for all its candidates. */
-function isSameStory(subject: RelateSubject, mine: { title: string[]; text: string[] }, c: Candidate, options: RelateOptions): boolean {
+function isSameStory(subject: RelateSubject, mine: Mine, c: IndexedArticle, options: RelateOptions): boolean {
   if (c.url === subject.url) return true;
   if (c.sourceId === subject.sourceId) return false;
   if (Math.abs(c.publishedAt - subject.publishedAt) > options.sameStoryMs) return false;
-  if (jaccard(mine.title, stems(c.title)) >= options.sameStoryTitle) return true;
-  return jaccard(mine.text, stems(`${c.title} ${c.summary}`)) >= options.sameStoryText;
-}
-
-function sameStoryOf(subject: RelateSubject, c: Candidate): boolean {
-  const story = subject.storyId ?? subject.id;
-  return c.storyId === story || c.id === story;
+  if (jaccard(c.titleStems, mine.titleStems) >= options.sameStoryTitle) return true;
+  return jaccard(c.textStems, mine.textStems) >= options.sameStoryText;
 }
 
 /**
@@ -146,11 +194,9 @@ function sameStoryOf(subject: RelateSubject, c: Candidate): boolean {
  * story only, and only a story it matched directly: chains of "A is like B,
  * B is like C" would merge a whole news thread into one story.
  */
-function joinStory(db: Db, subject: RelateSubject, matches: readonly Candidate[]): void {
-  const [best] = matches;
-  if (!best) return;
+function joinStory(db: Db, subject: RelateSubject, best: IndexedArticle): void {
   const members = new Map<number, RelateSubject>([[subject.id, subject]]);
-  for (const m of listStoryMembers(db, best.storyId ?? best.id)) members.set(m.id, m);
+  for (const m of listStoryMembers(db, findStoryOf(db, best.id))) members.set(m.id, m);
   const ordered = [...members.values()].sort((a, b) => a.publishedAt - b.publishedAt || a.id - b.id);
   setStory(db, ordered);
   for (const m of ordered) {
@@ -162,25 +208,9 @@ function link(a: Pick<RelateSubject, 'url' | 'title'>, score: number): RelatedLi
   return { url: a.url, title: a.title, score };
 }
 
-/** The words that carry meaning: lower case, no stop words, no short tokens, once each. */
-export function keywords(text: string): string[] {
-  const words = text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length >= 3 && !/^\d+$/.test(w));
-  return [...new Set(removeStopwords(words))].slice(0, 32);
-}
-
-/** Keywords reduced to their Porter stems, so that "strike" and "strikes" meet. */
-function stems(text: string): string[] {
-  return [...new Set(keywords(text).map((w) => stemmer(w)))];
-}
-
-function jaccard(a: readonly string[], b: readonly string[]): number {
-  const setB = new Set(b);
-  const shared = a.filter((w) => setB.has(w)).length;
-  const union = new Set([...a, ...b]).size;
-  return union === 0 ? 0 : shared / union;
+/** `a` holds each stem once. */
+function jaccard(a: readonly string[], b: ReadonlySet<string>): number {
+  const common = shared(a, b);
+  const union = a.length + b.size - common;
+  return union === 0 ? 0 : common / union;
 }

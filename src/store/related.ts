@@ -1,7 +1,7 @@
 // Reads and writes for computed related stories and same-story clusters.
-// Candidates come from the full-text index (003_search.sql) restricted to a
-// time window, so that relating one article costs the same whatever the
-// size of the archive.
+// Candidates are found in relate's in-memory index (ingest/relate-index.ts),
+// restricted to a window of recent articles, so that relating one article
+// costs the same whatever the size of the archive; the rows here feed it.
 import { type Db, prepared } from './db.js';
 
 export interface RelateSubject {
@@ -14,58 +14,61 @@ export interface RelateSubject {
   storyId: number | null;
 }
 
-export interface Candidate extends RelateSubject {
-  /** Text similarity: BM25 over title (weighted) and summary, higher is closer. */
-  text: number;
-  sharedTags: number;
-  sharedCategories: number;
-}
-
 const SUBJECT_COLUMNS = `a.id, a.url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId, a.story_id AS storyId`;
 
 export function findRelateSubject(db: Db, id: number): RelateSubject | undefined {
   return prepared(db, `SELECT ${SUBJECT_COLUMNS} FROM articles a WHERE a.id = ?`).get(id) as RelateSubject | undefined;
 }
 
-/**
- * The best text matches of `match` (an FTS5 query) published in [from, to],
- * best first. The rowid bound lets FTS5 skip every article stored before the
- * window opened.
- */
-export function findCandidates(db: Db, subject: RelateSubject, match: string, window: Window, limit: number): Candidate[] {
-  const { from, to, minId } = window;
-  const found = prepared(db, 
-      `SELECT ${SUBJECT_COLUMNS}, -bm25(article_search, 3.0, 1.0, 0.0) AS text
-       FROM article_search JOIN articles a ON a.id = article_search.rowid
-       WHERE article_search MATCH @match AND article_search.rowid >= @minId AND article_search.rowid != @id
-         AND a.published_at BETWEEN @from AND @to
-       ORDER BY bm25(article_search, 3.0, 1.0, 0.0) LIMIT @limit`,
-    )
-    .all({ id: subject.id, match, minId, from, to, limit }) as Omit<Candidate, 'sharedTags' | 'sharedCategories'>[];
-  if (found.length === 0) return [];
-  // Shared tags and categories, counted for the few candidates kept only.
-  const ids = found.map((c) => c.id);
-  const marks = ids.map(() => '?').join(',');
-  const tags = new Map(
-    db
-      .prepare(
-        `SELECT t.article_id, count(*) FROM article_tags t JOIN article_tags mine ON mine.slug = t.slug AND mine.article_id = ?
-         WHERE t.article_id IN (${marks}) GROUP BY t.article_id`,
-      )
-      .raw()
-      .all(subject.id, ...ids) as [number, number][],
-  );
-  const categories = new Map(
-    db
-      .prepare(
-        `SELECT c.article_id, count(*) FROM article_categories c JOIN article_categories mine
-           ON mine.category_slug = c.category_slug AND mine.article_id = ?
-         WHERE c.article_id IN (${marks}) GROUP BY c.article_id`,
-      )
-      .raw()
-      .all(subject.id, ...ids) as [number, number][],
-  );
-  return found.map((c) => ({ ...c, sharedTags: tags.get(c.id) ?? 0, sharedCategories: categories.get(c.id) ?? 0 }));
+/** Of `ids`, those whose articles are still published. */
+export function listLiveIds(db: Db, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  const sql = 'SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?)) AND withdrawn_at IS NULL';
+  return new Set(prepared(db, sql).pluck().all(JSON.stringify(ids)) as number[]);
+}
+
+/** The articles that point at `storyId` as their story's first article (the first itself not included). */
+export function listStoryIds(db: Db, storyId: number): Set<number> {
+  return new Set(prepared(db, 'SELECT id FROM articles WHERE story_id = ?').pluck().all(storyId) as number[]);
+}
+
+/** The story an article belongs to: the id of its first article, its own id when it stands alone or is first. */
+export function findStoryOf(db: Db, id: number): number {
+  const storyId = prepared(db, 'SELECT story_id FROM articles WHERE id = ?').pluck().get(id) as number | null | undefined;
+  return storyId ?? id;
+}
+
+/** What relate's in-memory index holds of an article. */
+export interface IndexRow {
+  id: number;
+  url: string;
+  title: string;
+  summary: string;
+  publishedAt: number;
+  sourceId: number;
+  /** JSON arrays of slugs. */
+  tags: string;
+  categories: string;
+}
+
+/** The published articles with ids in [from, to], ascending. */
+export function listIndexRows(db: Db, from: number, to: number): IndexRow[] {
+  return prepared(
+    db,
+    `SELECT a.id, a.url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId,
+       (SELECT json_group_array(slug) FROM article_tags WHERE article_id = a.id) AS tags,
+       (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = a.id) AS categories
+     FROM articles a WHERE a.id BETWEEN ? AND ? AND a.withdrawn_at IS NULL ORDER BY a.id`,
+  ).all(from, to) as IndexRow[];
+}
+
+/** The newest article (or the one of `id`) as the index remembers it, to notice when it is gone. */
+export function findIndexAnchor(db: Db, id?: number): { id: number; firstSeenAt: number; url: string } | undefined {
+  const sql =
+    id === undefined
+      ? 'SELECT id, first_seen_at AS firstSeenAt, url FROM articles ORDER BY id DESC LIMIT 1'
+      : 'SELECT id, first_seen_at AS firstSeenAt, url FROM articles WHERE id = ?';
+  return prepared(db, sql).get(...(id === undefined ? [] : [id])) as { id: number; firstSeenAt: number; url: string } | undefined;
 }
 
 export interface Window {
@@ -123,19 +126,4 @@ export function setStory(db: Db, members: readonly RelateSubject[]): void {
   const update = prepared(db, 'UPDATE articles SET story_id = ? WHERE id = ? AND story_id IS NOT ?');
   update.run(null, first.id, null);
   for (const m of rest) update.run(first.id, m.id, first.id);
-}
-
-/**
- * How many articles stored since the window opened contain each word,
- * counted up to `cap` + 1 and no further: the cost of asking is bounded
- * however common a word is (fts5vocab would count every occurrence).
- */
-export function windowFrequencies(db: Db, words: readonly string[], minId: number, cap: number): Map<string, number> {
-  // Newest first, so that FTS5 reads each word's list from its recent end
-  // and stops after `cap` + 1 entries, however long the list is.
-  const count = prepared(
-    db,
-    'SELECT count(*) FROM (SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT ?) WHERE rowid >= ?',
-  ).pluck();
-  return new Map(words.map((w) => [w, count.get(`"${w}"`, cap + 1, minId) as number]));
 }
