@@ -9,7 +9,7 @@ import { TurnBatchedStderr } from './log-batch.js';
 export type Log = Logger;
 
 export function createLog(level: string, destination?: NodeJS.WritableStream): Log {
-  const options = { level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime };
+  const options = { level, base: undefined, timestamp: isoTimeByMillisecond() };
   if (destination) return pino(options, destination);
   if (process.stderr.isTTY) {
     // Synchronous, so that the last lines before an exit are not lost.
@@ -19,4 +19,22 @@ export function createLog(level: string, destination?: NodeJS.WritableStream): L
   // in one system call rather than one call per line, which would cost the
   // busiest feed more than answering it does.
   return pino(options, new TurnBatchedStderr());
+}
+
+/**
+ * pino's ISO time, formatted once per millisecond rather than once per line:
+ * under load dozens of request lines share a millisecond, and formatting a
+ * date costs about a microsecond, a tenth of answering a cached 304.
+ */
+function isoTimeByMillisecond(): () => string {
+  let at = 0;
+  let text = '';
+  return () => {
+    const now = Date.now();
+    if (now !== at) {
+      at = now;
+      text = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return text;
+  };
 }
