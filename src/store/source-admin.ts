@@ -1,7 +1,8 @@
-// Writes the operator makes from the command line rather than the config
-// file: sources imported from an OPML list. They are stored with origin
-// 'opml'; config sync disables only origin 'config' sources that left the
-// config file, so imported sources survive restarts.
+// Writes the operator makes from the command line or the admin API rather
+// than the config file: sources imported from an OPML list (origin 'opml')
+// and sources added or changed through the API (origin 'admin'). Config
+// sync disables only origin 'config' sources that left the config file, so
+// these survive restarts.
 import type { Db } from './db.js';
 
 /** What an import needs to know of a stored source. */
@@ -57,4 +58,71 @@ export function saveImportedSources(db: Db, changes: { add: readonly ImportedSou
     for (const s of changes.add) insert.run(row(s));
     for (const s of changes.update) update.run(row(s));
   })();
+}
+
+/** A source added through the admin API; `everyMinutes` is how often it is due. */
+export interface AdminSource {
+  slug: string;
+  name: string;
+  url: string;
+  siteUrl?: string;
+  categories: string[];
+  everyMinutes: number;
+}
+
+export function insertAdminSource(db: Db, s: AdminSource): void {
+  db.prepare(
+    `INSERT INTO sources (slug, name, url, site_url, categories, every_minutes, origin)
+     VALUES (?, ?, ?, ?, ?, ?, 'admin')`,
+  ).run(s.slug, s.name, s.url, s.siteUrl ?? null, JSON.stringify(s.categories), s.everyMinutes);
+}
+
+/** A change through the admin API: absent fields stay as they are; `siteUrl: null` clears it. */
+export interface AdminSourcePatch {
+  name?: string;
+  url?: string;
+  siteUrl?: string | null;
+  categories?: string[];
+  everyMinutes?: number;
+  enabled?: boolean;
+}
+
+export function updateAdminSource(db: Db, slug: string, p: AdminSourcePatch): void {
+  db.prepare(
+    `UPDATE sources SET
+       name = coalesce(@name, name),
+       site_url = CASE WHEN @setSiteUrl THEN @siteUrl ELSE site_url END,
+       categories = coalesce(@categories, categories),
+       every_minutes = coalesce(@every, every_minutes),
+       enabled = coalesce(@enabled, enabled),
+       -- A new URL starts afresh: no redirect target, no validators, due now.
+       fetch_url = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN NULL ELSE fetch_url END,
+       etag = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN NULL ELSE etag END,
+       last_modified = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN NULL ELSE last_modified END,
+       next_due_at = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN 0 ELSE next_due_at END,
+       url = coalesce(@url, url),
+       -- Whoever changes it through the API manages it from now on (a config source it dropped, an import).
+       origin = 'admin'
+     WHERE slug = @slug`,
+  ).run({
+    slug,
+    name: p.name ?? null,
+    setSiteUrl: p.siteUrl !== undefined ? 1 : 0,
+    siteUrl: p.siteUrl ?? null,
+    categories: p.categories ? JSON.stringify(p.categories) : null,
+    every: p.everyMinutes ?? null,
+    enabled: p.enabled === undefined ? null : p.enabled ? 1 : 0,
+    url: p.url ?? null,
+  });
+}
+
+/** Stops polling a source; its articles stay published. */
+export function disableSource(db: Db, slug: string): void {
+  db.prepare('UPDATE sources SET enabled = 0 WHERE slug = ?').run(slug);
+}
+
+/** Who manages a source and whether it is on; undefined when there is no such slug. */
+export function sourceOwnership(db: Db, slug: string): { origin: string; enabled: boolean } | undefined {
+  const row = db.prepare('SELECT origin, enabled FROM sources WHERE slug = ?').get(slug) as { origin: string; enabled: number } | undefined;
+  return row && { origin: row.origin, enabled: row.enabled === 1 };
 }
