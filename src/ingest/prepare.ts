@@ -19,7 +19,7 @@ export interface PrepareContext {
   rights?: string;
 }
 
-export function prepareArticle(ctx: Context, source: Source, entry: ParsedEntry, p: PrepareContext): ArticleDraft {
+export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry: ParsedEntry, p: PrepareContext): ArticleDraft {
   const item = normalizeEntry(entry, { baseUrl: p.baseUrl, now: p.now });
   const { ingest } = ctx.cfg;
   const content = sanitizeContent(item.contentHtml, { baseUrl: item.url, boilerplate: ingest.boilerplate, iframeHosts: ingest.iframeHosts });

@@ -2,17 +2,16 @@
 // sanitize → classify → relate → store, as a straight line. Whatever goes
 // wrong is recorded against the source; it never escapes to other sources.
 import type { Context } from '../context.js';
-import type { ArticleDraft, Source, SourceResult } from '../model.js';
+import type { Source, SourceResult } from '../model.js';
 import { saveArticle } from '../store/articles.js';
 import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './articles.js';
 import { nextDueAt } from './backoff.js';
-import { decodeBody } from './decode.js';
 import { FetchError, type FetchResult, fetchFeed } from './fetch.js';
-import { parseFeed } from './parse.js';
-import type { ParsedEntry, ParsedFeed } from './parsed.js';
-import { prepareArticle } from './prepare.js';
+import { prepareDocument, type PreparedFeed, prepareFeed } from './prepare-feed.js';
+import { preparePoolFor } from './prepare-pool.js';
 import { relateArticle } from './relate.js';
+import type { Turn, Turns } from './turns.js';
 import { markArticleChanged } from './relate-index.js';
 import { assertPublicUrl } from './ssrf.js';
 
@@ -21,19 +20,26 @@ export function userAgent(baseUrl: string): string {
   return `wirefeed/0.1 (news syndication; +${baseUrl}/)`;
 }
 
-export async function refreshSource(ctx: Context, source: Source, now = new Date()): Promise<SourceResult> {
+/** `turns`: stores this source's articles only once the sources whose documents arrived earlier are stored. */
+export async function refreshSource(ctx: Context, source: Source, now = new Date(), turns?: Turns): Promise<SourceResult> {
   const started = performance.now();
   const result: SourceResult = { source: source.slug, status: 'ok', itemsSeen: 0, itemsNew: 0, itemsUpdated: 0, durationMs: 0 };
   let state: FetchState = {};
   let retryAfterMs: number | undefined;
   try {
-    const { feed, fetched } = await loadSource(ctx, source);
+    const { prepared, fetched, turn } = await loadSource(ctx, source, now, turns);
     if (fetched) {
       if (fetched.url.startsWith('http')) result.httpStatus = fetched.status;
       state = { etag: fetched.etag, lastModified: fetched.lastModified, movedTo: fetched.movedTo };
     }
-    if (feed) storeFeed(ctx, source, feed, now, result);
-    else result.status = 'not-modified';
+    if (prepared) {
+      try {
+        await turn?.wait;
+        storeFeed(ctx, source, prepared, now, result);
+      } finally {
+        turn?.end();
+      }
+    } else result.status = 'not-modified';
   } catch (err) {
     result.status = 'error';
     result.error = (err as Error).message;
@@ -65,10 +71,15 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
   return result;
 }
 
-/** Reads the source; `feed` is absent when the server answered 304 Not Modified. */
-async function loadSource(ctx: Context, source: Source): Promise<{ feed?: ParsedFeed; fetched?: FetchResult }> {
+/**
+ * Reads and prepares the source; `prepared` is absent when the server
+ * answered 304 Not Modified. The turn to store it is taken when the document
+ * has arrived, before it is prepared.
+ */
+async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns): Promise<{ prepared?: PreparedFeed; fetched?: FetchResult; turn?: Turn }> {
   if (source.articlesDir) {
-    return { feed: await readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`) };
+    const feed = await readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`);
+    return { prepared: prepareFeed(ctx.cfg, source, feed, now), turn: turns?.take() };
   }
   const url = source.fetchUrl ?? source.url;
   if (!url) throw new Error(`refresh: source ${source.slug} has neither a URL nor an article folder`);
@@ -85,22 +96,24 @@ async function loadSource(ctx: Context, source: Source): Promise<{ feed?: Parsed
     },
   );
   if (fetched.notModified) return { fetched };
-  return { feed: await parseFeed(decodeBody(fetched.body, fetched.contentType).text), fetched };
+  const turn = turns?.take();
+  try {
+    // Decoding, parsing and cleaning run on a worker thread when there is a spare core.
+    const pool = preparePoolFor(ctx.cfg);
+    const prepared = pool
+      ? await pool.prepare(source, fetched.body, fetched.contentType, now)
+      : await prepareDocument(ctx.cfg, source, fetched.body, fetched.contentType, now);
+    return { prepared, fetched, turn };
+  } catch (err) {
+    turn?.end();
+    throw err;
+  }
 }
 
-/** Prepares every entry and stores them in one transaction; counts what changed. */
-function storeFeed(ctx: Context, source: Source, feed: ParsedFeed, now: Date, result: SourceResult): void {
-  const problems = [...(feed.problems ?? [])];
-  const drafts: ArticleDraft[] = [];
-  // One entry that cannot be prepared is reported; the others still go in.
-  feed.entries.forEach((entry, i) => {
-    try {
-      drafts.push(prepareFromFeed(ctx, source, feed, entry, now));
-    } catch (err) {
-      problems.push(`entry ${i + 1} (${entry.guid ?? entry.link ?? 'no id'}): ${(err as Error).message}`);
-    }
-  });
-  result.itemsSeen = feed.entries.length;
+/** Stores the prepared entries in one transaction and relates the new ones; counts what changed. */
+function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Date, result: SourceResult): void {
+  const { drafts, problems } = prepared;
+  result.itemsSeen = prepared.itemsSeen;
   ctx.db.transaction(() => {
     const added: { id: number; publishedAt: number }[] = [];
     for (const draft of drafts) {
@@ -121,15 +134,4 @@ function storeFeed(ctx: Context, source: Source, feed: ParsedFeed, now: Date, re
     result.status = 'error';
     result.error = problems.join('; ');
   }
-}
-
-/** The entry as an article draft, with what the feed says for entries that say nothing. */
-function prepareFromFeed(ctx: Context, source: Source, feed: ParsedFeed, entry: ParsedEntry, now: Date): ArticleDraft {
-  const own = feed.format === 'markdown';
-  return prepareArticle(ctx, source, entry, {
-    baseUrl: feed.link ?? source.siteUrl ?? source.url ?? ctx.cfg.site.baseUrl,
-    now,
-    language: feed.language ?? (own ? ctx.cfg.site.language : undefined),
-    rights: feed.rights ?? (own ? ctx.cfg.site.rights : undefined),
-  });
 }

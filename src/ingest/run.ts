@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
 import { finishRun, recordRunResult, startRun } from '../store/runs.js';
 import { refreshSource } from './refresh.js';
+import { createTurns } from './turns.js';
 
 export async function runIngest(
   ctx: Context,
@@ -18,6 +19,7 @@ export async function runIngest(
   const results: SourceResult[] = [];
   const pending = [...sources];
   const busyHosts = new Set<string>();
+  const turns = createTurns();
   let waiting: (() => void)[] = [];
 
   const worker = async (): Promise<void> => {
@@ -32,7 +34,7 @@ export async function runIngest(
       const host = hostOf(source);
       busyHosts.add(host);
       try {
-        const result = await refreshSource(ctx, source);
+        const result = await refreshSource(ctx, source, new Date(), turns);
         recordRunResult(ctx.db, runId, source.id, result);
         results.push(result);
         onResult?.(result);
