@@ -30,5 +30,20 @@ export function keywords(text: string): string[] {
 
 /** Keywords reduced to their Porter stems, so that "strike" and "strikes" meet. */
 export function stems(text: string): string[] {
-  return [...new Set(keywords(text).map((w) => stemmer(w)))];
+  return [...new Set(keywords(text).map(stem))];
+}
+
+// News copy repeats its words: a word's stem is worked out once and
+// remembered, up to a bound, past which the memory starts again.
+const stemOf = new Map<string, string>();
+const REMEMBERED_STEMS = 50_000;
+
+function stem(word: string): string {
+  let found = stemOf.get(word);
+  if (found === undefined) {
+    if (stemOf.size >= REMEMBERED_STEMS) stemOf.clear();
+    found = stemmer(word);
+    stemOf.set(word, found);
+  }
+  return found;
 }
