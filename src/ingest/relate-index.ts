@@ -13,7 +13,7 @@
 // process withdrew is never offered.
 import type { Db } from '../store/db.js';
 import { findIndexAnchor, type IndexRow, listIndexRows } from '../store/related.js';
-import { stems, tokens } from './words.js';
+import { keywordsOf, stemsOf, tokens } from './words.js';
 
 export interface IndexedArticle {
   id: number;
@@ -27,6 +27,8 @@ export interface IndexedArticle {
   words: string[];
   /** Words in title and summary. */
   length: number;
+  /** `keywords` of title and summary. */
+  keywords: string[];
   titleStems: string[];
   textStems: string[];
 }
@@ -158,6 +160,7 @@ export class RelateIndex {
     for (const w of title) counts.set(w, (counts.get(w) ?? 0) + TITLE_WEIGHT);
     for (const w of summary) counts.set(w, (counts.get(w) ?? 0) + 1);
     const length = title.length + summary.length;
+    const keywords = keywordsOf(title.concat(summary));
     this.articles.set(row.id, {
       id: row.id,
       url: row.url,
@@ -168,8 +171,9 @@ export class RelateIndex {
       categories: JSON.parse(row.categories) as string[],
       words: [...counts.keys()],
       length,
-      titleStems: stems(row.title),
-      textStems: stems(`${row.title} ${row.summary}`),
+      keywords,
+      titleStems: stemsOf(keywordsOf(title)),
+      textStems: stemsOf(keywords),
     });
     this.totalLength += length;
     for (const [word, count] of counts) {

@@ -28,9 +28,6 @@ import {
 } from '../store/related.js';
 import { canonicalUrl } from './normalize.js';
 import { type IndexedArticle, type RelateIndex, relateIndexFor } from './relate-index.js';
-import { keywords } from './words.js';
-
-export { keywords };
 
 /** An earlier article as scored against the subject. */
 interface Candidate {
@@ -130,7 +127,7 @@ export function relateArticle(db: Db, id: number, options: RelateOptions = defau
   index.sync(db, window.minId);
   const indexed = index.get(subject.id);
   if (!indexed) return;
-  const words = distinctiveWords(index, keywords(`${subject.title} ${subject.summary}`).slice(0, PROBED_WORDS), window.minId);
+  const words = distinctiveWords(index, indexed.keywords.slice(0, PROBED_WORDS), window.minId);
   if (words.length === 0) return;
   const mine: Mine = {
     article: indexed,

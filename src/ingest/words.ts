@@ -19,8 +19,13 @@ export function tokens(text: string): string[] {
 
 /** The words that carry meaning: no stop words, no short tokens, no numbers, once each, the first 32. */
 export function keywords(text: string): string[] {
+  return keywordsOf(tokens(text));
+}
+
+/** `keywords` of text already split into tokens. */
+export function keywordsOf(words: readonly string[]): string[] {
   const seen = new Set<string>();
-  for (const w of tokens(text)) {
+  for (const w of words) {
     if (w.length < 3 || /^\d+$/.test(w) || STOP_WORDS.has(w)) continue;
     seen.add(w);
     if (seen.size === 32) break;
@@ -30,7 +35,12 @@ export function keywords(text: string): string[] {
 
 /** Keywords reduced to their Porter stems, so that "strike" and "strikes" meet. */
 export function stems(text: string): string[] {
-  return [...new Set(keywords(text).map(stem))];
+  return stemsOf(keywords(text));
+}
+
+/** The distinct stems of some keywords. */
+export function stemsOf(keywords: readonly string[]): string[] {
+  return [...new Set(keywords.map(stem))];
 }
 
 // News copy repeats its words: a word's stem is worked out once and
