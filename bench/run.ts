@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory] [-- --seconds N] [-- --profile]`
 // Measures serving, archive growth, ingest and memory; prints the tables and,
-// for a run of every part, writes them to BENCHMARKS.md. Benchmarks, not
+// for a full run of every part (not --quick), writes them to BENCHMARKS.md. Benchmarks, not
 // tests: nothing here fails on a slow number.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,7 +84,8 @@ results.machine.loadAfter = loadAverage();
 
 console.log(`\n${table(['measure', 'measured', 'target', 'result'], targetRows(results))}\n`);
 const report = `${markdown(results).trimEnd()}\n${relate}`;
-if (only.size === parts.length) {
+// Only a full run is the record: --quick measures smaller archives and must not replace it.
+if (only.size === parts.length && !quick) {
   writeFileSync(join(packageRoot, 'BENCHMARKS.md'), report);
   progress('wrote BENCHMARKS.md');
 } else {
