@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { join } from 'node:path';
 import { loadConfig, packageRoot, type Config } from '../src/config.js';
 import { openContext } from '../src/context.js';
+import { bodyText } from '../src/ingest/body-text.js';
 import { slugify } from '../src/ingest/classify.js';
 import { createLog } from '../src/log.js';
 import { listMigrations } from '../src/store/db.js';
@@ -16,7 +17,7 @@ import type { Db } from '../src/store/db.js';
 import { Random, TextMaker } from './text.js';
 
 /** Bump when the generated data changes, so that cached archives are rebuilt. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export const benchDataDir = join(packageRoot, 'data', 'bench');
 
@@ -94,9 +95,9 @@ function generateArchive(path: string, count: number, progress: (line: string) =
   };
 
   const insertArticle = db.prepare(
-    `INSERT INTO articles (source_id, guid, url, title, summary, content_html, author, published_at, updated_at,
+    `INSERT INTO articles (source_id, guid, url, title, summary, content_html, body_text, author, published_at, updated_at,
        first_seen_at, image_url, image_type, image_caption, image_credit, language, rights, upstream_categories, content_hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertCategory = db.prepare('INSERT INTO article_categories (article_id, category_slug, published_at) VALUES (?, ?, ?)');
   const insertTag = db.prepare('INSERT OR IGNORE INTO article_tags (article_id, slug, label, published_at) VALUES (?, ?, ?, ?)');
@@ -119,9 +120,10 @@ function generateArchive(path: string, count: number, progress: (line: string) =
         const url = `${source.siteUrl}${day}/${slugify(title).slice(0, 60)}-${i}`;
         const hasImage = random.chance(0.6);
         const updated = random.chance(0.05) ? published + random.int(10, 600) * 60_000 : published;
+        const html = text.contentHtml(main, url);
         const id = Number(
           insertArticle.run(
-            source.id, url, url, title, text.prose(main, random.int(260, 340)), text.contentHtml(main, url),
+            source.id, url, url, title, text.prose(main, random.int(260, 340)), html, bodyText(html),
             random.chance(0.9) ? text.person() : null, published, updated, published + random.int(30, 900) * 1000,
             hasImage ? `${source.siteUrl}images/${i}.jpg` : null, hasImage ? 'image/jpeg' : null,
             hasImage ? text.sentence(main, 10, 18) : null, hasImage ? `AP Photo/${text.person()}` : null,

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { defaultConfigPath, loadConfig } from '../src/config.js';
 import { openContext } from '../src/context.js';
+import { bodyText } from '../src/ingest/body-text.js';
 import { classify } from '../src/ingest/classify.js';
 import { decodeBody } from '../src/ingest/decode.js';
 import { fetchFeed } from '../src/ingest/fetch.js';
@@ -76,6 +77,7 @@ try {
         upstreamTags: item.tags,
         summary: item.summary ?? excerpt(plainText(content.html)) ?? '',
         contentHtml: content.html,
+        bodyText: bodyText(content.html),
         categories: c.categories,
         tags: c.tags,
         related: explicitRelated(item.url, [...item.related, ...content.related]),

@@ -3,6 +3,7 @@
 // taxonomy and sources into it.
 import type { Config } from './config.js';
 import type { Log } from './log.js';
+import { backfillBodyText } from './store/body-text.js';
 import { syncCategories } from './store/categories.js';
 import { type Db, migrate, openDb } from './store/db.js';
 import { syncSources } from './store/sources.js';
@@ -17,6 +18,11 @@ export function openContext(cfg: Readonly<Config>, log: Log): Context {
   const db = openDb(cfg.databasePath);
   const applied = migrate(db);
   if (applied.length > 0) log.info({ event: 'migrated', migrations: applied, database: cfg.databasePath }, 'database migrated');
+  // Once, after migration 009: the bodies of older articles become searchable text.
+  const written = backfillBodyText(db, (done) => {
+    if (done % 50_000 === 0) log.info({ event: 'body_text_progress', articles: done }, 'writing the search text of older articles');
+  });
+  if (written > 0) log.info({ event: 'body_text_written', articles: written }, 'search text written for older articles');
   syncCategories(db, cfg.categories);
   syncSources(db, cfg.sources);
   return { db, cfg, log };

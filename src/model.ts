@@ -84,6 +84,8 @@ export interface ArticleDraft extends ArticleFields {
   upstreamTags: string[];
   categories: string[];
   related: RelatedRef[];
+  /** The body's words without markup: what search indexes (ingest/body-text.ts). */
+  bodyText: string;
 }
 
 /** A stored article with everything a feed needs to render it. */

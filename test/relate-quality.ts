@@ -65,6 +65,7 @@ export function ingestLabelledSet(ctx: Context, set: LabelledSet): Map<string, n
           title: a.title,
           summary: a.summary,
           contentHtml: `<p>${a.summary}</p>`,
+          bodyText: a.summary,
           publishedAt: published,
           updatedAt: published,
           categories: a.categories,

@@ -3,6 +3,7 @@
 // that an article is cleaned the same way whichever door it came in by.
 import type { Context } from '../context.js';
 import type { ArticleDraft, Source } from '../model.js';
+import { bodyText } from './body-text.js';
 import { classify } from './classify.js';
 import { excerpt, normalizeEntry, plainText } from './normalize.js';
 import type { ParsedEntry } from './parsed.js';
@@ -33,6 +34,7 @@ export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry:
     upstreamTags: item.tags,
     summary: item.summary ?? excerpt(plainText(content.html)) ?? '',
     contentHtml: content.html,
+    bodyText: bodyText(content.html),
     categories,
     tags,
     related: explicitRelated(item.url, [...item.related, ...content.related]),

@@ -144,8 +144,8 @@ export function replaceArticle(ctx: Context, id: number, input: ArticleInput, no
  */
 export function withdrawArticle(db: Db, id: number, now = new Date()): void {
   db.transaction(() => {
-    const row = db.prepare('SELECT url, title, summary, content_html, story_id FROM articles WHERE id = ? AND withdrawn_at IS NULL').get(id) as
-      | { url: string; title: string; summary: string; content_html: string; story_id: number | null }
+    const row = db.prepare('SELECT url, title, summary, body_text, story_id FROM articles WHERE id = ? AND withdrawn_at IS NULL').get(id) as
+      | { url: string; title: string; summary: string; body_text: string; story_id: number | null }
       | undefined;
     if (!row) return;
     db.prepare('UPDATE articles SET withdrawn_at = ?, story_id = NULL WHERE id = ?').run(now.getTime(), id);
@@ -168,11 +168,11 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
       }
     }
     // The external-content index forgets a row only when told its indexed values.
-    db.prepare("INSERT INTO article_search (article_search, rowid, title, summary, content_html) VALUES ('delete', ?, ?, ?, ?)").run(
+    db.prepare("INSERT INTO article_search (article_search, rowid, title, summary, body_text) VALUES ('delete', ?, ?, ?, ?)").run(
       id,
       row.title,
       row.summary,
-      row.content_html,
+      row.body_text,
     );
   })();
 }

@@ -29,6 +29,7 @@ export function saveArticle(db: Db, sourceId: number, draft: ArticleDraft, now: 
     title: draft.title,
     summary: draft.summary,
     contentHtml: draft.contentHtml,
+    bodyText: draft.bodyText,
     author: draft.author ?? null,
     imageUrl: draft.image?.url ?? null,
     imageType: draft.image?.type ?? null,
@@ -50,7 +51,7 @@ export function saveArticle(db: Db, sourceId: number, draft: ArticleDraft, now: 
     const updatedAt = upstreamUpdated > existing.updated_at ? upstreamUpdated : Math.max(now.getTime(), existing.updated_at);
     prepared(db, 
       `UPDATE articles SET url = @url, title = @title, summary = @summary, content_html = @contentHtml,
-         author = @author, updated_at = @updatedAt, image_url = @imageUrl, image_type = @imageType,
+         body_text = @bodyText, author = @author, updated_at = @updatedAt, image_url = @imageUrl, image_type = @imageType,
          image_caption = @imageCaption, image_credit = @imageCredit, language = @language, rights = @rights,
          upstream_categories = @upstreamCategories, upstream_tags = @upstreamTags, content_hash = @hash
        WHERE id = @id`,
@@ -59,10 +60,10 @@ export function saveArticle(db: Db, sourceId: number, draft: ArticleDraft, now: 
     publishedAt = draft.publishedAt.getTime();
     id = Number(
       prepared(db, 
-          `INSERT INTO articles (source_id, guid, url, title, summary, content_html, author, published_at,
+          `INSERT INTO articles (source_id, guid, url, title, summary, content_html, body_text, author, published_at,
              updated_at, first_seen_at, image_url, image_type, image_caption, image_credit, language, rights,
              upstream_categories, upstream_tags, content_hash)
-           VALUES (@sourceId, @guid, @url, @title, @summary, @contentHtml, @author, @publishedAt, @updatedAt,
+           VALUES (@sourceId, @guid, @url, @title, @summary, @contentHtml, @bodyText, @author, @publishedAt, @updatedAt,
              @firstSeen, @imageUrl, @imageType, @imageCaption, @imageCredit, @language, @rights,
              @upstreamCategories, @upstreamTags, @hash)`,
         )

@@ -62,6 +62,11 @@ describe('search feeds', () => {
     }
   });
 
+  test("the body's markup is not searched: every body is a <p>, yet q=p finds nothing", async () => {
+    const json = await request(app).get('/feeds/search.json?q=p').expect(200);
+    assert.deepEqual(json.body.items, []);
+  });
+
   test('the best match comes first in every format: title, then summary, then body', async () => {
     const expected = [stories[0]?.title, stories[1]?.title, stories[2]?.title];
     const json = await request(app).get('/feeds/search.json?q=gannet').expect(200);
