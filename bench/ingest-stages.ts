@@ -16,7 +16,7 @@ import { bodyText } from '../src/ingest/body-text.js';
 import { classify } from '../src/ingest/classify.js';
 import { decodeBody } from '../src/ingest/decode.js';
 import { fetchFeed } from '../src/ingest/fetch.js';
-import { excerpt, normalizeEntry, plainText } from '../src/ingest/normalize.js';
+import { excerpt, normalizeEntry } from '../src/ingest/normalize.js';
 import { parseFeed } from '../src/ingest/parse.js';
 import { explicitRelated, relateArticle } from '../src/ingest/relate.js';
 import { sanitizeContent } from '../src/ingest/sanitize.js';
@@ -72,12 +72,13 @@ try {
           cfg.gazetteer,
         ),
       );
+      const text = timed('sanitize', () => bodyText(content.html));
       return timed('normalize', () => ({
         ...item,
         upstreamTags: item.tags,
-        summary: item.summary ?? excerpt(plainText(content.html)) ?? '',
+        summary: item.summary ?? excerpt(text || undefined) ?? '',
         contentHtml: content.html,
-        bodyText: bodyText(content.html),
+        bodyText: text,
         categories: c.categories,
         tags: c.tags,
         related: explicitRelated(item.url, [...item.related, ...content.related]),

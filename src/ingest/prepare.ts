@@ -5,7 +5,7 @@ import type { Context } from '../context.js';
 import type { ArticleDraft, Source } from '../model.js';
 import { bodyText } from './body-text.js';
 import { classify } from './classify.js';
-import { excerpt, normalizeEntry, plainText } from './normalize.js';
+import { excerpt, normalizeEntry } from './normalize.js';
 import type { ParsedEntry } from './parsed.js';
 import { explicitRelated } from './relate.js';
 import { sanitizeContent } from './sanitize.js';
@@ -29,12 +29,14 @@ export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry:
     ctx.cfg.categories,
     ctx.cfg.gazetteer,
   );
+  // One pass over the body for its text: what search indexes, and the summary when the entry has none.
+  const text = bodyText(content.html);
   return {
     ...item,
     upstreamTags: item.tags,
-    summary: item.summary ?? excerpt(plainText(content.html)) ?? '',
+    summary: item.summary ?? excerpt(text || undefined) ?? '',
     contentHtml: content.html,
-    bodyText: bodyText(content.html),
+    bodyText: text,
     categories,
     tags,
     related: explicitRelated(item.url, [...item.related, ...content.related]),

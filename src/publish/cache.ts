@@ -65,13 +65,9 @@ export class FeedCache {
 
   /** The entry for `key` if it was rendered at this content version. */
   get(key: string, version: number): CachedFeed | undefined {
-    const entry = this.entries.get(key);
-    if (entry?.version === version) {
-      this.hits++;
-      return entry;
-    }
-    this.misses++;
-    return undefined;
+    const entry = this.getHit(key, version);
+    if (!entry) this.misses++;
+    return entry;
   }
 
   /** Like `get`, but a miss is not counted: for a lookup that another follows when it misses. */

@@ -4,13 +4,17 @@
 // costs the same whatever the size of the archive; the rows here feed it.
 import { type Db, prepared } from './db.js';
 
-export interface RelateSubject {
+/** What relate reads of any article it compares. */
+interface RelateText {
   id: number;
   url: string;
   title: string;
   summary: string;
   publishedAt: number;
   sourceId: number;
+}
+
+export interface RelateSubject extends RelateText {
   storyId: number | null;
 }
 
@@ -39,13 +43,7 @@ export function findStoryOf(db: Db, id: number): number {
 }
 
 /** What relate's in-memory index holds of an article. */
-export interface IndexRow {
-  id: number;
-  url: string;
-  title: string;
-  summary: string;
-  publishedAt: number;
-  sourceId: number;
+export interface IndexRow extends RelateText {
   /** JSON arrays of slugs. */
   tags: string;
   categories: string;
