@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { ArticleDraft } from '../model.js';
 import { slugify } from '../ingest/classify.js';
+import { bumpContentVersion } from './content-version.js';
 import { type Db, prepared } from './db.js';
 
 export type SaveOutcome = 'new' | 'updated' | 'unchanged';
@@ -76,8 +77,9 @@ export function saveArticle(db: Db, sourceId: number, draft: ArticleDraft, now: 
   return { outcome: existing ? 'updated' : 'new', id };
 }
 
+/** No content version bump of its own: the article's row was written in the same call, and its trigger moves the version. */
 function replaceLinks(db: Db, id: number, publishedAt: number, draft: ArticleDraft): void {
-  replaceClassification(db, id, publishedAt, draft);
+  writeClassification(db, id, publishedAt, draft);
   // Computed and same-story links are relate's; only the article's own change here.
   prepared(db, "DELETE FROM related WHERE article_id = ? AND kind = 'explicit'").run(id);
   const related = prepared(db, 'INSERT INTO related (article_id, position, url, title, kind) VALUES (?, ?, ?, ?, ?)');
@@ -104,6 +106,11 @@ export function findArticleIdByGuid(db: Db, sourceId: number, guid: string): num
 
 /** Replaces an article's categories and tags; call inside a transaction. */
 export function replaceClassification(db: Db, id: number, publishedAt: number, c: { categories: string[]; tags: string[] }): void {
+  writeClassification(db, id, publishedAt, c);
+  bumpContentVersion(db);
+}
+
+function writeClassification(db: Db, id: number, publishedAt: number, c: { categories: string[]; tags: string[] }): void {
   prepared(db, 'DELETE FROM article_categories WHERE article_id = ?').run(id);
   prepared(db, 'DELETE FROM article_tags WHERE article_id = ?').run(id);
   const category = prepared(db, 'INSERT INTO article_categories (article_id, category_slug, published_at) VALUES (?, ?, ?)');

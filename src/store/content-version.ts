@@ -1,6 +1,9 @@
 // The content version: a number that changes whenever anything a feed shows
-// changes, in this process or another (triggers in 004_content_version.sql).
-import type { Db } from './db.js';
+// changes, in this process or another: triggers move it for articles, sources
+// and categories (004_content_version.sql), and the store functions that
+// write categories, tags and related stories of articles call
+// bumpContentVersion (010_content_version_per_call.sql).
+import { type Db, prepared } from './db.js';
 
 const statements = new WeakMap<Db, () => number>();
 
@@ -12,4 +15,9 @@ export function contentVersion(db: Db): number {
     statements.set(db, read);
   }
   return read();
+}
+
+/** Moves the content version; call inside the transaction that made the change. */
+export function bumpContentVersion(db: Db): void {
+  prepared(db, 'UPDATE content_version SET version = version + 1').run();
 }

@@ -2,6 +2,7 @@
 // Candidates are found in relate's in-memory index (ingest/relate-index.ts),
 // restricted to a window of recent articles, so that relating one article
 // costs the same whatever the size of the archive; the rows here feed it.
+import { bumpContentVersion } from './content-version.js';
 import { type Db, prepared } from './db.js';
 
 /** What relate reads of any article it compares. */
@@ -104,6 +105,7 @@ export function replaceRelated(db: Db, articleId: number, kind: 'computed' | 'sa
   prepared(db, 'DELETE FROM related WHERE article_id = ? AND kind = ?').run(articleId, kind);
   const insert = prepared(db, 'INSERT INTO related (article_id, kind, position, url, title, score) VALUES (?, ?, ?, ?, ?, ?)');
   links.forEach((l, i) => insert.run(articleId, kind, i, l.url, l.title, l.score));
+  bumpContentVersion(db);
 }
 
 export function listComputed(db: Db, articleId: number): RelatedLink[] {
