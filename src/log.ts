@@ -1,10 +1,10 @@
 // Structured logger: one JSON line per event, snake_case keys. On a terminal
 // (stderr is a TTY) the same events are printed readably by pino-pretty;
 // anything else (a pipe, a file, a container's log driver) gets the JSON,
-// a turn of the event loop's lines at a time (log-batch.ts).
+// written in batches (log-batch.ts).
 import { pino, type Logger } from 'pino';
 import { build as pretty } from 'pino-pretty';
-import { TurnBatchedStderr } from './log-batch.js';
+import { BatchedStderr } from './log-batch.js';
 
 export type Log = Logger;
 
@@ -15,10 +15,9 @@ export function createLog(level: string, destination?: NodeJS.WritableStream): L
     // Synchronous, so that the last lines before an exit are not lost.
     return pino(options, pretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss.l' }));
   }
-  // A request's line is written with the rest of its event-loop turn's lines
-  // in one system call rather than one call per line, which would cost the
-  // busiest feed more than answering it does.
-  return pino(options, new TurnBatchedStderr());
+  // Request lines are written a few hundred per system call rather than one
+  // call per line, which would cost the busiest feed more than answering it does.
+  return pino(options, new BatchedStderr());
 }
 
 /**

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { BatchedStderr } from '../src/log-batch.js';
 
 const run = promisify(execFile);
 const cliPath = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -43,5 +44,28 @@ describe('log output', () => {
     assert.equal(refreshed.length, 4, stderr);
     assert.match(stderr, /^ {4}source: "harbor-wire"$/m);
     assert.match(stderr, /^ {4}items_new: 6$/m);
+  });
+});
+
+describe('batched log writes', () => {
+  test('a busy stream of lines is written in large batches, in order, nothing lost', () => {
+    const writes: string[] = [];
+    const out = new BatchedStderr((text) => writes.push(text));
+    const lines = Array.from({ length: 2_000 }, (_, i) => `{"event":"request","n":${i},"url":"/feeds/all.rss"}\n`);
+    for (const line of lines) out.write(line);
+    out.flush();
+    assert.equal(writes.join(''), lines.join(''));
+    // About 90 KB of lines: one write when 64 KiB gathered, one for the rest.
+    assert.equal(writes.length, 2);
+    assert.ok(writes[0]!.length >= 64 * 1024);
+  });
+
+  test('a lone line is written within moments, without waiting for more', async () => {
+    const writes: string[] = [];
+    const out = new BatchedStderr((text) => writes.push(text));
+    out.write('{"event":"listening"}\n');
+    assert.deepEqual(writes, []);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    assert.deepEqual(writes, ['{"event":"listening"}\n']);
   });
 });
