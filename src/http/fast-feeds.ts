@@ -10,13 +10,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FeedCache } from '../publish/cache.js';
 import { feedAnswer } from './conditional.js';
-import type { RequestObserver } from './observe.js';
+import type { RequestObserver, UrlRecorder } from './observe.js';
 
 interface KnownUrl {
   /** The render cache's key for the URL. */
   key: string;
   /** The pattern of the Express route that answered it, for logs and metrics. */
   route: string;
+  /** The requests' recorders, made on the first request of each method answered here. */
+  GET?: UrlRecorder;
+  HEAD?: UrlRecorder;
 }
 
 /** Distinct feed URLs remembered; past this the memory starts over (Express answers and refills it). */
@@ -57,8 +60,9 @@ export class FastFeeds {
     // Recorded now rather than when the response closes: a cached body is
     // handed to the socket whole by end(), and a listener per request would
     // cost more than the answer did.
-    const bodyBytes = req.method === 'HEAD' ? 0 : (answer.body?.length ?? 0);
-    this.observer.record({ method: req.method, url: req.url!, route: known.route, status: answer.status, started, bodyBytes });
+    const method = req.method;
+    const recorder = (known[method] ??= this.observer.recorderFor(method, req.url!, known.route));
+    recorder(answer.status, started, method === 'HEAD' ? 0 : (answer.body?.length ?? 0));
     return true;
   }
 

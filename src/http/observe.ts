@@ -25,9 +25,18 @@ export interface AnsweredRequest {
   aborted?: true;
 }
 
+/** Records one more request to a URL whose method and route are known beforehand. */
+export type UrlRecorder = (status: number, started: number, bodyBytes: number) => void;
+
 export interface RequestObserver {
   /** Logs and counts a request whose response has been sent (or cut short). */
   record(answered: AnsweredRequest): void;
+  /**
+   * `record` for the many requests to one method, URL and route: the log
+   * line's fixed fields are serialized once (a pino child logger), which
+   * halves what the line costs. The fast path for cached feeds uses it.
+   */
+  recorderFor(method: string, url: string, route: string): UrlRecorder;
   /** Records `req` when its response closes; `route` is read then. */
   watch(req: IncomingMessage, res: ServerResponse, started: number, route: () => string): void;
 }
@@ -52,6 +61,15 @@ export function requestObserver(log: Log, metrics: Metrics): RequestObserver {
   };
   return {
     record,
+    recorderFor(method, url, route) {
+      const level = probes.has(route) ? 'debug' : 'info';
+      const lines = log.child({ event: 'request', method, route, url: withoutKey(url) });
+      return (status, started, bodyBytes) => {
+        const seconds = (performance.now() - started) / 1000;
+        metrics.observeRequest({ method, route, status, seconds });
+        lines[level]({ status, duration_ms: Math.round(seconds * 10_000) / 10, bytes: bodyBytes }, 'request');
+      };
+    },
     watch(req, res, started, route) {
       // Express rewrites req.url while routing; the URL as requested is read now.
       const url = req.url ?? '/';
