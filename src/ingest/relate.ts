@@ -15,7 +15,7 @@ import type { Db } from '../store/db.js';
 import {
   findRelateSubject,
   findStoryOf,
-  listComputed,
+  listRelatedOfKind,
   listLiveIds,
   listStoryIds,
   listStoryMembers,
@@ -159,10 +159,11 @@ export function relateArticle(db: Db, id: number, options: RelateOptions = defau
   replaceRelated(db, subject.id, 'computed', chosen.map((s) => link(s.article, s.score)));
   // The new article may belong in the lists of the older ones it matched.
   for (const { article, score: s } of chosen) {
-    const current = listComputed(db, article.id).filter((l) => l.url !== subject.url);
+    const stored = listRelatedOfKind(db, article.id, 'computed');
+    const current = stored.filter((l) => l.url !== subject.url);
     if (current.length >= options.max && (current.at(-1)?.score ?? 0) >= s) continue;
     const next = [...current, link(subject, s)].sort((a, b) => b.score - a.score).slice(0, options.max);
-    replaceRelated(db, article.id, 'computed', next);
+    replaceRelated(db, article.id, 'computed', next, stored);
   }
 }
 

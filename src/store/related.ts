@@ -100,17 +100,40 @@ export interface RelatedLink {
   score: number;
 }
 
-/** Replaces an article's related stories of one kind. */
-export function replaceRelated(db: Db, articleId: number, kind: 'computed' | 'same-story', links: readonly RelatedLink[]): void {
-  prepared(db, 'DELETE FROM related WHERE article_id = ? AND kind = ?').run(articleId, kind);
-  const insert = prepared(db, 'INSERT INTO related (article_id, kind, position, url, title, score) VALUES (?, ?, ?, ?, ?, ?)');
-  links.forEach((l, i) => insert.run(articleId, kind, i, l.url, l.title, l.score));
-  bumpContentVersion(db);
+/**
+ * Replaces an article's related stories of one kind, writing only the
+ * positions that change; `stored` is what the caller has just read with
+ * listRelatedOfKind, to save reading it again.
+ */
+export function replaceRelated(
+  db: Db,
+  articleId: number,
+  kind: 'computed' | 'same-story',
+  links: readonly RelatedLink[],
+  stored = listRelatedOfKind(db, articleId, kind),
+): void {
+  const upsert = prepared(
+    db,
+    `INSERT INTO related (article_id, kind, position, url, title, score) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (article_id, kind, position) DO UPDATE SET url = excluded.url, title = excluded.title, score = excluded.score`,
+  );
+  let changed = false;
+  links.forEach((l, i) => {
+    const s = stored[i];
+    if (s && s.url === l.url && s.title === l.title && s.score === l.score) return;
+    upsert.run(articleId, kind, i, l.url, l.title, l.score);
+    changed = true;
+  });
+  if (stored.length > links.length) {
+    prepared(db, 'DELETE FROM related WHERE article_id = ? AND kind = ? AND position >= ?').run(articleId, kind, links.length);
+    changed = true;
+  }
+  if (changed) bumpContentVersion(db);
 }
 
-export function listComputed(db: Db, articleId: number): RelatedLink[] {
-  return prepared(db, "SELECT url, title, score FROM related WHERE article_id = ? AND kind = 'computed' ORDER BY position")
-    .all(articleId) as RelatedLink[];
+/** An article's related stories of one kind, in order. */
+export function listRelatedOfKind(db: Db, articleId: number, kind: 'computed' | 'same-story'): RelatedLink[] {
+  return prepared(db, 'SELECT url, title, score FROM related WHERE article_id = ? AND kind = ? ORDER BY position').all(articleId, kind) as RelatedLink[];
 }
 
 /** The members of a story: its first article and those that joined it. */

@@ -11,7 +11,7 @@ import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { contentVersion } from '../../src/store/content-version.js';
 import { type Db, openDb } from '../../src/store/db.js';
-import { replaceRelated } from '../../src/store/related.js';
+import { listRelatedOfKind, replaceRelated } from '../../src/store/related.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, runCli, type TestContext, testContext } from '../helpers.js';
 
@@ -75,5 +75,25 @@ describe('the content version moves with categories, tags and related stories', 
     const before = contentVersion(other);
     other.transaction(() => replaceRelated(other, id, 'computed', links))();
     assert.equal(contentVersion(other), before + 1);
+  });
+
+  test('rewriting the same related stories writes nothing; a changed or shorter list writes only the difference', () => {
+    const id = other.prepare('SELECT id FROM articles').pluck().get() as number;
+    const links = ['e', 'f', 'g'].map((x, i) => ({ url: `https://x.example/${x}`, title: x, score: 0.9 - i / 10 }));
+    other.transaction(() => replaceRelated(other, id, 'computed', links))();
+    const version = contentVersion(other);
+    const changes = () => other.prepare('SELECT total_changes()').pluck().get() as number;
+    const start = changes();
+    other.transaction(() => replaceRelated(other, id, 'computed', links))();
+    assert.equal(changes(), start);
+    assert.equal(contentVersion(other), version);
+    // One new entry in second place pushes the third out: two positions change.
+    const next = [links[0]!, { url: 'https://x.example/h', title: 'h', score: 0.85 }, links[1]!];
+    other.transaction(() => replaceRelated(other, id, 'computed', next))();
+    assert.deepEqual(listRelatedOfKind(other, id, 'computed'), next);
+    assert.equal(changes(), start + 3); // two upserts and the version
+    other.transaction(() => replaceRelated(other, id, 'computed', next.slice(0, 1)))();
+    assert.deepEqual(listRelatedOfKind(other, id, 'computed'), next.slice(0, 1));
+    assert.equal(contentVersion(other), version + 2);
   });
 });
