@@ -3,8 +3,9 @@
 // items and source errors, and Node's process metrics. Each app gets its own
 // registry rather than prom-client's global one, so that several apps in one
 // process (the tests) never count into each other.
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { FeedCache } from './publish/cache.js';
+import { createRequestMetrics } from './request-metrics.js';
 import type { IngestObserver } from './scheduler.js';
 
 export interface Metrics {
@@ -23,20 +24,7 @@ export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({
-    name: 'wirefeed_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'wirefeed_http_request_duration_seconds',
-    help: 'Time from a request arriving to its response being sent, by method and route pattern',
-    labelNames: ['method', 'route'] as const,
-    // Cached feeds answer in about a millisecond; a cold render of 200 items takes tens.
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
+  const requestSeries = createRequestMetrics(registry);
   const partnerRequests = new Counter({
     name: 'wirefeed_partner_requests_total',
     help: "Feed requests made with a partner's key, by partner",
@@ -87,25 +75,10 @@ export function createMetrics(): Metrics {
     },
   });
 
-  // The label sets seen are few (methods × route patterns × statuses); each
-  // one's series is looked up once rather than hashed on every request.
-  const series = new Map<string, { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof duration.labels> }>();
-  const seriesOf = (method: string, route: string, status: number) => {
-    const name = `${method} ${route} ${status}`;
-    let found = series.get(name);
-    if (!found) {
-      found = { count: requests.labels(method, route, String(status)), time: duration.labels(method, route) };
-      series.set(name, found);
-    }
-    return found;
-  };
-
   return {
     registry,
     observeRequest({ method, route, status, seconds }) {
-      const { count, time } = seriesOf(method, route, status);
-      count.inc();
-      time.observe(seconds);
+      requestSeries(method, route, status).observe(seconds);
     },
     watchFeedCache(cache) {
       caches.push(cache);

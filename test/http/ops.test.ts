@@ -109,6 +109,24 @@ describe('/metrics', () => {
     assert.equal(sample(text, 'wirefeed_feed_cache_hits_total'), 1);
     assert.equal(sample(text, 'wirefeed_feed_cache_misses_total'), 2);
     assert.ok((sample(text, 'wirefeed_feed_cache_bytes') ?? 0) > 0);
+
+    // Counted once each, however often scraped, and counted on from there.
+    await request(app).get('/feeds/all.rss').expect(200);
+    const again = (await request(app).get('/metrics').expect(200)).text;
+    assert.equal(sample(again, 'wirefeed_http_requests_total', { method: 'GET', route: '/feeds/all.:format', status: '200' }), 3);
+    assert.equal(sample(again, 'wirefeed_http_requests_total', { method: 'GET', route: '/metrics', status: '200' }), 1);
+    assert.equal(sample(again, 'wirefeed_http_request_duration_seconds_count', { method: 'GET', route: '/feeds/all.:format' }), 3);
+  });
+
+  test('puts each duration in the first bucket whose bound it does not exceed, and sums them', async () => {
+    const own = createMetrics();
+    const app = createApp(ctx, { metrics: own });
+    for (const seconds of [0.0004, 0.001, 0.003, 0.3, 12]) own.observeRequest({ method: 'GET', route: '/feeds/all.:format', status: 304, seconds });
+    const text = (await request(app).get('/metrics').expect(200)).text;
+    const bucket = (le: string) => sample(text, 'wirefeed_http_request_duration_seconds_bucket', { method: 'GET', route: '/feeds/all.:format', le });
+    assert.deepEqual(['0.001', '0.0025', '0.005', '0.25', '0.5', '10', '+Inf'].map(bucket), [2, 2, 3, 3, 4, 4, 5]);
+    assert.equal(sample(text, 'wirefeed_http_request_duration_seconds_sum', { method: 'GET', route: '/feeds/all.:format' }), 0.0004 + 0.001 + 0.003 + 0.3 + 12);
+    assert.equal(sample(text, 'wirefeed_http_requests_total', { method: 'GET', route: '/feeds/all.:format', status: '304' }), 5);
   });
 
   test('names requests no route answered "unmatched", so that no raw URL becomes a label', async () => {
