@@ -36,16 +36,25 @@ export function cacheControlFor(maxAgeSeconds: number, partner: boolean): string
   return `${partner ? 'private' : 'public'}, max-age=${maxAgeSeconds}`;
 }
 
-/** Header lists are built once per entry and answer kind (node:http takes them as one flat array). */
-const prepared = new WeakMap<CachedFeed, Map<string, string[]>>();
+/** A cached entry's header lists for one Cache-Control value, by answer kind and encoding. */
+interface HeaderLists {
+  full: Partial<Record<Encoding, string[]>>;
+  notModified: Partial<Record<Encoding, string[]>>;
+}
+
+/**
+ * Header lists are built once per entry and answer kind (node:http takes
+ * them as one flat array), and found again without building a key string.
+ */
+const prepared = new WeakMap<CachedFeed, Map<string, HeaderLists>>();
 
 function preparedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean, cacheControl: string): string[] {
-  let lists = prepared.get(feed);
-  if (!lists) prepared.set(feed, (lists = new Map()));
-  const kind = `${encoding} ${notModified} ${cacheControl}`;
-  let list = lists.get(kind);
-  if (!list) lists.set(kind, (list = feedHeaders(feed, encoding, notModified, cacheControl).flat()));
-  return list;
+  let byCacheControl = prepared.get(feed);
+  if (!byCacheControl) prepared.set(feed, (byCacheControl = new Map()));
+  let lists = byCacheControl.get(cacheControl);
+  if (!lists) byCacheControl.set(cacheControl, (lists = { full: {}, notModified: {} }));
+  const kind = notModified ? lists.notModified : lists.full;
+  return (kind[encoding] ??= feedHeaders(feed, encoding, notModified, cacheControl).flat());
 }
 
 /** The headers of a cached feed's answer, in the order they are sent. */
