@@ -1,0 +1,107 @@
+// The configuration file's schema (zod): every key, its type, its default
+// and the message a wrong value gets. config.ts reads the file, checks what
+// a schema cannot (references between keys, the environment) and maps it
+// to the typed Config.
+import ms from 'ms';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { defaultIframeHosts } from './ingest/sanitize.js';
+import { DEFAULT_WINDOW as DEFAULT_SEARCH_WINDOW } from './store/search.js';
+
+// Site furniture that news pages append to every story (RSS and Atom
+// bodies are often the page's HTML): a paragraph whose whole text matches is dropped.
+const defaultBoilerplate = [
+  '^you must be logged in to post a comment\\.?$',
+  '^share (this|on)\\b.{0,80}$',
+  '^(continue reading|read more)\\b.{0,80}$',
+];
+
+export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, dashes)');
+const interval = z.string().refine((v) => {
+  const n = ms(v as ms.StringValue);
+  return typeof n === 'number' && n >= 60_000;
+}, 'must be a duration of at least one minute, like "15m" or "2h"');
+
+const sourceSchema = z
+  .object({
+    slug,
+    name: z.string().min(1),
+    url: z.string().regex(/^(https?|file):\/\//, 'must be an http(s):// or file:// URL').optional(),
+    file: z.string().min(1).optional(),
+    articles: z.string().min(1).optional(),
+    site_url: httpUrl.optional(),
+    categories: z.array(slug).default([]),
+    every: interval.default('15m'),
+  })
+  .strict()
+  .refine((s) => [s.url, s.file, s.articles].filter(Boolean).length === 1, {
+    message: 'needs exactly one of "url", "file" or "articles"',
+  });
+
+const categorySchema = z
+  .object({
+    slug,
+    label: z.string().min(1).regex(/^[^<>]*$/, 'must not contain < or >'),
+    parent: slug.optional(),
+    upstream: z.array(z.string()).default([]),
+    keywords: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    site: z
+      .object({
+        title: z.string().min(1),
+        description: z.string().default(''),
+        base_url: httpUrl,
+        language: z.string().default('en'),
+        author: z.string().min(1),
+        rights: z.string().optional(),
+      })
+      .strict(),
+    server: z.object({ port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ port: 8080 }),
+    database: z.string().default('../data/wirefeed.db'),
+    publish: z
+      .object({
+        full_text_public: z.boolean().default(false),
+        limit: z.number().int().min(1).max(200).default(50),
+        max_age_seconds: z.number().int().min(0).default(300),
+        cache_megabytes: z.number().positive().default(64),
+        partner_requests_per_minute: z.number().int().positive().default(120),
+        search_window: z.number().int().min(1).default(DEFAULT_SEARCH_WINDOW),
+        hub: httpUrl.optional(),
+      })
+      .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        schedule: z.string().refine((v) => cron.validate(v), 'must be a cron expression, like "*/5 * * * *"').default('* * * * *'),
+        on_start: z.boolean().default(true),
+        concurrency: z.number().int().min(1).max(64).default(4),
+        timeout_seconds: z.number().positive().default(20),
+        connect_timeout_seconds: z.number().positive().default(10),
+        max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+        max_redirects: z.number().int().min(0).max(20).default(5),
+        max_backoff: interval.default('24h'),
+        boilerplate: z.array(z.string()).default([...defaultBoilerplate]),
+        iframe_hosts: z.array(z.string().regex(/^[a-z0-9.-]+$/i, 'must be a host name, like "www.youtube.com"')).default([...defaultIframeHosts]),
+      })
+      .strict()
+      .prefault({}),
+    log: z.object({ level: z.enum(logLevels).default('info') }).strict().default({ level: 'info' }),
+    admin: z
+      .object({
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        allow_private_sources: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    categories: z.array(categorySchema).default([]),
+    tags: z.array(z.object({ name: z.string().min(1), aliases: z.array(z.string().min(1)).default([]) }).strict()).default([]),
+    sources: z.array(sourceSchema).default([]),
+  })
+  .strict();
