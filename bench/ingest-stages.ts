@@ -2,7 +2,7 @@
 // pipeline one stage at a time, on one core, each stage timed on its own.
 //   node dist/bench/ingest-stages.js [FEEDS] [ITEMS]
 // Prints microseconds per item for fetch, parse, normalize, sanitize,
-// classify, store (saveArticle with its FTS index and triggers) and relate.
+// classify, store (saveArticles with its FTS index and triggers) and relate.
 // A diagnostic, not a benchmark with a target: runIngest overlaps fetches
 // with work and may spread work over cores, which this leaves out on purpose.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { explicitRelated, relateArticle } from '../src/ingest/relate.js';
 import { sanitizeContent } from '../src/ingest/sanitize.js';
 import { createLog } from '../src/log.js';
 import type { ArticleDraft } from '../src/model.js';
-import { saveArticle } from '../src/store/articles.js';
+import { saveArticles } from '../src/store/articles.js';
 import { listSources } from '../src/store/sources.js';
 import { startChild } from './child.js';
 
@@ -85,7 +85,7 @@ try {
       }));
     });
     ctx.db.transaction(() => {
-      const ids = drafts.map((d) => timed('store', () => saveArticle(ctx.db, source.id, d, now).id));
+      const ids = timed('store', () => saveArticles(ctx.db, source.id, drafts, now).map((s) => s.id));
       timed('relate', () => ids.forEach((id) => relateArticle(ctx.db, id)));
     })();
     count += drafts.length;

@@ -3,7 +3,7 @@
 // wrong is recorded against the source; it never escapes to other sources.
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
-import { saveArticle } from '../store/articles.js';
+import { saveArticles } from '../store/articles.js';
 import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './articles.js';
 import { nextDueAt } from './backoff.js';
@@ -116,8 +116,8 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
   result.itemsSeen = prepared.itemsSeen;
   ctx.db.transaction(() => {
     const added: { id: number; publishedAt: number }[] = [];
-    for (const draft of drafts) {
-      const { outcome, id } = saveArticle(ctx.db, source.id, draft, now);
+    saveArticles(ctx.db, source.id, drafts, now).forEach(({ outcome, id }, i) => {
+      const draft = drafts[i]!;
       if (outcome === 'new') {
         result.itemsNew++;
         added.push({ id, publishedAt: draft.publishedAt.getTime() });
@@ -126,7 +126,7 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
         result.itemsUpdated++;
         markArticleChanged(ctx.db, id);
       }
-    }
+    });
     // Oldest first, so that each new article finds the earlier ones of this feed too.
     added.sort((a, b) => a.publishedAt - b.publishedAt || a.id - b.id).forEach((a) => relateArticle(ctx.db, a.id));
   })();

@@ -9,6 +9,11 @@ import { type Db, prepared } from './db.js';
 
 export type SaveOutcome = 'new' | 'updated' | 'unchanged';
 
+export interface Saved {
+  outcome: SaveOutcome;
+  id: number;
+}
+
 interface ExistingRow {
   id: number;
   published_at: number;
@@ -16,72 +21,130 @@ interface ExistingRow {
   content_hash: string;
 }
 
-/** Saves one article; call inside a transaction. */
-export function saveArticle(db: Db, sourceId: number, draft: ArticleDraft, now: Date): { outcome: SaveOutcome; id: number } {
-  const hash = contentHash(draft);
-  const existing = prepared(db, 'SELECT id, published_at, updated_at, content_hash FROM articles WHERE source_id = ? AND guid = ?')
-    .get(sourceId, draft.guid) as ExistingRow | undefined;
-  if (existing && existing.content_hash === hash) return { outcome: 'unchanged', id: existing.id };
-
-  const row = {
-    sourceId,
-    guid: draft.guid,
-    url: draft.url,
-    title: draft.title,
-    summary: draft.summary,
-    contentHtml: draft.contentHtml,
-    bodyText: draft.bodyText,
-    author: draft.author ?? null,
-    imageUrl: draft.image?.url ?? null,
-    imageType: draft.image?.type ?? null,
-    imageCaption: draft.image?.caption ?? null,
-    imageCredit: draft.image?.credit ?? null,
-    language: draft.language ?? null,
-    rights: draft.rights ?? null,
-    upstreamCategories: JSON.stringify(draft.upstreamCategories),
-    upstreamTags: JSON.stringify(draft.upstreamTags),
-    hash,
-  };
-  let id: number;
-  let publishedAt: number;
-  if (existing) {
-    id = existing.id;
-    publishedAt = existing.published_at;
-    // The upstream's own updated time when it moved on, else the time we saw the change.
-    const upstreamUpdated = draft.updatedAt.getTime();
-    const updatedAt = upstreamUpdated > existing.updated_at ? upstreamUpdated : Math.max(now.getTime(), existing.updated_at);
-    prepared(db, 
-      `UPDATE articles SET url = @url, title = @title, summary = @summary, content_html = @contentHtml,
-         body_text = @bodyText, author = @author, updated_at = @updatedAt, image_url = @imageUrl, image_type = @imageType,
-         image_caption = @imageCaption, image_credit = @imageCredit, language = @language, rights = @rights,
-         upstream_categories = @upstreamCategories, upstream_tags = @upstreamTags, content_hash = @hash
-       WHERE id = @id`,
-    ).run({ ...row, id, updatedAt });
-  } else {
-    publishedAt = draft.publishedAt.getTime();
-    id = Number(
-      prepared(db, 
-          `INSERT INTO articles (source_id, guid, url, title, summary, content_html, body_text, author, published_at,
-             updated_at, first_seen_at, image_url, image_type, image_caption, image_credit, language, rights,
-             upstream_categories, upstream_tags, content_hash)
-           VALUES (@sourceId, @guid, @url, @title, @summary, @contentHtml, @bodyText, @author, @publishedAt, @updatedAt,
-             @firstSeen, @imageUrl, @imageType, @imageCaption, @imageCredit, @language, @rights,
-             @upstreamCategories, @upstreamTags, @hash)`,
-        )
-        // First seen = when stored, so that ids and first_seen_at grow together
-        // even when several sources are refreshed at once (relate relies on it).
-        .run({ ...row, publishedAt, updatedAt: draft.updatedAt.getTime(), firstSeen: Date.now() }).lastInsertRowid,
-    );
-  }
-  replaceLinks(db, id, publishedAt, draft);
-  return { outcome: existing ? 'updated' : 'new', id };
+interface Pending {
+  draft: ArticleDraft;
+  hash: string;
+  existing?: ExistingRow;
 }
 
-/** No content version bump of its own: the article's row was written in the same call, and its trigger moves the version. */
-function replaceLinks(db: Db, id: number, publishedAt: number, draft: ArticleDraft): void {
-  writeClassification(db, id, publishedAt, draft);
-  // Computed and same-story links are relate's; only the article's own change here.
-  prepared(db, "DELETE FROM related WHERE article_id = ? AND kind = 'explicit'").run(id);
+/** Saves one article; call inside a transaction. */
+export function saveArticle(db: Db, sourceId: number, draft: ArticleDraft, now: Date): Saved {
+  return saveArticles(db, sourceId, [draft], now)[0]!;
+}
+
+/**
+ * Saves a document's articles, in its order; call inside a transaction.
+ * The new ones go in with as few INSERTs as can be (insertArticles says why).
+ * A guid that comes twice is inserted first and then updated by its second
+ * entry, as an article stored before would be.
+ */
+export function saveArticles(db: Db, sourceId: number, drafts: readonly ArticleDraft[], now: Date): Saved[] {
+  const pending: Pending[] = drafts.map((draft) => ({ draft, hash: contentHash(draft), existing: findExisting(db, sourceId, draft.guid) }));
+  const fresh = new Map<string, Pending>();
+  for (const p of pending) if (!p.existing && !fresh.has(p.draft.guid)) fresh.set(p.draft.guid, p);
+  const ids = insertArticles(db, sourceId, [...fresh.values()]);
+  return pending.map((p) => {
+    if (fresh.get(p.draft.guid) === p) {
+      const id = ids.get(p.draft.guid)!;
+      // A new id has nothing hanging off it yet (a deleted article's rows went with it: ON DELETE CASCADE).
+      writeLinks(db, id, p.draft.publishedAt.getTime(), p.draft);
+      return { outcome: 'new', id };
+    }
+    const existing = p.existing ?? findExisting(db, sourceId, p.draft.guid)!;
+    if (existing.content_hash === p.hash) return { outcome: 'unchanged', id: existing.id };
+    updateArticle(db, existing, p, now);
+    return { outcome: 'updated', id: existing.id };
+  });
+}
+
+function findExisting(db: Db, sourceId: number, guid: string): ExistingRow | undefined {
+  return prepared(db, 'SELECT id, published_at, updated_at, content_hash FROM articles WHERE source_id = ? AND guid = ?').get(sourceId, guid) as
+    | ExistingRow
+    | undefined;
+}
+
+const COLUMNS = `source_id, guid, url, title, summary, content_html, body_text, author, published_at, updated_at, first_seen_at,
+  image_url, image_type, image_caption, image_credit, language, rights, upstream_categories, upstream_tags, content_hash`;
+const ROW = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
+const MAX_ROWS = 64;
+
+/**
+ * Inserts new articles, several rows per statement; returns their ids by
+ * guid. Each statement that writes articles opens a statement savepoint (its
+ * triggers could fail halfway), and FTS5 writes out the index entries it
+ * holds in memory at every savepoint: one INSERT per article wrote one index
+ * segment per article, which cost more than the article itself. Row counts
+ * are powers of two, so that a few prepared statements serve every document.
+ */
+function insertArticles(db: Db, sourceId: number, articles: readonly Pending[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  // First seen = when stored, so that ids and first_seen_at grow together
+  // even when several sources are refreshed at once (relate relies on it).
+  const firstSeen = Date.now();
+  for (let at = 0; at < articles.length; ) {
+    const rows = 2 ** Math.floor(Math.log2(Math.min(articles.length - at, MAX_ROWS)));
+    const values = articles.slice(at, at + rows).flatMap(({ draft, hash }) => [
+      sourceId,
+      draft.guid,
+      ...contentValues(draft),
+      draft.publishedAt.getTime(),
+      draft.updatedAt.getTime(),
+      firstSeen,
+      ...mediaValues(draft),
+      hash,
+    ]);
+    const statement = prepared(db, `INSERT INTO articles (${COLUMNS}) VALUES ${Array(rows).fill(ROW).join(', ')} RETURNING id, guid`);
+    for (const r of statement.all(values) as { id: number; guid: string }[]) ids.set(r.guid, r.id);
+    at += rows;
+  }
+  return ids;
+}
+
+function updateArticle(db: Db, existing: ExistingRow, { draft, hash }: Pending, now: Date): void {
+  // The upstream's own updated time when it moved on, else the time we saw the change.
+  const upstreamUpdated = draft.updatedAt.getTime();
+  const updatedAt = upstreamUpdated > existing.updated_at ? upstreamUpdated : Math.max(now.getTime(), existing.updated_at);
+  prepared(
+    db,
+    `UPDATE articles SET url = ?, title = ?, summary = ?, content_html = ?, body_text = ?, author = ?, updated_at = ?,
+       image_url = ?, image_type = ?, image_caption = ?, image_credit = ?, language = ?, rights = ?,
+       upstream_categories = ?, upstream_tags = ?, content_hash = ?
+     WHERE id = ?`,
+  ).run(...contentValues(draft), updatedAt, ...mediaValues(draft), hash, existing.id);
+  // The article keeps its id and its published time.
+  prepared(db, 'DELETE FROM article_categories WHERE article_id = ?').run(existing.id);
+  prepared(db, 'DELETE FROM article_tags WHERE article_id = ?').run(existing.id);
+  prepared(db, "DELETE FROM related WHERE article_id = ? AND kind = 'explicit'").run(existing.id);
+  writeLinks(db, existing.id, existing.published_at, draft);
+}
+
+/** url … author, in the order of COLUMNS and of the UPDATE. */
+function contentValues(d: ArticleDraft): (string | null)[] {
+  return [d.url, d.title, d.summary, d.contentHtml, d.bodyText, d.author ?? null];
+}
+
+/** image_url … upstream_tags, in the order of COLUMNS and of the UPDATE. */
+function mediaValues(d: ArticleDraft): (string | null)[] {
+  const { image } = d;
+  return [
+    image?.url ?? null,
+    image?.type ?? null,
+    image?.caption ?? null,
+    image?.credit ?? null,
+    d.language ?? null,
+    d.rights ?? null,
+    JSON.stringify(d.upstreamCategories),
+    JSON.stringify(d.upstreamTags),
+  ];
+}
+
+/**
+ * Adds an article's categories, tags and explicit related stories (computed
+ * and same-story ones are relate's). No content version bump of its own: the
+ * article's row was written in the same call, and its trigger moves the version.
+ */
+function writeLinks(db: Db, id: number, publishedAt: number, draft: ArticleDraft): void {
+  insertClassification(db, id, publishedAt, draft);
   const related = prepared(db, 'INSERT INTO related (article_id, position, url, title, kind) VALUES (?, ?, ?, ?, ?)');
   draft.related.forEach((r, i) => related.run(id, i, r.url, r.title ?? null, r.kind));
 }
@@ -106,13 +169,13 @@ export function findArticleIdByGuid(db: Db, sourceId: number, guid: string): num
 
 /** Replaces an article's categories and tags; call inside a transaction. */
 export function replaceClassification(db: Db, id: number, publishedAt: number, c: { categories: string[]; tags: string[] }): void {
-  writeClassification(db, id, publishedAt, c);
+  prepared(db, 'DELETE FROM article_categories WHERE article_id = ?').run(id);
+  prepared(db, 'DELETE FROM article_tags WHERE article_id = ?').run(id);
+  insertClassification(db, id, publishedAt, c);
   bumpContentVersion(db);
 }
 
-function writeClassification(db: Db, id: number, publishedAt: number, c: { categories: string[]; tags: string[] }): void {
-  prepared(db, 'DELETE FROM article_categories WHERE article_id = ?').run(id);
-  prepared(db, 'DELETE FROM article_tags WHERE article_id = ?').run(id);
+function insertClassification(db: Db, id: number, publishedAt: number, c: { categories: string[]; tags: string[] }): void {
   const category = prepared(db, 'INSERT INTO article_categories (article_id, category_slug, published_at) VALUES (?, ?, ?)');
   c.categories.forEach((slug) => category.run(id, slug, publishedAt));
   const tag = prepared(db, 'INSERT OR IGNORE INTO article_tags (article_id, slug, label, published_at) VALUES (?, ?, ?, ?)');
