@@ -19,5 +19,7 @@ export function contentVersion(db: Db): number {
 
 /** Moves the content version; call inside the transaction that made the change. */
 export function bumpContentVersion(db: Db): void {
-  prepared(db, 'UPDATE content_version SET version = version + 1').run();
+  // By its key: an UPDATE that may touch several rows takes a statement
+  // savepoint, at which FTS5 writes out the index entries it holds (store/articles.ts).
+  prepared(db, 'UPDATE content_version SET version = version + 1 WHERE id = 1').run();
 }
