@@ -183,8 +183,8 @@ function isSameStory(subject: RelateSubject, mine: Mine, c: IndexedArticle, opti
   if (c.url === subject.url) return true;
   if (c.sourceId === subject.sourceId) return false;
   if (Math.abs(c.publishedAt - subject.publishedAt) > options.sameStoryMs) return false;
-  if (jaccard(c.titleStems, mine.titleStems) >= options.sameStoryTitle) return true;
-  return jaccard(c.textStems, mine.textStems) >= options.sameStoryText;
+  if (similarEnough(c.titleStems, mine.titleStems, options.sameStoryTitle)) return true;
+  return similarEnough(c.textStems, mine.textStems, options.sameStoryText);
 }
 
 /**
@@ -206,9 +206,19 @@ function link(a: Pick<RelateSubject, 'url' | 'title'>, score: number): RelatedLi
   return { url: a.url, title: a.title, score };
 }
 
-/** `a` holds each stem once. */
-function jaccard(a: readonly string[], b: ReadonlySet<string>): number {
-  const common = shared(a, b);
-  const union = a.length + b.size - common;
-  return union === 0 ? 0 : common / union;
+/**
+ * Whether the Jaccard similarity of `a` (each stem once) and `b` reaches
+ * `threshold`. Most candidates share few stems, so counting stops as soon as
+ * sharing every stem left would still fall short: the similarity only grows
+ * with the count, so the answer is the one a full count gives.
+ */
+function similarEnough(a: readonly string[], b: ReadonlySet<string>, threshold: number): boolean {
+  const total = a.length + b.size;
+  const jaccard = (common: number) => (total - common === 0 ? 0 : common / (total - common));
+  let common = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (b.has(a[i]!)) common++;
+    else if (jaccard(common + a.length - i - 1) < threshold) return false;
+  }
+  return jaccard(common) >= threshold;
 }
