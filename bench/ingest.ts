@@ -12,6 +12,7 @@ import { openContext } from '../src/context.js';
 import { runIngest } from '../src/ingest/run.js';
 import { createLog } from '../src/log.js';
 import type { SourceResult } from '../src/model.js';
+import { startCheckpointer } from '../src/store/checkpointer.js';
 import { listSources } from '../src/store/sources.js';
 import { cpuSeconds, startChild } from './child.js';
 
@@ -45,6 +46,8 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, repolls: 
     // Logged as in production (one JSON line per source), into a sink rather than the terminal.
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
     const ctx = openContext(cfg, createLog('info', sink));
+    // As serve and `wirefeed ingest` run: WAL checkpoints on a thread of their own.
+    const checkpointer = startCheckpointer(ctx.db, ctx.log);
 
     const serviceBefore = process.cpuUsage();
     const upstreamBefore = cpuSeconds(upstream.pid);
@@ -62,6 +65,7 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, repolls: 
       repoll = await runIngest(ctx, listSources(ctx.db));
       repollSeconds.push((performance.now() - t) / 1000);
     }
+    await checkpointer.stop();
     ctx.db.close();
     return {
       feeds,

@@ -10,6 +10,7 @@ import { exportSources, importSources, listSourcesCommand } from './cli-sources.
 import { reclassifyAll } from './ingest/reclassify.js';
 import { runIngest } from './ingest/run.js';
 import { serve } from './serve.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { schemaVersion } from './store/db.js';
 import { listSources } from './store/sources.js';
 
@@ -55,7 +56,8 @@ export function buildCli(io: CliIo): Command {
         if (!opts.once) throw new CliError('ingest: pass --once (the schedule runs inside `wirefeed serve`)');
         io.out(`Ingesting ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
         const progress = ingestProgress(sources.length, io.out, io.terminal ?? process.stdout);
-        const results = await runIngest(ctx, sources, (r) => progress.advance(r));
+        const checkpointer = startCheckpointer(ctx.db, ctx.log);
+        const results = await runIngest(ctx, sources, (r) => progress.advance(r)).finally(() => checkpointer.stop());
         progress.end();
         io.out('');
         io.out(resultTable(results));
