@@ -121,6 +121,8 @@ export function markdown(r: Results): string {
       ['new items', n(i.itemsNew)],
       ['fresh ingest', `${n(i.seconds, 2)} s, ${n(i.itemsPerSecond)} new items/s`],
       ['CPU during the fresh ingest (cores)', `service ${n(i.serviceCores, 2)}, upstream server ${n(i.upstreamCores, 2)}`],
+      // Ingest is bound by CPU: this is the rate its cost per item would allow with every core busy all the time.
+      ['service CPU per new item (every thread)', `${n(cpuPerItem(i) * 1e6)} µs: at most ${n(r.machine.cores / cpuPerItem(i))} new items/s on ${r.machine.cores} cores`],
       ['sources that failed', i.errors.length ? `${i.errors.length}: ${i.errors.slice(0, 3).join('; ')}` : '0'],
       ['full-304 re-polls', `${i.repollSeconds.map((s) => `${n(s, 3)} s`).join(', ')} (${i.repollNotModified} of ${i.feeds} answered 304)`],
     ]));
@@ -194,4 +196,9 @@ function howMeasured(r: Results): string {
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** CPU seconds the service spent per new item in the fresh ingest. */
+function cpuPerItem(i: IngestResult): number {
+  return (i.serviceCores * i.seconds) / i.itemsNew;
 }
