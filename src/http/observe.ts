@@ -33,8 +33,8 @@ export interface RequestObserver {
   record(answered: AnsweredRequest): void;
   /**
    * `record` for the many requests to one method, URL and route: the log
-   * line's fixed fields are serialized once (a pino child logger), which
-   * halves what the line costs. The fast path for cached feeds uses it.
+   * line's fixed fields are serialized once (a pino child logger) rather
+   * than for every request. The fast path for cached feeds uses it.
    */
   recorderFor(method: string, url: string, route: string): UrlRecorder;
   /** Records `req` when its response closes; `route` is read then. */
