@@ -1,6 +1,7 @@
 // Runs one source through the whole pipeline: fetch → parse → normalize →
 // sanitize → classify → relate → store, as a straight line. Whatever goes
 // wrong is recorded against the source; it never escapes to other sources.
+import { setImmediate } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
 import { saveArticles } from '../store/articles.js';
@@ -35,6 +36,9 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
     if (prepared) {
       try {
         await turn?.wait;
+        // Sources whose turns come one after another would otherwise be stored
+        // in one go (20–70 ms each), with requests to the server waiting meanwhile.
+        await setImmediate();
         storeFeed(ctx, source, prepared, now, result);
       } finally {
         turn?.end();
