@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { defaultConfigPath, loadConfig } from '../src/config.js';
@@ -27,6 +28,8 @@ export interface IngestResult {
   /** CPU used during the fresh ingest, in cores: this process (the service) and the upstream server. */
   serviceCores: number;
   upstreamCores: number;
+  /** How late the event loop ran timers during the fresh ingest: what requests to a server doing the ingest would wait. */
+  eventLoopDelayMs: { p99: number; max: number };
   /** Each full-304 re-poll's duration, and how many sources answered 304 in the last one. */
   repollSeconds: number[];
   repollNotModified: number;
@@ -49,12 +52,16 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, repolls: 
     // As serve and `wirefeed ingest` run: WAL checkpoints on a thread of their own.
     const checkpointer = startCheckpointer(ctx.db, ctx.log);
 
+    // What a server ingesting in its own process would make requests wait.
+    const stalls = monitorEventLoopDelay({ resolution: 5 });
+    stalls.enable();
     const serviceBefore = process.cpuUsage();
     const upstreamBefore = cpuSeconds(upstream.pid);
     const started = performance.now();
     const results = await runIngest(ctx, listSources(ctx.db));
     const seconds = (performance.now() - started) / 1000;
     const service = process.cpuUsage(serviceBefore);
+    stalls.disable();
     const upstreamCpu = cpuSeconds(upstream.pid) - upstreamBefore;
     const itemsNew = sum(results, (r) => r.itemsNew);
 
@@ -77,6 +84,7 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, repolls: 
       errors: results.filter((r) => r.status === 'error').map((r) => `${r.source}: ${r.error}`),
       serviceCores: (service.user + service.system) / 1e6 / seconds,
       upstreamCores: upstreamCpu / seconds,
+      eventLoopDelayMs: { p99: stalls.percentile(99) / 1e6, max: stalls.max / 1e6 },
       repollSeconds,
       repollNotModified: repoll.filter((r) => r.status === 'not-modified').length,
     };

@@ -123,6 +123,7 @@ export function markdown(r: Results): string {
       ['CPU during the fresh ingest (cores)', `service ${n(i.serviceCores, 2)}, upstream server ${n(i.upstreamCores, 2)}`],
       // Ingest is bound by CPU: this is the rate its cost per item would allow with every core busy all the time.
       ['service CPU per new item (every thread)', `${n(cpuPerItem(i) * 1e6)} µs: at most ${n(r.machine.cores / cpuPerItem(i))} new items/s on ${r.machine.cores} cores`],
+      ['event loop delay during the fresh ingest', `p99 ${n(i.eventLoopDelayMs.p99)} ms, max ${n(i.eventLoopDelayMs.max)} ms`],
       ['sources that failed', i.errors.length ? `${i.errors.length}: ${i.errors.slice(0, 3).join('; ')}` : '0'],
       ['full-304 re-polls', `${i.repollSeconds.map((s) => `${n(s, 3)} s`).join(', ')} (${i.repollNotModified} of ${i.feeds} answered 304)`],
     ]));
@@ -187,7 +188,8 @@ function howMeasured(r: Results): string {
     `timed from request to last byte, median of ${r.quick ? 5 : 7}, after one untimed request (SQLite and OS caches warm).`,
     'Ingest: runIngest with the demo taxonomy and settings over 200 sources served gzip-compressed by a child process, each on its',
     'own port of 127.0.0.1 so that the one-request-per-host rule (a host is name and port) does not serialize them, into a fresh',
-    'database; items/s is new items over the whole run\'s wall time. The re-poll sends each stored ETag and gets 304s.',
+    'database; items/s is new items over the whole run\'s wall time; the event loop delay (perf_hooks, 5 ms resolution) is how long',
+    'a request to a server ingesting in its own process could wait. The re-poll sends each stored ETag and gets 304s.',
     'Memory: the app in a child process over the largest archive renders every feed (all and each category in RSS, Atom and',
     'JSON, and the search) and serves them all in identity, gzip and brotli under load; the peak is the kernel\'s VmHWM.',
   ].join(' ');
