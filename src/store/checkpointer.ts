@@ -38,14 +38,13 @@ export function startCheckpointer(db: Db, log: Log): Checkpointer {
   const handBack = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
   };
-  worker.on('error', (err) => {
-    log.error({ event: 'checkpointer_failed', err }, 'WAL checkpoints are back on the main thread');
-    handBack();
-  });
+  // A worker that throws emits 'error' and then 'exit': logged once, at the exit.
+  let failure: Error | undefined;
+  worker.on('error', (err) => (failure = err));
   const exited = new Promise<void>((resolve) =>
     worker.once('exit', (code) => {
       if (!stopping) {
-        log.error({ event: 'checkpointer_failed', exit_code: code }, 'WAL checkpoints are back on the main thread');
+        log.error({ event: 'checkpointer_failed', err: failure, exit_code: code }, 'WAL checkpoints are back on the main thread');
         handBack();
       }
       resolve();
