@@ -43,7 +43,7 @@ describe('checkpointer', () => {
       for (let i = 0; i < 100; i++) insert.run(`row ${i}`);
     })();
     let rows = 0;
-    for (let attempt = 0; attempt < 40 && rows < 100; attempt++) {
+    for (let attempt = 0; attempt < 100 && rows < 100; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       rows = inFile(path);
     }
