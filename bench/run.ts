@@ -69,7 +69,7 @@ if (only.has('growth')) {
 }
 if (only.has('ingest')) {
   progress(`ingest: 200 feeds × 50 items (load average ${loadAverage()})`);
-  results.ingest = await benchIngest(200, 50, 3);
+  results.ingest = await benchIngest(200, 50, quick ? 1 : 3, 3);
 }
 if (only.has('memory')) {
   progress(`memory: ${sizes[sizes.length - 1]!.toLocaleString('en')} articles (load average ${loadAverage()})`);
