@@ -38,7 +38,7 @@ interface Times {
 
 /** Registers the request metrics in `registry`; returns the lookup of a request's series. */
 export function createRequestMetrics(registry: Registry): (method: string, route: string, status: number) => RequestSeries {
-  const answers = new Map<string, Answers>();
+  const answers: Answers[] = [];
   const times = new Map<string, Times>();
   new Counter({
     name: 'wirefeed_http_requests_total',
@@ -46,7 +46,7 @@ export function createRequestMetrics(registry: Registry): (method: string, route
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
     collect() {
-      for (const a of answers.values()) {
+      for (const a of answers) {
         if (a.pending === 0) continue;
         this.inc(a.labels, a.pending);
         a.pending = 0;
@@ -61,7 +61,7 @@ export function createRequestMetrics(registry: Registry): (method: string, route
     let found = series.get(key);
     if (!found) {
       const answer: Answers = { labels: { method, route, status: String(status) }, pending: 0 };
-      answers.set(key, answer);
+      answers.push(answer);
       const timesKey = `${method} ${route}`;
       let time = times.get(timesKey);
       if (!time) times.set(timesKey, (time = { labels: { method, route }, counts: new Array<number>(BUCKETS.length + 1).fill(0), sum: 0, count: 0 }));

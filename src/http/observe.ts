@@ -12,7 +12,7 @@ import type { Metrics } from '../metrics.js';
 /** Probes hit these every few seconds: their lines are logged at debug, not info. */
 const probes = new Set(['/healthz', '/readyz', '/metrics']);
 
-export interface AnsweredRequest {
+interface AnsweredRequest {
   method: string;
   /** As requested: path and query. */
   url: string;
@@ -29,10 +29,8 @@ export interface AnsweredRequest {
 export type UrlRecorder = (status: number, started: number, bodyBytes: number) => void;
 
 export interface RequestObserver {
-  /** Logs and counts a request whose response has been sent (or cut short). */
-  record(answered: AnsweredRequest): void;
   /**
-   * `record` for the many requests to one method, URL and route: the log
+   * A recorder for the many requests to one method, URL and route: the log
    * line's fixed fields are serialized once (a pino child logger) rather
    * than for every request. The fast path for cached feeds uses it.
    */
@@ -42,32 +40,28 @@ export interface RequestObserver {
 }
 
 export function requestObserver(log: Log, metrics: Metrics): RequestObserver {
-  const record = ({ method, url, route, status, started, bodyBytes, aborted }: AnsweredRequest): void => {
+  /** Counts the request and gives its duration in milliseconds, to a tenth, for its log line. */
+  const observe = (method: string, route: string, status: number, started: number): number => {
     const seconds = (performance.now() - started) / 1000;
     metrics.observeRequest({ method, route, status, seconds });
-    log[probes.has(route) ? 'debug' : 'info'](
-      {
-        event: 'request',
-        method,
-        route,
-        url: withoutKey(url),
-        status,
-        duration_ms: Math.round(seconds * 10_000) / 10,
-        bytes: bodyBytes,
-        aborted,
-      },
+    return Math.round(seconds * 10_000) / 10;
+  };
+  const levelOf = (route: string) => (probes.has(route) ? 'debug' : 'info');
+  /** Logs and counts a request whose response has been sent (or cut short). */
+  const record = ({ method, url, route, status, started, bodyBytes, aborted }: AnsweredRequest): void => {
+    const durationMs = observe(method, route, status, started);
+    log[levelOf(route)](
+      { event: 'request', method, route, url: withoutKey(url), status, duration_ms: durationMs, bytes: bodyBytes, aborted },
       'request',
     );
   };
   return {
-    record,
     recorderFor(method, url, route) {
-      const level = probes.has(route) ? 'debug' : 'info';
+      const level = levelOf(route);
       const lines = log.child({ event: 'request', method, route, url: withoutKey(url) });
       return (status, started, bodyBytes) => {
-        const seconds = (performance.now() - started) / 1000;
-        metrics.observeRequest({ method, route, status, seconds });
-        lines[level]({ status, duration_ms: Math.round(seconds * 10_000) / 10, bytes: bodyBytes }, 'request');
+        const durationMs = observe(method, route, status, started);
+        lines[level]({ status, duration_ms: durationMs, bytes: bodyBytes }, 'request');
       };
     },
     watch(req, res, started, route) {

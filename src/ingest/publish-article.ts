@@ -12,7 +12,6 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import type { Source } from '../model.js';
 import { saveArticle } from '../store/articles.js';
-import { bumpContentVersion } from '../store/content-version.js';
 import type { Db } from '../store/db.js';
 import { listStoryMembers, replaceRelated, setStory } from '../store/related.js';
 import { findSourceBySlug } from '../store/sources.js';
@@ -149,6 +148,7 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
       | { url: string; title: string; summary: string; body_text: string; story_id: number | null }
       | undefined;
     if (!row) return;
+    // Its row's trigger moves the content version for everything this transaction removes with it.
     db.prepare('UPDATE articles SET withdrawn_at = ?, story_id = NULL WHERE id = ?').run(now.getTime(), id);
     markArticleChanged(db, id);
     db.prepare('DELETE FROM article_categories WHERE article_id = ?').run(id);
@@ -157,8 +157,6 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
     // Another article at the same URL (a copy from another source) keeps its links.
     const sameUrl = db.prepare('SELECT 1 FROM articles WHERE url = ? AND id <> ? AND withdrawn_at IS NULL').get(row.url, id);
     if (!sameUrl) db.prepare("DELETE FROM related WHERE url = ? AND kind IN ('computed', 'same-story')").run(row.url);
-    // Its links and other articles' links to it went: the version moves for them too (not only through its row).
-    bumpContentVersion(db);
     // The story it headed or belonged to, without it.
     const storyId = row.story_id ?? id;
     const members = listStoryMembers(db, storyId).filter((m) => m.id !== id);
