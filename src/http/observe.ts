@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Log } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { requestLine } from './request-line.js';
 
 /** Probes hit these every few seconds: their lines are logged at debug, not info. */
 const probes = new Set(['/healthz', '/readyz', '/metrics']);
@@ -31,8 +32,8 @@ export type UrlRecorder = (status: number, started: number, bodyBytes: number) =
 export interface RequestObserver {
   /**
    * A recorder for the many requests to one method, URL and route: the log
-   * line's fixed fields are serialized once (a pino child logger) rather
-   * than for every request. The fast path for cached feeds uses it.
+   * line's fixed fields are serialized once (request-line.ts) rather than
+   * for every request. The fast path for cached feeds uses it.
    */
   recorderFor(method: string, url: string, route: string): UrlRecorder;
   /** Records `req` when its response closes; `route` is read then. */
@@ -57,12 +58,8 @@ export function requestObserver(log: Log, metrics: Metrics): RequestObserver {
   };
   return {
     recorderFor(method, url, route) {
-      const level = levelOf(route);
-      const lines = log.child({ event: 'request', method, route, url: withoutKey(url) });
-      return (status, started, bodyBytes) => {
-        const durationMs = observe(method, route, status, started);
-        lines[level]({ status, duration_ms: durationMs, bytes: bodyBytes }, 'request');
-      };
+      const line = requestLine(log, levelOf(route), { method, route, url: withoutKey(url) });
+      return (status, started, bodyBytes) => line(status, observe(method, route, status, started), bodyBytes);
     },
     watch(req, res, started, route) {
       // Express rewrites req.url while routing; the URL as requested is read now.

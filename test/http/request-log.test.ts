@@ -92,6 +92,23 @@ describe('request log', () => {
     assert.deepEqual([missing?.route, missing?.url, missing?.status], ['unmatched', '/nothing/here', 404]);
   });
 
+  test('a cached feed answered ahead of Express is logged in the very same line format', async () => {
+    const masked = () => raw.replace(/"time":"[^"]+"/g, '"time":T').replace(/"duration_ms":[\d.e-]+/g, '"duration_ms":D');
+    const url = '/feeds/categories/politics.atom?limit=4';
+    const etag = (await request(app).get(url).expect(200)).headers.etag;
+    // The first answer came from Express's route, which rendered the feed; these come from the cache's fast path.
+    raw = '';
+    await logged(() => request(app).get(url).expect(200));
+    const fromCache = masked();
+    raw = '';
+    await logged(() => request(app).get(url).set('If-None-Match', String(etag)).expect(304));
+    const notModified = masked();
+    const expected = (status: number, bytes: number) =>
+      `{"level":30,"time":T,"event":"request","method":"GET","route":"/feeds/categories/:slug.:format","url":"${url}","status":${status},"duration_ms":D,"bytes":${bytes},"msg":"request"}\n`;
+    assert.equal(fromCache, expected(200, Number((await request(app).get(url)).headers['content-length'])));
+    assert.equal(notModified, expected(304, 0));
+  });
+
   test('probes (/healthz, /readyz, /metrics) are logged at debug, so that they stay out of an info log', async () => {
     const probes = await logged(async () => {
       await request(app).get('/healthz').expect(200);
