@@ -4,6 +4,7 @@
 // boundaries become spaces, so that list items and paragraphs do not run
 // into one another.
 import { Parser } from 'htmlparser2';
+import { collapseSpaces } from './spaces.js';
 
 const blocks = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer',
@@ -19,5 +20,5 @@ export function bodyText(html: string): string {
   const parser = new Parser({ ontext: (text) => parts.push(text), onopentagname: boundary, onclosetag: boundary }, { decodeEntities: true });
   parser.write(html);
   parser.end();
-  return parts.join('').replace(/\s+/g, ' ').trim();
+  return collapseSpaces(parts.join(''));
 }

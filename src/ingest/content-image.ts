@@ -6,6 +6,7 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { escapeHtml } from './nodes.js';
 import type { ParsedImage } from './parsed.js';
+import { collapseSpaces } from './spaces.js';
 
 /** What the body says about its picture, as plain text (not HTML). */
 export interface ContentImage {
@@ -23,7 +24,7 @@ export function firstContentImage(html: string): ContentImage | undefined {
     const img = DomUtils.findOne(isPicture, figure.children);
     if (!img) continue;
     const figcaption = DomUtils.findOne((el) => el.name === 'figcaption', figure.children);
-    const caption = figcaption ? collapse(DomUtils.textContent(figcaption)) : '';
+    const caption = figcaption ? collapseSpaces(DomUtils.textContent(figcaption)) : '';
     return { url: (img.attribs.src as string).trim(), ...splitCredit(caption) };
   }
   const img = DomUtils.findOne(isPicture, doc.children);
@@ -58,11 +59,7 @@ const LABEL_CREDIT = /^(.*?)[\s—–-]*\b((?:photo(?:graph)?|image|picture|cred
 export function splitCredit(text: string): { caption?: string; credit?: string } {
   const found = text.match(PAREN_CREDIT) ?? text.match(LABEL_CREDIT);
   if (!found) return { caption: text || undefined, credit: undefined };
-  return { caption: collapse(found[1] ?? '') || undefined, credit: collapse(found[2] ?? '') };
-}
-
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return { caption: collapseSpaces(found[1] ?? '') || undefined, credit: collapseSpaces(found[2] ?? '') };
 }
 
 /** The picture of the body when the feed names none; caption and credit as HTML text, like every text field here. */

@@ -7,6 +7,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { Image } from '../model.js';
 import { parseDate } from './dates.js';
 import type { ParsedEntry } from './parsed.js';
+import { collapseSpaces } from './spaces.js';
 
 export { parseDate };
 
@@ -53,7 +54,7 @@ export function plainText(value: string | undefined): string | undefined {
   const cleaned = cleanText(value);
   if (!cleaned) return undefined;
   const stripped = sanitizeHtml(cleaned, { allowedTags: [], allowedAttributes: {} });
-  return cleanText(decodeHTML(stripped).replace(/\s+/g, ' '));
+  return cleanText(collapseSpaces(decodeHTML(stripped)));
 }
 
 /** An absolute URL without fragment or tracking parameters, or undefined when there is none. */

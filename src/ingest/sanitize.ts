@@ -7,6 +7,7 @@ import { decodeHTML } from 'entities';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
 import { isTrackingPixel } from './content-image.js';
+import { collapseSpaces } from './spaces.js';
 
 export interface SanitizeOptions {
   /** Relative links and images resolve against this URL (the article's). */
@@ -78,7 +79,10 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
   // with "Related:" is a pointer to other stories, not body text: each of its
   // links becomes a related story and the paragraph goes.
   const body = dropRepeatedCaptions(clean).replace(/<p>([\s\S]*?)<\/p>/g, (paragraph, inner: string) => {
-    if (!/^related\s*:/i.test(textOf(inner))) return paragraph;
+    // sanitize-html writes text back with only & < > " escaped, so a
+    // paragraph that starts "Related:" holds the word as such: only those
+    // paragraphs are worth reading in full.
+    if (!/related/i.test(inner) || !/^related\s*:/i.test(textOf(inner))) return paragraph;
     const links = [...inner.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)];
     if (links.length === 0) return paragraph;
     for (const [, href = '', title = ''] of links) related.push({ url: decodeHTML(href), title: textOf(title) });
@@ -88,7 +92,7 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
 }
 
 function textOf(html: string): string {
-  return decodeHTML(html.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+  return collapseSpaces(decodeHTML(html.replace(/<[^>]*>/g, '')));
 }
 
 function withUrl(attribs: sanitizeHtml.Attributes, name: string, absolute: (v: string | undefined) => string | undefined) {
@@ -141,8 +145,8 @@ function dropRepeatedCaptions(html: string): string {
         visit(node.children);
         previous = undefined;
       } else {
-        const text = DomUtils.textContent(node).replace(/\s+/g, ' ').trim();
-        const repeated = text && previous?.text === text && REPEATS.has(`${previous.name} ${node.name}`);
+        const text = DomUtils.textContent(node);
+        const repeated = previous !== undefined && REPEATS.has(`${previous.name} ${node.name}`) && sameWords(previous.text, text);
         // Indices are there: parseDocument was asked for them.
         if (repeated) cuts.push({ start: node.startIndex as number, end: (node.endIndex as number) + 1 });
         else previous = { name: node.name, text };
@@ -151,6 +155,18 @@ function dropRepeatedCaptions(html: string): string {
   };
   visit(doc.children);
   return cuts.reduceRight((out, cut) => out.slice(0, cut.start) + out.slice(cut.end), html);
+}
+
+/**
+ * Whether two texts read the same: the same words (runs of non-space), at
+ * least one, in the same order. The first words are compared before the
+ * whole texts, since neighbouring paragraphs nearly always differ at once.
+ */
+function sameWords(a: string, b: string): boolean {
+  const firstWord = /\S+/;
+  const word = firstWord.exec(a)?.[0];
+  if (word === undefined || word !== firstWord.exec(b)?.[0]) return false;
+  return a === b || collapseSpaces(a) === collapseSpaces(b);
 }
 
 function isBoilerplate(text: string, patterns: readonly RegExp[]): boolean {

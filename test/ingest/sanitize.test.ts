@@ -124,6 +124,11 @@ describe('sanitizeContent', () => {
       expected: { html: '', related: [{ url: 'https://x.example/a', title: 'Earlier headline' }] },
     },
     {
+      name: 'a "Related:" spelled with character references is recognised too',
+      html: '<p>R&#101;lated&#58; <a href="https://x.example/a">Earlier headline</a></p>',
+      expected: { html: '', related: [{ url: 'https://x.example/a', title: 'Earlier headline' }] },
+    },
+    {
       name: 'an ordinary paragraph mentioning "related" is kept',
       html: '<p>Officials said the closures were related to the storm.</p><p>Related stories are <a href="https://x.example/b">here</a>.</p>',
       expected: {
@@ -287,6 +292,16 @@ describe('sanitizeContent: a caption printed twice is kept once', () => {
       name: 'a paragraph inside a blockquote and the same one after it are both kept',
       html: '<blockquote><p>We held.</p></blockquote><p>We held.</p>',
       expected: '<blockquote><p>We held.</p></blockquote><p>We held.</p>',
+    },
+    {
+      name: 'a repeat that differs only in spacing and line breaks goes',
+      html: '<p>The barrier\n at  dawn.</p><p> The barrier at dawn.\n</p><p>Body.</p>',
+      expected: '<p>The barrier\n at  dawn.</p><p>Body.</p>',
+    },
+    {
+      name: 'a paragraph that starts like the one before but goes on differently is kept',
+      html: '<p>The barrier at dawn.</p><p>The barrier at dusk.</p>',
+      expected: '<p>The barrier at dawn.</p><p>The barrier at dusk.</p>',
     },
     {
       name: 'two empty paragraphs are not a repeated caption',
