@@ -9,7 +9,7 @@ import { ArticleFileError, readArticleFile } from './ingest/articles.js';
 import { parseDate } from './ingest/dates.js';
 import { runIngest } from './ingest/run.js';
 import { findArticleIdByGuid } from './store/articles.js';
-import { getArticle } from './store/feeds.js';
+import { getArticle } from './store/article-reads.js';
 import { findSourceBySlug } from './store/sources.js';
 
 /**

@@ -3,7 +3,7 @@
 // Progress is one line redrawn in place on a terminal and one line per
 // source otherwise, so that logs and CI output stay readable.
 import type { SourceResult } from './model.js';
-import type { ImportPlan } from './opml.js';
+import type { ImportPlan } from './opml-import.js';
 
 /** Where progress goes: process.stdout, or a stand-in for it. */
 export interface Terminal {

@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { CliError, type CliIo, open, start } from './cli-common.js';
 import { importReport, table } from './cli-output.js';
 import { loadConfig } from './config.js';
-import { OpmlError, planImport, readOpml, writeOpml } from './opml.js';
+import { planImport } from './opml-import.js';
+import { OpmlError, readOpml, writeOpml } from './opml.js';
 import { listExistingSources, saveImportedSources } from './store/source-admin.js';
 import { listSourceHealth, listSources } from './store/sources.js';
 

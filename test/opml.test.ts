@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Category } from '../src/model.js';
-import { type OpmlFeed, OpmlError, planImport, readOpml, sourceSlug, writeOpml } from '../src/opml.js';
+import { planImport, sourceSlug } from '../src/opml-import.js';
+import { type OpmlFeed, OpmlError, readOpml, writeOpml } from '../src/opml.js';
 import type { ExistingSource } from '../src/store/source-admin.js';
 
 const opml = (body: string, head = '<head><title>My feeds</title></head>') =>

@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import { articleSchema, articleState, publishArticle, replaceArticle, withdrawArticle } from '../ingest/publish-article.js';
 import type { Article } from '../model.js';
 import type { Db } from '../store/db.js';
-import { getArticle } from '../store/feeds.js';
+import { getArticle } from '../store/article-reads.js';
 import { jsonInput, sendError } from './admin-input.js';
 
 export function adminArticleRoutes(ctx: Context): Router {

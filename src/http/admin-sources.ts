@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import { PUBLISHER_SOURCE } from '../ingest/publish-article.js';
 import { UnsafeUrlError } from '../ingest/ssrf.js';
-import { OpmlError, planImport, readOpml } from '../opml.js';
+import { planImport } from '../opml-import.js';
+import { OpmlError, readOpml } from '../opml.js';
 import type { Db } from '../store/db.js';
 import {
   disableSource,

@@ -11,7 +11,7 @@ import { writeOpml } from '../opml.js';
 import { catalog, type CatalogGroup, tagFeed } from '../publish/catalog.js';
 import { contentTypes, feedFormats } from '../publish/document.js';
 import { listCategories } from '../store/categories.js';
-import { getArticle } from '../store/feeds.js';
+import { getArticle } from '../store/article-reads.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { notFound } from './feeds.js';

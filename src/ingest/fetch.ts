@@ -5,27 +5,9 @@
 // is typed; every failure is a FetchError with a kind callers can act on.
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { lookup as dnsLookup, type LookupOptions } from 'node:dns';
 import { Agent, fetch, type Response } from 'undici';
-import { isNonPublicAddress } from './ssrf.js';
-
-export type FetchErrorKind = 'timeout' | 'http' | 'too-large' | 'network' | 'dns' | 'tls' | 'redirect' | 'file' | 'forbidden';
-
-export class FetchError extends Error {
-  override name = 'FetchError';
-  constructor(
-    readonly kind: FetchErrorKind,
-    message: string,
-    readonly details: { status?: number; retryAfterMs?: number } = {},
-    options?: ErrorOptions,
-  ) {
-    super(`fetch: ${message}`, options);
-  }
-
-  get status(): number | undefined {
-    return this.details.status;
-  }
-}
+import { FetchError, toFetchError } from './fetch-error.js';
+import { publicOnlyLookup } from './ssrf.js';
 
 export interface FetchRequest {
   url: string;
@@ -74,26 +56,10 @@ function agentFor(connectTimeoutMs: number, publicOnly: boolean): Agent {
   const key = `${connectTimeoutMs}:${publicOnly}`;
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs, ...(publicOnly ? { lookup: publicLookup } : {}) } });
+    agent = new Agent({ connect: { timeout: connectTimeoutMs, ...(publicOnly ? { lookup: publicOnlyLookup } : {}) } });
     agents.set(key, agent);
   }
   return agent;
-}
-
-/**
- * dns.lookup that refuses non-public addresses: the check happens on the
- * very addresses the socket connects to, so a name that resolves to a
- * public address when checked and a private one when used (DNS rebinding)
- * is refused too.
- */
-function publicLookup(hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void): void {
-  dnsLookup(hostname, options, (err, address, family) => {
-    if (err) return callback(err);
-    const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
-    const refused = addresses.find((a) => isNonPublicAddress(a));
-    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to a non-public address (${refused})`), { code: 'EADDRNOTPUBLIC' }));
-    callback(null, address, family);
-  });
 }
 
 export async function fetchFeed(request: FetchRequest, options: FetchOptions): Promise<FetchResult> {
@@ -228,21 +194,4 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Maps what undici throws to a FetchError kind: timeout, dns, tls or network. */
-export function toFetchError(err: unknown, url: string, { timeoutMs }: Pick<FetchOptions, 'timeoutMs'>): FetchError {
-  const e = err as Error & { code?: string; cause?: Error & { code?: string } };
-  const code = e.cause?.code ?? e.code ?? '';
-  const detail = e.cause?.message ?? e.message;
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-    return new FetchError('timeout', `${url} did not answer within ${timeoutMs} ms`, {}, { cause: err });
-  }
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') return new FetchError('timeout', `${url}: connect timeout`, {}, { cause: err });
-  if (code === 'EADDRNOTPUBLIC') return new FetchError('forbidden', `${url}: ${detail}`, {}, { cause: err });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new FetchError('dns', `${url}: host not found (${code})`, {}, { cause: err });
-  if (/^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET)/.test(code)) {
-    return new FetchError('tls', `${url}: TLS error: ${detail}`, {}, { cause: err });
-  }
-  return new FetchError('network', `${url}: ${detail}`, {}, { cause: err });
 }

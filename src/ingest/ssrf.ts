@@ -3,7 +3,9 @@
 // unspecified, multicast or otherwise non-public address is refused, so that
 // an API caller cannot make the fetcher read internal services (cloud
 // metadata at 169.254.169.254, an admin port on localhost). Every address a
-// name resolves to is checked, not just the first one.
+// name resolves to is checked, not just the first one: when the source is
+// added, and again by the fetcher at connect time (publicOnlyLookup).
+import { lookup as dnsLookupCallback, type LookupOptions } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 
@@ -79,4 +81,20 @@ export async function assertPublicUrl(url: string, lookup: LookupAll = systemLoo
       `host "${host}" ${refused === host ? 'is' : `resolves to ${refused}, which is`} a loopback, private, link-local or otherwise non-public address`,
     );
   }
+}
+
+/**
+ * dns.lookup that refuses non-public addresses: the check happens on the
+ * very addresses the socket connects to, so a name that resolves to a
+ * public address when checked and a private one when used (DNS rebinding)
+ * is refused too.
+ */
+export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void): void {
+  dnsLookupCallback(hostname, options, (err, address, family) => {
+    if (err) return callback(err);
+    const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
+    const refused = addresses.find((a) => isNonPublicAddress(a));
+    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to a non-public address (${refused})`), { code: 'EADDRNOTPUBLIC' }));
+    callback(null, address, family);
+  });
 }

@@ -10,8 +10,9 @@
 // a query with fewer matches ranks them all, and a news search favours the
 // recent among many equally good matches anyway.
 import type { Article } from '../model.js';
+import { articlesByIds } from './article-reads.js';
 import type { Db } from './db.js';
-import { articlesByIds, inCategories, storyFace } from './feeds.js';
+import { inCategories, storyFace } from './feeds.js';
 
 /** bm25 weights of the columns title, summary, content_html. */
 const WEIGHTS = [10, 4, 1] as const;

@@ -8,7 +8,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FetchError, fetchFeed, toFetchError } from '../../src/ingest/fetch.js';
+import { FetchError, toFetchError } from '../../src/ingest/fetch-error.js';
+import { fetchFeed } from '../../src/ingest/fetch.js';
 import { testContext } from '../helpers.js';
 
 const options = { timeoutMs: 3000, connectTimeoutMs: 2000, maxBytes: 1000, maxRedirects: 3, userAgent: 'wirefeed/test' };

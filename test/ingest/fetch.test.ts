@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { FetchError, fetchFeed, parseRetryAfter } from '../../src/ingest/fetch.js';
+import { FetchError } from '../../src/ingest/fetch-error.js';
+import { fetchFeed, parseRetryAfter } from '../../src/ingest/fetch.js';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { type FixtureServer, serveFixtures, testContext } from '../helpers.js';
 

@@ -2,7 +2,8 @@
 // every redirect: it cannot be walked into a private network later.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FetchError, fetchFeed } from '../../src/ingest/fetch.js';
+import { FetchError } from '../../src/ingest/fetch-error.js';
+import { fetchFeed } from '../../src/ingest/fetch.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, type FixtureServer, serveFixtures, testContext } from '../helpers.js';
