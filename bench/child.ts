@@ -57,10 +57,10 @@ export async function startChild(script: string, args: string[], options: ChildO
 let ticks: number | undefined;
 const ticksPerSecond = () => (ticks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100);
 
-/** User plus system CPU seconds a process has used so far. */
-export function cpuSeconds(pid: number): number {
+/** User plus system CPU seconds a process (or, given `thread`, one of its threads) has used so far. */
+export function cpuSeconds(pid: number, thread?: number): number {
   // Fields after the command name, which is in parentheses and may hold spaces.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
 }

@@ -27,6 +27,8 @@ interface Round {
   errors: string[];
   /** CPU used during the fresh ingest, in cores: this process (the service) and the upstream server. */
   serviceCores: number;
+  /** Of the service's CPU, its main thread's (where the database is written and relate runs), in cores. */
+  mainThreadCores: number;
   upstreamCores: number;
   /** How late the event loop ran timers during the fresh ingest: what requests to a server doing the ingest would wait. */
   eventLoopDelayMs: { p99: number; max: number };
@@ -104,11 +106,14 @@ async function freshIngest(ctx: Context, upstreamPid: number): Promise<Round> {
   const stalls = monitorEventLoopDelay({ resolution: 5 });
   stalls.enable();
   const serviceBefore = process.cpuUsage();
+  // Linux numbers a process's main thread with the process id.
+  const mainBefore = cpuSeconds(process.pid, process.pid);
   const upstreamBefore = cpuSeconds(upstreamPid);
   const started = performance.now();
   const results = await runIngest(ctx, listSources(ctx.db));
   const seconds = (performance.now() - started) / 1000;
   const service = process.cpuUsage(serviceBefore);
+  const main = cpuSeconds(process.pid, process.pid) - mainBefore;
   stalls.disable();
   const itemsNew = sum(results, (r) => r.itemsNew);
   return {
@@ -117,6 +122,7 @@ async function freshIngest(ctx: Context, upstreamPid: number): Promise<Round> {
     itemsPerSecond: itemsNew / seconds,
     errors: results.filter((r) => r.status === 'error').map((r) => `${r.source}: ${r.error}`),
     serviceCores: (service.user + service.system) / 1e6 / seconds,
+    mainThreadCores: main / seconds,
     upstreamCores: (cpuSeconds(upstreamPid) - upstreamBefore) / seconds,
     eventLoopDelayMs: { p99: stalls.percentile(99) / 1e6, max: stalls.max / 1e6 },
   };

@@ -126,6 +126,10 @@ export function markdown(r: Results): string {
       ['CPU during the fresh ingest (cores)', `service ${n(i.serviceCores, 2)}, upstream server ${n(i.upstreamCores, 2)}`],
       // Ingest is bound by CPU: this is the rate its cost per item would allow with every core busy all the time.
       ['service CPU per new item (every thread)', `${n(cpuPerItem(i) * 1e6)} µs: at most ${n(r.machine.cores / cpuPerItem(i))} new items/s on ${r.machine.cores} cores`],
+      [
+        'of which the main thread (store, relate, fetch)',
+        `${n((i.mainThreadCores * i.seconds * 1e6) / i.itemsNew)} µs: at most ${n(i.itemsNew / (i.mainThreadCores * i.seconds))} new items/s on one core`,
+      ],
       ['event loop delay during the fresh ingest', `p99 ${n(i.eventLoopDelayMs.p99)} ms, max ${n(i.eventLoopDelayMs.max)} ms`],
       ['sources that failed', i.errors.length ? `${i.errors.length}: ${i.errors.slice(0, 3).join('; ')}` : '0'],
       ['full-304 re-polls', `${i.repollSeconds.map((s) => `${n(s, 3)} s`).join(', ')} (${i.repollNotModified} of ${i.feeds} answered 304)`],
