@@ -81,7 +81,7 @@ export const configSchema = z
       .object({
         schedule: z.string().refine((v) => cron.validate(v), 'must be a cron expression, like "*/5 * * * *"').default('* * * * *'),
         on_start: z.boolean().default(true),
-        concurrency: z.number().int().min(1).max(64).default(4),
+        concurrency: z.number().int().min(1).max(64).default(8),
         timeout_seconds: z.number().positive().default(20),
         connect_timeout_seconds: z.number().positive().default(10),
         max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
