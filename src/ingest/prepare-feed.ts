@@ -7,9 +7,17 @@ import { decodeBody } from './decode.js';
 import { parseFeed } from './parse.js';
 import type { ParsedEntry, ParsedFeed } from './parsed.js';
 import { prepareArticle } from './prepare.js';
+import { type RelateText, relateTextOf } from './relate-text.js';
 
 export interface PreparedFeed {
   drafts: ArticleDraft[];
+  /**
+   * Each draft's words as relate compares them, worked out here rather than
+   * by relate on the main thread, which stores and relates every feed's
+   * articles one after another (for a feed whose entries are mostly stored
+   * already, this is work for nothing, but on the worker's core).
+   */
+  relateTexts: RelateText[];
   /** The feed's own problems and those of entries that could not be prepared. */
   problems: string[];
   /** Entries in the feed, prepared or not. */
@@ -19,15 +27,18 @@ export interface PreparedFeed {
 export function prepareFeed(cfg: Readonly<Config>, source: Source, feed: ParsedFeed, now: Date): PreparedFeed {
   const problems = [...(feed.problems ?? [])];
   const drafts: ArticleDraft[] = [];
+  const relateTexts: RelateText[] = [];
   // One entry that cannot be prepared is reported; the others still go in.
   feed.entries.forEach((entry, i) => {
     try {
-      drafts.push(prepareFromFeed(cfg, source, feed, entry, now));
+      const draft = prepareFromFeed(cfg, source, feed, entry, now);
+      relateTexts.push(relateTextOf(draft.title, draft.summary));
+      drafts.push(draft);
     } catch (err) {
       problems.push(`entry ${i + 1} (${entry.guid ?? entry.link ?? 'no id'}): ${(err as Error).message}`);
     }
   });
-  return { drafts, problems, itemsSeen: feed.entries.length };
+  return { drafts, relateTexts, problems, itemsSeen: feed.entries.length };
 }
 
 /** The entry as an article draft, with what the feed says for entries that say nothing. */

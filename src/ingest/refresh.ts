@@ -14,7 +14,7 @@ import { prepareDocument, type PreparedFeed, prepareFeed } from './prepare-feed.
 import { preparePoolFor } from './prepare-pool.js';
 import { relateArticle } from './relate.js';
 import type { Turn, Turns } from './turns.js';
-import { markArticleChanged } from './relate-index.js';
+import { expectArticleText, markArticleChanged } from './relate-index.js';
 import { assertPublicUrl } from './ssrf.js';
 
 /** Names us and, through the operator's public URL, whom to contact. */
@@ -126,6 +126,7 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
       if (outcome === 'new') {
         result.itemsNew++;
         added.push({ id, publishedAt: draft.publishedAt.getTime() });
+        expectArticleText(ctx.db, id, draft.title, draft.summary, prepared.relateTexts[i]!);
       }
       if (outcome === 'updated') {
         result.itemsUpdated++;

@@ -13,9 +13,10 @@
 // process withdrew is never offered.
 import type { Db } from '../store/db.js';
 import { findIndexAnchor, type IndexRow, listIndexRows } from '../store/related.js';
-import { keywordsOf, stemsOf, tokens } from './words.js';
+import { type RelateText, relateTextOf } from './relate-text.js';
 
-export interface IndexedArticle {
+/** An article as held: its words (relate-text.ts) but their counts, which are in the postings. */
+export interface IndexedArticle extends Omit<RelateText, 'counts'> {
   id: number;
   url: string;
   title: string;
@@ -23,20 +24,12 @@ export interface IndexedArticle {
   sourceId: number;
   tags: string[];
   categories: string[];
-  /** The distinct words of title and summary. */
-  words: string[];
-  /** Words in title and summary. */
-  length: number;
-  /** `keywords` of title and summary. */
-  keywords: string[];
-  titleStems: string[];
-  textStems: string[];
 }
 
 /** The articles that have a word, ascending by id, each with the word's weighted count. */
 interface Postings {
   ids: number[];
-  /** A word in the title counts TITLE_WEIGHT, in the summary 1 (as search ranks them). */
+  /** As RelateText counts them: a title word more than a summary word. */
   counts: number[];
   lengths: number[];
 }
@@ -44,7 +37,6 @@ interface Postings {
 /** How many of the newest articles are held: relate compares at most the 5,000 most recent (store/related.ts). */
 const HELD = 5_000;
 const MAX_AGE_MS = 10 * 60_000;
-const TITLE_WEIGHT = 3;
 // BM25's usual constants, the ones FTS5's bm25() uses.
 const K1 = 1.2;
 const B = 0.75;
@@ -60,6 +52,8 @@ export class RelateIndex {
   private newest?: { id: number; firstSeenAt: number; url: string };
   private builtAt = 0;
   private changed = new Set<number>();
+  /** The words of articles just stored, worked out by the prepare worker: taken over when the row is read. */
+  private expected = new Map<number, { title: string; summary: string; text: RelateText }>();
 
   /** Catches up with the database; afterwards every live article with id ≥ minId is held. */
   sync(db: Db, minId: number): void {
@@ -86,11 +80,17 @@ export class RelateIndex {
       }
     }
     this.changed.clear();
+    this.expected.clear();
     this.newest = latest;
     // Dropped in bulk, and never what this caller asks for: relating a long
     // feed oldest first would otherwise load and drop the same rows again and again.
     const floor = Math.min(minId, latest.id - HELD);
     if (floor - this.floor > HELD) this.prune(floor);
+  }
+
+  /** The words of an article just stored, to be taken over when its row is read, if its title and summary are still these. */
+  expect(id: number, title: string, summary: string, text: RelateText): void {
+    this.expected.set(id, { title, summary, text });
   }
 
   /** An article changed or left in this process: read it again at the next sync. */
@@ -154,13 +154,9 @@ export class RelateIndex {
   }
 
   private add(row: IndexRow): void {
-    const counts = new Map<string, number>();
-    const title = tokens(row.title);
-    const summary = tokens(row.summary);
-    for (const w of title) counts.set(w, (counts.get(w) ?? 0) + TITLE_WEIGHT);
-    for (const w of summary) counts.set(w, (counts.get(w) ?? 0) + 1);
-    const length = title.length + summary.length;
-    const keywords = keywordsOf(title.concat(summary));
+    const hint = this.expected.get(row.id);
+    const { words, counts, length, keywords, titleStems, textStems } =
+      hint && hint.title === row.title && hint.summary === row.summary ? hint.text : relateTextOf(row.title, row.summary);
     this.articles.set(row.id, {
       id: row.id,
       url: row.url,
@@ -169,14 +165,16 @@ export class RelateIndex {
       sourceId: row.sourceId,
       tags: JSON.parse(row.tags) as string[],
       categories: JSON.parse(row.categories) as string[],
-      words: [...counts.keys()],
+      words,
       length,
       keywords,
-      titleStems: stemsOf(keywordsOf(title)),
-      textStems: stemsOf(keywords),
+      titleStems,
+      textStems,
     });
     this.totalLength += length;
-    for (const [word, count] of counts) {
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i]!;
+      const count = counts[i]!;
       let postings = this.postings.get(word);
       if (!postings) this.postings.set(word, (postings = { ids: [], counts: [], lengths: [] }));
       const { ids } = postings;
@@ -245,6 +243,11 @@ export function relateIndexFor(db: Db): RelateIndex {
     indexes.set(db, index);
   }
   return index;
+}
+
+/** Hands this connection's index the words of an article just stored, worked out by the prepare worker. */
+export function expectArticleText(db: Db, id: number, title: string, summary: string, text: RelateText): void {
+  relateIndexFor(db).expect(id, title, summary, text);
 }
 
 /** Tells this connection's index, if it has one, that an article changed or was withdrawn. */

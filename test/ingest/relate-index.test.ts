@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RelateIndex } from '../../src/ingest/relate-index.js';
+import { relateTextOf } from '../../src/ingest/relate-text.js';
 import { type Db, migrate, openDb } from '../../src/store/db.js';
 
 function database(): Db {
@@ -78,4 +79,18 @@ test('a changed or withdrawn article is read again once marked', () => {
   assert.deepEqual(matches(index, 'storm'), []);
   assert.deepEqual(matches(index, 'heatwave'), ['Heatwave warning issued']);
   assert.equal(index.frequency('warning', 1), 1);
+});
+
+test("the prepare worker's words are taken over only while the stored title and summary are the ones they were worked out from", () => {
+  const db = database();
+  const index = new RelateIndex();
+  const kept = store(db, 'Ferry strike ends', 'Crews return');
+  const edited = store(db, 'Tram fares rise', 'From Monday');
+  // Words that title and summary do not hold, to tell which were indexed.
+  index.expect(kept, 'Ferry strike ends', 'Crews return', relateTextOf('Lighthouse keepers', 'Crews return'));
+  index.expect(edited, 'Tram fares fall', 'From Monday', relateTextOf('Zeppelin sighting', 'From Monday'));
+  index.sync(db, 1);
+  assert.deepEqual(matches(index, 'lighthouse'), ['Ferry strike ends']);
+  assert.deepEqual(matches(index, 'zeppelin'), []);
+  assert.deepEqual(matches(index, 'rise'), ['Tram fares rise']);
 });
