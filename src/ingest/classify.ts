@@ -22,20 +22,21 @@ export interface ClassifyInput {
 }
 
 export function classify(input: ClassifyInput, taxonomy: readonly CategoryRule[], gazetteer: readonly GazetteerEntry[] = []): Classification {
+  const { slugByName, keywordRules, parentOf } = compiledTaxonomy(taxonomy);
   const categories = new Set(input.sourceCategories);
   const unmapped: string[] = [];
   for (const name of input.upstreamCategories) {
-    const rule = taxonomy.find((c) => namesOf(c).has(fold(name)));
-    if (rule) categories.add(rule.slug);
+    const slug = slugByName.get(fold(name));
+    if (slug) categories.add(slug);
     else unmapped.push(name);
   }
   const rawText = `${input.title} ${input.summary ?? ''}`;
   const text = fold(rawText);
-  for (const rule of taxonomy) {
-    if (rule.keywords.some((k) => containsPhrase(text, fold(k)))) categories.add(rule.slug);
+  for (const rule of keywordRules) {
+    if (rule.patterns.some((p) => p.test(text))) categories.add(rule.slug);
   }
   for (const slug of [...categories]) {
-    for (let parent = parentOf(taxonomy, slug); parent && !categories.has(parent); parent = parentOf(taxonomy, parent)) categories.add(parent);
+    for (let parent = parentOf.get(slug); parent && !categories.has(parent); parent = parentOf.get(parent)) categories.add(parent);
   }
 
   const { canonical, matchers } = compiledGazetteer(gazetteer);
@@ -50,12 +51,32 @@ export function classify(input: ClassifyInput, taxonomy: readonly CategoryRule[]
   return { categories: taxonomy.map((c) => c.slug).filter((s) => categories.has(s)), tags: [...tags.values()] };
 }
 
-function parentOf(taxonomy: readonly CategoryRule[], slug: string): string | undefined {
-  return taxonomy.find((c) => c.slug === slug)?.parent;
+interface CompiledTaxonomy {
+  /** Every category's slug, label and upstream names, folded, to its slug; the first category in the taxonomy wins a name. */
+  slugByName: Map<string, string>;
+  /** Each category with keywords, and a pattern per keyword (a whole-word phrase in folded text). */
+  keywordRules: { slug: string; patterns: RegExp[] }[];
+  parentOf: Map<string, string | undefined>;
 }
 
-function namesOf(rule: CategoryRule): Set<string> {
-  return new Set([rule.slug, rule.label, ...rule.upstream].map(fold));
+// Like the gazetteer, the taxonomy is read for every article but compiled
+// once per configuration: folding every name and building a pattern for
+// every keyword, article after article, cost more than classifying did.
+const compiledTaxonomies = new WeakMap<readonly CategoryRule[], CompiledTaxonomy>();
+
+function compiledTaxonomy(taxonomy: readonly CategoryRule[]): CompiledTaxonomy {
+  let result = compiledTaxonomies.get(taxonomy);
+  if (result) return result;
+  const slugByName = new Map<string, string>();
+  for (const rule of taxonomy) {
+    for (const name of [rule.slug, rule.label, ...rule.upstream]) if (!slugByName.has(fold(name))) slugByName.set(fold(name), rule.slug);
+  }
+  const keywordRules = taxonomy
+    .map((rule) => ({ slug: rule.slug, patterns: rule.keywords.map(fold).filter((k) => k !== '').map(phrasePattern) }))
+    .filter((rule) => rule.patterns.length > 0);
+  result = { slugByName, keywordRules, parentOf: new Map(taxonomy.map((c) => [c.slug, c.parent])) };
+  compiledTaxonomies.set(taxonomy, result);
+  return result;
 }
 
 interface CompiledGazetteer {
@@ -94,10 +115,6 @@ function mentionPattern(name: string): { regex: RegExp; folded: boolean } {
 
 function fold(value: string): string {
   return value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
-}
-
-function containsPhrase(text: string, phrase: string): boolean {
-  return phrase !== '' && phrasePattern(phrase).test(text);
 }
 
 /** The phrase as whole words: not inside a longer word. */
