@@ -53,6 +53,9 @@ export function cleanText(value: string | undefined): string | undefined {
 export function plainText(value: string | undefined): string | undefined {
   const cleaned = cleanText(value);
   if (!cleaned) return undefined;
+  // Without a tag or an entity there is nothing to strip or decode, and most
+  // titles and summaries come that way once the feed's XML is read.
+  if (!/[<&]/.test(cleaned)) return cleanText(collapseSpaces(cleaned));
   const stripped = sanitizeHtml(cleaned, { allowedTags: [], allowedAttributes: {} });
   return cleanText(collapseSpaces(decodeHTML(stripped)));
 }
