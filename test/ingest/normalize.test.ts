@@ -134,6 +134,7 @@ describe('plainText', () => {
     { name: 'runs of whitespace become one space and the ends are trimmed', value: '  Tide \n\t tables  ', expected: 'Tide tables' },
     { name: 'XML-forbidden control characters are removed', value: 'Tide\u0001 tables\u000B out\u0000', expected: 'Tide tables out' },
     { name: 'an encoded less-than stays as text', value: '5 &lt; 6', expected: '5 < 6' },
+    { name: 'text with neither tag nor entity keeps its quotes and greater-than signs', value: ' Rates > 5% "for now" ', expected: 'Rates > 5% "for now"' },
     { name: 'a value of tags alone gives undefined', value: '<b> </b>', expected: undefined },
     { name: 'no value gives undefined', value: undefined, expected: undefined },
   ];
