@@ -132,13 +132,26 @@ export class RelateIndex {
         scores[at] = scores[at]! + (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * lengths[i]!) / averageLength));
       }
     }
-    const found: { article: IndexedArticle; text: number }[] = [];
+    // The best `limit` so far, kept in order (score down, then id up): most
+    // touched articles fall short of the weakest of them and are never looked
+    // up, and no list of them all is made and sorted.
+    const bestAt: number[] = [];
+    const bestScore: number[] = [];
     for (const at of touched) {
-      const article = this.articles.get(at + minId)!;
-      if (accept(article)) found.push({ article, text: scores[at]! });
+      const score = scores[at]!;
       scores[at] = 0;
+      const full = bestAt.length >= limit;
+      if (full && !ranksAbove(score, at, bestScore[limit - 1]!, bestAt[limit - 1]!)) continue;
+      if (!accept(this.articles.get(at + minId)!)) continue;
+      let i = full ? limit - 1 : bestAt.length;
+      for (; i > 0 && ranksAbove(score, at, bestScore[i - 1]!, bestAt[i - 1]!); i--) {
+        bestAt[i] = bestAt[i - 1]!;
+        bestScore[i] = bestScore[i - 1]!;
+      }
+      bestAt[i] = at;
+      bestScore[i] = score;
     }
-    return found.sort((a, b) => b.text - a.text || a.article.id - b.article.id).slice(0, limit);
+    return bestAt.map((at, i) => ({ article: this.articles.get(at + minId)!, text: bestScore[i]! }));
   }
 
   private clear(): void {
@@ -219,6 +232,11 @@ export class RelateIndex {
     }
     this.floor = floor;
   }
+}
+
+/** Whether a score at position `at` ranks above another: a higher score, or the same and an older article. */
+function ranksAbove(score: number, at: number, otherScore: number, otherAt: number): boolean {
+  return score > otherScore || (score === otherScore && at < otherAt);
 }
 
 /** The first position in ascending `ids` whose id is ≥ `id`. */
