@@ -44,6 +44,8 @@ export interface LoadOptions {
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Each slice's own rate, in the order run. */
+  sliceRates: number[];
   p50: number;
   p99: number;
   requests: number;
@@ -113,6 +115,7 @@ function summarize(tally: Tally, target: Target, options: LoadOptions): LoadResu
   return {
     // Completed requests over the measured time, rather than autocannon's mean of per-second samples.
     requestsPerSecond: completed / duration,
+    sliceRates: tally.raw.map((r) => r.totalCompletedRequests / r.duration),
     p50: merged.latency.p50,
     p99: merged.latency.p99,
     requests: completed,

@@ -36,7 +36,13 @@ export function targetRows(r: Results): Row[] {
   const rows: Row[] = [];
   for (const c of r.serving?.cases ?? []) {
     const target = c.status === 304 ? 0.9 : 0.8;
-    rows.push([`serving ${c.name}: app / bare req/s`, `${n(c.ratio, 2)} (${n(c.app.requestsPerSecond)} / ${n(c.bare.requestsPerSecond)})`, `≥ ${target}`, verdict(c.ratio >= target)]);
+    const [low, high] = c.sliceRatios;
+    rows.push([
+      `serving ${c.name}: app / bare req/s`,
+      `${n(c.ratio, 2)} (${n(c.app.requestsPerSecond)} / ${n(c.bare.requestsPerSecond)}; slices ${n(low, 2)}–${n(high, 2)})`,
+      `≥ ${target}`,
+      verdict(c.ratio >= target),
+    ]);
   }
   const growth = r.growth ?? [];
   const smallest = growth[0];
@@ -184,7 +190,8 @@ function howMeasured(r: Results): string {
     'parent, so on 2 cores the server',
     `has one core and the generator the other. ${r.connections} connections, keep-alive, a warm-up per answer (the app then serves`,
     `from its render cache), then ${r.seconds} s per server in ${slices} slices, the servers taking turns; req/s is completed requests over measured`,
-    'time; CPU columns come from /proc.',
+    'time; "slices" in the targets table is the lowest and highest ratio of one slice of the app to the bare server\'s slice next',
+    'to it, for how far a single comparison can stray on this machine. CPU columns come from /proc.',
     bodyCollectionOff
       ? 'autocannon\'s collection of response bodies into strings (for options we do not use) is switched off: it made the generator the bottleneck.'
       : 'This autocannon collects every response body into a string, which costs the generator CPU on large bodies.',

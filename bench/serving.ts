@@ -36,6 +36,8 @@ export interface ServingCase {
   quiet: LoadResult;
   bare: LoadResult;
   ratio: number;
+  /** The lowest and highest app / bare ratio of a slice and its neighbour (the slices alternate, A B, B A …). */
+  sliceRatios: [number, number];
 }
 
 export interface ServingResult {
@@ -103,6 +105,7 @@ export async function benchServing(options: ServingOptions): Promise<ServingResu
         quiet: quietResult,
         bare: bareResult,
         ratio: appResult.requestsPerSecond / bareResult.requestsPerSecond,
+        sliceRatios: spread(appResult.sliceRates.map((rate, i) => rate / bareResult.sliceRates[i]!)),
       });
     }
     return { items: countItems(identity.body.toString('utf8')), cases: results };
@@ -110,6 +113,10 @@ export async function benchServing(options: ServingOptions): Promise<ServingResu
     for (const child of children) await child.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function spread(values: number[]): [number, number] {
+  return [Math.min(...values), Math.max(...values)];
 }
 
 function record(answer: Answer): Recorded {
