@@ -68,7 +68,7 @@ export function createMetrics(): Metrics {
   });
   new Gauge({
     name: 'wirefeed_feed_cache_bytes',
-    help: 'Bytes held by the render cache (bodies with their gzip and brotli forms)',
+    help: 'Bytes held by the render cache (bodies, and the gzip and brotli forms asked for so far)',
     registers: [registry],
     collect() {
       this.set(total((c) => c.size));

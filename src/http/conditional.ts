@@ -20,7 +20,7 @@ export function feedAnswer(req: IncomingMessage, feed: CachedFeed, cacheControl:
   const encoding = chooseEncoding(req.headers['accept-encoding']);
   const notModified = isNotModified(req.headers, feed);
   const headers = preparedHeaders(feed, encoding, notModified, cacheControl);
-  return notModified ? { status: 304, headers } : { status: 200, headers, body: feed.bodies[encoding] };
+  return notModified ? { status: 304, headers } : { status: 200, headers, body: feed.body(encoding) };
 }
 
 /** Sends the answer through the progressive API, so that the headers stay readable (the request log reads Content-Length). */
@@ -70,7 +70,7 @@ function feedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean,
   if (feed.lastModifiedHttp) headers.push(['Last-Modified', feed.lastModifiedHttp]);
   if (notModified) return headers;
   if (encoding !== 'identity') headers.push(['Content-Encoding', encoding]);
-  headers.push(['Content-Length', String(feed.bodies[encoding].length)]);
+  headers.push(['Content-Length', String(feed.body(encoding).length)]);
   return headers;
 }
 

@@ -78,6 +78,22 @@ describe('the render cache and conditional GET', () => {
     assert.equal(plain.headers['last-modified'], 'Tue, 17 Nov 2026 08:15:00 GMT');
   });
 
+  test('a compressed form is made when a client first asks for it, and kept: the cache grows by its bytes once', async () => {
+    const cached = async () => Number(/^wirefeed_feed_cache_bytes (\d+)$/m.exec((await get('/metrics')).body.toString())?.[1]);
+    const path = '/feeds/all.rss?limit=7';
+    const plain = await get(path);
+    assert.equal(plain.status, 200);
+    const rendered = await cached();
+    const gz = await get(path, { 'accept-encoding': 'gzip' });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.equal(await cached(), rendered + gz.body.length);
+    await get(path, { 'accept-encoding': 'gzip' });
+    assert.equal(await cached(), rendered + gz.body.length);
+    const br = await get(path, { 'accept-encoding': 'br' });
+    assert.equal(await cached(), rendered + gz.body.length + br.body.length);
+    assert.deepEqual(brotliDecompressSync(br.body), plain.body);
+  });
+
   test('gzip is used when brotli is refused by q=0', async () => {
     const r = await get('/feeds/all.rss', { 'accept-encoding': 'br;q=0, gzip' });
     assert.equal(r.headers['content-encoding'], 'gzip');
