@@ -2,8 +2,10 @@
 // grows. "Cold" means the render cache is empty: each timed request goes to
 // a fresh createApp(ctx) (a new app has a new, empty cache) over the same
 // open database, through the same route, query, render and compression as a
-// real request. SQLite's page cache and the OS file cache are warm: one
-// untimed request per feed comes first.
+// real request. SQLite's page cache, the OS file cache and V8's compiled
+// code are warm: WARMUP untimed cold requests per feed come first (with
+// compression done only when asked for, a render is mostly JavaScript, and
+// code not yet optimized made the first archive measured look slower).
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openContext } from '../src/context.js';
@@ -15,6 +17,7 @@ import { countItems, get } from './http.js';
 
 export const CATEGORY = 'climate';
 export const QUERY = 'inquiry';
+const WARMUP = 20;
 
 export const growthFeeds = [
   { name: 'all', path: '/feeds/all.rss' },
@@ -55,6 +58,10 @@ export async function measureGrowth(archive: Archive, repeats: number): Promise<
         continue;
       }
       if (first.status !== 200) throw new Error(`bench: ${feed.path} answered ${first.status}: ${first.body.toString().slice(0, 200)}`);
+      for (let i = 0; i < WARMUP; i++) {
+        handler = createApp(ctx);
+        await get(base + feed.path);
+      }
       const ms: number[] = [];
       for (let i = 0; i < repeats; i++) {
         handler = createApp(ctx);

@@ -57,7 +57,7 @@ export function targetRows(r: Results): Row[] {
       const ratio = t.medianMs / base.medianMs;
       rows.push([
         `cold render ${t.feed}: ${n(largest.articles)} vs ${n(smallest.articles)} articles`,
-        `${n(ratio, 2)}x (${n(t.medianMs, 1)} ms / ${n(base.medianMs, 1)} ms)`,
+        `${n(ratio, 2)}x (${n(t.medianMs, 1)} ms / ${n(base.medianMs, 1)} ms: ${t.medianMs >= base.medianMs ? '+' : '−'}${n(Math.abs(t.medianMs - base.medianMs), 1)} ms)`,
         '≤ 1.5x',
         verdict(ratio <= 1.5),
       ]);
@@ -199,7 +199,8 @@ function howMeasured(r: Results): string {
     'categories, tags, images with caption and credit, related links; Zipf-distributed words) are generated once with prepared',
     'statements in transactions of 20,000 and cached in data/bench/, keyed by schema version, a hash of the migrations and the',
     'generator\'s version. A cold render is a request to a fresh createApp (an empty render cache) over the open database,',
-    `timed from request to last byte, median of ${r.quick ? 5 : 7}, after one untimed request (SQLite and OS caches warm).`,
+    `timed from request to last byte, median of ${r.quick ? 5 : 7}, after twenty untimed ones (SQLite, OS and V8's compiled code warm).`,
+    'An identity request: gzip and brotli forms are made when first asked for, so a cold render compresses nothing.',
     'Ingest: runIngest with the demo taxonomy and settings over 200 sources served gzip-compressed by a child process, each on its',
     'own port of 127.0.0.1 so that the one-request-per-host rule (a host is name and port) does not serialize them, into a fresh',
     `database${r.quick ? '' : ', three rounds of a fresh database each, the median round\'s figures shown'}; items/s is new items over the whole run's wall time; the event loop delay (perf_hooks, 5 ms resolution) is how long`,
