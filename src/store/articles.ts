@@ -43,14 +43,18 @@ export function saveArticles(db: Db, sourceId: number, drafts: readonly ArticleD
   const fresh = new Map<string, Pending>();
   for (const p of pending) if (!p.existing && !fresh.has(p.draft.guid)) fresh.set(p.draft.guid, p);
   const ids = insertArticles(db, sourceId, [...fresh.values()]);
+  const written = new Set<string>();
   return pending.map((p) => {
     if (fresh.get(p.draft.guid) === p) {
       const id = ids.get(p.draft.guid)!;
       // A new id has nothing hanging off it yet (a deleted article's rows went with it: ON DELETE CASCADE).
       writeLinks(db, id, p.draft.publishedAt.getTime(), p.draft);
+      written.add(p.draft.guid);
       return { outcome: 'new', id };
     }
-    const existing = p.existing ?? findExisting(db, sourceId, p.draft.guid)!;
+    // Read again when an earlier entry of this document has just written the article.
+    const existing = written.has(p.draft.guid) ? findExisting(db, sourceId, p.draft.guid)! : p.existing!;
+    written.add(p.draft.guid);
     if (existing.content_hash === p.hash) return { outcome: 'unchanged', id: existing.id };
     updateArticle(db, existing, p, now);
     return { outcome: 'updated', id: existing.id };

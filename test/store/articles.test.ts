@@ -113,4 +113,18 @@ describe('saveArticles', () => {
     )();
     assert.deepEqual(stored(ctx, a), stored(ctx, b));
   });
+
+  test('a guid twice in a document saved again ends as its second entry again', () => {
+    const document = [draft('d1', 'First wording'), draft('d1', 'Second wording')];
+    const title = () => ctx.db.prepare("SELECT title FROM articles WHERE source_id = ? AND guid = 'd1'").pluck().get(a);
+    ctx.db.transaction(() => saveArticles(ctx.db, a, document, now))();
+    assert.equal(title(), 'Second wording');
+    // The stored article is the second entry's: the first updates it, the second has to update it back.
+    const saved = ctx.db.transaction(() => saveArticles(ctx.db, a, document, now))();
+    assert.deepEqual(
+      saved.map((s) => s.outcome),
+      ['updated', 'updated'],
+    );
+    assert.equal(title(), 'Second wording');
+  });
 });
