@@ -3,7 +3,9 @@
 // configuration's taxonomy and ingest settings (concurrency included), in
 // ROUNDS rounds of their own databases, the median round reported (one run
 // on this shared machine moves by a tenth or more). Then the last round's
-// sources again, when every one answers 304 to its stored ETag.
+// sources again, when every one answers 304 to its stored ETag, and once
+// more without their validators, so that every one answers 200 with the
+// document already stored (a feed server that ignores conditional GET).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +46,8 @@ export interface IngestResult extends Round {
   /** Each full-304 re-poll's duration, and how many sources answered 304 in the last one. */
   repollSeconds: number[];
   repollNotModified: number;
+  /** The re-poll without validators: every source answers 200 with the same items. */
+  unchanged: { seconds: number; serviceCpuSeconds: number; itemsSeen: number; itemsChanged: number };
 }
 
 export async function benchIngest(feeds: number, itemsPerFeed: number, rounds: number, repolls: number): Promise<IngestResult> {
@@ -53,6 +57,7 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, rounds: n
     const measured: Round[] = [];
     let repollSeconds: number[] = [];
     let repoll: SourceResult[] = [];
+    let unchanged: IngestResult['unchanged'] | undefined;
     let concurrency = 0;
     for (let round = 1; round <= rounds; round++) {
       const ctx = openRoundContext(dir, round, upstream.ports);
@@ -67,6 +72,7 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, rounds: n
             repoll = await runIngest(ctx, listSources(ctx.db));
             repollSeconds = [...repollSeconds, (performance.now() - t) / 1000];
           }
+          unchanged = await unchangedRepoll(ctx);
         }
       } finally {
         await checkpointer.stop();
@@ -83,6 +89,7 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, rounds: n
       rounds: measured.map((r) => r.itemsPerSecond),
       repollSeconds,
       repollNotModified: repoll.filter((r) => r.status === 'not-modified').length,
+      unchanged: unchanged!,
     };
   } finally {
     await upstream.stop();
@@ -125,6 +132,22 @@ async function freshIngest(ctx: Context, upstreamPid: number): Promise<Round> {
     mainThreadCores: main / seconds,
     upstreamCores: (cpuSeconds(upstreamPid) - upstreamBefore) / seconds,
     eventLoopDelayMs: { p99: stalls.percentile(99) / 1e6, max: stalls.max / 1e6 },
+  };
+}
+
+/** Every source again without its stored ETag and Last-Modified: 200s with the documents already stored. */
+async function unchangedRepoll(ctx: Context): Promise<IngestResult['unchanged']> {
+  ctx.db.prepare('UPDATE sources SET etag = NULL, last_modified = NULL').run();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const results = await runIngest(ctx, listSources(ctx.db));
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return {
+    seconds,
+    serviceCpuSeconds: (used.user + used.system) / 1e6,
+    itemsSeen: sum(results, (r) => r.itemsSeen),
+    itemsChanged: sum(results, (r) => r.itemsNew + r.itemsUpdated),
   };
 }
 

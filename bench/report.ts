@@ -139,6 +139,10 @@ export function markdown(r: Results): string {
       ['event loop delay during the fresh ingest', `p99 ${n(i.eventLoopDelayMs.p99)} ms, max ${n(i.eventLoopDelayMs.max)} ms`],
       ['sources that failed', i.errors.length ? `${i.errors.length}: ${i.errors.slice(0, 3).join('; ')}` : '0'],
       ['full-304 re-polls', `${i.repollSeconds.map((s) => `${n(s, 3)} s`).join(', ')} (${i.repollNotModified} of ${i.feeds} answered 304)`],
+      [
+        're-poll without validators (200s, documents already stored)',
+        `${n(i.unchanged.seconds, 3)} s, service CPU ${n(i.unchanged.serviceCpuSeconds, 2)} s (${n(i.unchanged.itemsSeen)} items seen, ${n(i.unchanged.itemsChanged)} new or changed)`,
+      ],
     ]));
   }
   if (r.memory) {
@@ -204,7 +208,8 @@ function howMeasured(r: Results): string {
     'Ingest: runIngest with the demo taxonomy and settings over 200 sources served gzip-compressed by a child process, each on its',
     'own port of 127.0.0.1 so that the one-request-per-host rule (a host is name and port) does not serialize them, into a fresh',
     `database${r.quick ? '' : ', three rounds of a fresh database each, the median round\'s figures shown'}; items/s is new items over the whole run's wall time; the event loop delay (perf_hooks, 5 ms resolution) is how long`,
-    'a request to a server ingesting in its own process could wait. The re-poll sends each stored ETag and gets 304s.',
+    'a request to a server ingesting in its own process could wait. The re-poll sends each stored ETag and gets 304s; the last',
+    'one sends none and gets 200s with the documents already stored.',
     'Memory: the app in a child process over the largest archive renders every feed (all and each category in RSS, Atom and',
     'JSON, and the search) and serves them all in identity, gzip and brotli under load; the peak is the kernel\'s VmHWM.',
   ].join(' ');

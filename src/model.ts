@@ -86,6 +86,8 @@ export interface ArticleDraft extends ArticleFields {
   related: RelatedRef[];
   /** The body's words without markup: what search indexes (ingest/body-text.ts). */
   bodyText: string;
+  /** ingest/content-hash.ts of this draft, when whoever prepared it has worked it out already. */
+  contentHash?: string;
 }
 
 /** A stored article with everything a feed needs to render it. */

@@ -15,6 +15,8 @@ export interface PrepareTask {
   body: Uint8Array;
   contentType?: string;
   now: number;
+  /** The source's newest articles' guids and content hashes (prepare-feed.ts). */
+  stored?: Map<string, string>;
 }
 
 export type PrepareReply = { id: number; prepared: PreparedFeed } | { id: number; error: { name: string; message: string } };
@@ -36,9 +38,9 @@ export class PreparePool {
     private readonly size: number,
   ) {}
 
-  prepare(source: Source, body: Uint8Array, contentType: string | undefined, now: Date): Promise<PreparedFeed> {
+  prepare(source: Source, body: Uint8Array, contentType: string | undefined, now: Date, stored?: Map<string, string>): Promise<PreparedFeed> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ task: { id: this.nextId++, source, body, contentType, now: now.getTime() }, resolve, reject });
+      this.queue.push({ task: { id: this.nextId++, source, body, contentType, now: now.getTime(), stored }, resolve, reject });
       this.dispatch();
     });
   }

@@ -8,7 +8,7 @@ import type { PrepareReply, PrepareTask } from './prepare-pool.js';
 const cfg = workerData as Config;
 const port = parentPort;
 port?.on('message', (task: PrepareTask) => {
-  prepareDocument(cfg, task.source, task.body, task.contentType, new Date(task.now)).then(
+  prepareDocument(cfg, task.source, task.body, task.contentType, new Date(task.now), task.stored).then(
     (prepared) => port.postMessage({ id: task.id, prepared } satisfies PrepareReply),
     (err: Error) => port.postMessage({ id: task.id, error: { name: err.name, message: err.message } } satisfies PrepareReply),
   );

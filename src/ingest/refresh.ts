@@ -4,7 +4,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
-import { saveArticles } from '../store/articles.js';
+import { listRecentContentHashes, saveArticles } from '../store/articles.js';
 import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './articles.js';
 import { nextDueAt } from './backoff.js';
@@ -28,8 +28,11 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
   const result: SourceResult = { source: source.slug, status: 'ok', itemsSeen: 0, itemsNew: 0, itemsUpdated: 0, durationMs: 0 };
   let state: FetchState = {};
   let retryAfterMs: number | undefined;
+  /** Entries made into drafts: those new or changed since this thread last prepared the feed (known-entries.ts). */
+  let itemsPrepared: number | undefined;
   try {
     const { prepared, fetched, turn } = await loadSource(ctx, source, now, turns);
+    itemsPrepared = prepared?.drafts.length;
     if (fetched) {
       if (fetched.url.startsWith('http')) result.httpStatus = fetched.status;
       state = { etag: fetched.etag, lastModified: fetched.lastModified, movedTo: fetched.movedTo };
@@ -64,6 +67,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       status: result.status,
       http_status: result.httpStatus,
       items_seen: result.itemsSeen,
+      items_prepared: itemsPrepared,
       items_new: result.itemsNew,
       items_updated: result.itemsUpdated,
       error: result.error,
@@ -84,7 +88,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
 async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns): Promise<{ prepared?: PreparedFeed; fetched?: FetchResult; turn?: Turn }> {
   if (source.articlesDir) {
     const feed = await readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`);
-    return { prepared: prepareFeed(ctx.cfg, source, feed, now), turn: turns?.take() };
+    return { prepared: prepareFeed(ctx.cfg, source, feed, now, storedArticles(ctx, source)), turn: turns?.take() };
   }
   const url = source.fetchUrl ?? source.url;
   if (!url) throw new Error(`refresh: source ${source.slug} has neither a URL nor an article folder`);
@@ -105,14 +109,23 @@ async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns
   try {
     // Decoding, parsing and cleaning run on a worker thread when there is a spare core.
     const pool = preparePoolFor(ctx.cfg);
+    const stored = storedArticles(ctx, source);
     const prepared = pool
-      ? await pool.prepare(source, fetched.body, fetched.contentType, now)
-      : await prepareDocument(ctx.cfg, source, fetched.body, fetched.contentType, now);
+      ? await pool.prepare(source, fetched.body, fetched.contentType, now, stored)
+      : await prepareDocument(ctx.cfg, source, fetched.body, fetched.contentType, now, stored);
     return { prepared, fetched, turn };
   } catch (err) {
     turn?.end();
     throw err;
   }
+}
+
+/**
+ * The content hashes of the source's newest articles, so that preparing
+ * skips the entries stored as they are: more than any feed lists at once.
+ */
+function storedArticles(ctx: Context, source: Source): Map<string, string> {
+  return listRecentContentHashes(ctx.db, source.id, 250);
 }
 
 /** Stores the prepared entries in one transaction and relates the new ones; counts what changed. */

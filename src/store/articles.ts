@@ -1,9 +1,9 @@
 // Writes articles. An article is stored once per (source, guid): a re-run adds
 // nothing, and a changed article is updated in place, keeping its id and its
 // published time.
-import { createHash } from 'node:crypto';
 import type { ArticleDraft } from '../model.js';
 import { slugify } from '../ingest/classify.js';
+import { contentHash } from '../ingest/content-hash.js';
 import { bumpContentVersion } from './content-version.js';
 import { type Db, prepared } from './db.js';
 
@@ -39,7 +39,11 @@ export function saveArticle(db: Db, sourceId: number, draft: ArticleDraft, now: 
  * entry, as an article stored before would be.
  */
 export function saveArticles(db: Db, sourceId: number, drafts: readonly ArticleDraft[], now: Date): Saved[] {
-  const pending: Pending[] = drafts.map((draft) => ({ draft, hash: contentHash(draft), existing: findExisting(db, sourceId, draft.guid) }));
+  const pending: Pending[] = drafts.map((draft) => ({
+    draft,
+    hash: draft.contentHash ?? contentHash(draft),
+    existing: findExisting(db, sourceId, draft.guid),
+  }));
   const fresh = new Map<string, Pending>();
   for (const p of pending) if (!p.existing && !fresh.has(p.draft.guid)) fresh.set(p.draft.guid, p);
   const ids = insertArticles(db, sourceId, [...fresh.values()]);
@@ -59,6 +63,18 @@ export function saveArticles(db: Db, sourceId: number, drafts: readonly ArticleD
     updateArticle(db, existing, p, now);
     return { outcome: 'updated', id: existing.id };
   });
+}
+
+/**
+ * The guids and content hashes of a source's newest `limit` articles (by
+ * published time, the order of most feeds), for prepare-feed.ts to skip the
+ * entries stored as they are.
+ */
+export function listRecentContentHashes(db: Db, sourceId: number, limit: number): Map<string, string> {
+  const rows = prepared(db, 'SELECT guid, content_hash FROM articles WHERE source_id = ? ORDER BY published_at DESC, id DESC LIMIT ?')
+    .raw()
+    .all(sourceId, limit) as [string, string][];
+  return new Map(rows);
 }
 
 function findExisting(db: Db, sourceId: number, guid: string): ExistingRow | undefined {
@@ -151,18 +167,6 @@ function writeLinks(db: Db, id: number, publishedAt: number, draft: ArticleDraft
   insertClassification(db, id, publishedAt, draft);
   const related = prepared(db, 'INSERT INTO related (article_id, position, url, title, kind) VALUES (?, ?, ?, ?, ?)');
   draft.related.forEach((r, i) => related.run(id, i, r.url, r.title ?? null, r.kind));
-}
-
-/**
- * What makes two versions of an article different upstream; dates we invent
- * are left out, and so is our own classification (its inputs count instead),
- * so that a taxonomy change alone never makes an article look updated.
- */
-function contentHash(draft: ArticleDraft): string {
-  const { url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language } = draft;
-  return createHash('sha256')
-    .update(JSON.stringify([url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language]))
-    .digest('hex');
 }
 
 /** The id of a source's article with this guid (for the publisher's Markdown articles, the file's slug). */
