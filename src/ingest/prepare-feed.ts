@@ -16,8 +16,7 @@ export interface PreparedFeed {
   /**
    * Each draft's words as relate compares them, worked out here rather than
    * by relate on the main thread, which stores and relates every feed's
-   * articles one after another (for a feed whose entries are mostly stored
-   * already, this is work for nothing, but on the worker's core).
+   * articles one after another (an updated article's go unused).
    */
   relateTexts: RelateText[];
   /** The feed's own problems and those of entries that could not be prepared. */
