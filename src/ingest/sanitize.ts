@@ -80,8 +80,8 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
   // links becomes a related story and the paragraph goes.
   const body = dropRepeatedCaptions(clean).replace(/<p>([\s\S]*?)<\/p>/g, (paragraph, inner: string) => {
     // sanitize-html writes text back with only & < > " escaped, so a
-    // paragraph that starts "Related:" holds the word as such: only those
-    // paragraphs are worth reading in full.
+    // paragraph that starts "Related:" holds the word as such (unless markup
+    // cuts the word itself in two): only those paragraphs are read in full.
     if (!/related/i.test(inner) || !/^related\s*:/i.test(textOf(inner))) return paragraph;
     const links = [...inner.matchAll(/<a href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)];
     if (links.length === 0) return paragraph;
