@@ -55,9 +55,10 @@ export function targetRows(r: Results): Row[] {
         return;
       }
       const ratio = t.medianMs / base.medianMs;
+      const difference = `${t.medianMs >= base.medianMs ? '+' : '−'}${n(Math.abs(t.medianMs - base.medianMs), 1)} ms`;
       rows.push([
         `cold render ${t.feed}: ${n(largest.articles)} vs ${n(smallest.articles)} articles`,
-        `${n(ratio, 2)}x (${n(t.medianMs, 1)} ms / ${n(base.medianMs, 1)} ms: ${t.medianMs >= base.medianMs ? '+' : '−'}${n(Math.abs(t.medianMs - base.medianMs), 1)} ms)`,
+        `${n(ratio, 2)}x (${n(t.medianMs, 1)} ms / ${n(base.medianMs, 1)} ms: ${difference})`,
         '≤ 1.5x',
         verdict(ratio <= 1.5),
       ]);
