@@ -4,7 +4,8 @@
 //   Links to articles we hold resolve to them when published (store/feeds).
 // - Same story: the same event from several sources — the same canonical URL,
 //   or near-identical headlines published within two days — clustered; the
-//   feeds show the story once, its other versions listed as same-story.
+//   feeds show the story once, its other versions listed as same-story
+//   (same-story.ts).
 // - Computed: for each new article, the few most related earlier articles by
 //   text similarity (BM25 over title and summary, in relate-index.ts),
 //   strengthened by shared tags and categories, within a recency window.
@@ -14,20 +15,18 @@ import type { RelatedRef } from '../model.js';
 import type { Db } from '../store/db.js';
 import {
   findRelateSubject,
-  findStoryOf,
   listRelatedOfKind,
   listLiveIds,
   listStoryIds,
-  listStoryMembers,
   type RelatedLink,
   type RelateSubject,
   replaceRelated,
-  setStory,
   type Window,
   windowFrom,
 } from '../store/related.js';
 import { canonicalUrl } from './normalize.js';
 import { type IndexedArticle, type RelateIndex, relateIndexFor } from './relate-index.js';
+import { isSameStory, joinStory } from './same-story.js';
 
 /** An earlier article as scored against the subject. */
 interface Candidate {
@@ -179,46 +178,6 @@ function score(c: Candidate, best: number): number {
   return 0.6 * text + 0.15 * Math.min(c.sharedTags, 2) + 0.05 * Math.min(c.sharedCategories, 2);
 }
 
-function isSameStory(subject: RelateSubject, mine: Mine, c: IndexedArticle, options: RelateOptions): boolean {
-  if (c.url === subject.url) return true;
-  if (c.sourceId === subject.sourceId) return false;
-  if (Math.abs(c.publishedAt - subject.publishedAt) > options.sameStoryMs) return false;
-  if (similarEnough(c.titleStems, mine.titleStems, options.sameStoryTitle)) return true;
-  return similarEnough(c.textStems, mine.textStems, options.sameStoryText);
-}
-
-/**
- * Adds the subject to the story of its best same-story match. It joins one
- * story only, and only a story it matched directly: chains of "A is like B,
- * B is like C" would merge a whole news thread into one story.
- */
-function joinStory(db: Db, subject: RelateSubject, best: IndexedArticle): void {
-  const members = new Map<number, RelateSubject>([[subject.id, subject]]);
-  for (const m of listStoryMembers(db, findStoryOf(db, best.id))) members.set(m.id, m);
-  const ordered = [...members.values()].sort((a, b) => a.publishedAt - b.publishedAt || a.id - b.id);
-  setStory(db, ordered);
-  for (const m of ordered) {
-    replaceRelated(db, m.id, 'same-story', ordered.filter((o) => o.id !== m.id).map((o) => link(o, 1)));
-  }
-}
-
 function link(a: Pick<RelateSubject, 'url' | 'title'>, score: number): RelatedLink {
   return { url: a.url, title: a.title, score };
-}
-
-/**
- * Whether the Jaccard similarity of `a` (each stem once) and `b` reaches
- * `threshold`. Most candidates share few stems, so counting stops as soon as
- * sharing every stem left would still fall short: the similarity only grows
- * with the count, so the answer is the one a full count gives.
- */
-function similarEnough(a: readonly string[], b: ReadonlySet<string>, threshold: number): boolean {
-  const total = a.length + b.size;
-  const jaccard = (common: number) => (total - common === 0 ? 0 : common / (total - common));
-  let common = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (b.has(a[i]!)) common++;
-    else if (jaccard(common + a.length - i - 1) < threshold) return false;
-  }
-  return jaccard(common) >= threshold;
 }
