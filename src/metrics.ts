@@ -38,6 +38,19 @@ export function createMetrics(): Metrics {
     labelNames: ['source', 'outcome'] as const,
     registers: [registry],
   });
+  const entriesSeen = new Counter({
+    name: 'wirefeed_ingest_entries_seen_total',
+    help: 'Feed entries read by ingest, by source',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  // Fewer than seen: an entry read before whose article is stored as it would be made again is skipped.
+  const entriesPrepared = new Counter({
+    name: 'wirefeed_ingest_entries_prepared_total',
+    help: 'Feed entries cleaned and classified by ingest, by source',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
   const sourceErrors = new Counter({
     name: 'wirefeed_ingest_source_errors_total',
     help: 'Source refreshes that ended in an error, by source',
@@ -90,6 +103,8 @@ export function createMetrics(): Metrics {
       onResult(result) {
         if (result.itemsNew > 0) items.inc({ source: result.source, outcome: 'new' }, result.itemsNew);
         if (result.itemsUpdated > 0) items.inc({ source: result.source, outcome: 'updated' }, result.itemsUpdated);
+        if (result.itemsSeen > 0) entriesSeen.inc({ source: result.source }, result.itemsSeen);
+        if (result.itemsPrepared > 0) entriesPrepared.inc({ source: result.source }, result.itemsPrepared);
         if (result.status === 'error') sourceErrors.inc({ source: result.source });
       },
       onRun() {

@@ -104,6 +104,12 @@ export interface SourceResult {
   /** 'not-modified': the server answered 304, so nothing was parsed or written. */
   status: 'ok' | 'not-modified' | 'error';
   itemsSeen: number;
+  /**
+   * Entries cleaned and classified this time: an entry read before whose
+   * article is stored just as preparing it again would make it is skipped
+   * (ingest/known-entries.ts).
+   */
+  itemsPrepared: number;
   itemsNew: number;
   itemsUpdated: number;
   error?: string;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { createApp } from '../src/http/app.js';
+import { createMetrics } from '../src/metrics.js';
 import { startScheduler } from '../src/scheduler.js';
 import { type TestContext, testContext } from './helpers.js';
 
@@ -33,6 +36,31 @@ describe('the ingest schedule', () => {
       assert.deepEqual(second.map((r) => [r.source, r.itemsNew]), [['demo-desk', 0]]);
     } finally {
       await scheduler.stop();
+    }
+  });
+
+  test('a source read again prepares only what changed: /metrics counts entries seen and prepared', async () => {
+    const fresh = testContext();
+    const metrics = createMetrics();
+    const scheduler = startScheduler(fresh, metrics.ingest);
+    const counted = async (name: string) => {
+      const text = (await request(createApp(fresh, { metrics })).get('/metrics').expect(200)).text;
+      return Number(new RegExp(`^${name}\\{source="demo-desk"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    };
+    try {
+      await scheduler.tick();
+      const seen = await counted('wirefeed_ingest_entries_seen_total');
+      assert.ok(seen > 0);
+      assert.equal(await counted('wirefeed_ingest_entries_prepared_total'), seen);
+      // The publisher's folder read again, unchanged: every entry seen, none prepared.
+      fresh.db.prepare("UPDATE sources SET next_due_at = 0 WHERE slug = 'demo-desk'").run();
+      const [again] = await scheduler.tick();
+      assert.deepEqual([again?.source, again?.itemsNew, again?.itemsUpdated, again?.itemsPrepared], ['demo-desk', 0, 0, 0]);
+      assert.equal(await counted('wirefeed_ingest_entries_seen_total'), 2 * seen);
+      assert.equal(await counted('wirefeed_ingest_entries_prepared_total'), seen);
+    } finally {
+      await scheduler.stop();
+      fresh.close();
     }
   });
 

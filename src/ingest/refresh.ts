@@ -25,14 +25,11 @@ export function userAgent(baseUrl: string): string {
 /** `turns`: stores this source's articles only once the sources whose documents arrived earlier are stored. */
 export async function refreshSource(ctx: Context, source: Source, now = new Date(), turns?: Turns): Promise<SourceResult> {
   const started = performance.now();
-  const result: SourceResult = { source: source.slug, status: 'ok', itemsSeen: 0, itemsNew: 0, itemsUpdated: 0, durationMs: 0 };
+  const result: SourceResult = { source: source.slug, status: 'ok', itemsSeen: 0, itemsPrepared: 0, itemsNew: 0, itemsUpdated: 0, durationMs: 0 };
   let state: FetchState = {};
   let retryAfterMs: number | undefined;
-  /** Entries made into drafts: those new or changed since this thread last prepared the feed (known-entries.ts). */
-  let itemsPrepared: number | undefined;
   try {
     const { prepared, fetched, turn } = await loadSource(ctx, source, now, turns);
-    itemsPrepared = prepared?.drafts.length;
     if (fetched) {
       if (fetched.url.startsWith('http')) result.httpStatus = fetched.status;
       state = { etag: fetched.etag, lastModified: fetched.lastModified, movedTo: fetched.movedTo };
@@ -67,7 +64,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       status: result.status,
       http_status: result.httpStatus,
       items_seen: result.itemsSeen,
-      items_prepared: itemsPrepared,
+      items_prepared: result.itemsPrepared,
       items_new: result.itemsNew,
       items_updated: result.itemsUpdated,
       error: result.error,
@@ -132,6 +129,7 @@ function storedArticles(ctx: Context, source: Source): Map<string, string> {
 function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Date, result: SourceResult): void {
   const { drafts, problems } = prepared;
   result.itemsSeen = prepared.itemsSeen;
+  result.itemsPrepared = drafts.length;
   ctx.db.transaction(() => {
     const added: { id: number; publishedAt: number }[] = [];
     saveArticles(ctx.db, source.id, drafts, now).forEach(({ outcome, id }, i) => {
