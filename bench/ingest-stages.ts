@@ -12,7 +12,6 @@ import { Writable } from 'node:stream';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { defaultConfigPath, loadConfig } from '../src/config.js';
 import { openContext } from '../src/context.js';
-import { bodyText } from '../src/ingest/body-text.js';
 import { classify } from '../src/ingest/classify.js';
 import { decodeBody } from '../src/ingest/decode.js';
 import { fetchFeed } from '../src/ingest/fetch.js';
@@ -72,7 +71,7 @@ try {
           cfg.gazetteer,
         ),
       );
-      const text = timed('sanitize', () => bodyText(content.html));
+      const text = content.text;
       return timed('normalize', () => ({
         ...item,
         upstreamTags: item.tags,

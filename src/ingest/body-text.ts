@@ -3,8 +3,10 @@
 // "title") are not searchable words and the index holds fewer tokens. Block
 // boundaries become spaces, so that list items and paragraphs do not run
 // into one another.
-import { Parser } from 'htmlparser2';
+import { DomUtils, parseDocument } from 'htmlparser2';
 import { collapseSpaces } from './spaces.js';
+
+type DomNode = ReturnType<typeof parseDocument>['children'][number];
 
 const blocks = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer',
@@ -13,12 +15,27 @@ const blocks = new Set([
 ]);
 
 export function bodyText(html: string): string {
+  return textOfNodes(parseDocument(html).children);
+}
+
+/**
+ * The text of parsed HTML (htmlparser2's DOM, entities decoded), leaving out
+ * the elements `keep` refuses: sanitize.ts reads it from the parse it makes
+ * anyway, without the blocks it cuts.
+ */
+export function textOfNodes(nodes: readonly DomNode[], keep: (node: DomNode) => boolean = () => true): string {
   const parts: string[] = [];
-  const boundary = (name: string) => {
-    if (blocks.has(name)) parts.push(' ');
+  const visit = (list: readonly DomNode[]): void => {
+    for (const node of list) {
+      if (DomUtils.isText(node)) parts.push(node.data);
+      else if (DomUtils.isTag(node) && keep(node)) {
+        const block = blocks.has(node.name);
+        if (block) parts.push(' ');
+        visit(node.children);
+        if (block) parts.push(' ');
+      }
+    }
   };
-  const parser = new Parser({ ontext: (text) => parts.push(text), onopentagname: boundary, onclosetag: boundary }, { decodeEntities: true });
-  parser.write(html);
-  parser.end();
+  visit(nodes);
   return collapseSpaces(parts.join(''));
 }

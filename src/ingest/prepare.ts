@@ -3,7 +3,6 @@
 // that an article is cleaned the same way whichever door it came in by.
 import type { Context } from '../context.js';
 import type { ArticleDraft, Source } from '../model.js';
-import { bodyText } from './body-text.js';
 import { classify } from './classify.js';
 import { excerpt, normalizeEntry } from './normalize.js';
 import type { ParsedEntry } from './parsed.js';
@@ -29,8 +28,8 @@ export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry:
     ctx.cfg.categories,
     ctx.cfg.gazetteer,
   );
-  // One pass over the body for its text: what search indexes, and the summary when the entry has none.
-  const text = bodyText(content.html);
+  // The body's text: what search indexes, and the summary when the entry has none.
+  const { text } = content;
   return {
     ...item,
     upstreamTags: item.tags,

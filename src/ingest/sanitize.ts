@@ -2,10 +2,11 @@
 // (sanitize-html), absolute links, no tracking pixels, no site boilerplate,
 // embedded players only from hosts the operator allows, a caption printed
 // twice kept once, and the inline "Related: <headline> <date>" line lifted
-// out of the body.
+// out of the body; with the body's text for search, read from the same parse.
 import { decodeHTML } from 'entities';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
+import { textOfNodes } from './body-text.js';
 import { isTrackingPixel } from './content-image.js';
 import { collapseSpaces } from './spaces.js';
 
@@ -25,6 +26,8 @@ export interface SanitizedContent {
   html: string;
   /** Inline "Related:" links found in (and removed from) the body. */
   related: { url: string; title: string }[];
+  /** The body's words without markup (what `bodyText(html)` gives), for the search index. */
+  text: string;
 }
 
 const allowedTags = [
@@ -78,7 +81,7 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
   // and never nest, and links are <a href="…">. A paragraph whose text starts
   // with "Related:" is a pointer to other stories, not body text: each of its
   // links becomes a related story and the paragraph goes.
-  const body = dropRepeatedCaptions(clean).replace(/<p>([\s\S]*?)<\/p>/g, (paragraph, inner: string) => {
+  const body = clean.replace(/<p>([\s\S]*?)<\/p>/g, (paragraph, inner: string) => {
     // sanitize-html writes text back with only & < > " escaped, so a
     // paragraph that starts "Related:" holds the word as such (unless markup
     // cuts the word itself in two): only those paragraphs are read in full.
@@ -88,7 +91,8 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
     for (const [, href = '', title = ''] of links) related.push({ url: decodeHTML(href), title: textOf(title) });
     return '';
   });
-  return { html: body.trim(), related };
+  const { html: kept, text } = withoutRepeatedCaptions(body);
+  return { html: kept.trim(), related, text };
 }
 
 function textOf(html: string): string {
@@ -128,11 +132,12 @@ const REPEATS = new Set(['p p', 'figcaption figcaption', 'figcaption p']);
  * as a paragraph. Two blocks are consecutive when nothing visible (text, an
  * image, another element) lies between them; a figure's end is no boundary.
  * The markup is sanitize-html's own, so the repeat is cut out of it by its
- * position and everything else stays byte for byte.
+ * position and everything else stays byte for byte. The text of what is
+ * kept comes from the same parse (body-text.ts would parse it again).
  */
-function dropRepeatedCaptions(html: string): string {
+function withoutRepeatedCaptions(html: string): { html: string; text: string } {
   const doc = parseDocument(html, { withStartIndices: true, withEndIndices: true });
-  const cuts: { start: number; end: number }[] = [];
+  const repeats = new Set<DomNode>();
   let previous: { name: string; text: string } | undefined;
   const visit = (nodes: DomNode[]): void => {
     for (const node of nodes) {
@@ -147,14 +152,16 @@ function dropRepeatedCaptions(html: string): string {
       } else {
         const text = DomUtils.textContent(node);
         const repeated = previous !== undefined && REPEATS.has(`${previous.name} ${node.name}`) && sameWords(previous.text, text);
-        // Indices are there: parseDocument was asked for them.
-        if (repeated) cuts.push({ start: node.startIndex as number, end: (node.endIndex as number) + 1 });
+        if (repeated) repeats.add(node);
         else previous = { name: node.name, text };
       }
     }
   };
   visit(doc.children);
-  return cuts.reduceRight((out, cut) => out.slice(0, cut.start) + out.slice(cut.end), html);
+  const text = textOfNodes(doc.children, (node) => !repeats.has(node));
+  // Indices are there: parseDocument was asked for them.
+  const cuts = [...repeats].map((node) => ({ start: node.startIndex as number, end: (node.endIndex as number) + 1 }));
+  return { html: cuts.reduceRight((out, cut) => out.slice(0, cut.start) + out.slice(cut.end), html), text };
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { bodyText } from '../../src/ingest/body-text.js';
 import { defaultIframeHosts, type SanitizedContent, type SanitizeOptions, sanitizeContent } from '../../src/ingest/sanitize.js';
 
 const options: SanitizeOptions = {
@@ -9,7 +10,7 @@ const options: SanitizeOptions = {
 };
 
 describe('sanitizeContent', () => {
-  const cases: { name: string; html: string; options?: SanitizeOptions; expected: SanitizedContent }[] = [
+  const cases: { name: string; html: string; options?: SanitizeOptions; expected: Omit<SanitizedContent, 'text'> }[] = [
     {
       name: 'a <script> element is removed with its content',
       html: '<p>Before</p><script>document.write("injected")</script><p>After</p>',
@@ -139,7 +140,10 @@ describe('sanitizeContent', () => {
   ];
   for (const c of cases) {
     test(c.name, () => {
-      assert.deepEqual(sanitizeContent(c.html, c.options ?? options), c.expected);
+      const { text, ...content } = sanitizeContent(c.html, c.options ?? options);
+      assert.deepEqual(content, c.expected);
+      // The text comes from sanitize's own parse, and is what the kept markup reads as.
+      assert.equal(text, bodyText(content.html));
     });
   }
 
@@ -316,9 +320,18 @@ describe('sanitizeContent: a caption printed twice is kept once', () => {
   ];
   for (const c of cases) {
     test(c.name, () => {
-      assert.equal(sanitizeContent(c.html, options).html, c.expected);
+      const { html, text } = sanitizeContent(c.html, options);
+      assert.equal(html, c.expected);
+      assert.equal(text, bodyText(html));
     });
   }
+
+  test('the text leaves out the repeat, the "Related:" line and the markup', () => {
+    const html =
+      '<p>The barrier at <em>dawn</em>.</p><p>The barrier at dawn.</p>' +
+      '<p>Related: <a href="https://x.example/a">Earlier headline</a></p><ul><li>Gates&nbsp;&amp; walls</li><li>held</li></ul>';
+    assert.equal(sanitizeContent(html, options).text, 'The barrier at dawn. Gates & walls held');
+  });
 
   test('the repeat is found on the sanitized markup: a paragraph repeated around a removed script is kept once', () => {
     const html = '<p class="caption">Gates</p><script>track()</script><p style="x">Gates</p>';
