@@ -32,7 +32,7 @@ if (unknown.length) {
   console.error(`bench: unknown part ${unknown.join(', ')} (parts: ${parts.join(', ')})`);
   process.exit(2);
 }
-const seconds = Number(values.seconds ?? (quick ? 3 : 10));
+const seconds = Number(values.seconds ?? (quick ? 3 : 20));
 const connections = 50;
 const sizes = quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000];
 const progress = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -57,7 +57,7 @@ const archiveOf = (size: number) => results.archives.find((a) => a.articles === 
 if (only.has('serving')) {
   progress(`serving: ${seconds} s per measurement, ${connections} connections`);
   results.serving = await benchServing({
-    archivePath: archiveOf(sizes[0]!).path, seconds, slices: quick ? 3 : 5, warmupSeconds: quick ? 1 : 2, connections, appExecArgv, progress,
+    archivePath: archiveOf(sizes[0]!).path, seconds, slices: quick ? 3 : 10, warmupSeconds: quick ? 1 : 2, connections, appExecArgv, progress,
   });
 }
 if (only.has('growth')) {
