@@ -5,8 +5,9 @@
 // real request. SQLite's page cache, the OS file cache and V8's compiled
 // code are warm: WARMUP untimed cold requests per feed come first (with
 // compression done only when asked for, a render is mostly JavaScript, and
-// code not yet optimized made the first archive measured look slower).
-import { createServer, type RequestListener } from 'node:http';
+// code not yet optimized made the first archive measured look slower). The
+// archives are then measured in turns (measureGrowth says why).
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openContext } from '../src/context.js';
 import { createApp } from '../src/http/app.js';
@@ -18,6 +19,9 @@ import { countItems, get } from './http.js';
 export const CATEGORY = 'climate';
 export const QUERY = 'inquiry';
 const WARMUP = 20;
+
+/** Timed cold requests per feed and archive. */
+export const growthRepeats = (quick: boolean) => (quick ? 7 : 15);
 
 export const growthFeeds = [
   { name: 'all', path: '/feeds/all.rss' },
@@ -42,46 +46,81 @@ export interface GrowthRow {
   timings: Timing[];
 }
 
-export async function measureGrowth(archive: Archive, repeats: number): Promise<GrowthRow> {
+/** One archive open behind a server of its own, whose handler each cold request replaces. */
+interface Served {
+  archive: Archive;
+  ctx: ReturnType<typeof openContext>;
+  server: Server;
+  /** A fresh app per request: an empty render cache. */
+  cold(path: string): ReturnType<typeof get>;
+}
+
+/**
+ * Cold renders of every feed over every archive. The archives take turns,
+ * one request each per round (after every feed's warm-up on each), so that
+ * a slow moment of this shared machine falls on all sizes alike rather than
+ * on whichever archive was being measured then; medians of `repeats` rounds.
+ */
+export async function measureGrowth(archives: readonly Archive[], repeats: number): Promise<GrowthRow[]> {
+  const served: Served[] = [];
+  try {
+    for (const archive of archives) served.push(await serve(archive));
+    const notes = new Map<string, string>();
+    const items = new Map<string, number>();
+    const times = new Map<string, number[]>();
+    const key = (s: Served, feed: string) => `${s.archive.articles} ${feed}`;
+    for (const s of served) {
+      for (const feed of growthFeeds) {
+        const first = await s.cold(feed.path);
+        if (first.status === 404) {
+          notes.set(key(s, feed.name), 'n/a (route not present)');
+          continue;
+        }
+        if (first.status !== 200) throw new Error(`bench: ${feed.path} answered ${first.status}: ${first.body.toString().slice(0, 200)}`);
+        items.set(key(s, feed.name), countItems(first.body.toString('utf8')));
+        times.set(key(s, feed.name), []);
+        for (let i = 0; i < WARMUP; i++) await s.cold(feed.path);
+      }
+    }
+    for (let round = 0; round < repeats; round++) {
+      for (const s of served) {
+        for (const feed of growthFeeds) times.get(key(s, feed.name))?.push((await s.cold(feed.path)).ms);
+      }
+    }
+    return served.map((s) => ({
+      articles: s.archive.articles,
+      searchMatches: searchMatches(s.ctx.db),
+      timings: growthFeeds.map((feed): Timing => {
+        const ms = times.get(key(s, feed.name));
+        if (!ms) return { feed: feed.name, note: notes.get(key(s, feed.name)) };
+        ms.sort((a, b) => a - b);
+        return { feed: feed.name, medianMs: ms[Math.floor(ms.length / 2)], minMs: ms[0], maxMs: ms[ms.length - 1], items: items.get(key(s, feed.name)) };
+      }),
+    }));
+  } finally {
+    for (const s of served) {
+      s.server.closeAllConnections();
+      await new Promise((resolve) => s.server.close(resolve));
+      s.ctx.db.close();
+    }
+  }
+}
+
+async function serve(archive: Archive): Promise<Served> {
   const ctx = openContext(benchConfig(archive.path), createLog('silent'));
   let handler: RequestListener = createApp(ctx);
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  try {
-    const timings: Timing[] = [];
-    for (const feed of growthFeeds) {
+  return {
+    archive,
+    ctx,
+    server,
+    cold(path) {
       handler = createApp(ctx);
-      const first = await get(base + feed.path);
-      if (first.status === 404) {
-        timings.push({ feed: feed.name, note: 'n/a (route not present)' });
-        continue;
-      }
-      if (first.status !== 200) throw new Error(`bench: ${feed.path} answered ${first.status}: ${first.body.toString().slice(0, 200)}`);
-      for (let i = 0; i < WARMUP; i++) {
-        handler = createApp(ctx);
-        await get(base + feed.path);
-      }
-      const ms: number[] = [];
-      for (let i = 0; i < repeats; i++) {
-        handler = createApp(ctx);
-        ms.push((await get(base + feed.path)).ms);
-      }
-      ms.sort((a, b) => a - b);
-      timings.push({
-        feed: feed.name,
-        medianMs: ms[Math.floor(ms.length / 2)],
-        minMs: ms[0],
-        maxMs: ms[ms.length - 1],
-        items: countItems(first.body.toString('utf8')),
-      });
-    }
-    return { articles: archive.articles, searchMatches: searchMatches(ctx.db), timings };
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    ctx.db.close();
-  }
+      return get(base + path);
+    },
+  };
 }
 
 /** Matches of the query in the FTS5 index of 003_search.sql, for the report; undefined without one. */

@@ -2,7 +2,7 @@
 // each part, and how they were measured. The same Markdown goes to the
 // terminal and to BENCHMARKS.md.
 import type { Archive } from './archive.js';
-import type { GrowthRow } from './growth.js';
+import { type GrowthRow, growthRepeats } from './growth.js';
 import type { IngestResult } from './ingest.js';
 import { bodyCollectionOff, type LoadResult } from './load.js';
 import type { MachineInfo } from './machine.js';
@@ -204,7 +204,8 @@ function howMeasured(r: Results): string {
     'categories, tags, images with caption and credit, related links; Zipf-distributed words) are generated once with prepared',
     'statements in transactions of 20,000 and cached in data/bench/, keyed by schema version, a hash of the migrations and the',
     'generator\'s version. A cold render is a request to a fresh createApp (an empty render cache) over the open database,',
-    `timed from request to last byte, median of ${r.quick ? 5 : 7}, after twenty untimed ones (SQLite, OS and V8's compiled code warm).`,
+    `timed from request to last byte, median of ${growthRepeats(r.quick)}, after twenty untimed ones (SQLite, OS and V8's compiled code warm);`,
+    'the archives take turns, one request each per round, so that a slow moment of the machine falls on every size alike.',
     'An identity request: gzip and brotli forms are made when first asked for, so a cold render compresses nothing.',
     'Ingest: runIngest with the demo taxonomy and settings over 200 sources served gzip-compressed by a child process, each on its',
     'own port of 127.0.0.1 so that the one-request-per-host rule (a host is name and port) does not serialize them, into a fresh',

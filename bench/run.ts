@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/config.js';
 import { benchDataDir, ensureArchive } from './archive.js';
-import { measureGrowth } from './growth.js';
+import { growthRepeats, measureGrowth } from './growth.js';
 import { benchIngest } from './ingest.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { benchMemory } from './memory.js';
@@ -61,11 +61,8 @@ if (only.has('serving')) {
   });
 }
 if (only.has('growth')) {
-  results.growth = [];
-  for (const size of sizes) {
-    progress(`cold renders over ${size.toLocaleString('en')} articles (load average ${loadAverage()})`);
-    results.growth.push(await measureGrowth(archiveOf(size), quick ? 5 : 7));
-  }
+  progress(`cold renders over ${sizes.map((n) => n.toLocaleString('en')).join(', ')} articles, in turns (load average ${loadAverage()})`);
+  results.growth = await measureGrowth(sizes.map(archiveOf), growthRepeats(quick));
 }
 if (only.has('ingest')) {
   progress(`ingest: 200 feeds × 50 items (load average ${loadAverage()})`);
