@@ -313,6 +313,11 @@ describe('sanitizeContent: a caption printed twice is kept once', () => {
       expected: '<p>A</p><p><br /></p><p><br /></p><p>B</p>',
     },
     {
+      name: 'a repeat with only a "Related:" line between them goes: that line is lifted out first',
+      html: '<p>The barrier at dawn.</p><p>Related: <a href="https://x.example/a">Earlier headline</a></p><p>The barrier at dawn.</p><p>Body.</p>',
+      expected: '<p>The barrier at dawn.</p><p>Body.</p>',
+    },
+    {
       name: 'differing case is a different text',
       html: '<p>GATES</p><p>Gates</p>',
       expected: '<p>GATES</p><p>Gates</p>',
