@@ -6,7 +6,8 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import { collapseSpaces } from './spaces.js';
 
-type DomNode = ReturnType<typeof parseDocument>['children'][number];
+/** A node of htmlparser2's DOM, as parseDocument makes it. */
+export type DomNode = ReturnType<typeof parseDocument>['children'][number];
 
 const blocks = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer',

@@ -6,7 +6,7 @@
 import { decodeHTML } from 'entities';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
-import { textOfNodes } from './body-text.js';
+import { type DomNode, textOfNodes } from './body-text.js';
 import { isTrackingPixel } from './content-image.js';
 import { collapseSpaces } from './spaces.js';
 
@@ -120,8 +120,6 @@ function toAbsolute(value: string | undefined, base: string): string | undefined
     return undefined;
   }
 }
-
-type DomNode = ReturnType<typeof parseDocument>['children'][number];
 
 /** Pairs where the second block repeating the first is a caption printed twice. */
 const REPEATS = new Set(['p p', 'figcaption figcaption', 'figcaption p']);
