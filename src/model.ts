@@ -110,6 +110,11 @@ export interface SourceResult {
    * (ingest/known-entries.ts).
    */
   itemsPrepared: number;
+  /**
+   * The document was the one read last time, byte for byte, and its articles
+   * are stored as they were: it was not parsed (ingest/known-documents.ts).
+   */
+  documentUnchanged?: true;
   itemsNew: number;
   itemsUpdated: number;
   error?: string;

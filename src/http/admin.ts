@@ -89,6 +89,8 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
         status: r.status,
         http_status: r.httpStatus ?? null,
         items_seen: r.itemsSeen,
+        items_prepared: r.itemsPrepared,
+        document_unchanged: r.documentUnchanged ?? false,
         items_new: r.itemsNew,
         items_updated: r.itemsUpdated,
         error: r.error ?? null,

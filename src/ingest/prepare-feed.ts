@@ -23,6 +23,12 @@ export interface PreparedFeed {
   problems: string[];
   /** Entries in the feed, prepared or not. */
   itemsSeen: number;
+  /**
+   * Every entry's guid and content hash, in the feed's order, prepared or
+   * not; absent when some entry could not be prepared. What known-documents.ts
+   * remembers of the document once it is stored.
+   */
+  entries?: [guid: string, hash: string][];
 }
 
 /**
@@ -61,7 +67,14 @@ export function prepareFeed(cfg: Readonly<Config>, source: Source, feed: ParsedF
   for (const guid of [...unchanged, ...drafts.map((d) => d?.guid)]) if (guid !== undefined) (seen.has(guid) ? repeated : seen).add(guid);
   unchanged.forEach((guid, i) => guid !== undefined && repeated.has(guid) && prepare(i));
   const kept = drafts.filter((d) => d !== undefined);
-  return { drafts: kept, relateTexts: kept.map((d) => relateTextOf(d.title, d.summary)), problems, itemsSeen: feed.entries.length };
+  const entries = problems.length
+    ? undefined
+    : feed.entries.map((_, i): [string, string] => {
+        const draft = drafts[i];
+        // An entry left out is stored with the hash its draft had before.
+        return draft ? [draft.guid, draft.contentHash!] : [unchanged[i]!, stored!.get(unchanged[i]!)!];
+      });
+  return { drafts: kept, relateTexts: kept.map((d) => relateTextOf(d.title, d.summary)), problems, itemsSeen: feed.entries.length, entries };
 }
 
 /** What the feed says for entries that say nothing: where their links resolve, their language and rights. */

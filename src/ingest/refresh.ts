@@ -10,6 +10,7 @@ import { readArticleFolder } from './articles.js';
 import { nextDueAt } from './backoff.js';
 import { FetchError } from './fetch-error.js';
 import { type FetchResult, fetchFeed } from './fetch.js';
+import { documentKey, type KnownDocument, knownDocumentsFor, storedAsRead } from './known-documents.js';
 import { prepareDocument, type PreparedFeed, prepareFeed } from './prepare-feed.js';
 import { preparePoolFor } from './prepare-pool.js';
 import { relateArticle } from './relate.js';
@@ -29,18 +30,25 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
   let state: FetchState = {};
   let retryAfterMs: number | undefined;
   try {
-    const { prepared, fetched, turn } = await loadSource(ctx, source, now, turns);
+    const { prepared, fetched, turn, key, unchanged } = await loadSource(ctx, source, now, turns);
     if (fetched) {
       if (fetched.url.startsWith('http')) result.httpStatus = fetched.status;
       state = { etag: fetched.etag, lastModified: fetched.lastModified, movedTo: fetched.movedTo };
     }
-    if (prepared) {
+    if (unchanged) {
+      result.itemsSeen = unchanged.entries.length;
+      result.documentUnchanged = true;
+    } else if (prepared) {
       try {
         await turn?.wait;
         // Sources whose turns come one after another would otherwise be stored
         // in one go (20–70 ms each), with requests to the server waiting meanwhile.
         await setImmediate();
         storeFeed(ctx, source, prepared, now, result);
+        // Remembered once stored: the next poll may find the same bytes (known-documents.ts).
+        const known = knownDocumentsFor(ctx.cfg);
+        if (key && prepared.entries) known.set(source.id, { key, entries: prepared.entries });
+        else known.delete(source.id);
       } finally {
         turn?.end();
       }
@@ -65,6 +73,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       http_status: result.httpStatus,
       items_seen: result.itemsSeen,
       items_prepared: result.itemsPrepared,
+      document_unchanged: result.documentUnchanged,
       items_new: result.itemsNew,
       items_updated: result.itemsUpdated,
       error: result.error,
@@ -77,12 +86,22 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
   return result;
 }
 
+interface Loaded {
+  /** Absent when the server answered 304 Not Modified, or the document is `unchanged`. */
+  prepared?: PreparedFeed;
+  fetched?: FetchResult;
+  turn?: Turn;
+  /** The fetched document's key (known-documents.ts). */
+  key?: string;
+  /** The document read last time, its articles stored as they were: there is nothing to prepare or store. */
+  unchanged?: KnownDocument;
+}
+
 /**
- * Reads and prepares the source; `prepared` is absent when the server
- * answered 304 Not Modified. The turn to store it is taken when the document
- * has arrived, before it is prepared.
+ * Reads and prepares the source. The turn to store it is taken when the
+ * document has arrived, before it is prepared.
  */
-async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns): Promise<{ prepared?: PreparedFeed; fetched?: FetchResult; turn?: Turn }> {
+async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns): Promise<Loaded> {
   if (source.articlesDir) {
     const feed = await readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`);
     return { prepared: prepareFeed(ctx.cfg, source, feed, now, storedArticles(ctx, source)), turn: turns?.take() };
@@ -102,15 +121,18 @@ async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns
     },
   );
   if (fetched.notModified) return { fetched };
+  const stored = storedArticles(ctx, source);
+  const key = documentKey(fetched.body, fetched.contentType, source);
+  const before = knownDocumentsFor(ctx.cfg).get(source.id);
+  if (before?.key === key && storedAsRead(before, stored)) return { fetched, unchanged: before };
   const turn = turns?.take();
   try {
     // Decoding, parsing and cleaning run on a worker thread when there is a spare core.
     const pool = preparePoolFor(ctx.cfg);
-    const stored = storedArticles(ctx, source);
     const prepared = pool
       ? await pool.prepare(source, fetched.body, fetched.contentType, now, stored)
       : await prepareDocument(ctx.cfg, source, fetched.body, fetched.contentType, now, stored);
-    return { prepared, fetched, turn };
+    return { prepared, fetched, turn, key };
   } catch (err) {
     turn?.end();
     throw err;

@@ -340,6 +340,18 @@ describe('admin API: ingest now', () => {
     );
     const all = await request(app).post('/admin/ingest').set(auth).expect(200);
     assert.deepEqual(all.body.results.map((r: { source: string; items_new: number }) => [r.source, r.items_new]), [['local', 0]]);
+    // The fixture server ignores conditional GET: the same bytes again, with the article stored as it was, are not parsed.
+    const [again] = all.body.results as { items_seen: number; items_prepared: number; document_unchanged: boolean }[];
+    assert.deepEqual([again?.items_seen, again?.items_prepared, again?.document_unchanged], [1, 0, true]);
+    server.routes.set('/feed.xml', {
+      body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title><link>https://local.example/</link>
+<item><title>Bus lane opens</title><link>https://local.example/bus</link><guid>bus</guid><pubDate>Tue, 06 Jan 2026 10:00:00 GMT</pubDate></item>
+<item><title>Tram line opens</title><link>https://local.example/tram</link><guid>tram</guid><pubDate>Mon, 05 Jan 2026 10:00:00 GMT</pubDate></item>
+</channel></rss>`,
+    });
+    const changed = await request(app).post('/admin/ingest').set(auth).expect(200);
+    const [next] = changed.body.results as { items_seen: number; items_prepared: number; items_new: number; document_unchanged: boolean }[];
+    assert.deepEqual([next?.items_seen, next?.items_prepared, next?.items_new, next?.document_unchanged], [2, 1, 1, false]);
     await request(app).post('/admin/ingest').set(auth).send({ source: 'nowhere' }).expect(404);
     await request(app).post('/admin/ingest').set(auth).send({ sources: 'local' }).expect(400);
   });

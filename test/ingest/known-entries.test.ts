@@ -1,7 +1,9 @@
 // A feed fetched again is prepared only as far as it changed: entries the
 // thread prepared before and whose articles are stored as they made them are
-// left out (the source_refreshed line counts items_prepared). What is stored
-// is the same as if every entry had been prepared again.
+// left out (the source_refreshed line counts items_prepared), and the very
+// bytes of the last document, its articles stored as they were, are not even
+// parsed (document_unchanged). What is stored is the same as if every entry
+// had been prepared again.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -39,13 +41,13 @@ describe('entries prepared before', () => {
     await server.close();
   });
 
-  /** One poll: its result, and how many entries it prepared. */
-  async function poll(): Promise<{ result: SourceResult; prepared: unknown }> {
+  /** One poll: its result, how many entries it prepared, and whether the document was the last one read. */
+  async function poll(): Promise<{ result: SourceResult; prepared: unknown; unchanged: unknown }> {
     lines = [];
     const [result] = await runIngest(ctx, listSources(ctx.db));
     await new Promise((resolve) => setImmediate(resolve));
     const line = lines.find((l) => l.event === 'source_refreshed');
-    return { result: result!, prepared: line?.items_prepared };
+    return { result: result!, prepared: line?.items_prepared, unchanged: line?.document_unchanged };
   }
   const title = (guid: string) => ctx.db.prepare('SELECT title FROM articles WHERE guid = ?').pluck().get(guid);
 
@@ -54,16 +56,29 @@ describe('entries prepared before', () => {
     assert.deepEqual([first.result.itemsNew, first.prepared], [2, 2]);
     const again = await poll();
     assert.deepEqual([again.result.itemsSeen, again.result.itemsNew, again.result.itemsUpdated, again.prepared], [2, 0, 0, 0]);
+    assert.equal(again.unchanged, true);
     server.routes.set('/feed.rss', { body: rss(item('k3', 'Harbour crane arrives') + item('k1', 'Pier reopens') + item('k2', 'Ferry fares frozen')) });
     const added = await poll();
     assert.deepEqual([added.result.itemsNew, added.result.itemsUpdated, added.prepared], [1, 0, 1]);
+    assert.equal(added.unchanged, undefined);
+  });
+
+  test('the same bytes with a source setting changed are prepared again: the categories classify its entries', async () => {
+    const same = await poll();
+    assert.equal(same.unchanged, true);
+    ctx.db.prepare("UPDATE sources SET categories = '[\"business\"]' WHERE slug = 'known'").run();
+    const reclassified = await poll();
+    assert.deepEqual([reclassified.unchanged, reclassified.result.itemsSeen], [undefined, 3]);
+    ctx.db.prepare("UPDATE sources SET categories = '[]' WHERE slug = 'known'").run();
+    await poll();
   });
 
   test('an article changed in the database since, or deleted, is prepared and stored from its entry again', async () => {
+    assert.equal((await poll()).unchanged, true);
     ctx.db.prepare("UPDATE articles SET title = 'Edited elsewhere', content_hash = 'edited' WHERE guid = 'k1'").run();
     ctx.db.prepare("DELETE FROM articles WHERE guid = 'k2'").run();
     const next = await poll();
-    assert.deepEqual([next.result.itemsNew, next.result.itemsUpdated, next.prepared], [1, 1, 2]);
+    assert.deepEqual([next.result.itemsNew, next.result.itemsUpdated, next.prepared, next.unchanged], [1, 1, 2, undefined]);
     assert.equal(title('k1'), 'Pier reopens');
     assert.equal(title('k2'), 'Ferry fares frozen');
   });
