@@ -17,6 +17,12 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/**
+ * Node's flags for `wirefeed serve`, as `npm start` and the Docker image run
+ * it (package.json, Dockerfile): the app's children here run with them too.
+ */
+export const serveFlags = ['--no-memory-reducer'];
+
 export interface ChildOptions {
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfigPath } from '../src/config.js';
 import { type Archive, benchConfig } from './archive.js';
-import { memory, startChild } from './child.js';
+import { memory, serveFlags, startChild } from './child.js';
 import { QUERY } from './growth.js';
 import { get } from './http.js';
 import { type LoadResult, measure } from './load.js';
@@ -27,6 +27,7 @@ export async function benchMemory(archive: Archive, seconds: number, connections
   // only mirror the demo configuration's categories and sources, which the archive already holds.
   const child = await startChild('server.js', ['app'], {
     env: { WIREFEED_CONFIG: defaultConfigPath, WIREFEED_DB: archive.path },
+    execArgv: serveFlags,
     logFile: join(dir, 'app.log'),
   });
   try {

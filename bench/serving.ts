@@ -7,7 +7,7 @@ import type { OutgoingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfigPath } from '../src/config.js';
-import { type Child, startChild } from './child.js';
+import { type Child, serveFlags, startChild } from './child.js';
 import { type Answer, countItems, get } from './http.js';
 import { type LoadResult, measure } from './load.js';
 import type { Recorded, Recording } from './server.js';
@@ -57,7 +57,7 @@ export async function benchServing(options: ServingOptions): Promise<ServingResu
     // The configured log level (info: a line per request) into a file, as a service's log goes somewhere.
     const app = await startChild('server.js', ['app'], {
       env: { WIREFEED_CONFIG: defaultConfigPath, WIREFEED_DB: db },
-      execArgv: options.appExecArgv,
+      execArgv: [...serveFlags, ...options.appExecArgv],
       logFile: join(dir, 'app.log'),
     });
     children.push(app);
@@ -80,6 +80,7 @@ export async function benchServing(options: ServingOptions): Promise<ServingResu
     for (const c of cases) assertSameAnswer(c.answer, await get(bareUrl, c.headers), c.name);
     const quiet = await startChild('server.js', ['app'], {
       env: { WIREFEED_CONFIG: defaultConfigPath, WIREFEED_DB: db, WIREFEED_LOG_LEVEL: 'warn' },
+      execArgv: serveFlags,
       logFile: join(dir, 'quiet.log'),
     });
     children.push(quiet);
