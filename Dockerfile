@@ -42,5 +42,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.WIREFEED_PORT || 8080) + '/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # V8's memory reducer shrinks the heap after a few seconds of light traffic,
 # and the next burst of requests then pays for it in garbage collections: 304s
-# ran at 0.71-0.76 of a bare server with it and 0.91 without (BENCHMARKS.md).
+# ran at 0.71-0.76 of a bare server with it and 0.87-1.01 without (BENCHMARKS.md).
 CMD ["node", "--no-memory-reducer", "dist/src/main.js", "serve"]
