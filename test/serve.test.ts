@@ -1,15 +1,33 @@
-// `wirefeed serve` (what `npm start` runs) as a real process: it listens,
-// ingests at start without being asked, serves feeds, and stops on SIGTERM.
+// `wirefeed serve` (what `npm start` runs) as a real process, with the node
+// flags `npm start` gives it: it listens, ingests at start without being
+// asked, serves feeds, and stops on SIGTERM. The Docker image and the
+// benchmark's app run it with the same flags.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { serveFlags } from '../bench/child.js';
+import { packageRoot } from '../src/config.js';
 
 const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
+
+/** The node flags of `npm start` (package.json's start script: `node FLAGS dist/src/main.js serve`). */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const command = /\bnode((?: --\S+)*) dist\/src\/main\.js serve\b/.exec(pkg.scripts.start);
+  assert.ok(command, `npm start runs node … dist/src/main.js serve: ${pkg.scripts.start}`);
+  return command[1]!.split(' ').filter(Boolean);
+}
+
+test('npm start, the Docker image and the benchmark run serve with the same node flags', () => {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(packageRoot, 'Dockerfile'), 'utf8'));
+  assert.deepEqual(JSON.parse(cmd?.[1] ?? '[]'), ['node', ...startFlags(), 'dist/src/main.js', 'serve']);
+  assert.deepEqual(startFlags(), serveFlags);
+});
 
 describe('wirefeed serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-serve-'));
@@ -33,7 +51,7 @@ describe('wirefeed serve', () => {
   test('serves the demo feeds with items shortly after start, and exits cleanly on SIGTERM', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_PORT: '0', WIREFEED_DB: join(dir, 'serve.db') };
     delete env.WIREFEED_CONFIG; // the demo configuration
-    child = spawn(process.execPath, [main, 'serve'], {
+    child = spawn(process.execPath, [...startFlags(), main, 'serve'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
