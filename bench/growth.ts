@@ -55,6 +55,15 @@ interface Served {
   cold(path: string): ReturnType<typeof get>;
 }
 
+/** One feed over one archive: its item count and timings, or why it has none. */
+interface FeedTimes {
+  feed: string;
+  path: string;
+  items?: number;
+  note?: string;
+  ms: number[];
+}
+
 /**
  * Cold renders of every feed over every archive. The archives take turns,
  * one request each per round (after every feed's warm-up on each), so that
@@ -65,36 +74,31 @@ export async function measureGrowth(archives: readonly Archive[], repeats: numbe
   const served: Served[] = [];
   try {
     for (const archive of archives) served.push(await serve(archive));
-    const notes = new Map<string, string>();
-    const items = new Map<string, number>();
-    const times = new Map<string, number[]>();
-    const key = (s: Served, feed: string) => `${s.archive.articles} ${feed}`;
+    const measured = new Map<Served, FeedTimes[]>();
     for (const s of served) {
-      for (const feed of growthFeeds) {
-        const first = await s.cold(feed.path);
+      const feeds = growthFeeds.map((feed): FeedTimes => ({ feed: feed.name, path: feed.path, ms: [] }));
+      for (const f of feeds) {
+        const first = await s.cold(f.path);
         if (first.status === 404) {
-          notes.set(key(s, feed.name), 'n/a (route not present)');
+          f.note = 'n/a (route not present)';
           continue;
         }
-        if (first.status !== 200) throw new Error(`bench: ${feed.path} answered ${first.status}: ${first.body.toString().slice(0, 200)}`);
-        items.set(key(s, feed.name), countItems(first.body.toString('utf8')));
-        times.set(key(s, feed.name), []);
-        for (let i = 0; i < WARMUP; i++) await s.cold(feed.path);
+        if (first.status !== 200) throw new Error(`bench: ${f.path} answered ${first.status}: ${first.body.toString().slice(0, 200)}`);
+        f.items = countItems(first.body.toString('utf8'));
+        for (let i = 0; i < WARMUP; i++) await s.cold(f.path);
       }
+      measured.set(s, feeds);
     }
     for (let round = 0; round < repeats; round++) {
-      for (const s of served) {
-        for (const feed of growthFeeds) times.get(key(s, feed.name))?.push((await s.cold(feed.path)).ms);
-      }
+      for (const [s, feeds] of measured) for (const f of feeds) if (!f.note) f.ms.push((await s.cold(f.path)).ms);
     }
     return served.map((s) => ({
       articles: s.archive.articles,
       searchMatches: searchMatches(s.ctx.db),
-      timings: growthFeeds.map((feed): Timing => {
-        const ms = times.get(key(s, feed.name));
-        if (!ms) return { feed: feed.name, note: notes.get(key(s, feed.name)) };
+      timings: measured.get(s)!.map(({ feed, items, note, ms }): Timing => {
+        if (note) return { feed, note };
         ms.sort((a, b) => a - b);
-        return { feed: feed.name, medianMs: ms[Math.floor(ms.length / 2)], minMs: ms[0], maxMs: ms[ms.length - 1], items: items.get(key(s, feed.name)) };
+        return { feed, medianMs: ms[Math.floor(ms.length / 2)], minMs: ms[0], maxMs: ms[ms.length - 1], items };
       }),
     }));
   } finally {
