@@ -2,12 +2,14 @@
 // it (Express, or the fast path for cached feeds). Requests are named by the
 // route that answered them (its pattern, like /feeds/categories/:slug.:format),
 // never by the raw URL, so that metrics keep a bounded set of labels. The
-// logged URL loses its `key` parameter (a partner's secret); no header is
+// logged URL has the values of credential-looking query parameters masked
+// (a partner's `key`, a `token` pasted by hand: redact.ts); no header is
 // logged at all.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Log } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { redactUrl } from '../redact.js';
 import { requestLine } from './request-line.js';
 
 /** Probes hit these every few seconds: their lines are logged at debug, not info. */
@@ -52,13 +54,13 @@ export function requestObserver(log: Log, metrics: Metrics): RequestObserver {
   const record = ({ method, url, route, status, started, bodyBytes, aborted }: AnsweredRequest): void => {
     const durationMs = observe(method, route, status, started);
     log[levelOf(route)](
-      { event: 'request', method, route, url: withoutKey(url), status, duration_ms: durationMs, bytes: bodyBytes, aborted },
+      { event: 'request', method, route, url: redactUrl(url), status, duration_ms: durationMs, bytes: bodyBytes, aborted },
       'request',
     );
   };
   return {
     recorderFor(method, url, route) {
-      const line = requestLine(log, levelOf(route), { method, route, url: withoutKey(url) });
+      const line = requestLine(log, levelOf(route), { method, route, url: redactUrl(url) });
       return (status, started, bodyBytes) => line(status, observe(method, route, status, started), bodyBytes);
     },
     watch(req, res, started, route) {
@@ -86,17 +88,6 @@ export function observeRequests(observer: RequestObserver): RequestHandler {
 export function routeOf(req: Request): string {
   const path: unknown = req.route?.path;
   return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
-}
-
-/** The URL as requested, without any `key` query parameter. */
-export function withoutKey(url: string): string {
-  const at = url.indexOf('?');
-  if (at < 0) return url;
-  const query = new URLSearchParams(url.slice(at + 1));
-  if (!query.has('key')) return url;
-  query.delete('key');
-  const rest = query.toString();
-  return rest ? `${url.slice(0, at)}?${rest}` : url.slice(0, at);
 }
 
 /** Body bytes sent: what Content-Length declared, none for HEAD and bodiless statuses (RFC 9110 6.4.1). */
