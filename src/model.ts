@@ -95,7 +95,8 @@ export interface Article extends ArticleFields {
   id: number;
   categories: Category[];
   related: Related[];
-  source: { slug: string; name: string; siteUrl?: string; feedUrl?: string };
+  /** Where it came from, as published: never the upstream feed's URL, which may carry a key. */
+  source: { slug: string; name: string; siteUrl?: string };
 }
 
 /** What one ingest did with one source. */
@@ -118,6 +119,13 @@ export interface SourceResult {
   itemsNew: number;
   itemsUpdated: number;
   error?: string;
+  /**
+   * What kind of failure `error` is: a fetch error's kind ('timeout',
+   * 'http', 'forbidden' …), 'parse' (not a feed we can read), 'entries'
+   * (some entries could not be prepared), 'articles' (an article file),
+   * 'internal'. Public pages show this, never `error`, which names URLs.
+   */
+  errorKind?: string;
   /** The HTTP status of the last answer, for http(s) sources. */
   httpStatus?: number;
   durationMs: number;

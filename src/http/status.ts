@@ -1,11 +1,13 @@
 // GET /status: source health at a glance, for an editor in a browser: one
 // row per source with its status, HTTP status, last fetch, next due, errors
 // in a row, last error and article count. The same facts as `wirefeed
-// sources`. Everything printed is escaped: names and errors come from
-// upstream feeds and configuration.
+// sources`, except that a last error is shown by its kind and HTTP status
+// only (source-error.ts): its text names upstream URLs. Everything printed
+// is escaped: names come from upstream feeds and configuration.
 import { Router } from 'express';
 import type { Context } from '../context.js';
 import { listSourceHealth, type SourceHealth } from '../store/sources.js';
+import { publicSourceError } from '../publish/source-error.js';
 import { escapeHtml } from './pages.js';
 
 export function statusRoutes(ctx: Context): Router {
@@ -39,7 +41,7 @@ function row(base: string, s: SourceHealth): string {
     // A source never fetched, or no longer fetched, has no meaningful next time.
     time(s.enabled && s.lastFetchedAt ? s.nextDueAt : undefined),
     String(s.errorCount),
-    escapeHtml(s.lastError ?? ''),
+    escapeHtml(publicSourceError(s.lastErrorKind, s.httpStatus) ?? ''),
     String(s.articleCount),
   ];
   return `<tr id="source-${escapeHtml(s.slug)}"${status === 'error' ? ' class="failing"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;

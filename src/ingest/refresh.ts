@@ -17,6 +17,7 @@ import { relateArticle } from './relate.js';
 import type { Turn, Turns } from './turns.js';
 import { expectArticleText, markArticleChanged } from './relate-index.js';
 import { assertPublicUrl } from './ssrf.js';
+import { redactText, redactUrl } from '../redact.js';
 
 /** Names us and, through the operator's public URL, whom to contact. */
 export function userAgent(baseUrl: string): string {
@@ -56,6 +57,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
   } catch (err) {
     result.status = 'error';
     result.error = (err as Error).message;
+    result.errorKind = errorKindOf(err);
     if (err instanceof FetchError) {
       result.httpStatus = err.status;
       retryAfterMs = err.details.retryAfterMs;
@@ -76,8 +78,9 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       document_unchanged: result.documentUnchanged,
       items_new: result.itemsNew,
       items_updated: result.itemsUpdated,
-      error: result.error,
-      moved_to: state.movedTo,
+      error_kind: result.errorKind,
+      error: result.error === undefined ? undefined : redactText(result.error),
+      moved_to: state.movedTo === undefined ? undefined : redactUrl(state.movedTo),
       next_due_at: result.nextDueAt.toISOString(),
       duration_ms: result.durationMs,
     },
@@ -172,5 +175,15 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
   if (problems.length) {
     result.status = 'error';
     result.error = problems.join('; ');
+    result.errorKind = 'entries';
   }
+}
+
+/** The kind of a failure, for public pages (SourceResult.errorKind). Errors from the prepare worker keep their name only. */
+function errorKindOf(err: unknown): string {
+  if (err instanceof FetchError) return err.kind;
+  const name = (err as Error).name;
+  if (name === 'ParseError' || name === 'DecodeError') return 'parse';
+  if (name === 'ArticleFileError') return 'articles';
+  return 'internal';
 }

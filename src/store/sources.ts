@@ -24,6 +24,8 @@ export interface SourceHealth extends Source {
   lastFetchedAt?: Date;
   lastStatus?: string;
   lastError?: string;
+  /** SourceResult.errorKind of the last error: what public pages show of it. */
+  lastErrorKind?: string;
   httpStatus?: number;
   itemsSeen: number;
   articleCount: number;
@@ -92,6 +94,7 @@ export function listSourceHealth(db: Db): SourceHealth[] {
     lastFetchedAt: r.last_fetched_at === null ? undefined : new Date(r.last_fetched_at as number),
     lastStatus: (r.last_status as string | null) ?? undefined,
     lastError: (r.last_error as string | null) ?? undefined,
+    lastErrorKind: (r.last_error_kind as string | null) ?? (r.last_error === null ? undefined : 'internal'),
     httpStatus: (r.http_status as number | null) ?? undefined,
     itemsSeen: r.items_seen as number,
     articleCount: r.article_count as number,
@@ -114,7 +117,7 @@ export interface FetchState {
 export function recordSourceResult(db: Db, source: Source, result: SourceResult, at: Date, state: FetchState = {}): void {
   const failed = result.status === 'error';
   db.prepare(
-    `UPDATE sources SET last_fetched_at = @at, last_status = @status, last_error = @error,
+    `UPDATE sources SET last_fetched_at = @at, last_status = @status, last_error = @error, last_error_kind = @errorKind,
        error_count = CASE WHEN @failed THEN error_count + 1 ELSE 0 END,
        items_seen = CASE WHEN @status = 'ok' THEN @itemsSeen ELSE items_seen END,
        http_status = @httpStatus, next_due_at = @nextDue,
@@ -128,6 +131,7 @@ export function recordSourceResult(db: Db, source: Source, result: SourceResult,
     status: result.status,
     failed: failed ? 1 : 0,
     error: result.error ?? null,
+    errorKind: result.error === undefined ? null : (result.errorKind ?? 'internal'),
     itemsSeen: result.itemsSeen,
     httpStatus: result.httpStatus ?? null,
     nextDue: (result.nextDueAt ?? new Date(at.getTime() + source.everyMinutes * 60_000)).getTime(),

@@ -73,15 +73,15 @@ describe('/status', () => {
 
     const broken = all.broken ?? [];
     assert.deepEqual([broken[1], broken[5], broken[7]], ['error', '1', '0']);
-    assert.match(broken[6] ?? '', /^parse: not a readable feed/);
+    assert.equal(broken[6], 'not a readable feed', 'the kind of error, never its text');
     assert.deepEqual(all.later, ['Later later', 'never fetched', '–', '–', '–', '0', '', '0']);
-    assert.deepEqual(all.old?.slice(1), ['disabled', '–', '–', '–', '3', hostileError, '0']);
+    assert.deepEqual(all.old?.slice(1), ['disabled', '–', '–', '–', '3', 'error', '0']);
   });
 
-  test('escapes what sources and upstream errors say: no markup from them reaches the page', () => {
+  test('escapes what sources say, and shows nothing of what upstream errors say', () => {
     assert.doesNotMatch(html, /<script|<img|onerror=alert\(1\)>/);
     assert.match(html, /Harbor &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &quot;Wire&quot;/);
-    assert.match(html, /fetch: &lt;img src=x onerror=alert\(1\)&gt; &amp; more/);
+    assert.doesNotMatch(html, /onerror|more/);
   });
 
   test('links each source to its feed and marks failing rows', () => {
