@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { articleSchema, articleState, publishArticle, replaceArticle, withdrawArticle } from '../ingest/publish-article.js';
 import type { Article } from '../model.js';
 import type { Db } from '../store/db.js';
+import { articleJson } from '../publish/article-json.js';
 import { getArticle } from '../store/article-reads.js';
 import { jsonInput, sendError } from './admin-input.js';
 
@@ -16,7 +17,8 @@ export function adminArticleRoutes(ctx: Context): Router {
 
   const showArticle = (res: Response, id: number, status: number) => {
     const article = getArticle(ctx.db, id) as Article;
-    res.status(status).location(`${base}/articles/${id}`).json(articleJson(base, article));
+    // What GET /articles/{id}.json shows a full-text reader, and the upstream guid, which only the API shows.
+    res.status(status).location(`${base}/articles/${id}`).json({ ...articleJson(article, base, true), guid: article.guid });
   };
 
   router.post('/articles', (req, res) => {
@@ -58,13 +60,4 @@ function publisherArticle(db: Db, id: number, res: Response): boolean {
   else if (!state.publisher) sendError(res, 409, `article ${id} comes from a feed, not from the admin API`);
   else return true;
   return false;
-}
-
-/** The JSON GET /articles/{id} answers. */
-function articleJson(base: string, article: Article) {
-  return {
-    ...article,
-    id: `${base}/articles/${article.id}`,
-    related: article.related.map((r) => ({ ...r, id: r.articleId === undefined ? undefined : `${base}/articles/${r.articleId}`, articleId: undefined })),
-  };
 }

@@ -27,7 +27,7 @@ export interface AdminOptions {
 /** GET /articles/{id} of a withdrawn article: 410 Gone (mount before the page routes). */
 export function withdrawnArticles(ctx: Context): Router {
   const router = Router();
-  router.get('/articles/:id', (req, res, next) => {
+  router.get(['/articles/:id.json', '/articles/:id'], (req, res, next) => {
     const id = String(req.params.id);
     if (/^\d+$/.test(id) && articleState(ctx.db, Number(id)).state === 'withdrawn') {
       res.status(410).type('text/plain').send(`Gone: article ${id} was withdrawn\n`);

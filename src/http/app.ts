@@ -12,6 +12,7 @@ import { observeRequests, requestObserver } from './observe.js';
 import { contentVersion } from '../store/content-version.js';
 import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
+import { identifyPartner, RateLimiter } from './partner.js';
 import { statusRoutes } from './status.js';
 
 export interface AppOptions {
@@ -37,13 +38,16 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.set('etag', 'strong');
   app.use(observeRequests(observer));
   app.use(opsRoutes(ctx, metrics));
-  app.use(statusRoutes(ctx));
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx);
   if (admin) app.use(admin);
+  // Every public route below knows its reader: the public, or a partner (a bad key is a 401 on any of them).
+  const partners = identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute), (name) => metrics.observePartnerRequest(name));
+  app.use((req, res, next) => (/^\/admin(\/|$)/i.test(req.path) ? next() : partners(req, res, next)));
+  app.use(statusRoutes(ctx));
   app.use(withdrawnArticles(ctx));
   app.use(pageRoutes(ctx));
-  app.use(feedRoutes(ctx, cache, fast, (partner) => metrics.observePartnerRequest(partner)));
+  app.use(feedRoutes(ctx, cache, fast));
   app.use((req, res) => {
     res.status(404).type('text/plain').send(`Not found: ${req.path}\n`);
   });

@@ -17,7 +17,7 @@ import { cacheControlFor, sendCachedFeed } from './conditional.js';
 import type { FastFeeds } from './fast-feeds.js';
 import { routeOf } from './observe.js';
 import { readPage } from './paging.js';
-import { identifyPartner, partnerOf, RateLimiter } from './partner.js';
+import { fullTextAllowed, partnerOf } from './partner.js';
 
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
 const MAX_QUERY_LENGTH = 256;
@@ -36,13 +36,10 @@ export function feedRoutes(
   appCtx: Context,
   cache = new FeedCache(appCtx.cfg.publish.cacheBytes),
   fast?: FastFeeds,
-  onPartnerRequest?: (partner: string) => void,
 ): Router {
   const ctx: FeedContext = { ...appCtx, cache, fast };
   const router = Router();
   const site = ctx.cfg.site;
-
-  router.use('/feeds', identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute), onPartnerRequest));
 
   // A feed already rendered at the current content version is answered from
   // the cache (or with a 304) before any lookup, query or rendering. Every
@@ -126,7 +123,7 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   const partner = partnerOf(res);
   const found = readPage(ctx.db, req.query, filter, ctx.cfg.publish.limit, partner?.categories);
   if ('error' in found) return badRequest(res, found.error);
-  const doc = buildDocument(ctx.cfg, spec, found.items, found.page, partner?.fullText || ctx.cfg.publish.fullTextPublic);
+  const doc = buildDocument(ctx.cfg, spec, found.items, found.page, fullTextAllowed(ctx.cfg, partner));
   const key = cacheKey(req, res);
   const rendered = ctx.cache.set(key, version, {
     body: renderFeed(doc, format as FeedFormat),

@@ -1,20 +1,23 @@
 // The HTML index of every feed, with <link rel="alternate"> autodiscovery;
 // the same feeds as OPML (/opml); the stylesheet that makes a feed readable
-// in a browser (/feed.xsl); and the JSON routes: /articles/{id}, /categories,
-// /sources, /tags. (/healthz and the other ops routes are in ops.ts.)
+// in a browser (/feed.xsl); and the JSON routes: /articles/{id}(.json),
+// /categories, /sources (a last error by its kind only), /tags. (/healthz and the other ops routes are in ops.ts.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { packageRoot } from '../config.js';
 import type { Context } from '../context.js';
 import { writeOpml } from '../opml.js';
+import { articleJson } from '../publish/article-json.js';
 import { catalog, type CatalogGroup, tagFeed } from '../publish/catalog.js';
 import { contentTypes, feedFormats } from '../publish/document.js';
+import { publicSourceError } from '../publish/source-error.js';
 import { listCategories } from '../store/categories.js';
 import { getArticle } from '../store/article-reads.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { notFound } from './feeds.js';
+import { fullTextAllowed, partnerOf } from './partner.js';
 
 export const stylesheetPath = join(packageRoot, 'public', 'feed.xsl');
 
@@ -44,16 +47,18 @@ export function pageRoutes(ctx: Context): Router {
     res.type('text/xsl; charset=utf-8').send(stylesheet);
   });
 
-  router.get('/articles/:id', (req, res) => {
-    const id = req.params.id;
-    const article = /^\d+$/.test(id) ? getArticle(ctx.db, Number(id)) : undefined;
-    if (!article) return notFound(res, `no article "${id}"`);
-    res.json({
-      ...article,
-      id: `${base}/articles/${article.id}`,
-      related: article.related.map((r) => ({ ...r, id: r.articleId === undefined ? undefined : `${base}/articles/${r.articleId}`, articleId: undefined })),
-    });
-  });
+  // One article as JSON; `.json` names the format in the URL (the plain path will also serve a page for browsers).
+  const article = (req: Request, res: Response): void => {
+    const id = String(req.params.id);
+    const found = /^\d{1,15}$/.test(id) ? getArticle(ctx.db, Number(id)) : undefined;
+    if (!found) return notFound(res, `no article "${id}"`);
+    const fullText = fullTextAllowed(ctx.cfg, partnerOf(res), found.categories.map((c) => c.slug));
+    res.vary('Authorization');
+    res.set('Cache-Control', `${partnerOf(res) ? 'private' : 'public'}, max-age=${ctx.cfg.publish.maxAgeSeconds}`);
+    res.json(articleJson(found, base, fullText));
+  };
+  router.get('/articles/:id.json', article);
+  router.get('/articles/:id', article);
 
   router.get('/categories', (_req, res) => {
     res.json(listCategories(ctx.db).map((c) => ({ ...c, feeds: feedLinks(base, `/feeds/categories/${c.slug}`) })));
@@ -74,7 +79,7 @@ export function pageRoutes(ctx: Context): Router {
         enabled: s.enabled,
         last_fetched_at: s.lastFetchedAt?.toISOString() ?? null,
         last_status: s.lastStatus ?? null,
-        last_error: s.lastError ?? null,
+        last_error: publicSourceError(s.lastErrorKind, s.httpStatus) ?? null,
         error_count: s.errorCount,
         articles: s.articleCount,
         feeds: feedLinks(base, `/feeds/sources/${s.slug}`),

@@ -1,9 +1,12 @@
-// Who is reading a feed: the public, or a syndication partner identified by
-// its key in `Authorization: Bearer …` or, for feed readers that cannot set
-// headers, a `key` query parameter. A key nobody holds, or a revoked one, is
-// refused rather than served the public feed, so that a partner notices.
-// Each partner has a request budget per minute (429 with Retry-After past it).
+// Who is reading: the public, or a syndication partner identified by its key
+// in `Authorization: Bearer …` or, for feed readers that cannot set headers,
+// a `key` query parameter. Identified on every public route (feeds, article
+// pages, listings), so that a key nobody holds, or a revoked one, is refused
+// everywhere rather than served the public answer, and a partner notices.
+// Each partner has a request budget per minute (429 with Retry-After past
+// it). `fullTextAllowed` is the one place that decides who gets full text.
 import type { NextFunction, Request, Response } from 'express';
+import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import { countPartnerRequest, findPartnerByKey, type Partner } from '../store/partners.js';
 
@@ -30,11 +33,28 @@ export function partnerOf(res: Response): Partner | undefined {
   return res.locals.partner as Partner | undefined;
 }
 
+/**
+ * Whether the reader gets an article's full text: everyone when the config
+ * publishes it to all, else a partner whose tier includes it, for articles
+ * in its categories (`categories` absent: already limited to them, as a
+ * partner's feeds are). Every route that can show a body asks this.
+ */
+export function fullTextAllowed(cfg: Readonly<Config>, partner: Partner | undefined, categories?: readonly string[]): boolean {
+  if (cfg.publish.fullTextPublic) return true;
+  if (!partner?.fullText) return false;
+  if (categories === undefined || partner.categories.length === 0) return true;
+  return categories.some((c) => partner.categories.includes(c));
+}
+
 export function identifyPartner(ctx: Context, limiter: RateLimiter, onPartnerRequest?: (name: string) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const key = keyOf(req);
-    if (key === undefined) return next();
-    const partner = findPartnerByKey(ctx.db, key);
+    const credential = credentialOf(req);
+    if (credential === undefined) return next();
+    if ('error' in credential) {
+      res.status(400).type('text/plain').send(`Bad request: ${credential.error}\n`);
+      return;
+    }
+    const partner = credential.key === '' ? undefined : findPartnerByKey(ctx.db, credential.key);
     if (!partner || partner.revokedAt) {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="wirefeed"').type('text/plain').send('Unauthorized: unknown or revoked partner key\n');
       return;
@@ -51,8 +71,20 @@ export function identifyPartner(ctx: Context, limiter: RateLimiter, onPartnerReq
   };
 }
 
-function keyOf(req: Request): string | undefined {
+/**
+ * The key the request presents, if any. The auth scheme is matched without
+ * regard to case (RFC 9110 11.1); other schemes (a proxy's Basic auth) are
+ * not ours and are ignored. A `key` given twice is refused: which one would
+ * count is anyone's guess.
+ */
+function credentialOf(req: Request): { key: string } | { error: string } | undefined {
   const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  return typeof req.query.key === 'string' ? req.query.key : undefined;
+  if (header !== undefined) {
+    const match = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s+(.*))?$/.exec(header);
+    if (match?.[1]?.toLowerCase() === 'bearer') return { key: (match[2] ?? '').trim() };
+  }
+  const key = req.query.key;
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string') return { error: 'key must be given once' };
+  return { key };
 }

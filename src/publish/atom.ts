@@ -47,12 +47,13 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
   const source: XmlNode = { id: { _text: sourceId(doc, a) }, title: { _text: a.source.name } };
   const links: XmlNode[] = [];
   if (a.source.siteUrl) links.push({ _attributes: { rel: 'alternate', href: xmlAttr(a.source.siteUrl) } });
-  if (a.source.feedUrl) links.push({ _attributes: { rel: 'self', href: xmlAttr(a.source.feedUrl) } });
-  if (links.length) source.link = links;
+  // Our own feed of the source, never the upstream one: its URL may carry a licensed wire's key.
+  links.push({ _attributes: { rel: 'self', href: xmlAttr(`${sourceId(doc, a)}.atom`) } });
+  source.link = links;
   nodes.push({ source });
   return nodes;
 }
 
 function sourceId(doc: FeedDocument, a: Article): string {
-  return a.source.feedUrl ?? `${doc.baseUrl}/feeds/sources/${a.source.slug}`;
+  return `${doc.baseUrl}/feeds/sources/${a.source.slug}`;
 }

@@ -55,7 +55,7 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
         kind: r.kind,
       })),
       ...(a.image ? { image: { url: a.image.url, caption: a.image.caption ?? null, credit: a.image.credit ?? null } } : {}),
-      source: { slug: a.source.slug, name: a.source.name, home_page_url: a.source.siteUrl ?? null, feed_url: a.source.feedUrl ?? null },
+      source: { slug: a.source.slug, name: a.source.name, home_page_url: a.source.siteUrl ?? null, feed_url: `${doc.baseUrl}/feeds/sources/${a.source.slug}.json` },
       ...(doc.fullText && a.rights ? { rights: a.rights } : {}),
     },
   };

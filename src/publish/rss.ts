@@ -22,8 +22,9 @@ function rssItem(doc: FeedDocument, a: Article): Item {
     // xml-js writes an array as repeated elements; `feed` types objects as a record only.
     extensions.push({ name: 'atom:link', objects: links as unknown as Record<string, unknown> });
   }
-  // RSS 2.0 <source url> names the channel the item came from.
-  const sourceFeed = a.source.feedUrl ?? `${doc.baseUrl}/feeds/sources/${a.source.slug}.rss`;
+  // RSS 2.0 <source url> names the channel the item came from: our feed of
+  // the source, never the upstream one, whose URL may carry a licensed wire's key.
+  const sourceFeed = `${doc.baseUrl}/feeds/sources/${a.source.slug}.rss`;
   extensions.push({ name: 'source', objects: { _attributes: { url: xmlAttr(sourceFeed) }, _text: a.source.name } });
   return {
     title: a.title,

@@ -23,12 +23,11 @@ interface ArticleRow {
   source_slug: string;
   source_name: string;
   source_site_url: string | null;
-  source_url: string | null;
 }
 
 const ARTICLE_COLUMNS = `a.id, a.guid, a.url, a.title, a.summary, a.content_html, a.author, a.published_at,
   a.updated_at, a.image_url, a.image_type, a.image_caption, a.image_credit, a.language, a.rights,
-  s.slug AS source_slug, s.name AS source_name, s.site_url AS source_site_url, s.url AS source_url`;
+  s.slug AS source_slug, s.name AS source_name, s.site_url AS source_site_url`;
 
 /** Articles by id, in the order of `ids`, hydrated. */
 export function articlesByIds(db: Db, ids: number[]): Article[] {
@@ -105,7 +104,6 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
       slug: r.source_slug,
       name: r.source_name,
       siteUrl: r.source_site_url ?? undefined,
-      feedUrl: r.source_url?.startsWith('http') ? r.source_url : undefined,
     },
   }));
 }

@@ -94,25 +94,27 @@ describe('admin API: articles', () => {
     const res = await request(app).post('/admin/articles').set(auth).send(article).expect(201);
     const id = Number(String(res.body.id).split('/').pop());
     assert.equal(res.headers.location, `${base}/articles/${id}`);
-    const shown = await request(app).get(`/articles/${id}`).expect(200);
-    assert.deepEqual(res.body, shown.body);
+    const shown = await request(app).get(`/articles/${id}.json`).expect(200);
+    const { guid, ...published } = res.body;
+    assert.deepEqual(published, shown.body);
+    assert.equal(shown.body.guid, undefined, 'the upstream guid is shown by the admin API only');
 
     const a = res.body;
     assert.equal(a.title, 'Council <b>approves</b> the flood barrier', 'plain text, markup kept as text');
     assert.equal(a.url, article.url);
-    assert.equal(a.publishedAt, '2026-01-10T08:30:00.000Z');
-    assert.doesNotMatch(a.contentHtml, /script|onclick|alert/);
-    assert.match(a.contentHtml, /href="https:\/\/desk\.example\/votes\/12"/, 'links made absolute against the article URL');
+    assert.equal(a.published, '2026-01-10T08:30:00.000Z');
+    assert.doesNotMatch(a.content_html, /script|onclick|alert/);
+    assert.match(a.content_html, /href="https:\/\/desk\.example\/votes\/12"/, 'links made absolute against the article URL');
     assert.deepEqual(a.categories, [{ slug: 'climate', label: 'Climate' }]);
     assert.deepEqual(a.tags, ['Port Elling']);
     assert.equal(a.author, 'Jane Doe');
-    assert.deepEqual(a.image, { url: 'https://img.example/lead.jpg', caption: 'The barrier', credit: 'Photo: J. Doe' });
+    assert.deepEqual(a.image, { url: 'https://img.example/lead.jpg', type: null, caption: 'The barrier', credit: 'Photo: J. Doe' });
     assert.deepEqual(
       a.related.map((r: { url: string; kind: string }) => [r.url, r.kind]),
       [['https://other.example/earlier-story', 'explicit']],
     );
     assert.equal(a.source.slug, 'admin');
-    assert.match(a.guid, /^urn:uuid:/);
+    assert.match(guid, /^urn:uuid:/);
 
     const all = await request(app).get('/feeds/all.json').expect(200);
     assert.deepEqual(all.body.items.map((i: { url: string }) => i.url), [article.url]);
@@ -162,10 +164,10 @@ describe('admin API: articles', () => {
     assert.equal(replaced.body.id, created.body.id);
     assert.equal(replaced.body.guid, 'desk-2');
     assert.equal(replaced.body.title, 'Barrier vote corrected');
-    assert.equal(replaced.body.contentHtml, '<p>Corrected.</p>');
-    assert.equal(replaced.body.publishedAt, created.body.publishedAt);
+    assert.equal(replaced.body.content_html, '<p>Corrected.</p>');
+    assert.equal(replaced.body.published, created.body.published);
     assert.deepEqual(replaced.body.categories, []);
-    assert.deepEqual(replaced.body, (await request(app).get(`/articles/${id}`).expect(200)).body);
+    assert.deepEqual({ ...replaced.body, guid: undefined }, { ...(await request(app).get(`/articles/${id}`).expect(200)).body, guid: undefined });
 
     await request(app).put('/admin/articles/99999').set(auth).send(article).expect(404);
     await request(app).put(`/admin/articles/${id}`).set(auth).send({ ...article, title: undefined }).expect(400);
@@ -180,6 +182,7 @@ describe('admin API: articles', () => {
     await request(app).delete(`/admin/articles/${id}`).set(auth).expect(204);
 
     await request(app).get(`/articles/${id}`).expect(410);
+    await request(app).get(`/articles/${id}.json`).expect(410);
     await request(app).delete(`/admin/articles/${id}`).set(auth).expect(410);
     await request(app).put(`/admin/articles/${id}`).set(auth).send(body).expect(410);
     await request(app).delete('/admin/articles/99999').set(auth).expect(404);

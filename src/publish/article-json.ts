@@ -1,0 +1,48 @@
+// One article as JSON (snake_case), for /articles/{id}.json and an
+// /articles/{id} asked for as JSON: the fields a feed item carries, the
+// related stories with why each is related, and the body only when the
+// reader may have the full text (http/partner.ts decides; this module only
+// obeys). Built field by field, never by spreading the stored article, so
+// that a column added to the store is not published by accident.
+import type { Article, RelatedKind } from '../model.js';
+
+/** Why a related story is listed, in words, by its kind. */
+const reasons: Record<RelatedKind, string> = {
+  'same-story': 'the same story, from another source',
+  explicit: 'linked by the article itself',
+  computed: 'on the same subject',
+};
+
+export function articleJson(article: Article, baseUrl: string, fullText: boolean): Record<string, unknown> {
+  return {
+    id: `${baseUrl}/articles/${article.id}`,
+    url: article.url,
+    title: article.title,
+    summary: article.summary,
+    ...(fullText ? { content_html: article.contentHtml } : {}),
+    author: article.author ?? null,
+    published: article.publishedAt.toISOString(),
+    updated: article.updatedAt.toISOString(),
+    language: article.language ?? null,
+    ...(fullText ? { rights: article.rights ?? null } : {}),
+    image: article.image
+      ? { url: article.image.url, type: article.image.type ?? null, caption: article.image.caption ?? null, credit: article.image.credit ?? null }
+      : null,
+    categories: article.categories.map((c) => ({ slug: c.slug, label: c.label })),
+    tags: article.tags,
+    source: {
+      slug: article.source.slug,
+      name: article.source.name,
+      site_url: article.source.siteUrl ?? null,
+      // Our own feed of the source: the upstream feed URL may carry a licensed wire's key.
+      feed_url: `${baseUrl}/feeds/sources/${article.source.slug}.rss`,
+    },
+    related: article.related.map((r) => ({
+      id: r.articleId === undefined ? null : `${baseUrl}/articles/${r.articleId}`,
+      url: r.url,
+      title: r.title,
+      kind: r.kind,
+      why: reasons[r.kind],
+    })),
+  };
+}
