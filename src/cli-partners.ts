@@ -24,6 +24,7 @@ export function listPartnersCommand(io: CliIo): void {
   const ctx = start(io, 'warn');
   try {
     const rows = listPartners(ctx.db).map((p) => [
+      String(p.id),
       p.name,
       `${p.keyPrefix}…`,
       tierOf(p),
@@ -31,7 +32,7 @@ export function listPartnersCommand(io: CliIo): void {
       p.lastRequestAt?.toISOString() ?? '-',
       p.revokedAt ? `revoked ${p.revokedAt.toISOString()}` : 'active',
     ]);
-    io.out(table(['partner', 'key', 'tier', 'requests', 'last request', 'status'], rows));
+    io.out(table(['id', 'partner', 'key', 'tier', 'requests', 'last request', 'status'], rows));
   } finally {
     ctx.db.close();
   }

@@ -17,7 +17,7 @@ export interface Metrics {
   /** What the scheduler reports as sources and runs finish. */
   ingest: IngestObserver;
   /** Counts one feed request made with a partner's key. */
-  observePartnerRequest(partner: string): void;
+  observePartnerRequest(partnerId: number): void;
 }
 
 export function createMetrics(): Metrics {
@@ -27,8 +27,9 @@ export function createMetrics(): Metrics {
   const requestSeries = createRequestMetrics(registry);
   const partnerRequests = new Counter({
     name: 'wirefeed_partner_requests_total',
-    help: "Feed requests made with a partner's key, by partner",
-    labelNames: ['partner'] as const,
+    // By id (`wirefeed partners` lists them), not name: /metrics is public, and who the customers are is not.
+    help: "Requests made with a partner's key, by the partner's id",
+    labelNames: ['partner_id'] as const,
     registers: [registry],
   });
   const runs = new Counter({ name: 'wirefeed_ingest_runs_total', help: 'Ingest runs finished', registers: [registry] });
@@ -96,8 +97,8 @@ export function createMetrics(): Metrics {
     watchFeedCache(cache) {
       caches.push(cache);
     },
-    observePartnerRequest(partner) {
-      partnerRequests.inc({ partner });
+    observePartnerRequest(partnerId) {
+      partnerRequests.inc({ partner_id: String(partnerId) });
     },
     ingest: {
       onResult(result) {

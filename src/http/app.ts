@@ -42,7 +42,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const admin = adminRoutes(ctx);
   if (admin) app.use(admin);
   // Every public route below knows its reader: the public, or a partner (a bad key is a 401 on any of them).
-  const partners = identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute), (name) => metrics.observePartnerRequest(name));
+  const partners = identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute), (id) => metrics.observePartnerRequest(id));
   app.use((req, res, next) => (/^\/admin(\/|$)/i.test(req.path) ? next() : partners(req, res, next)));
   app.use(statusRoutes(ctx));
   app.use(withdrawnArticles(ctx));

@@ -46,7 +46,7 @@ export function fullTextAllowed(cfg: Readonly<Config>, partner: Partner | undefi
   return categories.some((c) => partner.categories.includes(c));
 }
 
-export function identifyPartner(ctx: Context, limiter: RateLimiter, onPartnerRequest?: (name: string) => void) {
+export function identifyPartner(ctx: Context, limiter: RateLimiter, onPartnerRequest?: (partnerId: number) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const credential = credentialOf(req);
     if (credential === undefined) return next();
@@ -64,8 +64,13 @@ export function identifyPartner(ctx: Context, limiter: RateLimiter, onPartnerReq
       res.status(429).set('Retry-After', String(allowed.retryAfterSeconds)).type('text/plain').send('Too many requests for this key\n');
       return;
     }
-    countPartnerRequest(ctx.db, partner.id, new Date());
-    onPartnerRequest?.(partner.name);
+    // A counter is no reason to fail the request: a full or read-only disk is for /readyz to report.
+    try {
+      countPartnerRequest(ctx.db, partner.id, new Date());
+    } catch (err) {
+      ctx.log.warn({ event: 'partner_count_failed', partner_id: partner.id, err }, 'could not count a partner request');
+    }
+    onPartnerRequest?.(partner.id);
     res.locals.partner = partner;
     next();
   };

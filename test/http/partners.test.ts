@@ -86,14 +86,15 @@ describe('partner keys and tiers', () => {
   });
 
   test('requests are counted per key, and past the budget a key gets 429 with Retry-After', async () => {
-    const { key } = createPartner(ctx.db, 'Busy Partner', { fullText: false, categories: [] });
+    const { key, partner } = createPartner(ctx.db, 'Busy Partner', { fullText: false, categories: [] });
     let last: request.Response | undefined;
     for (let i = 0; i < 31; i++) last = await request(app).get(`/feeds/all.json?key=${key}&n=${i}`);
     assert.equal(last?.status, 429);
     assert.ok(Number(last?.headers['retry-after']) >= 1);
     assert.equal(listPartners(ctx.db).find((p) => p.name === 'Busy Partner')?.requests, 30);
     const metrics = await request(app).get('/metrics').expect(200);
-    assert.match(metrics.text, /wirefeed_partner_requests_total\{partner="Busy Partner"\} 30/);
+    assert.match(metrics.text, new RegExp(`wirefeed_partner_requests_total\\{partner_id="${partner.id}"\\} 30`));
+    assert.doesNotMatch(metrics.text, /Busy Partner/, 'the public /metrics never names a partner');
   });
 });
 
