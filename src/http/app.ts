@@ -37,6 +37,11 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.disable('x-powered-by');
   app.set('etag', 'strong');
   app.use(observeRequests(observer));
+  // No answer of ours is to be sniffed into another type (a JSON body or a feed read as HTML).
+  app.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   app.use(opsRoutes(ctx, metrics));
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx);

@@ -17,6 +17,7 @@ import { getArticle } from '../store/article-reads.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { notFound } from './feeds.js';
+import { sendHtml } from './html.js';
 import { fullTextAllowed, partnerOf } from './partner.js';
 
 export const stylesheetPath = join(packageRoot, 'public', 'feed.xsl');
@@ -31,7 +32,7 @@ export function pageRoutes(ctx: Context): Router {
   const feeds = () => catalog(site, { categories: listCategories(ctx.db), sources: listSourceHealth(ctx.db), tags: listTags(ctx.db) });
 
   router.get('/', (_req, res) => {
-    res.type('html').send(indexPage(site.title, base, feeds()));
+    sendHtml(res, indexPage(site.title, base, feeds()));
   });
 
   // OPML 2.0 subscription list: every feed as RSS, the format every reader takes.

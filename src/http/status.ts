@@ -8,13 +8,14 @@ import { Router } from 'express';
 import type { Context } from '../context.js';
 import { listSourceHealth, type SourceHealth } from '../store/sources.js';
 import { publicSourceError } from '../publish/source-error.js';
+import { sendHtml } from './html.js';
 import { escapeHtml } from './pages.js';
 
 export function statusRoutes(ctx: Context): Router {
   const router = Router();
   router.get('/status', (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.type('html').send(statusPage(ctx.cfg.site.title, ctx.cfg.site.baseUrl, listSourceHealth(ctx.db), new Date()));
+    sendHtml(res, statusPage(ctx.cfg.site.title, ctx.cfg.site.baseUrl, listSourceHealth(ctx.db), new Date()));
   });
   return router;
 }

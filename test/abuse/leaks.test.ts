@@ -186,4 +186,16 @@ describe('nothing private on a public surface', () => {
     assert.match(ingestLog, /"source":"down".*"error":"fetch: http:\/\/127\.0\.0\.1:\d+\/broken-feed\.xml\?apikey=REDACTED answered HTTP 503"/);
     assert.ok(!ingestLog.includes(UPSTREAM_KEY));
   });
+
+  test('HTML pages forbid scripts by policy, and no answer may be sniffed into another type', async () => {
+    for (const path of ['/', '/status']) {
+      const res = await request(app).get(path).expect(200);
+      assert.match(res.headers['content-security-policy'] ?? '', /default-src 'none'/, path);
+      assert.doesNotMatch(res.headers['content-security-policy'] ?? '', /script-src/, path);
+      assert.equal(res.headers['x-content-type-options'], 'nosniff', path);
+    }
+    for (const path of ['/sources', `/articles/${transportId}.json`, '/nowhere']) {
+      assert.equal((await request(app).get(path)).headers['x-content-type-options'], 'nosniff', path);
+    }
+  });
 });
