@@ -59,7 +59,8 @@ function preparedHeaders(feed: CachedFeed, encoding: Encoding, notModified: bool
 
 /** The headers of a cached feed's answer, in the order they are sent. */
 function feedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean, cacheControl: string): [string, string][] {
-  const headers: [string, string][] = [];
+  // The fast path sends these alone; Express adds nosniff to everything it answers (app.ts), so both send it.
+  const headers: [string, string][] = [['X-Content-Type-Options', 'nosniff']];
   if (!notModified) headers.push(['Content-Type', feed.contentType]);
   headers.push(
     ['Cache-Control', cacheControl],
