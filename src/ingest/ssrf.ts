@@ -6,7 +6,6 @@
 // name resolves to is checked, not just the first one: when the source is
 // added, and again by the fetcher on every hop, at DNS time and on the
 // address the socket actually connected to (ssrf-connect.ts).
-import { lookup as dnsLookupCallback, type LookupOptions } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import type { Source } from '../model.js';
@@ -144,21 +143,4 @@ export async function assertPublicUrl(url: string, lookup: LookupAll = systemLoo
       `host "${host}" ${refused === host ? 'is' : `resolves to ${refused}, which is`} a loopback, private, link-local or otherwise non-public address`,
     );
   }
-}
-
-
-/**
- * dns.lookup that refuses non-public addresses: the check happens on the
- * very addresses the socket connects to, so a name that resolves to a
- * public address when checked and a private one when used (DNS rebinding)
- * is refused too.
- */
-export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void): void {
-  dnsLookupCallback(hostname, options, (err, address, family) => {
-    if (err) return callback(err);
-    const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
-    const refused = addresses.find((a) => isNonPublicAddress(a));
-    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to a non-public address (${refused})`), { code: 'EADDRNOTPUBLIC' }));
-    callback(null, address, family);
-  });
 }
