@@ -112,6 +112,10 @@ describe('the connector refuses the address it connected to', () => {
   test('an IP-literal URL, which no lookup sees, is refused before connecting', async () => {
     requests.length = 0;
     await assert.rejects(fetchFeed({ url: `${server.url}/feed.rss` }, { ...options, publicOnly: true }), forbidden(/127\.0\.0\.1 is a non-public address/));
+    const port = new URL(server.url).port;
+    for (const host of ['[::1]', '[::ffff:127.0.0.1]', '[::127.0.0.1]', '2130706433', '0x7f.1']) {
+      await assert.rejects(fetchFeed({ url: `http://${host}:${port}/feed.rss` }, { ...options, publicOnly: true }), forbidden(/is a non-public address/));
+    }
     assert.deepEqual(requests, []);
   });
 
