@@ -2,6 +2,7 @@
 // made: open the database, apply the migrations, mirror the configured
 // taxonomy and sources into it.
 import type { Config } from './config.js';
+import type { AddressGuard } from './ingest/ssrf.js';
 import type { Log } from './log.js';
 import { backfillBodyText } from './store/body-text.js';
 import { syncCategories } from './store/categories.js';
@@ -12,6 +13,12 @@ export interface Context {
   db: Db;
   cfg: Readonly<Config>;
   log: Log;
+  /**
+   * Replaces the SSRF guard (ssrf.ts) for sources outside the config file, at
+   * import and at fetch: tests use it to stand in for DNS, or to let one
+   * local fixture count as public. Unset everywhere else.
+   */
+  addressGuard?: AddressGuard;
 }
 
 export function openContext(cfg: Readonly<Config>, log: Log): Context {

@@ -12,10 +12,10 @@ import { configWithSources, runCli, serveFixtures } from './helpers.js';
 const wirefeed = runCli;
 
 /** A temporary folder with a config of these sources (YAML list items) and a database beside it. */
-function desk(t: TestContext, sourcesYaml = '  []'): { dir: string; env: Record<string, string> } {
+function desk(t: TestContext, sourcesYaml = '  []', extraYaml = ''): { dir: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-opml-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'config.yaml'), configWithSources(sourcesYaml));
+  writeFileSync(join(dir, 'config.yaml'), configWithSources(sourcesYaml, extraYaml));
   return { dir, env: { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'w.db') } };
 }
 
@@ -151,7 +151,7 @@ describe('wirefeed sources import', () => {
     );
   });
 
-  test('an imported source is ingested like any other', async (t) => {
+  test('an imported source is ingested like any other; on a local address only with admin.allow_private_sources', async (t) => {
     const server = await serveFixtures({
       '/feed.xml': {
         body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Tide Watch</title><link>https://tidewatch.example/</link><description>Tides</description>
@@ -160,12 +160,19 @@ describe('wirefeed sources import', () => {
       },
     });
     t.after(() => server.close());
-    const { dir, env } = desk(t);
-    writeFileSync(join(dir, 'one.opml'), `<opml version="1.0"><body><outline text="Tide Watch" xmlUrl="${server.url}/feed.xml"/></body></opml>`);
-    assert.equal((await wirefeed(['sources', 'import', join(dir, 'one.opml')], env)).code, 0);
-    const r = await wirefeed(['ingest', '--once', '--source', 'tide-watch'], env);
+    const importAndIngest = async (extraYaml: string) => {
+      const { dir, env } = desk(t, '  []', extraYaml);
+      writeFileSync(join(dir, 'one.opml'), `<opml version="1.0"><body><outline text="Tide Watch" xmlUrl="${server.url}/feed.xml"/></body></opml>`);
+      assert.equal((await wirefeed(['sources', 'import', join(dir, 'one.opml')], env)).code, 0);
+      return wirefeed(['ingest', '--once', '--source', 'tide-watch'], env);
+    };
+    const r = await importAndIngest('admin:\n  allow_private_sources: true\n');
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /^tide-watch\s+ok\s+1\s+1\s+0$/m);
+    // Not from the config file: fetched from public addresses only.
+    const refused = await importAndIngest('');
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stdout, /^tide-watch\s+error\s+0\s+0\s+0\s+fetch: http:\/\/127\.0\.0\.1:\d+\/feed\.xml: .*non-public address$/m);
   });
 
   const malformed: { name: string; xml: string; problem: string }[] = [

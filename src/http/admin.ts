@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import { articleState, PublishConflict } from '../ingest/publish-article.js';
 import { runIngest } from '../ingest/run.js';
-import { assertPublicUrl, type LookupAll } from '../ingest/ssrf.js';
+import { assertHttpUrl, assertPublicUrl, type LookupAll, publicAddressesOnly } from '../ingest/ssrf.js';
 import { findSourceBySlug, listSources } from '../store/sources.js';
 import { adminArticleRoutes } from './admin-articles.js';
 import { jsonInput, sendError } from './admin-input.js';
@@ -43,8 +43,11 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
   const token = ctx.cfg.admin.token;
   if (token === undefined) return undefined;
   const expected = digest(token);
+  const guard = ctx.addressGuard ?? publicAddressesOnly;
   const checkUrl = async (url: string) => {
-    if (!ctx.cfg.admin.allowPrivateSources) await assertPublicUrl(url, options.lookup);
+    // Whatever allow_private_sources says, an API caller never names a file on this machine.
+    if (ctx.cfg.admin.allowPrivateSources) assertHttpUrl(url);
+    else await assertPublicUrl(url, options.lookup ?? guard.lookup, guard.allows);
   };
 
   const router = Router();

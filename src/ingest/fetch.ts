@@ -7,7 +7,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch, type Response } from 'undici';
 import { FetchError, toFetchError } from './fetch-error.js';
-import { publicOnlyLookup } from './ssrf.js';
+import { guardedConnector } from './ssrf-connect.js';
+import { type AddressGuard, publicAddressesOnly } from './ssrf.js';
 
 export interface FetchRequest {
   url: string;
@@ -24,12 +25,16 @@ export interface FetchOptions {
   userAgent: string;
   /**
    * Checked before every request, the first and each redirect's: throws to
-   * refuse an address (sources added through the admin API may not reach
+   * refuse an address (sources from outside the config file may not reach
    * private networks, however they get redirected).
    */
   checkUrl?: (url: string) => Promise<void>;
-  /** Refuse to connect to loopback, private or link-local addresses, whatever a name resolves to. */
-  publicOnly?: boolean;
+  /**
+   * Connect only to public unicast addresses, checked at DNS time and on the
+   * address each socket actually connected to (ssrf-connect.ts). A guard of
+   * its own replaces the default: tests let one local fixture count as public.
+   */
+  publicOnly?: boolean | AddressGuard;
 }
 
 export interface FetchResult {
@@ -50,16 +55,23 @@ export interface FetchResult {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PERMANENT = new Set([301, 308]);
 
-// One agent per connect timeout (and guard), reused so that connections are pooled.
-const agents = new Map<string, Agent>();
-function agentFor(connectTimeoutMs: number, publicOnly: boolean): Agent {
-  const key = `${connectTimeoutMs}:${publicOnly}`;
-  let agent = agents.get(key);
+// One agent per guard and connect timeout, reused so that connections are
+// pooled; a guarded fetch never reuses a connection an unguarded one opened.
+const agents = new Map<AddressGuard | undefined, Map<number, Agent>>();
+function agentFor(connectTimeoutMs: number, guard: AddressGuard | undefined): Agent {
+  let byTimeout = agents.get(guard);
+  if (!byTimeout) agents.set(guard, (byTimeout = new Map()));
+  let agent = byTimeout.get(connectTimeoutMs);
   if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs, ...(publicOnly ? { lookup: publicOnlyLookup } : {}) } });
-    agents.set(key, agent);
+    agent = new Agent({ connect: guard ? guardedConnector(guard, connectTimeoutMs) : { timeout: connectTimeoutMs } });
+    byTimeout.set(connectTimeoutMs, agent);
   }
   return agent;
+}
+
+function guardOf({ publicOnly }: FetchOptions): AddressGuard | undefined {
+  if (!publicOnly) return undefined;
+  return publicOnly === true ? publicAddressesOnly : publicOnly;
 }
 
 export async function fetchFeed(request: FetchRequest, options: FetchOptions): Promise<FetchResult> {
@@ -116,7 +128,7 @@ async function fetchHttp(request: FetchRequest, options: FetchOptions): Promise<
 }
 
 async function send(url: string, headers: Record<string, string>, signal: AbortSignal, options: FetchOptions): Promise<Response> {
-  const attempt = () => fetch(url, { headers, signal, redirect: 'manual', dispatcher: agentFor(options.connectTimeoutMs, options.publicOnly === true) });
+  const attempt = () => fetch(url, { headers, signal, redirect: 'manual', dispatcher: agentFor(options.connectTimeoutMs, guardOf(options)) });
   try {
     return await attempt();
   } catch (err) {

@@ -9,14 +9,14 @@ import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './articles.js';
 import { nextDueAt } from './backoff.js';
 import { FetchError } from './fetch-error.js';
-import { type FetchResult, fetchFeed } from './fetch.js';
+import { type FetchOptions, type FetchResult, fetchFeed } from './fetch.js';
 import { documentKey, type KnownDocument, knownDocumentsFor, storedAsRead } from './known-documents.js';
 import { prepareDocument, type PreparedFeed, prepareFeed } from './prepare-feed.js';
 import { preparePoolFor } from './prepare-pool.js';
 import { relateArticle } from './relate.js';
 import type { Turn, Turns } from './turns.js';
 import { expectArticleText, markArticleChanged } from './relate-index.js';
-import { assertPublicUrl } from './ssrf.js';
+import { assertHttpUrl, assertPublicUrl, needsAddressGuard, publicAddressesOnly } from './ssrf.js';
 import { redactText, redactUrl } from '../redact.js';
 
 /** Names us and, through the operator's public URL, whom to contact. */
@@ -120,7 +120,7 @@ async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns
       maxBytes: ingest.maxBytes,
       maxRedirects: ingest.maxRedirects,
       userAgent: userAgent(ctx.cfg.site.baseUrl),
-      ...(source.origin === 'admin' && !ctx.cfg.admin.allowPrivateSources ? { checkUrl: (u: string) => assertPublicUrl(u), publicOnly: true } : {}),
+      ...addressGuard(ctx, source, url),
     },
   );
   if (fetched.notModified) return { fetched };
@@ -140,6 +140,25 @@ async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns
     turn?.end();
     throw err;
   }
+}
+
+/**
+ * What keeps a fetch off the service's own network (ssrf.ts). Only the config
+ * file may name a local file: any other source is http(s) or nothing, even
+ * with allow_private_sources. A guarded source is checked on every hop,
+ * after DNS and on the address connected to.
+ */
+function addressGuard(ctx: Context, source: Source, url: string): Pick<FetchOptions, 'checkUrl' | 'publicOnly'> {
+  if (source.origin !== 'config') {
+    try {
+      assertHttpUrl(url);
+    } catch (err) {
+      throw new FetchError('forbidden', `${url}: only a source in the config file may be read from a file or a non-http(s) URL`, {}, { cause: err });
+    }
+  }
+  if (!needsAddressGuard(source, ctx.cfg)) return {};
+  const guard = ctx.addressGuard ?? publicAddressesOnly;
+  return { checkUrl: (u: string) => assertPublicUrl(u, guard.lookup, guard.allows), publicOnly: guard };
 }
 
 /**
