@@ -162,6 +162,8 @@ function manageable(db: Db, slug: string, res: Response): boolean {
   const owner = sourceOwnership(db, slug);
   if (!owner) sendError(res, 404, `no source "${slug}"`);
   else if (owner.origin === 'config' && owner.enabled) sendError(res, 409, `source "${slug}" is managed by the config file`);
+  // A folder or file the config file once named stays the config file's: the API may not switch its reading back on.
+  else if (owner.local) sendError(res, 409, `source "${slug}" reads local files named by the config file; change it there`);
   else if (slug === PUBLISHER_SOURCE && owner.origin === 'admin') sendError(res, 409, `source "${slug}" holds the articles published through the API`);
   else return true;
   return false;

@@ -106,6 +106,7 @@ interface Loaded {
  */
 async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns): Promise<Loaded> {
   if (source.articlesDir) {
+    if (source.origin !== 'config') throw new FetchError('forbidden', `source ${source.slug}: only a source in the config file may read an article folder`);
     const feed = await readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`);
     return { prepared: prepareFeed(ctx.cfg, source, feed, now, storedArticles(ctx, source)), turn: turns?.take() };
   }

@@ -121,8 +121,10 @@ export function disableSource(db: Db, slug: string): void {
   db.prepare('UPDATE sources SET enabled = 0 WHERE slug = ?').run(slug);
 }
 
-/** Who manages a source and whether it is on; undefined when there is no such slug. */
-export function sourceOwnership(db: Db, slug: string): { origin: string; enabled: boolean } | undefined {
-  const row = db.prepare('SELECT origin, enabled FROM sources WHERE slug = ?').get(slug) as { origin: string; enabled: number } | undefined;
-  return row && { origin: row.origin, enabled: row.enabled === 1 };
+/** Who manages a source, whether it is on and whether it reads the local disk; undefined when there is no such slug. */
+export function sourceOwnership(db: Db, slug: string): { origin: string; enabled: boolean; local: boolean } | undefined {
+  const row = db.prepare('SELECT origin, enabled, articles_dir, url FROM sources WHERE slug = ?').get(slug) as
+    | { origin: string; enabled: number; articles_dir: string | null; url: string | null }
+    | undefined;
+  return row && { origin: row.origin, enabled: row.enabled === 1, local: row.articles_dir !== null || !!row.url?.startsWith('file:') };
 }
