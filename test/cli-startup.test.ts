@@ -1,7 +1,8 @@
 // Start-up failures through the real `wirefeed` command: a database path
 // that cannot be opened or written, a file that is not a database or has
-// corrupt pages. Each is one line on stderr that names the path and says
-// what to do, and exit 2, like any configuration error; never a stack trace.
+// corrupt pages, and a blank admin token. Each is one line on stderr that
+// names the path (or key) and says what to do, and exit 2, like any
+// configuration error; never a stack trace.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -111,5 +112,31 @@ describe('start-up failures of the database', () => {
     const db = join(tempDir(t), 'w.db');
     corruptPages(db);
     await expectOneLine({ WIREFEED_DB: db }, new RegExp(`^database: ${esc(db)} is corrupt \\(quick_check: .*page \\d+.*\\)${restore}`));
+  });
+});
+
+describe('start-up failures of the admin token', () => {
+  test('WIREFEED_ADMIN_TOKEN set but empty or blank is an error naming it, not an API quietly left off', async (t) => {
+    const db = join(tempDir(t), 'w.db');
+    for (const token of ['', '   ']) {
+      const r = await runCli(['migrate'], { WIREFEED_DB: db, WIREFEED_ADMIN_TOKEN: token });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, 'config: WIREFEED_ADMIN_TOKEN is empty: set a token of at least 16 characters, or leave it out to turn the admin API off\n');
+    }
+    const spaced = await runCli(['migrate'], { WIREFEED_DB: db, WIREFEED_ADMIN_TOKEN: 'sixteen letters or more with spaces' });
+    assert.equal(spaced.code, 2, spaced.stderr);
+    assert.match(spaced.stderr, /^config: WIREFEED_ADMIN_TOKEN must not contain spaces/);
+  });
+
+  test('admin.token blank in the config file is an error naming the key', async (t) => {
+    const dir = tempDir(t);
+    const config = join(dir, 'config.yaml');
+    for (const token of ['""', '"   "', `"${' '.repeat(20)}"`]) {
+      writeFileSync(config, `site: { title: T, base_url: "http://feeds.test", author: A }\nadmin:\n  token: ${token}\n`);
+      const r = await runCli(['migrate'], { WIREFEED_CONFIG: config, WIREFEED_DB: join(dir, 'w.db') });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^ {2}admin\.token: is empty: set a token of at least 16 characters/m);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+    }
   });
 });
