@@ -8,6 +8,7 @@ import { backfillBodyText } from './store/body-text.js';
 import { syncCategories } from './store/categories.js';
 import { type Db, migrate, openDb } from './store/db.js';
 import { checkIntegrity, openFailure } from './store/db-faults.js';
+import { watchDatabase } from './store/health.js';
 import { syncSources } from './store/sources.js';
 
 export interface Context {
@@ -43,5 +44,7 @@ export function openContext(cfg: Readonly<Config>, log: Log, options: OpenOption
     db.close();
     throw openFailure(path, err);
   }
+  // What /readyz compares against later: the file found at this path now.
+  watchDatabase(db);
   return { db, cfg, log };
 }
