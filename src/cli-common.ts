@@ -2,7 +2,7 @@
 // opening the context (config, database, log) it works in.
 import { type Config, loadConfig } from './config.js';
 import type { Terminal } from './cli-output.js';
-import { type Context, openContext } from './context.js';
+import { type Context, type OpenOptions, openContext } from './context.js';
 import { createLog } from './log.js';
 
 export interface CliIo {
@@ -16,11 +16,11 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-export function start(io: CliIo, level?: string): Context {
-  return open(loadConfig(io.env), level);
+export function start(io: CliIo, level?: string, options: OpenOptions = {}): Context {
+  return open(loadConfig(io.env), level, options);
 }
 
 /** A quieter log than the configured default suits a one-off command. */
-export function open(cfg: Readonly<Config>, level?: string): Context {
-  return openContext(cfg, createLog(level && cfg.logLevel === 'info' ? level : cfg.logLevel));
+export function open(cfg: Readonly<Config>, level?: string, options: OpenOptions = {}): Context {
+  return openContext(cfg, createLog(level && cfg.logLevel === 'info' ? level : cfg.logLevel), options);
 }

@@ -36,7 +36,7 @@ export function buildCli(io: CliIo): Command {
     .command('serve')
     .description('run the HTTP server and the ingest schedule (ingests once at start); what `npm start` runs')
     .action(async () => {
-      const ctx = start(io);
+      const ctx = start(io, undefined, { check: true });
       await serve(ctx);
     });
 
@@ -46,7 +46,7 @@ export function buildCli(io: CliIo): Command {
     .option('--once', 'run one ingest now and exit (the schedule itself runs inside `wirefeed serve`)')
     .option('--source <slug>', 'ingest only this source (see `wirefeed sources`)')
     .action(async (opts: { once?: boolean; source?: string }) => {
-      const ctx = start(io, 'warn');
+      const ctx = start(io, 'warn', { check: true });
       try {
         const all = listSources(ctx.db);
         const sources = opts.source ? all.filter((s) => s.slug === opts.source) : all;
@@ -71,7 +71,7 @@ export function buildCli(io: CliIo): Command {
     .command('migrate')
     .description('create the database, or upgrade it to the newest schema, and print its schema version')
     .action(() => {
-      const ctx = start(io, 'warn');
+      const ctx = start(io, 'warn', { check: true });
       io.out(`Database ${ctx.cfg.databasePath} is at schema version ${schemaVersion(ctx.db)}.`);
       ctx.db.close();
     });

@@ -16,6 +16,19 @@ const defaultBoilerplate = [
   '^(continue reading|read more)\\b.{0,80}$',
 ];
 
+/**
+ * What is wrong with an admin token (config or environment), if anything. A
+ * blank one is a mistake (a secret that did not arrive), not "API off"; and
+ * a bearer token has no spaces (RFC 6750 section 2.1), so one with spaces
+ * could never be presented.
+ */
+export function adminTokenProblem(token: string): string | undefined {
+  if (token.trim() === '') return 'is empty: set a token of at least 16 characters, or leave it out to turn the admin API off';
+  if (/\s/.test(token)) return 'must not contain spaces (RFC 6750 section 2.1)';
+  if (token.length < 16) return 'must be at least 16 characters';
+  return undefined;
+}
+
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -95,7 +108,13 @@ export const configSchema = z
     log: z.object({ level: z.enum(logLevels).default('info') }).strict().default({ level: 'info' }),
     admin: z
       .object({
-        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        token: z
+          .string()
+          .superRefine((token, check) => {
+            const problem = adminTokenProblem(token);
+            if (problem) check.addIssue({ code: 'custom', message: problem });
+          })
+          .optional(),
         allow_private_sources: z.boolean().default(false),
       })
       .strict()

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ms from 'ms';
 import { parse as parseYaml } from 'yaml';
-import { configSchema, logLevels } from './config-schema.js';
+import { adminTokenProblem, configSchema, logLevels } from './config-schema.js';
 import type { Category, SourceConfig } from './model.js';
 
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -103,10 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError(`config: WIREFEED_LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
 
-  const adminToken = env.WIREFEED_ADMIN_TOKEN || c.admin.token;
-  if (adminToken !== undefined && adminToken.length < 16) {
-    throw new ConfigError('config: WIREFEED_ADMIN_TOKEN must be at least 16 characters');
-  }
+  // Set at all, even to "", it is the token: an empty one must not quietly leave the API off.
+  const adminToken = env.WIREFEED_ADMIN_TOKEN ?? c.admin.token;
+  const tokenProblem = env.WIREFEED_ADMIN_TOKEN === undefined ? undefined : adminTokenProblem(env.WIREFEED_ADMIN_TOKEN);
+  if (tokenProblem) throw new ConfigError(`config: WIREFEED_ADMIN_TOKEN ${tokenProblem}`);
 
   const boilerplate = c.ingest.boilerplate.map((pattern, i) => {
     try {

@@ -4,13 +4,14 @@ import { CommanderError } from 'commander';
 import { buildCli } from './cli.js';
 import { CliError } from './cli-common.js';
 import { ConfigError } from './config.js';
+import { DatabaseError } from './store/db-faults.js';
 
 try {
   await buildCli({ out: (line) => process.stdout.write(`${line}\n`), env: process.env }).parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
-  } else if (err instanceof ConfigError || err instanceof CliError) {
+  } else if (err instanceof ConfigError || err instanceof CliError || err instanceof DatabaseError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 2;
   } else {

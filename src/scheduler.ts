@@ -5,6 +5,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Context } from './context.js';
 import { runIngest } from './ingest/run.js';
 import type { SourceResult } from './model.js';
+import { noteDatabaseError } from './store/health.js';
 import { listDueSources } from './store/sources.js';
 
 export interface Scheduler {
@@ -32,6 +33,10 @@ export function startScheduler(ctx: Context, observer: IngestObserver = {}): Sch
       const results = await running;
       observer.onRun?.(results);
       return results;
+    } catch (err) {
+      // Recording the run itself failed (a source's own failures stay in its result).
+      noteDatabaseError(ctx.db, err);
+      throw err;
     } finally {
       running = undefined;
     }

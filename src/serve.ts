@@ -9,12 +9,15 @@ import { createApp } from './http/app.js';
 import { createMetrics } from './metrics.js';
 import { startScheduler } from './scheduler.js';
 import { startCheckpointer } from './store/checkpointer.js';
+import { startHealthProbe } from './store/health.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function serve(ctx: Context): Promise<void> {
   const metrics = createMetrics();
   const checkpointer = startCheckpointer(ctx.db, ctx.log);
+  // A small write every few seconds, whose result /readyz reports.
+  const probe = startHealthProbe(ctx.db, ctx.log);
   const scheduler = startScheduler(ctx, metrics.ingest);
   const server: Server = createServer(createApp(ctx, { metrics })).listen(ctx.cfg.port);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
@@ -28,6 +31,7 @@ export async function serve(ctx: Context): Promise<void> {
     ctx.log.info({ event: 'shutdown', signal }, 'shutting down');
     Promise.all([drain(server, SHUTDOWN_GRACE_MS), scheduler.stop()])
       .then(async ([unfinished]) => {
+        probe.stop();
         await checkpointer.stop();
         ctx.db.close();
         ctx.log.info({ event: 'stopped', connections_cut: unfinished }, 'stopped');

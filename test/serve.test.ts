@@ -99,6 +99,10 @@ describe('wirefeed serve', () => {
     }
     assert.equal(checkpointed, 21, 'every stored article is in the database file, not only in its log');
 
+    // The health probe has written its heartbeat, and readiness reports it.
+    assert.equal(count('SELECT count(*) FROM health_probe WHERE beat_at > 0'), 1);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);

@@ -10,6 +10,7 @@ import { cacheControlFor } from './conditional.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from './observe.js';
 import { contentVersion } from '../store/content-version.js';
+import { noteDatabaseError } from '../store/health.js';
 import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
 import { identifyPartner, RateLimiter } from './partner.js';
@@ -59,6 +60,8 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   // Express 5 hands thrown errors here: log them, answer without a stack trace.
   app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
     ctx.log.error({ event: 'request_failed', method: req.method, path: req.path, err }, 'request failed');
+    // A corrupt page or a failed write (admin changes end here too) makes /readyz say so.
+    noteDatabaseError(ctx.db, err);
     if (!res.headersSent) res.status(500).type('text/plain').send('Internal error\n');
   });
   return (req, res) => {

@@ -1,11 +1,13 @@
 // Routes for the operator's machines: /healthz (the process is alive),
-// /readyz (it can serve: the database answers and carries every migration
-// this build ships) and /metrics (Prometheus text format). Plain text, never
-// cached.
+// /readyz (it can serve: the database answers, is still the file opened at
+// start, has met no corruption and can be written (store/health.ts), and
+// carries every migration this build ships) and /metrics (Prometheus text
+// format). Plain text, never cached. /readyz reads and stats; it never writes.
 import { Router } from 'express';
 import type { Context } from '../context.js';
 import type { Metrics } from '../metrics.js';
 import { listMigrations, pendingMigrations } from '../store/db.js';
+import { noteDatabaseError, unhealthyBecause } from '../store/health.js';
 
 export function opsRoutes(ctx: Context, metrics: Metrics): Router {
   const router = Router();
@@ -41,7 +43,10 @@ function notReadyBecause(ctx: Context, migrations: ReturnType<typeof listMigrati
   try {
     pending = pendingMigrations(ctx.db, migrations);
   } catch (err) {
+    noteDatabaseError(ctx.db, err);
     return `database: ${(err as Error).message}`;
   }
+  const unhealthy = unhealthyBecause(ctx.db);
+  if (unhealthy) return unhealthy;
   return pending.length > 0 ? `migrations not applied: ${pending.join(', ')}` : undefined;
 }

@@ -5,6 +5,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
 import { listRecentContentHashes, saveArticles } from '../store/articles.js';
+import { noteDatabaseError } from '../store/health.js';
 import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './articles.js';
 import { nextDueAt } from './backoff.js';
@@ -55,6 +56,8 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       }
     } else result.status = 'not-modified';
   } catch (err) {
+    // A store that failed on the file itself (corrupt, full, I/O) makes /readyz say so.
+    noteDatabaseError(ctx.db, err);
     result.status = 'error';
     result.error = (err as Error).message;
     result.errorKind = errorKindOf(err);

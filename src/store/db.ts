@@ -1,23 +1,37 @@
 // Opens the SQLite database (WAL) and applies the migrations in db/migrations,
 // in file-name order, each in its own transaction, recording each version.
+// A path that cannot be opened is a DatabaseError naming it (db-faults.ts).
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { packageRoot } from '../config.js';
+import { cannotOpen, openFailure } from './db-faults.js';
 
 export type Db = Database.Database;
 
 export const migrationsDir = join(packageRoot, 'db', 'migrations');
 
 export function openDb(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  // WAL lets readers (the HTTP server) go on while an ingest writes.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  return db;
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      throw cannotOpen(path, err);
+    }
+  }
+  let db: Db | undefined;
+  try {
+    db = new Database(path);
+    // WAL lets readers (the HTTP server) go on while an ingest writes.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (err) {
+    db?.close();
+    throw openFailure(path, err);
+  }
 }
 
 export interface Migration {
