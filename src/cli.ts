@@ -1,5 +1,7 @@
 // The `wirefeed` command: serve | ingest | migrate | reclassify | sources | articles | partners | backup.
 // This file wires commands to their handlers and says what each does.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { addArticle } from './cli-articles.js';
 import { backupDatabase } from './cli-backup.js';
@@ -9,6 +11,7 @@ import { addPartner, listPartnersCommand, revokePartnerCommand } from './cli-par
 import { exportSources, importSources, listSourcesCommand } from './cli-sources.js';
 import { reclassifyAll } from './ingest/reclassify.js';
 import { runIngest } from './ingest/run.js';
+import { packageRoot } from './config.js';
 import { serve } from './serve.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { schemaVersion } from './store/db.js';
@@ -25,6 +28,7 @@ Environment:
 export function buildCli(io: CliIo): Command {
   const program = new Command('wirefeed')
     .description('News syndication: ingest feeds and articles, publish RSS, Atom and JSON Feed')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .addHelpText('after', environmentHelp)
     .showHelpAfterError()
     // A usage error (unknown command or option, missing argument) exits 2, like a config error.
@@ -165,4 +169,9 @@ Example:
     .action(async (file: string, opts: { force?: boolean }) => backupDatabase(io, file, opts.force === true));
 
   return program;
+}
+
+/** The version in package.json, which ships beside the build. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }

@@ -67,6 +67,13 @@ describe('wirefeed command line', () => {
     assert.equal(existsSync(db), false);
   });
 
+  test('--version prints the package version and exits 0 without touching the database', async (t) => {
+    const db = join(tempDir(t), 'w.db');
+    const r = await wirefeed(['--version'], { WIREFEED_DB: db });
+    assert.deepEqual([r.code, r.stdout], [0, '0.1.0\n']);
+    assert.equal(existsSync(db), false);
+  });
+
   test('migrate on a new database creates the file and prints its schema version', async (t) => {
     const db = join(tempDir(t), 'data', 'w.db');
     const version = Math.max(...listMigrations().map((m) => m.version));

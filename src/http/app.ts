@@ -65,6 +65,15 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     if (!res.headersSent) res.status(500).type('text/plain').send('Internal error\n');
   });
   return (req, res) => {
-    if (!fast.answer(req, res)) app(req, res);
+    // The fast path runs outside Express: whatever it throws (a database read
+    // that fails) would escape the server's listener and end the process.
+    // Express answers instead, and its error handler records the fault.
+    let answered = false;
+    try {
+      answered = fast.answer(req, res);
+    } catch (err) {
+      ctx.log.warn({ event: 'fast_path_failed', err }, 'fast path failed; Express answers');
+    }
+    if (!answered && !res.headersSent) app(req, res);
   };
 }
