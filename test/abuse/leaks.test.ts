@@ -198,4 +198,21 @@ describe('nothing private on a public surface', () => {
       assert.equal((await request(app).get(path)).headers['x-content-type-options'], 'nosniff', path);
     }
   });
+
+  test('a forged Host header never reaches a link, and a token in the query opens no admin route', async () => {
+    for (const path of ['/', '/feeds/all.rss', '/feeds/all.atom', '/feeds/all.json', '/opml', `/articles/${transportId}`]) {
+      const res = await request(app).get(path).set('Host', 'attacker.example').set('X-Forwarded-Host', 'attacker.example');
+      assert.ok(!res.text.includes('attacker.example'), path);
+    }
+    const adminCtx = testContext(configWithSources('  []'), { WIREFEED_ADMIN_TOKEN: 'abuse-admin-token-0123456789' });
+    try {
+      const admin = createApp(adminCtx);
+      for (const name of ['token', 'access_token', 'admin_token']) {
+        await request(admin).get(`/admin/sources?${name}=abuse-admin-token-0123456789`).expect(401);
+      }
+      await request(admin).get('/admin/sources').set('Authorization', 'bearer abuse-admin-token-0123456789').expect(200);
+    } finally {
+      adminCtx.close();
+    }
+  });
 });
