@@ -3,9 +3,10 @@
 // connections, requests in flight answered (for at most SHUTDOWN_GRACE_MS),
 // the running ingest ends after the sources it has started, the database is
 // closed, exit 0. A second signal during the stop ends the process at once.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Context } from './context.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { startScheduler } from './scheduler.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -16,7 +17,9 @@ export async function serve(ctx: Context): Promise<void> {
   const metrics = createMetrics();
   const checkpointer = startCheckpointer(ctx.db, ctx.log);
   const scheduler = startScheduler(ctx, metrics.ingest);
-  const server: Server = createServer(createApp(ctx, { metrics })).listen(ctx.cfg.port);
+  const server = createHttpServer(createApp(ctx, { metrics }), ctx.cfg.server);
+  server.on('drop', () => metrics.observeDroppedConnection());
+  server.listen(ctx.cfg.port);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.cfg.port;
