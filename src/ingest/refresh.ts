@@ -18,19 +18,25 @@ import type { Turn, Turns } from './turns.js';
 import { expectArticleText, markArticleChanged } from './relate-index.js';
 import { assertPublicUrl } from './ssrf.js';
 
+const LOG_MESSAGES: Partial<Record<SourceResult['status'], string>> = { error: 'source failed', interrupted: 'source interrupted' };
+
 /** Names us and, through the operator's public URL, whom to contact. */
 export function userAgent(baseUrl: string): string {
   return `wirefeed/0.1 (news syndication; +${baseUrl}/)`;
 }
 
-/** `turns`: stores this source's articles only once the sources whose documents arrived earlier are stored. */
-export async function refreshSource(ctx: Context, source: Source, now = new Date(), turns?: Turns): Promise<SourceResult> {
+/**
+ * `turns`: stores this source's articles only once the sources whose documents arrived earlier are stored.
+ * `signal`: aborted when the server stops; a fetch still running ends, and the source is recorded as
+ * interrupted. A source past its fetch is prepared and stored as usual: a stop never cuts a transaction.
+ */
+export async function refreshSource(ctx: Context, source: Source, now = new Date(), turns?: Turns, signal?: AbortSignal): Promise<SourceResult> {
   const started = performance.now();
   const result: SourceResult = { source: source.slug, status: 'ok', itemsSeen: 0, itemsPrepared: 0, itemsNew: 0, itemsUpdated: 0, durationMs: 0 };
   let state: FetchState = {};
   let retryAfterMs: number | undefined;
   try {
-    const { prepared, fetched, turn, key, unchanged } = await loadSource(ctx, source, now, turns);
+    const { prepared, fetched, turn, key, unchanged } = await loadSource(ctx, source, now, turns, signal);
     if (fetched) {
       if (fetched.url.startsWith('http')) result.httpStatus = fetched.status;
       state = { etag: fetched.etag, lastModified: fetched.lastModified, movedTo: fetched.movedTo };
@@ -54,15 +60,21 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       }
     } else result.status = 'not-modified';
   } catch (err) {
-    result.status = 'error';
-    result.error = (err as Error).message;
-    if (err instanceof FetchError) {
-      result.httpStatus = err.status;
-      retryAfterMs = err.details.retryAfterMs;
+    if (signal?.aborted) {
+      // Whatever the fetch threw, it was our stop that ended it, not the source.
+      result.status = 'interrupted';
+    } else {
+      result.status = 'error';
+      result.error = (err as Error).message;
+      if (err instanceof FetchError) {
+        result.httpStatus = err.status;
+        retryAfterMs = err.details.retryAfterMs;
+      }
     }
   }
   result.durationMs = Math.round(performance.now() - started);
-  result.nextDueAt = nextDueAt(source, { failed: result.status === 'error', retryAfterMs }, now, ctx.cfg.ingest.maxBackoffMs);
+  const outcome = { failed: result.status === 'error', interrupted: result.status === 'interrupted', retryAfterMs };
+  result.nextDueAt = nextDueAt(source, outcome, now, ctx.cfg.ingest.maxBackoffMs);
   recordSourceResult(ctx.db, source, result, now, state);
   const level = result.status === 'error' ? 'warn' : 'info';
   ctx.log[level](
@@ -81,7 +93,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       next_due_at: result.nextDueAt.toISOString(),
       duration_ms: result.durationMs,
     },
-    result.status === 'error' ? 'source failed' : 'source refreshed',
+    LOG_MESSAGES[result.status] ?? 'source refreshed',
   );
   return result;
 }
@@ -101,7 +113,7 @@ interface Loaded {
  * Reads and prepares the source. The turn to store it is taken when the
  * document has arrived, before it is prepared.
  */
-async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns): Promise<Loaded> {
+async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns, signal?: AbortSignal): Promise<Loaded> {
   if (source.articlesDir) {
     const feed = await readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`);
     return { prepared: prepareFeed(ctx.cfg, source, feed, now, storedArticles(ctx, source)), turn: turns?.take() };
@@ -113,6 +125,7 @@ async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns
     { url, etag: source.etag, lastModified: source.lastModified },
     {
       timeoutMs: ingest.timeoutMs,
+      signal,
       connectTimeoutMs: ingest.connectTimeoutMs,
       maxBytes: ingest.maxBytes,
       maxRedirects: ingest.maxRedirects,
