@@ -35,11 +35,13 @@ export async function serve(ctx: Context): Promise<void> {
   const shutdown = (signal: string) => {
     const graceMs = ctx.cfg.server.shutdownGraceMs;
     ctx.log.info({ event: 'shutdown', signal, grace_ms: graceMs }, 'shutting down');
-    // Ending with the database open loses nothing committed: every commit is in the WAL file already.
+    // Ending with the database open loses nothing committed: every commit is
+    // in the WAL file already. Not unref'd: a stop stuck on a promise that
+    // nothing will settle would otherwise end in silence with exit 0.
     setTimeout(() => {
       ctx.log.error({ event: 'shutdown_forced', after_ms: graceMs + FORCE_EXIT_AFTER_GRACE_MS }, 'stopping took too long; exiting');
       process.exit(1);
-    }, graceMs + FORCE_EXIT_AFTER_GRACE_MS).unref();
+    }, graceMs + FORCE_EXIT_AFTER_GRACE_MS);
     Promise.all([drain(server, graceMs), scheduler.stop()])
       .then(async ([unfinished]) => {
         await checkpointer.stop();
