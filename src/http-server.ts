@@ -5,8 +5,9 @@
 // neither accept nor fetch nor open a file.
 //
 // What bounds what (config `server.*`):
-// - idle: nothing moves on the connection — no request yet, a request that
-//   stalls, an answer the client stops reading. The socket's own timeout.
+// - idle: nothing moves on the connection — no request yet, headers that
+//   stall, an answer the client stops reading. The socket's own timeout.
+//   (A body that stalls is the request bound's.)
 // - headers: from the accept (or a keep-alive request's first byte) to the
 //   end of the headers, however they trickle in (slowloris). Node answers
 //   408 and closes. It checks every `connectionsCheckingInterval`, so a
