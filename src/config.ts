@@ -31,7 +31,7 @@ export interface Config {
   port: number;
   /** Bounds on what a client's connection may hold (http-server.ts) and on stopping (serve.ts). */
   server: {
-    /** Nothing moving on a connection: no request yet, a stalled request, or an answer the client stopped reading. */
+    /** Nothing moving on a connection: no request yet, stalled headers, or an answer the client stopped reading. */
     idleTimeoutMs: number;
     /** From the connection's accept, or a keep-alive request's first byte, to the end of its headers. */
     headersTimeoutMs: number;
