@@ -46,6 +46,7 @@ export function ingestProgress(total: number, out: (line: string) => void, termi
 function outcome(r: SourceResult): string {
   if (r.status === 'ok') return `${r.itemsNew} new, ${r.itemsUpdated} updated`;
   if (r.status === 'not-modified') return 'not modified';
+  if (r.status === 'interrupted') return 'interrupted';
   return `error: ${r.error ?? 'unknown'}`;
 }
 

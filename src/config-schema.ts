@@ -32,6 +32,8 @@ export function adminTokenProblem(token: string): string | undefined {
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+// Fractions too, down to a millisecond: the tests run servers with timeouts of a fraction of a second.
+const seconds = z.number().min(0.001, 'must be a number of seconds, at least 0.001');
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, dashes)');
 const interval = z.string().refine((v) => {
   const n = ms(v as ms.StringValue);
@@ -76,7 +78,18 @@ export const configSchema = z
         rights: z.string().optional(),
       })
       .strict(),
-    server: z.object({ port: z.number().int().min(0).max(65535).default(8080) }).strict().default({ port: 8080 }),
+    server: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(8080),
+        idle_timeout_seconds: seconds.default(30),
+        headers_timeout_seconds: seconds.default(10),
+        keep_alive_timeout_seconds: seconds.default(5),
+        request_timeout_seconds: seconds.default(30),
+        max_connections: z.number().int().positive().default(500),
+        shutdown_grace_seconds: seconds.default(10),
+      })
+      .strict()
+      .prefault({}),
     database: z.string().default('../data/wirefeed.db'),
     publish: z
       .object({

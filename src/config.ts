@@ -29,6 +29,21 @@ export interface Config {
   configPath: string;
   site: { title: string; description: string; baseUrl: string; language: string; author: string; rights?: string };
   port: number;
+  /** Bounds on what a client's connection may hold (http-server.ts) and on stopping (serve.ts). */
+  server: {
+    /** Nothing moving on a connection: no request yet, stalled headers, or an answer the client stopped reading. */
+    idleTimeoutMs: number;
+    /** From the connection's accept, or a keep-alive request's first byte, to the end of its headers. */
+    headersTimeoutMs: number;
+    /** A keep-alive connection waiting for its next request. */
+    keepAliveTimeoutMs: number;
+    /** A whole request, headers and body, as received. */
+    requestTimeoutMs: number;
+    /** Connections open at once; past it new ones are closed as they arrive. */
+    maxConnections: number;
+    /** How long a stop waits for requests in flight before cutting them. */
+    shutdownGraceMs: number;
+  };
   databasePath: string;
   publish: {
     fullTextPublic: boolean;
@@ -103,6 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError(`config: WIREFEED_LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
 
+  // node:http refuses a header timeout longer than the request's; say which keys rather than let it throw at start.
+  if (c.server.headers_timeout_seconds > c.server.request_timeout_seconds) {
+    throw new ConfigError('config: server.headers_timeout_seconds must not be more than server.request_timeout_seconds');
+  }
+
   // Set at all, even to "", it is the token: an empty one must not quietly leave the API off.
   const adminToken = env.WIREFEED_ADMIN_TOKEN ?? c.admin.token;
   const tokenProblem = env.WIREFEED_ADMIN_TOKEN === undefined ? undefined : adminTokenProblem(env.WIREFEED_ADMIN_TOKEN);
@@ -136,6 +156,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     configPath,
     site: { ...c.site, baseUrl },
     port,
+    server: {
+      idleTimeoutMs: msOf(c.server.idle_timeout_seconds),
+      headersTimeoutMs: msOf(c.server.headers_timeout_seconds),
+      keepAliveTimeoutMs: msOf(c.server.keep_alive_timeout_seconds),
+      requestTimeoutMs: msOf(c.server.request_timeout_seconds),
+      maxConnections: c.server.max_connections,
+      shutdownGraceMs: msOf(c.server.shutdown_grace_seconds),
+    },
     databasePath: env.WIREFEED_DB ? resolve(env.WIREFEED_DB) : resolve(here, c.database),
     publish: {
       fullTextPublic: c.publish.full_text_public,
@@ -173,6 +201,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     })),
   };
   return deepFreeze(config);
+}
+
+/** Whole milliseconds: node:http takes integers. */
+function msOf(seconds: number): number {
+  return Math.round(seconds * 1000);
 }
 
 function deepFreeze<T>(value: T): T {

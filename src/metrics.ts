@@ -18,6 +18,8 @@ export interface Metrics {
   ingest: IngestObserver;
   /** Counts one feed request made with a partner's key. */
   observePartnerRequest(partnerId: number): void;
+  /** Counts one connection closed on arrival because `server.max_connections` were open. */
+  observeDroppedConnection(): void;
 }
 
 export function createMetrics(): Metrics {
@@ -50,6 +52,11 @@ export function createMetrics(): Metrics {
     name: 'wirefeed_ingest_entries_prepared_total',
     help: 'Feed entries cleaned and classified by ingest, by source',
     labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  const droppedConnections = new Counter({
+    name: 'wirefeed_http_connections_dropped_total',
+    help: 'Connections closed as they arrived because server.max_connections were open',
     registers: [registry],
   });
   const sourceErrors = new Counter({
@@ -99,6 +106,9 @@ export function createMetrics(): Metrics {
     },
     observePartnerRequest(partnerId) {
       partnerRequests.inc({ partner_id: String(partnerId) });
+    },
+    observeDroppedConnection() {
+      droppedConnections.inc();
     },
     ingest: {
       onResult(result) {

@@ -102,8 +102,12 @@ export interface Article extends ArticleFields {
 /** What one ingest did with one source. */
 export interface SourceResult {
   source: string;
-  /** 'not-modified': the server answered 304, so nothing was parsed or written. */
-  status: 'ok' | 'not-modified' | 'error';
+  /**
+   * 'not-modified': the server answered 304, so nothing was parsed or written.
+   * 'interrupted': the server stopped while the source was being fetched; it
+   * says nothing about the source, which is due again at once.
+   */
+  status: 'ok' | 'not-modified' | 'error' | 'interrupted';
   itemsSeen: number;
   /**
    * Entries cleaned and classified this time: an entry read before whose

@@ -11,7 +11,11 @@ import { listDueSources } from './store/sources.js';
 export interface Scheduler {
   /** Runs the due sources now (unless a run is going); resolves with their results. */
   tick(): Promise<SourceResult[]>;
-  /** Stops the schedule; a running ingest finishes the sources it has started and takes no more. */
+  /**
+   * Stops the schedule. A running ingest takes no more sources and aborts the
+   * fetches in flight (their sources are recorded as interrupted); a source
+   * already fetched is stored. Resolves when the run has ended.
+   */
   stop(): Promise<void>;
 }
 
@@ -23,12 +27,17 @@ export interface IngestObserver {
 
 export function startScheduler(ctx: Context, observer: IngestObserver = {}): Scheduler {
   let running: Promise<SourceResult[]> | undefined;
-  const stopping = new AbortController();
+  let stopped = false;
+  // One per run rather than one for the scheduler's life: every fetch
+  // combines it with its own timeout, and Node 20 keeps an entry for each
+  // combination in it for as long as it lives (see fetch.ts).
+  let run: AbortController | undefined;
   const tick = async (): Promise<SourceResult[]> => {
-    if (running || stopping.signal.aborted) return [];
+    if (running || stopped) return [];
     const due = listDueSources(ctx.db, new Date());
     if (due.length === 0) return [];
-    running = runIngest(ctx, due, (r) => observer.onResult?.(r), stopping.signal);
+    run = new AbortController();
+    running = runIngest(ctx, due, (r) => observer.onResult?.(r), run.signal);
     try {
       const results = await running;
       observer.onRun?.(results);
@@ -39,6 +48,7 @@ export function startScheduler(ctx: Context, observer: IngestObserver = {}): Sch
       throw err;
     } finally {
       running = undefined;
+      run = undefined;
     }
   };
   const task: ScheduledTask = cron.schedule(ctx.cfg.ingest.schedule, () => {
@@ -47,8 +57,9 @@ export function startScheduler(ctx: Context, observer: IngestObserver = {}): Sch
   return {
     tick,
     async stop() {
+      stopped = true;
+      run?.abort();
       await task.stop();
-      stopping.abort();
       await running?.catch(() => undefined);
     },
   };

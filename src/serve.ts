@@ -1,17 +1,23 @@
 // `wirefeed serve`: the HTTP server and the ingest schedule in one process,
 // an ingest at start, and a graceful stop on SIGTERM or SIGINT: no new
-// connections, requests in flight answered (for at most SHUTDOWN_GRACE_MS),
-// the running ingest ends after the sources it has started, the database is
-// closed, exit 0. A second signal during the stop ends the process at once.
-import { createServer, type Server } from 'node:http';
+// connections; requests in flight answered, any still open after the grace
+// (`server.shutdown_grace_seconds`) cut; the running ingest aborts its
+// fetches in flight (those sources are recorded as interrupted, due again at
+// once) and stores the sources it has already fetched; the database is
+// closed; exit 0. Whatever hangs, the process ends soon after the grace, with
+// exit 1. A second signal during the stop ends the process at once.
+import type { Server } from 'node:http';
 import type { Context } from './context.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { startScheduler } from './scheduler.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { startHealthProbe } from './store/health.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+// Past the grace: time for the connections just cut to close, and the
+// database after them. Then the process ends whatever is still going.
+const FORCE_EXIT_AFTER_GRACE_MS = 1_000;
 
 export async function serve(ctx: Context): Promise<void> {
   const metrics = createMetrics();
@@ -19,7 +25,9 @@ export async function serve(ctx: Context): Promise<void> {
   // A small write every few seconds, whose result /readyz reports.
   const probe = startHealthProbe(ctx.db, ctx.log);
   const scheduler = startScheduler(ctx, metrics.ingest);
-  const server: Server = createServer(createApp(ctx, { metrics })).listen(ctx.cfg.port);
+  const server = createHttpServer(createApp(ctx, { metrics }), ctx.cfg.server);
+  server.on('drop', () => metrics.observeDroppedConnection());
+  server.listen(ctx.cfg.port);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.cfg.port;
@@ -28,8 +36,16 @@ export async function serve(ctx: Context): Promise<void> {
     scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
   }
   const shutdown = (signal: string) => {
-    ctx.log.info({ event: 'shutdown', signal }, 'shutting down');
-    Promise.all([drain(server, SHUTDOWN_GRACE_MS), scheduler.stop()])
+    const graceMs = ctx.cfg.server.shutdownGraceMs;
+    ctx.log.info({ event: 'shutdown', signal, grace_ms: graceMs }, 'shutting down');
+    // Ending with the database open loses nothing committed: every commit is
+    // in the WAL file already. Not unref'd: a stop stuck on a promise that
+    // nothing will settle would otherwise end in silence with exit 0.
+    setTimeout(() => {
+      ctx.log.error({ event: 'shutdown_forced', after_ms: graceMs + FORCE_EXIT_AFTER_GRACE_MS }, 'stopping took too long; exiting');
+      process.exit(1);
+    }, graceMs + FORCE_EXIT_AFTER_GRACE_MS);
+    Promise.all([drain(server, graceMs), scheduler.stop()])
       .then(async ([unfinished]) => {
         probe.stop();
         await checkpointer.stop();

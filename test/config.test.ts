@@ -131,6 +131,16 @@ describe('loadConfig rejects a bad configuration file with a ConfigError naming 
       message: () => /^config: ingest\.boilerplate\.1: not a valid regular expression: Invalid regular expression: .*\(unclosed/,
     },
     {
+      name: 'a server timeout of zero (node:http would take it as no bound at all)',
+      yaml: config('server:\n  idle_timeout_seconds: 0\n'),
+      message: (p) => `config: ${p} is not valid:\n  server.idle_timeout_seconds: must be a number of seconds, at least 0.001`,
+    },
+    {
+      name: 'a header timeout longer than the request timeout',
+      yaml: config('server:\n  headers_timeout_seconds: 40\n  request_timeout_seconds: 30\n'),
+      message: () => 'config: server.headers_timeout_seconds must not be more than server.request_timeout_seconds',
+    },
+    {
       name: 'a YAML syntax error',
       yaml: 'site:\n  title: [Test Desk\n  base_url: http://feeds.test\n',
       message: (p) => new RegExp(`^config: cannot read ${escape(p)}: .+ at line \\d+, column \\d+`),
@@ -278,6 +288,22 @@ describe('loadConfig result', () => {
         ['b', ['climate'], 120],
       ],
     );
+  });
+
+  test('server bounds: defaults in milliseconds, and fractions of a second as whole milliseconds', (t) => {
+    const defaults = loadConfig({ WIREFEED_CONFIG: writeConfig(tempDir(t), config('')) });
+    assert.deepEqual(defaults.server, {
+      idleTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5_000,
+      requestTimeoutMs: 30_000,
+      maxConnections: 500,
+      shutdownGraceMs: 10_000,
+    });
+    const yaml = 'server:\n  idle_timeout_seconds: 0.3\n  headers_timeout_seconds: 0.07\n  max_connections: 3\n  shutdown_grace_seconds: 2\n';
+    const small = loadConfig({ WIREFEED_CONFIG: writeConfig(tempDir(t), config(yaml)) });
+    assert.equal(small.port, 8080);
+    assert.deepEqual([small.server.idleTimeoutMs, small.server.headersTimeoutMs, small.server.maxConnections, small.server.shutdownGraceMs], [300, 70, 3, 2000]);
   });
 
   test('the returned config is deeply frozen: assigning or pushing throws', (t) => {

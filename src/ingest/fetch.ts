@@ -19,6 +19,14 @@ export interface FetchRequest {
 
 export interface FetchOptions {
   timeoutMs: number;
+  /**
+   * Aborting it ends the fetch as the timeout would (a FetchError); the
+   * caller knows which it was. Pass one that lives no longer than a run:
+   * each fetch combines it with its timeout (AbortSignal.any), and Node 20
+   * adds an entry to the signal given for every combination and drops none
+   * until that signal aborts (measured: about 50 bytes a fetch).
+   */
+  signal?: AbortSignal;
   connectTimeoutMs: number;
   maxBytes: number;
   maxRedirects: number;
@@ -92,7 +100,8 @@ async function readLocal(url: string, { maxBytes }: FetchOptions): Promise<Fetch
 
 async function fetchHttp(request: FetchRequest, options: FetchOptions): Promise<FetchResult> {
   // One signal for the whole exchange, redirects and body included.
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const headers: Record<string, string> = {
     'user-agent': options.userAgent,
     accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',

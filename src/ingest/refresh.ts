@@ -20,19 +20,25 @@ import { expectArticleText, markArticleChanged } from './relate-index.js';
 import { assertHttpUrl, assertPublicUrl, needsAddressGuard, publicAddressesOnly } from './ssrf.js';
 import { redactText, redactUrl } from '../redact.js';
 
+const LOG_MESSAGES: Partial<Record<SourceResult['status'], string>> = { error: 'source failed', interrupted: 'source interrupted' };
+
 /** Names us and, through the operator's public URL, whom to contact. */
 export function userAgent(baseUrl: string): string {
   return `wirefeed/0.1 (news syndication; +${baseUrl}/)`;
 }
 
-/** `turns`: stores this source's articles only once the sources whose documents arrived earlier are stored. */
-export async function refreshSource(ctx: Context, source: Source, now = new Date(), turns?: Turns): Promise<SourceResult> {
+/**
+ * `turns`: stores this source's articles only once the sources whose documents arrived earlier are stored.
+ * `signal`: aborted when the server stops; a fetch still running ends, and the source is recorded as
+ * interrupted. A source past its fetch is prepared and stored as usual: a stop never cuts a transaction.
+ */
+export async function refreshSource(ctx: Context, source: Source, now = new Date(), turns?: Turns, signal?: AbortSignal): Promise<SourceResult> {
   const started = performance.now();
   const result: SourceResult = { source: source.slug, status: 'ok', itemsSeen: 0, itemsPrepared: 0, itemsNew: 0, itemsUpdated: 0, durationMs: 0 };
   let state: FetchState = {};
   let retryAfterMs: number | undefined;
   try {
-    const { prepared, fetched, turn, key, unchanged } = await loadSource(ctx, source, now, turns);
+    const { prepared, fetched, turn, key, unchanged } = await loadSource(ctx, source, now, turns, signal);
     if (fetched) {
       if (fetched.url.startsWith('http')) result.httpStatus = fetched.status;
       state = { etag: fetched.etag, lastModified: fetched.lastModified, movedTo: fetched.movedTo };
@@ -58,16 +64,22 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
   } catch (err) {
     // A store that failed on the file itself (corrupt, full, I/O) makes /readyz say so.
     noteDatabaseError(ctx.db, err);
-    result.status = 'error';
-    result.error = (err as Error).message;
-    result.errorKind = errorKindOf(err);
-    if (err instanceof FetchError) {
-      result.httpStatus = err.status;
-      retryAfterMs = err.details.retryAfterMs;
+    if (signal?.aborted) {
+      // Whatever the fetch threw, it was our stop that ended it, not the source.
+      result.status = 'interrupted';
+    } else {
+      result.status = 'error';
+      result.error = (err as Error).message;
+      result.errorKind = errorKindOf(err);
+      if (err instanceof FetchError) {
+        result.httpStatus = err.status;
+        retryAfterMs = err.details.retryAfterMs;
+      }
     }
   }
   result.durationMs = Math.round(performance.now() - started);
-  result.nextDueAt = nextDueAt(source, { failed: result.status === 'error', retryAfterMs }, now, ctx.cfg.ingest.maxBackoffMs);
+  const outcome = { failed: result.status === 'error', interrupted: result.status === 'interrupted', retryAfterMs };
+  result.nextDueAt = nextDueAt(source, outcome, now, ctx.cfg.ingest.maxBackoffMs);
   recordSourceResult(ctx.db, source, result, now, state);
   const level = result.status === 'error' ? 'warn' : 'info';
   ctx.log[level](
@@ -87,7 +99,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       next_due_at: result.nextDueAt.toISOString(),
       duration_ms: result.durationMs,
     },
-    result.status === 'error' ? 'source failed' : 'source refreshed',
+    LOG_MESSAGES[result.status] ?? 'source refreshed',
   );
   return result;
 }
@@ -107,7 +119,7 @@ interface Loaded {
  * Reads and prepares the source. The turn to store it is taken when the
  * document has arrived, before it is prepared.
  */
-async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns): Promise<Loaded> {
+async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns, signal?: AbortSignal): Promise<Loaded> {
   if (source.articlesDir) {
     if (source.origin !== 'config') throw new FetchError('forbidden', `source ${source.slug}: only a source in the config file may read an article folder`);
     const feed = await readArticleFolder(source.articlesDir, source.siteUrl ?? `${ctx.cfg.site.baseUrl}/sources/${source.slug}/`);
@@ -120,6 +132,7 @@ async function loadSource(ctx: Context, source: Source, now: Date, turns?: Turns
     { url, etag: source.etag, lastModified: source.lastModified },
     {
       timeoutMs: ingest.timeoutMs,
+      signal,
       connectTimeoutMs: ingest.connectTimeoutMs,
       maxBytes: ingest.maxBytes,
       maxRedirects: ingest.maxRedirects,

@@ -2,7 +2,8 @@
 // most one request at a time to any one host, so that a wire service with
 // twenty feeds on one server is polled politely. Every source's result is
 // recorded under the run. Once `signal` is aborted (the server is stopping)
-// no further source is started; those already started finish and are recorded.
+// no further source is started; a fetch still running ends and its source is
+// recorded as interrupted; a source past its fetch is stored as usual.
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
 import { finishRun, recordRunResult, startRun } from '../store/runs.js';
@@ -34,7 +35,7 @@ export async function runIngest(
       const host = hostOf(source);
       busyHosts.add(host);
       try {
-        const result = await refreshSource(ctx, source, new Date(), turns);
+        const result = await refreshSource(ctx, source, new Date(), turns, signal);
         recordRunResult(ctx.db, runId, source.id, result);
         results.push(result);
         onResult?.(result);

@@ -17,7 +17,6 @@ const labels: Record<string, string> = {
   parse: 'not a readable feed',
   entries: 'some entries skipped',
   articles: 'article files skipped',
-  interrupted: 'interrupted',
 };
 
 /** One short phrase for the failure (`HTTP 503`, `timed out`), or undefined when there was none. */

@@ -112,13 +112,14 @@ export interface FetchState {
 /**
  * Records what a fetch of the source did and when it is next due. Validators
  * are kept only from an answer that was fully stored, so that a failed
- * ingest is retried in full rather than answered with a 304.
+ * ingest is retried in full rather than answered with a 304. An interrupted
+ * fetch leaves the count of failures in a row as it was.
  */
 export function recordSourceResult(db: Db, source: Source, result: SourceResult, at: Date, state: FetchState = {}): void {
   const failed = result.status === 'error';
   db.prepare(
     `UPDATE sources SET last_fetched_at = @at, last_status = @status, last_error = @error, last_error_kind = @errorKind,
-       error_count = CASE WHEN @failed THEN error_count + 1 ELSE 0 END,
+       error_count = CASE WHEN @failed THEN error_count + 1 WHEN @status = 'interrupted' THEN error_count ELSE 0 END,
        items_seen = CASE WHEN @status = 'ok' THEN @itemsSeen ELSE items_seen END,
        http_status = @httpStatus, next_due_at = @nextDue,
        etag = CASE WHEN @status = 'ok' THEN @etag ELSE etag END,
