@@ -22,6 +22,12 @@ import { identifyPartner, partnerOf, RateLimiter } from './partner.js';
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
 const MAX_QUERY_LENGTH = 256;
 
+/** C0 controls but tab, CR and LF, and DEL: no one types them, and FTS5 reads a NUL as the query's end. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A value echoed in an error message is cut to this many characters: the message stays short whatever was sent. */
+const MAX_ECHOED = 100;
+
 /** The context of the feed routes: the app's, plus its render cache and the fast path in front of the app. */
 interface FeedContext extends Context {
   cache: FeedCache;
@@ -63,19 +69,19 @@ export function feedRoutes(
   router.get('/feeds/categories/:slug.:format', (req, res) => {
     const category = findCategory(ctx.db, String(req.params.slug));
     const within = partnerOf(res)?.categories ?? [];
-    if (!category || (within.length > 0 && !within.includes(category.slug))) return notFound(res, `no category "${req.params.slug}"`);
+    if (!category || (within.length > 0 && !within.includes(category.slug))) return notFound(res, `no category ${quoted(String(req.params.slug))}`);
     sendFeed(ctx, req, res, { kind: 'category', slug: category.slug }, categoryFeed(site, category));
   });
 
   router.get('/feeds/sources/:slug.:format', (req, res) => {
     const source = findSourceBySlug(ctx.db, String(req.params.slug));
-    if (!source) return notFound(res, `no source "${req.params.slug}"`);
+    if (!source) return notFound(res, `no source ${quoted(String(req.params.slug))}`);
     sendFeed(ctx, req, res, { kind: 'source', sourceId: source.id }, sourceFeed(site, source));
   });
 
   router.get('/feeds/tags/:slug.:format', (req, res) => {
     const tag = findTag(ctx.db, String(req.params.slug));
-    if (!tag) return notFound(res, `no tag "${req.params.slug}"`);
+    if (!tag) return notFound(res, `no tag ${quoted(String(req.params.slug))}`);
     sendFeed(ctx, req, res, { kind: 'tag', slug: tag.slug }, tagFeed(site, tag));
   });
 
@@ -85,6 +91,7 @@ export function feedRoutes(
     const query = q?.trim() ?? '';
     if (query === '') return badRequest(res, 'q is required');
     if (query.length > MAX_QUERY_LENGTH) return badRequest(res, `q must be at most ${MAX_QUERY_LENGTH} characters`);
+    if (CONTROL_CHARACTER.test(query)) return badRequest(res, 'q must not contain control characters (such as NUL)');
     const match = matchExpression(query);
     if (match === undefined) return badRequest(res, 'q must contain a word (letters or digits) to search for');
     sendFeed(ctx, req, res, { kind: 'search', match, window: ctx.cfg.publish.searchWindow }, searchFeed(site, query));
@@ -97,9 +104,12 @@ export function feedRoutes(
  * The request's path with its query parameters in a fixed order, under the
  * reader's tier: a partner's body (full text, its categories) is never
  * served to anyone else. The key itself is left out of the entry's name.
+ * The path is the router's, not the request target's: a target in absolute
+ * form (RFC 9112 3.2.2) may name an authority URL refuses, like port 99999.
  */
 function cacheKey(req: Request, res: Response): string {
-  const url = new URL(req.originalUrl, 'http://wirefeed.invalid');
+  const at = req.originalUrl.indexOf('?');
+  const url = new URL(`http://wirefeed.invalid${req.path}${at < 0 ? '' : req.originalUrl.slice(at)}`);
   url.searchParams.delete('key');
   url.searchParams.sort();
   const partner = partnerOf(res);
@@ -119,7 +129,7 @@ function answerFromCache(ctx: FeedContext, req: Request, res: Response, key: str
 
 function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFilter, spec: FeedSpec): void {
   const format = String(req.params.format);
-  if (!feedFormats.includes(format as FeedFormat)) return notFound(res, `no feed format ".${format}" (use .rss, .atom or .json)`);
+  if (!feedFormats.includes(format as FeedFormat)) return notFound(res, `no feed format ${quoted(`.${format}`)} (use .rss, .atom or .json)`);
   // The version is read before the query: a write that lands while this
   // renders leaves the entry stale (re-rendered next time), never wrong.
   const version = contentVersion(ctx.db);
@@ -140,6 +150,14 @@ export function notFound(res: Response, message: string): void {
   res.status(404).type('text/plain').send(`Not found: ${message}\n`);
 }
 
-function badRequest(res: Response, message: string): void {
+export function badRequest(res: Response, message: string): void {
   res.status(400).type('text/plain').send(`${message}\n`);
+}
+
+/**
+ * A value from the request, quoted for a message: cut short, and with
+ * control characters and lone surrogates escaped as JSON escapes them.
+ */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > MAX_ECHOED ? `${value.slice(0, MAX_ECHOED)}…` : value);
 }
