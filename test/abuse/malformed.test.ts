@@ -3,8 +3,15 @@
 // sent as GET and as HEAD, and feed requests twice, so that the second one
 // meets the fast path for cached feeds (fast-feeds.ts) ahead of Express.
 import assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
+import { FastFeeds } from '../../src/http/fast-feeds.js';
+import { requestObserver } from '../../src/http/observe.js';
+import { createLog } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics.js';
+import { FeedCache } from '../../src/publish/cache.js';
+import { matchExpression, searchArticles } from '../../src/store/search.js';
 import { rawRequest } from './raw.js';
 import { type AbuseServer, abuseServer, adminToken } from './server.js';
 import { jsonProblem, xmlProblem } from './well-formed.js';
@@ -314,6 +321,39 @@ describe('request targets', () => {
   test('raw non-ASCII bytes in the target are refused by Node’s parser', async () => {
     const got = await rawRequest(s.port, 'GET /feeds/tags/\u00e9.rss HTTP/1.1\r\nHost: feeds.test');
     assert.equal(got.status, 400);
+  });
+});
+
+describe('the fast path ahead of Express', () => {
+  test('hands any request it was not told about to Express, whatever its target and method', () => {
+    const cache = new FeedCache(1 << 20);
+    const fast = new FastFeeds(cache, () => 1, 'public, max-age=60', requestObserver(createLog('silent'), createMetrics()));
+    cache.set('public /feeds/all.rss?', 1, { body: '<rss/>', contentType: 'application/rss+xml; charset=utf-8' });
+    const absolute = 'http://feeds.test:99999/feeds/all.rss';
+    fast.remember(absolute, 'public /feeds/all.rss?', '/feeds/all.:format');
+    const sent: number[] = [];
+    const res = { writeHead: (status: number) => sent.push(status), end: () => undefined } as unknown as ServerResponse;
+    for (const url of [undefined, '', '*', '/', '//', 'http://[::1/feeds', '/feeds/all.rss%ff', '/feeds/all.rss\u0000', 'x'.repeat(20_000)]) {
+      for (const method of [undefined, 'GET', 'HEAD', 'get', 'BREW']) {
+        const req = { method, url, headers: {} } as unknown as IncomingMessage;
+        assert.equal(fast.answer(req, res), false, `${String(method)} ${String(url).slice(0, 40)}`);
+      }
+    }
+    // The odd target it was told about is answered, with any conditional headers.
+    for (const headers of [{}, { 'if-none-match': '"', 'if-modified-since': 'garbage', 'accept-encoding': 'br;q=x, *;q=-1' }]) {
+      assert.equal(fast.answer({ method: 'GET', url: absolute, headers } as unknown as IncomingMessage, res), true);
+    }
+    assert.deepEqual(sent, [200, 200]);
+  });
+});
+
+describe('search below the route', () => {
+  test('a NUL or other control character never reaches FTS5: it separates words', () => {
+    assert.equal(matchExpression('a\u0000b'), '"a" "b"');
+    assert.equal(matchExpression('flood\u0000'), '"flood"');
+    assert.equal(matchExpression('\u0000\u0001\u007f'), undefined);
+    assert.equal(matchExpression('flood\u0085barrier'), '"flood" "barrier"');
+    assert.doesNotThrow(() => searchArticles(s.ctx.db, matchExpression('flood\u0000barrier') ?? '', 10, 1));
   });
 });
 
