@@ -7,6 +7,7 @@ import { buildDocument, contentTypes, type FeedFormat, feedFormats, type FeedSpe
 import { type CachedFeed, FeedCache } from '../publish/cache.js';
 import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publish/catalog.js';
 import { renderFeed } from '../publish/render.js';
+import { renderableItems } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
 import type { FeedFilter } from '../store/feeds.js';
 import { contentVersion } from '../store/content-version.js';
@@ -136,10 +137,12 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   const partner = partnerOf(res);
   const found = readPage(ctx.db, req.query, filter, ctx.cfg.publish.limit, partner?.categories);
   if ('error' in found) return badRequest(res, found.error);
-  const doc = buildDocument(ctx.cfg, spec, found.items, found.page, partner?.fullText || ctx.cfg.publish.fullTextPublic);
+  // Stored data is not trusted: an item that cannot be rendered is left out (and logged), never the feed.
+  const items = renderableItems(found.items, ctx.log);
+  const doc = buildDocument(ctx.cfg, spec, items, found.page, partner?.fullText || ctx.cfg.publish.fullTextPublic);
   const key = cacheKey(req, res);
   const rendered = ctx.cache.set(key, version, {
-    body: renderFeed(doc, format as FeedFormat),
+    body: renderFeed(doc, format as FeedFormat, ctx.log),
     contentType: contentTypes[format as FeedFormat],
     lastModified: doc.items.length > 0 ? doc.updated : undefined,
   });
