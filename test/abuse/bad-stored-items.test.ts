@@ -10,11 +10,14 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import request from 'supertest';
 import xml2js from 'xml2js';
+import { Writable } from 'node:stream';
 import { createApp } from '../../src/http/app.js';
+import { createLog } from '../../src/log.js';
+import { buildDocument } from '../../src/publish/document.js';
+import { renderFeed } from '../../src/publish/render.js';
+import { articlesByIds } from '../../src/store/article-reads.js';
 import { type AbuseServer, abuseServer } from './server.js';
 import { jsonProblem, xmlProblem } from './well-formed.js';
-import { Writable } from 'node:stream';
-import { createLog } from '../../src/log.js';
 
 const base = 'http://feeds.test';
 const formats = ['rss', 'atom', 'json'] as const;
@@ -128,6 +131,17 @@ beforeEach(() => {
   warnings.length = 0;
 });
 
+/** A logger whose lines land in `warnings`. */
+function warningLog() {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      warnings.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+      done();
+    },
+  });
+  return createLog('warn', sink);
+}
+
 /**
  * Runs the `spoil` statements inside a savepoint, asks a fresh app (so no
  * render is cached) for /feeds/all in every format, hands the items over,
@@ -143,13 +157,7 @@ async function withSpoiled(spoil: string | string[], params: Record<string, unkn
       const used = Object.fromEntries(Object.entries(all).filter(([name]) => sql.includes(`:${name}`)));
       statement.run(used);
     }
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        warnings.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
-        done();
-      },
-    });
-    const app = createApp({ ...s.ctx, log: createLog('warn', sink) });
+    const app = createApp({ ...s.ctx, log: warningLog() });
     for (const format of formats) {
       const res = await request(app).get(`/feeds/all.${format}`);
       assert.equal(res.status, 200, `${format}: ${res.status} ${res.text.slice(0, 200)}`);
@@ -332,5 +340,34 @@ describe('a bad link inside an item is dropped, the item kept', () => {
       assert.deepEqual(item.sourceLinks.filter((u) => !u.startsWith(base) && !/^https?:\/\/[^\s]+$/.test(u)), [], format);
       assert.ok(!item.sourceLinks.some((u) => u.includes('javascript:') || u.includes(' ')), `${format}: ${JSON.stringify(item.sourceLinks)}`);
     });
+  });
+});
+
+describe('the last resort: a render that still throws', () => {
+  // Items that renderable.ts would have stopped, handed to the renderer
+  // directly: a relative link (RSS and Atom throw) and a publication time
+  // that is NaN (Atom and JSON Feed throw).
+  test('is redone item by item, and only the item that broke it is left out', async () => {
+    const [newest, broken, older] = articlesByIds(s.ctx.db, baseline.slice(0, 3).map((id) => Number(id.split('/').pop())));
+    assert.ok(newest && broken && older);
+    const spoiled = { ...broken, url: '/relative', publishedAt: new Date(Number.NaN) };
+    const doc = buildDocument(s.ctx.cfg, { path: '/feeds/all', title: 'All', description: 'Everything' }, [newest, spoiled, older]);
+    for (const format of formats) {
+      warnings.length = 0;
+      const body = renderFeed(doc, format, warningLog());
+      assert.equal(format === 'json' ? jsonProblem(body) : await xmlProblem(body), undefined, format);
+      const ids = (await readItems(format, body)).map((i) => i.id);
+      assert.deepEqual(ids, [idOf(newest.id), idOf(older.id)], format);
+      const [line] = warnings.filter((w) => w.event === 'feed_item_dropped');
+      assert.equal(line?.article_id, broken.id, format);
+      assert.match(String(line?.reason), new RegExp(`the ${format} renderer failed`), format);
+    }
+  });
+
+  test('a failure that is no item\'s (the channel\'s) is thrown, for the app to answer 500 and log', () => {
+    const [article] = articlesByIds(s.ctx.db, [victim]);
+    assert.ok(article);
+    const doc = { ...buildDocument(s.ctx.cfg, { path: '/feeds/all', title: 'All', description: 'Everything' }, [article]), updated: new Date(Number.NaN) };
+    assert.throws(() => renderFeed(doc, 'atom', warningLog()), RangeError);
   });
 });
