@@ -44,6 +44,11 @@ export function renderableItems(items: Article[], log: Log): Article[] {
   return kept;
 }
 
+/** `text` without the characters XML cannot carry: for stored names that titles are made of (catalog.ts). */
+export function xmlSafeText(text: string): string {
+  return XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN_ALL, '') : text;
+}
+
 export function isHttpUrl(url: string | undefined): url is string {
   return url !== undefined && HTTP_URL.test(url) && URL.canParse(url);
 }

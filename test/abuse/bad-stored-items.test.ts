@@ -343,6 +343,39 @@ describe('a bad link inside an item is dropped, the item kept', () => {
   });
 });
 
+describe('names that feed titles are made of', () => {
+  // A category's label, a source's name and a tag's label title their own
+  // feeds and the OPML list; what XML cannot carry is left out of them.
+  test('with characters XML cannot carry still make well-formed feeds, OPML and index', async () => {
+    const controls = 'Na\u0000me\u0001\ufffe';
+    const { db } = s.ctx;
+    const [source, tag] = [
+      db.prepare('SELECT slug FROM sources WHERE id = (SELECT source_id FROM articles WHERE id = ?)').pluck().get(victim) as string,
+      db.prepare('SELECT slug FROM article_tags LIMIT 1').pluck().get() as string,
+    ];
+    db.exec('SAVEPOINT names');
+    try {
+      db.prepare('UPDATE sources SET name = ?, site_url = ? WHERE slug = ?').run(controls, 'javascript:alert(1)', source);
+      db.prepare(`UPDATE categories SET label = ? WHERE slug = 'climate'`).run(controls);
+      db.prepare('UPDATE article_tags SET label = ? WHERE slug = ?').run(controls, tag);
+      const app = createApp({ ...s.ctx, log: warningLog() });
+      for (const path of [`/feeds/sources/${source}`, '/feeds/categories/climate', `/feeds/tags/${encodeURIComponent(tag)}`]) {
+        for (const format of formats) {
+          const res = await request(app).get(`${path}.${format}`).expect(200);
+          assert.equal(format === 'json' ? jsonProblem(res.text) : await xmlProblem(res.text), undefined, `${path}.${format}`);
+          assert.ok(res.text.includes('Name'), `${path}.${format}: the name, cleaned, titles the feed`);
+        }
+      }
+      const opml = await request(app).get('/opml').expect(200);
+      assert.equal(await xmlProblem(opml.text), undefined, 'OPML');
+      assert.ok(!opml.text.includes('javascript:'), 'OPML: no javascript: site link');
+      await request(app).get('/').expect(200);
+    } finally {
+      db.exec('ROLLBACK TO names; RELEASE names');
+    }
+  });
+});
+
 describe('the last resort: a render that still throws', () => {
   // Items that renderable.ts would have stopped, handed to the renderer
   // directly: a relative link (RSS and Atom throw) and a publication time
