@@ -23,8 +23,12 @@ import { identifyPartner, partnerOf, RateLimiter } from './partner.js';
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
 const MAX_QUERY_LENGTH = 256;
 
-/** C0 controls but tab, CR and LF, and DEL: no one types them, and FTS5 reads a NUL as the query's end. */
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * C0 controls but tab, CR and LF, DEL, and the noncharacters U+FFFE and
+ * U+FFFF: no one types them, FTS5 reads a NUL as the query's end, and the
+ * query is printed in the feed's title, where XML cannot carry most of them.
+ */
+const UNTYPABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/;
 
 /** A value echoed in an error message is cut to this many characters: the message stays short whatever was sent. */
 const MAX_ECHOED = 100;
@@ -92,7 +96,7 @@ export function feedRoutes(
     const query = q?.trim() ?? '';
     if (query === '') return badRequest(res, 'q is required');
     if (query.length > MAX_QUERY_LENGTH) return badRequest(res, `q must be at most ${MAX_QUERY_LENGTH} characters`);
-    if (CONTROL_CHARACTER.test(query)) return badRequest(res, 'q must not contain control characters (such as NUL)');
+    if (UNTYPABLE.test(query)) return badRequest(res, 'q must not contain control characters (such as NUL) or U+FFFE and U+FFFF');
     const match = matchExpression(query);
     if (match === undefined) return badRequest(res, 'q must contain a word (letters or digits) to search for');
     sendFeed(ctx, req, res, { kind: 'search', match, window: ctx.cfg.publish.searchWindow }, searchFeed(site, query));

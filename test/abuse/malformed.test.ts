@@ -122,6 +122,9 @@ describe('search queries', () => {
     ['a%01b', /^q must not contain control characters/],
     ['%1B%5B31mred', /^q must not contain control characters/],
     ['a%7Fb', /^q must not contain control characters/],
+    // The noncharacters U+FFFE and U+FFFF: XML cannot carry them in the feed's title.
+    ['%EF%BF%BEflood', /^q must not contain control characters \(such as NUL\) or U\+FFFE and U\+FFFF/],
+    ['flood%EF%BF%BF', /^q must not contain control characters/],
     // Right-to-left mark and zero-width space: no word in them.
     ['%E2%80%8F%E2%80%8B', /^q must contain a word/],
     // Invalid UTF-8 in a query string decodes to U+FFFD, which is no word either.
