@@ -7,7 +7,7 @@ import { type FeedDocument, itemId } from './document.js';
 import {
   addPageLinks,
   appendToAtomEntries,
-  atomCategory,
+  atomCategories,
   atomTextConstructs,
   cdata,
   createFeed,
@@ -48,7 +48,7 @@ function atomItem(doc: FeedDocument, a: Article): Item {
 
 function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
   // RFC 4287 4.2.2: term is required; the label is what readers show.
-  const categories = a.categories.map((c) => atomCategory(c.slug, c.label, doc.categoryScheme));
+  const categories = atomCategories(a.categories, doc.categoryScheme);
   const nodes: XmlNode[] = a.related.map((r) => ({
     link: { _attributes: { rel: 'related', href: xmlAttr(r.url), title: xmlAttr(r.title) } },
   }));

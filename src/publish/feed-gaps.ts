@@ -14,7 +14,7 @@
 // - xml-js turns "&amp;" in element text back into "&" before escaping, so
 //   text that held "&amp;" itself lost it: `xmlText` keeps it.
 // - Atom category labels are escaped for `&` only, so a label with "<" was
-//   not well-formed XML: Atom categories are written by `atomCategory`.
+//   not well-formed XML: Atom categories are written by `atomCategories`.
 // - Atom entry titles and summaries are always type="html"; ours are plain
 //   text, and consumers that do not decode html-typed text (rss-parser) would
 //   show "&amp;", so `atomTextConstructs` declares them type="text".
@@ -26,7 +26,7 @@
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
 import { Feed } from 'feed';
 import { js2xml } from 'xml-js';
-import type { Image } from '../model.js';
+import type { Category, Image } from '../model.js';
 import type { FeedDocument, PageLinks } from './document.js';
 
 type XmlNode = Record<string, unknown>;
@@ -108,9 +108,15 @@ export function mediaContent(image: Image): XmlNode {
   return media;
 }
 
-/** An Atom <category> (RFC 4287 4.2.2) as an entry extra, its attributes escaped by us (xml-js compact form). */
-export function atomCategory(term: string, label: string, scheme: string): XmlNode {
-  return { category: { _attributes: { label: xmlAttr(label), scheme: xmlAttr(scheme), term: xmlAttr(term) } } };
+/**
+ * An entry's Atom <category> elements (RFC 4287 4.2.2) as one entry extra,
+ * their attributes escaped by us (xml-js compact form: an array is written
+ * as repeated elements, in one js2xml call for them all).
+ */
+export function atomCategories(categories: Category[], scheme: string): XmlNode[] {
+  if (categories.length === 0) return [];
+  const attributes = (c: Category) => ({ _attributes: { label: xmlAttr(c.label), scheme: xmlAttr(scheme), term: xmlAttr(c.slug) } });
+  return [{ category: categories.map(attributes) }];
 }
 
 export const namespaces = {
