@@ -162,9 +162,12 @@ export function badRequest(res: Response, message: string): void {
 }
 
 /**
- * A value from the request, quoted for a message: cut short, and with
- * control characters and lone surrogates escaped as JSON escapes them.
+ * A value from the request, quoted for a message: cut short, with control
+ * characters and lone surrogates escaped as JSON escapes them, and format
+ * characters (a right-to-left override, a zero-width space) escaped too, so
+ * that the message reads as it is.
  */
 export function quoted(value: string): string {
-  return JSON.stringify(value.length > MAX_ECHOED ? `${value.slice(0, MAX_ECHOED)}…` : value);
+  const json = JSON.stringify(value.length > MAX_ECHOED ? `${value.slice(0, MAX_ECHOED)}…` : value);
+  return json.replace(/\p{Cf}/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }

@@ -213,6 +213,12 @@ describe('prototype keys in the query string', () => {
 });
 
 describe('paths', () => {
+  test('a 404 quotes the value it did not find, escaping what would not read as itself', async () => {
+    assert.equal((await send('GET', '/feeds/tags/%E2%80%AEevil%E2%80%8B.rss')).text, 'Not found: no tag "\\u{202e}evil\\u{200b}"\n');
+    assert.equal((await send('GET', '/feeds/tags/a%00b.rss')).text, 'Not found: no tag "a\\u0000b"\n');
+    assert.equal((await send('GET', `/feeds/tags/${'x'.repeat(300)}.rss`)).text, `Not found: no tag "${'x'.repeat(100)}…"\n`);
+  });
+
   test('a long path is a plain 404; one past the header limit is Node’s 431', async () => {
     await assertRefused(`/feeds/tags/${'a'.repeat(8000)}.rss`, 404, /^Not found: no tag/);
     assert.equal((await send('GET', `/feeds/tags/${'a'.repeat(20_000)}.rss`)).status, 431);
