@@ -157,7 +157,7 @@ export function notFound(res: Response, message: string): void {
   res.status(404).type('text/plain').send(`Not found: ${message}\n`);
 }
 
-export function badRequest(res: Response, message: string): void {
+function badRequest(res: Response, message: string): void {
   res.status(400).type('text/plain').send(`${message}\n`);
 }
 
