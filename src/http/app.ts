@@ -1,11 +1,11 @@
 // The Express application: routes only, no business logic.
-import type { RequestListener } from 'node:http';
+import { type IncomingMessage, type RequestListener, type ServerResponse, STATUS_CODES } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin.js';
-import { feedRoutes } from './feeds.js';
+import { feedRoutes, notFound } from './feeds.js';
 import { cacheControlFor } from './conditional.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from './observe.js';
@@ -54,16 +54,24 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.use(withdrawnArticles(ctx));
   app.use(pageRoutes(ctx));
   app.use(feedRoutes(ctx, cache, fast));
-  app.use((req, res) => {
-    res.status(404).type('text/plain').send(`Not found: ${req.path}\n`);
-  });
-  // Express 5 hands thrown errors here: log them, answer without a stack trace.
+  app.use((req, res) => notFound(res, shortened(req.path)));
+  // Express 5 hands thrown errors here. A client's mistake is a 4xx that
+  // says what it is; anything else is our bug: logged, and a 500 without a
+  // stack trace.
   app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
+    const refusal = clientError(err, req.originalUrl);
+    if (refusal) {
+      if (!res.headersSent) res.status(refusal.status).type('text/plain').send(`${refusal.message}\n`);
+      return;
+    }
     ctx.log.error({ event: 'request_failed', method: req.method, path: req.path, err }, 'request failed');
     // A corrupt page or a failed write (admin changes end here too) makes /readyz say so.
     noteDatabaseError(ctx.db, err);
     if (!res.headersSent) res.status(500).type('text/plain').send('Internal error\n');
   });
+  const unrouted = unroutedRequests(ctx);
+  // An Express app takes a third argument, called when nothing answered; its types leave it out.
+  const handle = app as unknown as (req: IncomingMessage, res: ServerResponse, done: (err?: unknown) => void) => void;
   return (req, res) => {
     // The fast path runs outside Express: whatever it throws (a database read
     // that fails) would escape the server's listener and end the process.
@@ -74,6 +82,48 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     } catch (err) {
       ctx.log.warn({ event: 'fast_path_failed', err }, 'fast path failed; Express answers');
     }
-    if (!answered && !res.headersSent) app(req, res);
+    if (!answered && !res.headersSent) handle(req, res, (err) => unrouted(err, req, res));
+  };
+}
+
+/** Paths echoed in messages are cut to this many characters. */
+const MAX_ECHOED_PATH = 200;
+
+function shortened(path: string): string {
+  return path.length > MAX_ECHOED_PATH ? `${path.slice(0, MAX_ECHOED_PATH)}…` : path;
+}
+
+/**
+ * The status and message for an error that is the client's, or undefined.
+ * The router decodes route parameters with decodeURIComponent and passes on
+ * its URIError, marked status 400, when an escape does not spell UTF-8 (RFC
+ * 3986 2.5): "%ff", a truncated "%E0%A4", an encoded surrogate, an overlong
+ * form. Other 4xx errors (body parsers, http-errors) carry their status, and
+ * `expose` when their message is meant for the client.
+ */
+function clientError(err: Error & { status?: unknown; expose?: unknown }, originalUrl: string): { status: number; message: string } | undefined {
+  const status = err.status;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (err instanceof URIError) {
+    const path = originalUrl.split('?')[0] ?? '';
+    return { status, message: `Bad request: malformed percent-encoding in the path ${JSON.stringify(shortened(path))} (each %XX escape must spell UTF-8)` };
+  }
+  const reason = STATUS_CODES[status] ?? 'Bad request';
+  return { status, message: err.expose === true ? `${reason}: ${err.message}` : reason };
+}
+
+/**
+ * What Express's router leaves to the app's caller: a request whose target
+ * it cannot parse as a URL at all (it sees no path, so no middleware runs),
+ * like "http://[::1/feeds" in absolute form; and an error our error
+ * middleware passed on, which does not happen. Without this callback
+ * Express's final handler would answer with an HTML page.
+ */
+function unroutedRequests(ctx: Context) {
+  return (err: unknown, req: IncomingMessage, res: ServerResponse): void => {
+    if (res.headersSent) return void res.end();
+    if (err) ctx.log.error({ event: 'request_failed', method: req.method, url: req.url, err }, 'request failed');
+    const body = Buffer.from(err ? 'Internal error\n' : 'Bad request: the request target is not a path\n');
+    res.writeHead(err ? 500 : 400, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length }).end(body);
   };
 }

@@ -7,6 +7,7 @@ import { buildDocument, contentTypes, type FeedFormat, feedFormats, type FeedSpe
 import { type CachedFeed, FeedCache } from '../publish/cache.js';
 import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publish/catalog.js';
 import { renderFeed } from '../publish/render.js';
+import { renderableItems } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
 import type { FeedFilter } from '../store/feeds.js';
 import { contentVersion } from '../store/content-version.js';
@@ -21,6 +22,16 @@ import { fullTextAllowed, partnerOf } from './partner.js';
 
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
 const MAX_QUERY_LENGTH = 256;
+
+/**
+ * C0 controls but tab, CR and LF, DEL, and the noncharacters U+FFFE and
+ * U+FFFF: no one types them, FTS5 reads a NUL as the query's end, and the
+ * query is printed in the feed's title, where XML cannot carry most of them.
+ */
+const UNTYPABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/;
+
+/** A value echoed in an error message is cut to this many characters: the message stays short whatever was sent. */
+const MAX_ECHOED = 100;
 
 /** The context of the feed routes: the app's, plus its render cache and the fast path in front of the app. */
 interface FeedContext extends Context {
@@ -60,19 +71,19 @@ export function feedRoutes(
   router.get('/feeds/categories/:slug.:format', (req, res) => {
     const category = findCategory(ctx.db, String(req.params.slug));
     const within = partnerOf(res)?.categories ?? [];
-    if (!category || (within.length > 0 && !within.includes(category.slug))) return notFound(res, `no category "${req.params.slug}"`);
+    if (!category || (within.length > 0 && !within.includes(category.slug))) return notFound(res, `no category ${quoted(String(req.params.slug))}`);
     sendFeed(ctx, req, res, { kind: 'category', slug: category.slug }, categoryFeed(site, category));
   });
 
   router.get('/feeds/sources/:slug.:format', (req, res) => {
     const source = findSourceBySlug(ctx.db, String(req.params.slug));
-    if (!source) return notFound(res, `no source "${req.params.slug}"`);
+    if (!source) return notFound(res, `no source ${quoted(String(req.params.slug))}`);
     sendFeed(ctx, req, res, { kind: 'source', sourceId: source.id }, sourceFeed(site, source));
   });
 
   router.get('/feeds/tags/:slug.:format', (req, res) => {
     const tag = findTag(ctx.db, String(req.params.slug));
-    if (!tag) return notFound(res, `no tag "${req.params.slug}"`);
+    if (!tag) return notFound(res, `no tag ${quoted(String(req.params.slug))}`);
     sendFeed(ctx, req, res, { kind: 'tag', slug: tag.slug }, tagFeed(site, tag));
   });
 
@@ -82,6 +93,7 @@ export function feedRoutes(
     const query = q?.trim() ?? '';
     if (query === '') return badRequest(res, 'q is required');
     if (query.length > MAX_QUERY_LENGTH) return badRequest(res, `q must be at most ${MAX_QUERY_LENGTH} characters`);
+    if (UNTYPABLE.test(query)) return badRequest(res, 'q must not contain control characters (such as NUL) or U+FFFE and U+FFFF');
     const match = matchExpression(query);
     if (match === undefined) return badRequest(res, 'q must contain a word (letters or digits) to search for');
     sendFeed(ctx, req, res, { kind: 'search', match, window: ctx.cfg.publish.searchWindow }, searchFeed(site, query));
@@ -94,9 +106,12 @@ export function feedRoutes(
  * The request's path with its query parameters in a fixed order, under the
  * reader's tier: a partner's body (full text, its categories) is never
  * served to anyone else. The key itself is left out of the entry's name.
+ * The path is the router's, not the request target's: a target in absolute
+ * form (RFC 9112 3.2.2) may name an authority URL refuses, like port 99999.
  */
 function cacheKey(req: Request, res: Response): string {
-  const url = new URL(req.originalUrl, 'http://wirefeed.invalid');
+  const at = req.originalUrl.indexOf('?');
+  const url = new URL(`http://wirefeed.invalid${req.path}${at < 0 ? '' : req.originalUrl.slice(at)}`);
   url.searchParams.delete('key');
   url.searchParams.sort();
   const partner = partnerOf(res);
@@ -116,17 +131,19 @@ function answerFromCache(ctx: FeedContext, req: Request, res: Response, key: str
 
 function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFilter, spec: FeedSpec): void {
   const format = String(req.params.format);
-  if (!feedFormats.includes(format as FeedFormat)) return notFound(res, `no feed format ".${format}" (use .rss, .atom or .json)`);
+  if (!feedFormats.includes(format as FeedFormat)) return notFound(res, `no feed format ${quoted(`.${format}`)} (use .rss, .atom or .json)`);
   // The version is read before the query: a write that lands while this
   // renders leaves the entry stale (re-rendered next time), never wrong.
   const version = contentVersion(ctx.db);
   const partner = partnerOf(res);
   const found = readPage(ctx.db, req.query, filter, ctx.cfg.publish.limit, partner?.categories);
   if ('error' in found) return badRequest(res, found.error);
-  const doc = buildDocument(ctx.cfg, spec, found.items, found.page, fullTextAllowed(ctx.cfg, partner));
+  // Stored data is not trusted: an item that cannot be rendered is left out (and logged), never the feed.
+  const items = renderableItems(found.items, ctx.log);
+  const doc = buildDocument(ctx.cfg, spec, items, found.page, fullTextAllowed(ctx.cfg, partner));
   const key = cacheKey(req, res);
   const rendered = ctx.cache.set(key, version, {
-    body: renderFeed(doc, format as FeedFormat),
+    body: renderFeed(doc, format as FeedFormat, ctx.log),
     contentType: contentTypes[format as FeedFormat],
     lastModified: doc.items.length > 0 ? doc.updated : undefined,
   });
@@ -139,4 +156,15 @@ export function notFound(res: Response, message: string): void {
 
 function badRequest(res: Response, message: string): void {
   res.status(400).type('text/plain').send(`${message}\n`);
+}
+
+/**
+ * A value from the request, quoted for a message: cut short, with control
+ * characters and lone surrogates escaped as JSON escapes them, and format
+ * characters (a right-to-left override, a zero-width space) escaped too, so
+ * that the message reads as it is.
+ */
+export function quoted(value: string): string {
+  const json = JSON.stringify(value.length > MAX_ECHOED ? `${value.slice(0, MAX_ECHOED)}…` : value);
+  return json.replace(/\p{Cf}/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }

@@ -18,6 +18,8 @@ export type PageResult = { items: Article[]; page: PageSpec } | { error: string 
 /** The page a request asks for; `error` names the bad parameter (a 400). */
 /** `within`: the categories a partner limited to them may see (empty: all). */
 export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFilter, defaultLimit: number, within: readonly string[] = []): PageResult {
+  // The query parser makes a repeated parameter an array.
+  if (Array.isArray(query.limit)) return { error: 'limit must be given once' };
   const limit = parseLimit(query.limit, defaultLimit);
   if (limit === undefined) return { error: `limit must be a whole number from 1 to ${MAX_LIMIT}` };
   const asked = query.limit === undefined ? undefined : limit;

@@ -4,7 +4,20 @@
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, itemId } from './document.js';
-import { addPageLinks, appendToAtomEntries, atomTextConstructs, createFeed, declareNamespaces, imageType, mediaContent, namespaces, xmlAttr } from './feed-gaps.js';
+import {
+  addPageLinks,
+  appendToAtomEntries,
+  atomCategories,
+  atomTextConstructs,
+  cdata,
+  createFeed,
+  declareNamespaces,
+  imageType,
+  mediaContent,
+  namespaces,
+  xmlAttr,
+  xmlText,
+} from './feed-gaps.js';
 
 type XmlNode = Record<string, unknown>;
 
@@ -21,21 +34,21 @@ export function renderAtom(doc: FeedDocument): string {
 function atomItem(doc: FeedDocument, a: Article): Item {
   return {
     // Plain text: atomTextConstructs marks it type="text".
-    title: a.title,
+    title: cdata(a.title),
     id: itemId(doc, a),
     link: a.url,
     date: a.updatedAt,
     published: a.publishedAt,
-    description: a.summary,
-    content: doc.fullText && a.contentHtml ? a.contentHtml : undefined,
-    author: a.author ? [{ name: a.author }] : undefined,
-    copyright: doc.fullText ? a.rights : undefined,
-    // RFC 4287 4.2.2: term is required; the label is what readers show.
-    category: a.categories.map((c) => ({ term: c.slug, name: c.label, scheme: doc.categoryScheme })),
+    description: cdata(a.summary),
+    content: doc.fullText && a.contentHtml ? cdata(a.contentHtml) : undefined,
+    author: a.author ? [{ name: xmlText(a.author) }] : undefined,
+    copyright: doc.fullText && a.rights ? xmlText(a.rights) : undefined,
   };
 }
 
 function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
+  // RFC 4287 4.2.2: term is required; the label is what readers show.
+  const categories = atomCategories(a.categories, doc.categoryScheme);
   const nodes: XmlNode[] = a.related.map((r) => ({
     link: { _attributes: { rel: 'related', href: xmlAttr(r.url), title: xmlAttr(r.title) } },
   }));
@@ -44,14 +57,14 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
     nodes.push({ link: { _attributes: { rel: 'enclosure', href: xmlAttr(a.image.url), type, length: 0 } } });
     nodes.push({ 'media:content': mediaContent(a.image) });
   }
-  const source: XmlNode = { id: { _text: sourceId(doc, a) }, title: { _text: a.source.name } };
+  const source: XmlNode = { id: { _text: xmlText(sourceId(doc, a)) }, title: { _text: xmlText(a.source.name) } };
   const links: XmlNode[] = [];
   if (a.source.siteUrl) links.push({ _attributes: { rel: 'alternate', href: xmlAttr(a.source.siteUrl) } });
   // Our own feed of the source, never the upstream one: its URL may carry a licensed wire's key.
   links.push({ _attributes: { rel: 'self', href: xmlAttr(`${sourceId(doc, a)}.atom`) } });
   source.link = links;
   nodes.push({ source });
-  return nodes;
+  return [...categories, ...nodes];
 }
 
 function sourceId(doc: FeedDocument, a: Article): string {

@@ -1,8 +1,12 @@
 // Every feed we publish, named once: its path, title and description, for
-// the feed routes, the HTML index and the OPML list alike.
+// the feed routes, the HTML index and the OPML list alike. Titles are made
+// of stored names (a category's label, a source's name, a tag's label) and
+// of search queries: what XML cannot carry is left out of them
+// (renderable.ts), so that one bad name breaks no feed and no OPML list.
 import type { Config } from '../config.js';
 import type { Category } from '../model.js';
 import type { FeedSpec } from './document.js';
+import { isHttpUrl, xmlSafeText } from './renderable.js';
 
 type Site = Config['site'];
 
@@ -11,35 +15,39 @@ export function allFeed(site: Site): FeedSpec {
 }
 
 export function categoryFeed(site: Site, category: Category): FeedSpec {
+  const label = xmlSafeText(category.label);
   return {
     path: `/feeds/categories/${category.slug}`,
-    title: `${site.title}: ${category.label}`,
-    description: `${category.label} stories from ${site.title}`,
+    title: `${site.title}: ${label}`,
+    description: `${label} stories from ${site.title}`,
   };
 }
 
 export function sourceFeed(site: Site, source: { slug: string; name: string }): FeedSpec {
+  const name = xmlSafeText(source.name);
   return {
     path: `/feeds/sources/${source.slug}`,
-    title: `${site.title}: ${source.name}`,
-    description: `Stories from ${source.name}, via ${site.title}`,
+    title: `${site.title}: ${name}`,
+    description: `Stories from ${name}, via ${site.title}`,
   };
 }
 
 /** Tag slugs may hold any letter ("москва"), so the path is percent-encoded. */
 export function tagFeed(site: Site, tag: Category): FeedSpec {
+  const label = xmlSafeText(tag.label);
   return {
     path: `/feeds/tags/${encodeURIComponent(tag.slug)}`,
-    title: `${site.title}: ${tag.label} (tag)`,
-    description: `Stories tagged "${tag.label}" from ${site.title}`,
+    title: `${site.title}: ${label} (tag)`,
+    description: `Stories tagged "${label}" from ${site.title}`,
   };
 }
 
 export function searchFeed(site: Site, query: string): FeedSpec {
+  const words = xmlSafeText(query);
   return {
     path: '/feeds/search',
-    title: `Search: ${query}`,
-    description: `Stories from ${site.title} matching "${query}", best match first`,
+    title: `Search: ${words}`,
+    description: `Stories from ${site.title} matching "${words}", best match first`,
     params: { q: query },
   };
 }
@@ -57,8 +65,11 @@ export function catalog(
   const home = `${site.baseUrl}/`;
   return [
     { heading: 'Everything', feeds: [{ spec: allFeed(site), name: 'All stories', htmlUrl: home }] },
-    { heading: 'Categories', feeds: lists.categories.map((c) => ({ spec: categoryFeed(site, c), name: c.label, htmlUrl: home })) },
-    { heading: 'Sources', feeds: lists.sources.map((s) => ({ spec: sourceFeed(site, s), name: s.name, htmlUrl: s.siteUrl ?? home })) },
-    { heading: 'Tags', feeds: lists.tags.map((t) => ({ spec: tagFeed(site, t), name: t.label, htmlUrl: home })) },
+    { heading: 'Categories', feeds: lists.categories.map((c) => ({ spec: categoryFeed(site, c), name: xmlSafeText(c.label), htmlUrl: home })) },
+    {
+      heading: 'Sources',
+      feeds: lists.sources.map((s) => ({ spec: sourceFeed(site, s), name: xmlSafeText(s.name), htmlUrl: isHttpUrl(s.siteUrl) ? s.siteUrl : home })),
+    },
+    { heading: 'Tags', feeds: lists.tags.map((t) => ({ spec: tagFeed(site, t), name: xmlSafeText(t.label), htmlUrl: home })) },
   ];
 }

@@ -9,6 +9,12 @@
 //   pass our own type (`imageType`) in RSS and write Atom enclosures ourselves.
 // - xml-js, which `feed` writes with, escapes only `"` in attribute values:
 //   `xmlAttr` escapes the rest before values reach it.
+// - xml-js splits only the first "]]>" in a CDATA section's text, so a
+//   second one ended the section early: `cdata` splits the later ones.
+// - xml-js turns "&amp;" in element text back into "&" before escaping, so
+//   text that held "&amp;" itself lost it: `xmlText` keeps it.
+// - Atom category labels are escaped for `&` only, so a label with "<" was
+//   not well-formed XML: Atom categories are written by `atomCategories`.
 // - Atom entry titles and summaries are always type="html"; ours are plain
 //   text, and consumers that do not decode html-typed text (rss-parser) would
 //   show "&amp;", so `atomTextConstructs` declares them type="text".
@@ -20,7 +26,7 @@
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
 import { Feed } from 'feed';
 import { js2xml } from 'xml-js';
-import type { Image } from '../model.js';
+import type { Category, Image } from '../model.js';
 import type { FeedDocument, PageLinks } from './document.js';
 
 type XmlNode = Record<string, unknown>;
@@ -50,6 +56,28 @@ export function xmlAttr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Text for a CDATA section that xml-js writes (titles, summaries, content).
+ * A "]]>" inside must be split across two sections ("]]" ends one, ">"
+ * opens the next); xml-js splits the first one (String.replace with a
+ * string), so the later ones are split here and the first left to it.
+ */
+export function cdata(text: string): string {
+  const first = text.indexOf(']]>');
+  if (first < 0 || !text.includes(']]>', first + 3)) return text;
+  return text.slice(0, first + 3) + text.slice(first + 3).replaceAll(']]>', ']]]]><![CDATA[>');
+}
+
+/**
+ * Text for an element xml-js writes from a string (`_text`, or a plain
+ * string value). It first turns every "&amp;" into "&", so that escaped
+ * input is not escaped twice; with every "&" escaped here, that step gives
+ * back exactly this text, which it then escapes once.
+ */
+export function xmlText(text: string): string {
+  return text.includes('&') ? text.replaceAll('&', '&amp;') : text;
+}
+
 /** Escapes plain text for places where `feed` writes it as HTML (CDATA with type="html"). */
 export function htmlText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -75,9 +103,20 @@ export function imageType(url: string, declared?: string): string {
 /** Media RSS <media:content> for an image, with its caption and credit (xml-js compact form). */
 export function mediaContent(image: Image): XmlNode {
   const media: XmlNode = { _attributes: { url: xmlAttr(image.url), medium: 'image', type: imageType(image.url, image.type) } };
-  if (image.caption) media['media:description'] = { _attributes: { type: 'plain' }, _text: image.caption };
-  if (image.credit) media['media:credit'] = { _text: image.credit };
+  if (image.caption) media['media:description'] = { _attributes: { type: 'plain' }, _text: xmlText(image.caption) };
+  if (image.credit) media['media:credit'] = { _text: xmlText(image.credit) };
   return media;
+}
+
+/**
+ * An entry's Atom <category> elements (RFC 4287 4.2.2) as one entry extra,
+ * their attributes escaped by us (xml-js compact form: an array is written
+ * as repeated elements, in one js2xml call for them all).
+ */
+export function atomCategories(categories: Category[], scheme: string): XmlNode[] {
+  if (categories.length === 0) return [];
+  const attributes = (c: Category) => ({ _attributes: { label: xmlAttr(c.label), scheme: xmlAttr(scheme), term: xmlAttr(c.slug) } });
+  return [{ category: categories.map(attributes) }];
 }
 
 export const namespaces = {

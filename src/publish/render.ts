@@ -1,4 +1,8 @@
-// Renders a feed document in the asked format.
+// Renders a feed document in the asked format. Items are checked before
+// they get here (renderable.ts); should one still break a renderer, the
+// items are rendered one at a time to find it, and the feed is served
+// without it: one stored item never costs the whole feed (issue 14).
+import type { Log } from '../log.js';
 import { renderAtom } from './atom.js';
 import type { FeedDocument, FeedFormat } from './document.js';
 import { renderJson } from './json.js';
@@ -6,6 +10,24 @@ import { renderRss } from './rss.js';
 
 const renderers: Record<FeedFormat, (doc: FeedDocument) => string> = { rss: renderRss, atom: renderAtom, json: renderJson };
 
-export function renderFeed(doc: FeedDocument, format: FeedFormat): string {
-  return renderers[format](doc);
+export function renderFeed(doc: FeedDocument, format: FeedFormat, log: Log): string {
+  const render = renderers[format];
+  try {
+    return render(doc);
+  } catch (err) {
+    if (doc.items.length === 0) throw err;
+    // The last resort, and slow: a render per item. An error that is not
+    // any one item's (the channel's) is thrown again by the final render.
+    const kept = doc.items.filter((article) => {
+      try {
+        render({ ...doc, items: [article] });
+        return true;
+      } catch (itemErr) {
+        const reason = `the ${format} renderer failed: ${itemErr instanceof Error ? itemErr.message : String(itemErr)}`;
+        log.warn({ event: 'feed_item_dropped', article_id: article.id, reason }, 'publish: item left out of the feed');
+        return false;
+      }
+    });
+    return render({ ...doc, items: kept });
+  }
 }

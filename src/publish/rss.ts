@@ -4,7 +4,7 @@
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, itemId } from './document.js';
-import { addPageLinks, createFeed, declareNamespaces, htmlText, imageType, mediaContent, namespaces, xmlAttr } from './feed-gaps.js';
+import { addPageLinks, cdata, createFeed, declareNamespaces, htmlText, imageType, mediaContent, namespaces, xmlAttr, xmlText } from './feed-gaps.js';
 
 export function renderRss(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.rss);
@@ -15,7 +15,7 @@ export function renderRss(doc: FeedDocument): string {
 
 function rssItem(doc: FeedDocument, a: Article): Item {
   const extensions: Item['extensions'] = [];
-  if (a.author) extensions.push({ name: 'dc:creator', objects: { _text: a.author } });
+  if (a.author) extensions.push({ name: 'dc:creator', objects: { _text: xmlText(a.author) } });
   if (a.image) extensions.push({ name: 'media:content', objects: mediaContent(a.image) });
   if (a.related.length > 0) {
     const links = a.related.map((r) => ({ _attributes: { rel: 'related', href: xmlAttr(r.url), title: xmlAttr(r.title) } }));
@@ -25,18 +25,18 @@ function rssItem(doc: FeedDocument, a: Article): Item {
   // RSS 2.0 <source url> names the channel the item came from: our feed of
   // the source, never the upstream one, whose URL may carry a licensed wire's key.
   const sourceFeed = `${doc.baseUrl}/feeds/sources/${a.source.slug}.rss`;
-  extensions.push({ name: 'source', objects: { _attributes: { url: xmlAttr(sourceFeed) }, _text: a.source.name } });
+  extensions.push({ name: 'source', objects: { _attributes: { url: xmlAttr(sourceFeed) }, _text: xmlText(a.source.name) } });
   return {
-    title: a.title,
+    title: cdata(a.title),
     id: itemId(doc, a),
     link: a.url,
     date: a.updatedAt,
     published: a.publishedAt,
     description: htmlText(a.summary),
-    content: doc.fullText && a.contentHtml ? a.contentHtml : undefined,
+    content: doc.fullText && a.contentHtml ? cdata(a.contentHtml) : undefined,
     // An item's own rights travel with its full text (partners, or everyone by config).
     copyright: doc.fullText ? a.rights : undefined,
-    category: a.categories.map((c) => ({ name: c.label, domain: doc.categoryScheme })),
+    category: a.categories.map((c) => ({ name: xmlText(c.label), domain: doc.categoryScheme })),
     enclosure: a.image ? { url: a.image.url, type: imageType(a.image.url, a.image.type), length: 0 } : undefined,
     extensions,
   };

@@ -27,11 +27,14 @@ export class SearchError extends Error {
 
 /**
  * The FTS5 expression for a user's query: its words (runs without spaces
- * that hold a letter or digit), each a quoted string, so that operators,
- * column filters, `*` and `"` are only text. Undefined when there is no word.
+ * or control characters that hold a letter or digit), each a quoted string,
+ * so that operators, column filters, `*` and `"` are only text. Undefined
+ * when there is no word. Control characters separate words because FTS5
+ * reads its query as a C string: a NUL inside a quoted word ends the query
+ * there, an "unterminated string" error.
  */
 export function matchExpression(query: string): string | undefined {
-  const words = query.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const words = query.split(/[\s\p{Cc}]+/u).filter((w) => /[\p{L}\p{N}]/u.test(w));
   if (words.length === 0) return undefined;
   return words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ');
 }
