@@ -10,6 +10,7 @@ import { cacheControlFor } from './conditional.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from './observe.js';
 import { contentVersion } from '../store/content-version.js';
+import { databaseFault } from '../store/db-faults.js';
 import { noteDatabaseError } from '../store/health.js';
 import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
@@ -67,7 +68,15 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     ctx.log.error({ event: 'request_failed', method: req.method, path: req.path, err }, 'request failed');
     // A corrupt page or a failed write (admin changes end here too) makes /readyz say so.
     noteDatabaseError(ctx.db, err);
-    if (!res.headersSent) res.status(500).type('text/plain').send('Internal error\n');
+    if (res.headersSent) return;
+    // Neither the client's fault nor a bug of ours: the database is held by
+    // another writer past busy_timeout, or its file failed. Say so, and when
+    // to try again (RFC 9110 15.6.4), rather than a bare 500.
+    if (databaseUnavailable(err)) {
+      res.status(503).set('Retry-After', '5').type('text/plain').send('Service unavailable: the database is busy or failing; try again shortly\n');
+      return;
+    }
+    res.status(500).type('text/plain').send('Internal error\n');
   });
   const unrouted = unroutedRequests(ctx);
   // An Express app takes a third argument, called when nothing answered; its types leave it out.
@@ -84,6 +93,12 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     }
     if (!answered && !res.headersSent) handle(req, res, (err) => unrouted(err, req, res));
   };
+}
+
+/** A lock held past busy_timeout, or a fault of the database file (db-faults.ts). */
+function databaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) || databaseFault(err) !== undefined;
 }
 
 /** Paths echoed in messages are cut to this many characters. */
