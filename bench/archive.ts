@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, packageRoot, type Config } from '../src/config.js';
+import { loadConfig, packageRoot, type Config } from '../src/config/config.js';
 import { openContext } from '../src/context.js';
-import { bodyText } from '../src/ingest/body-text.js';
-import { slugify } from '../src/ingest/classify.js';
-import { createLog } from '../src/log.js';
-import { listMigrations } from '../src/store/db.js';
-import type { Db } from '../src/store/db.js';
+import { bodyText } from '../src/ingest/clean/body-text.js';
+import { slugify } from '../src/ingest/classify/classify.js';
+import { createLog } from '../src/observe/log.js';
+import { listMigrations } from '../src/store/db/db.js';
+import type { Db } from '../src/store/db/db.js';
 import { Random, TextMaker } from './text.js';
 
 /** Bump when the generated data changes, so that cached archives are rebuilt. */

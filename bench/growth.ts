@@ -11,8 +11,8 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openContext } from '../src/context.js';
 import { createApp } from '../src/http/app.js';
-import { createLog } from '../src/log.js';
-import type { Db } from '../src/store/db.js';
+import { createLog } from '../src/observe/log.js';
+import type { Db } from '../src/store/db/db.js';
 import { type Archive, benchConfig } from './archive.js';
 import { countItems, get } from './http.js';
 

@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { defaultConfigPath, loadConfig } from '../src/config.js';
+import { defaultConfigPath, loadConfig } from '../src/config/config.js';
 import { type Context, openContext } from '../src/context.js';
 import { runIngest } from '../src/ingest/run.js';
-import { createLog } from '../src/log.js';
+import { createLog } from '../src/observe/log.js';
 import type { SourceResult } from '../src/model.js';
-import { startCheckpointer } from '../src/store/checkpointer.js';
+import { startCheckpointer } from '../src/store/db/checkpointer.js';
 import { listSources } from '../src/store/sources.js';
 import { cpuSeconds, startChild } from './child.js';
 

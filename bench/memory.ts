@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfigPath } from '../src/config.js';
+import { defaultConfigPath } from '../src/config/config.js';
 import { type Archive, benchConfig } from './archive.js';
 import { memory, serveFlags, startChild } from './child.js';
 import { QUERY } from './growth.js';

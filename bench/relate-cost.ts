@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { relateArticle } from '../src/ingest/relate.js';
-import { migrate, openDb } from '../src/store/db.js';
+import { relateArticle } from '../src/ingest/relate/relate.js';
+import { migrate, openDb } from '../src/store/db/db.js';
 import { testContext } from '../test/helpers.js';
-import { ingestLabelledSet, labelledConfig, labelledSet, measureQuality, type Quality } from '../test/relate-quality.js';
+import { ingestLabelledSet, labelledConfig, labelledSet, measureQuality, type Quality } from '../test/ingest/relate/quality.js';
 
 const DAY = 86_400_000;
 

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { openContext } from '../src/context.js';
 import { createApp } from '../src/http/app.js';
-import { createLog } from '../src/log.js';
+import { createLog } from '../src/observe/log.js';
 
 /** One recorded answer; the body in base64 so that it survives JSON. */
 export interface Recorded {

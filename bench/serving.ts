@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfigPath } from '../src/config.js';
+import { defaultConfigPath } from '../src/config/config.js';
 import { type Child, serveFlags, startChild } from './child.js';
 import { type Answer, countItems, get } from './http.js';
 import { type LoadResult, measure } from './load.js';

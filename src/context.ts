@@ -1,15 +1,15 @@
 // The plain context object handed to every handler and job, and how it is
 // made: open the database, apply the migrations, mirror the configured
 // taxonomy and sources into it. A database file that is corrupt, unwritable
-// or full makes this throw a DatabaseError naming the path (db-faults.ts).
-import type { Config } from './config.js';
-import type { AddressGuard } from './ingest/ssrf.js';
-import type { Log } from './log.js';
-import { backfillBodyText } from './store/body-text.js';
+// or full makes this throw a DatabaseError naming the path (store/db/faults.ts).
+import type { Config } from './config/config.js';
+import type { AddressGuard } from './ingest/fetch/ssrf.js';
+import type { Log } from './observe/log.js';
+import { backfillBodyText } from './store/articles/body-text.js';
 import { syncCategories } from './store/categories.js';
-import { type Db, migrate, openDb } from './store/db.js';
-import { checkIntegrity, openFailure } from './store/db-faults.js';
-import { watchDatabase } from './store/health.js';
+import { type Db, migrate, openDb } from './store/db/db.js';
+import { checkIntegrity, openFailure } from './store/db/faults.js';
+import { watchDatabase } from './store/db/health.js';
 import { syncSources } from './store/sources.js';
 
 export interface Context {

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Entry point: runs the `wirefeed` command line.
 import { CommanderError } from 'commander';
-import { buildCli } from './cli.js';
-import { CliError } from './cli-common.js';
-import { ConfigError } from './config.js';
-import { DatabaseError } from './store/db-faults.js';
+import { buildCli } from './cli/program.js';
+import { CliError } from './cli/common.js';
+import { ConfigError } from './config/config.js';
+import { DatabaseError } from './store/db/faults.js';
 
 try {
   await buildCli({ out: (line) => process.stdout.write(`${line}\n`), env: process.env }).parseAsync(process.argv);

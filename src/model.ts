@@ -84,9 +84,9 @@ export interface ArticleDraft extends ArticleFields {
   upstreamTags: string[];
   categories: string[];
   related: RelatedRef[];
-  /** The body's words without markup: what search indexes (ingest/body-text.ts). */
+  /** The body's words without markup: what search indexes (ingest/clean/body-text.ts). */
   bodyText: string;
-  /** ingest/content-hash.ts of this draft, when whoever prepared it has worked it out already. */
+  /** ingest/clean/content-hash.ts of this draft, when whoever prepared it has worked it out already. */
   contentHash?: string;
 }
 
@@ -112,7 +112,7 @@ export interface SourceResult {
   /**
    * Entries cleaned and classified this time: an entry read before whose
    * article is stored just as preparing it again would make it is skipped
-   * (ingest/known-entries.ts).
+   * (ingest/prepare/known-entries.ts).
    */
   itemsPrepared: number;
   /**

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseFeed as parseWithRowanmanning } from '@rowanmanning/feed-parser';
 import Parser from 'rss-parser';
-import { loadConfig, packageRoot } from '../src/config.js';
+import { loadConfig, packageRoot } from '../src/config/config.js';
 import { type Context, openContext } from '../src/context.js';
 import { runIngest } from '../src/ingest/run.js';
-import { createLog } from '../src/log.js';
+import { createLog } from '../src/observe/log.js';
 import { listSources } from '../src/store/sources.js';
 
 export const fixturesDir = join(packageRoot, 'test', 'fixtures');

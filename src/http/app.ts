@@ -2,16 +2,16 @@
 import { type IncomingMessage, type RequestListener, type ServerResponse, STATUS_CODES } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
-import { createMetrics, type Metrics } from '../metrics.js';
+import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { FeedCache } from '../publish/cache.js';
-import { adminRoutes, withdrawnArticles } from './admin.js';
+import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
 import { cacheControlFor } from './conditional.js';
 import { FastFeeds } from './fast-feeds.js';
-import { observeRequests, requestObserver } from './observe.js';
+import { observeRequests, requestObserver } from '../observe/requests.js';
 import { contentVersion } from '../store/content-version.js';
-import { databaseFault } from '../store/db-faults.js';
-import { noteDatabaseError } from '../store/health.js';
+import { databaseFault } from '../store/db/faults.js';
+import { noteDatabaseError } from '../store/db/health.js';
 import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
 import { identifyPartner, RateLimiter } from './partner.js';
@@ -95,7 +95,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   };
 }
 
-/** A lock held past busy_timeout, or a fault of the database file (db-faults.ts). */
+/** A lock held past busy_timeout, or a fault of the database file (store/db/faults.ts). */
 function databaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) || databaseFault(err) !== undefined;

@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FeedCache } from '../publish/cache.js';
 import { feedAnswer } from './conditional.js';
-import type { RequestObserver, UrlRecorder } from './observe.js';
+import type { RequestObserver, UrlRecorder } from '../observe/requests.js';
 
 interface KnownUrl {
   /** The render cache's key for the URL. */

@@ -9,14 +9,14 @@ import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publi
 import { renderFeed } from '../publish/render.js';
 import { renderableItems } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
-import type { FeedFilter } from '../store/feeds.js';
+import type { FeedFilter } from '../store/articles/feeds.js';
 import { contentVersion } from '../store/content-version.js';
-import { matchExpression } from '../store/search.js';
+import { matchExpression } from '../store/articles/search.js';
 import { findSourceBySlug } from '../store/sources.js';
 import { findTag } from '../store/tags.js';
 import { cacheControlFor, sendCachedFeed } from './conditional.js';
 import type { FastFeeds } from './fast-feeds.js';
-import { routeOf } from './observe.js';
+import { routeOf } from '../observe/requests.js';
 import { readPage } from './paging.js';
 import { fullTextAllowed, partnerOf } from './partner.js';
 

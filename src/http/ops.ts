@@ -1,13 +1,13 @@
 // Routes for the operator's machines: /healthz (the process is alive),
 // /readyz (it can serve: the database answers, is still the file opened at
-// start, has met no corruption and can be written (store/health.ts), and
+// start, has met no corruption and can be written (store/db/health.ts), and
 // carries every migration this build ships) and /metrics (Prometheus text
 // format). Plain text, never cached. /readyz reads and stats; it never writes.
 import { Router } from 'express';
 import type { Context } from '../context.js';
-import type { Metrics } from '../metrics.js';
-import { listMigrations, pendingMigrations } from '../store/db.js';
-import { noteDatabaseError, unhealthyBecause } from '../store/health.js';
+import type { Metrics } from '../observe/metrics.js';
+import { listMigrations, pendingMigrations } from '../store/db/db.js';
+import { noteDatabaseError, unhealthyBecause } from '../store/db/health.js';
 
 export function opsRoutes(ctx: Context, metrics: Metrics): Router {
   const router = Router();

@@ -5,15 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Request, type Response, Router } from 'express';
-import { packageRoot } from '../config.js';
+import { packageRoot } from '../config/config.js';
 import type { Context } from '../context.js';
-import { writeOpml } from '../opml.js';
+import { writeOpml } from '../opml/opml.js';
 import { articleJson } from '../publish/article-json.js';
 import { catalog, type CatalogGroup, tagFeed } from '../publish/catalog.js';
 import { contentTypes, feedFormats } from '../publish/document.js';
 import { publicSourceError } from '../publish/source-error.js';
 import { listCategories } from '../store/categories.js';
-import { getArticle } from '../store/article-reads.js';
+import { getArticle } from '../store/articles/reads.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { notFound } from './feeds.js';

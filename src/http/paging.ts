@@ -5,9 +5,9 @@
 // arrive meanwhile. Search is ordered by rank, so its cursor is a page number.
 import type { Article } from '../model.js';
 import type { PageSpec } from '../publish/document.js';
-import type { Db } from '../store/db.js';
-import { type FeedFilter, type FeedKey, listFeedPage } from '../store/feeds.js';
-import { searchArticles, SearchError } from '../store/search.js';
+import type { Db } from '../store/db/db.js';
+import { type FeedFilter, type FeedKey, listFeedPage } from '../store/articles/feeds.js';
+import { searchArticles, SearchError } from '../store/articles/search.js';
 
 export const MAX_LIMIT = 200;
 /** Search pages past this are refused: ranking every match to skip them costs more than anyone reads. */

@@ -6,7 +6,7 @@
 // Each partner has a request budget per minute (429 with Retry-After past
 // it). `fullTextAllowed` is the one place that decides who gets full text.
 import type { NextFunction, Request, Response } from 'express';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
 import { countPartnerRequest, findPartnerByKey, type Partner } from '../store/partners.js';
 

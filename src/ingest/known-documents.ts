@@ -7,7 +7,7 @@
 // parsed, saves the cleaning of each entry; this saves the parse as well).
 // Kept per configuration, since preparing depends on it.
 import { createHash } from 'node:crypto';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Source } from '../model.js';
 
 export interface KnownDocument {

@@ -11,15 +11,15 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import type { Source } from '../model.js';
-import { saveArticle } from '../store/articles.js';
-import type { Db } from '../store/db.js';
-import { listStoryMembers, replaceRelated, setStory } from '../store/related.js';
+import { saveArticle } from '../store/articles/articles.js';
+import type { Db } from '../store/db/db.js';
+import { listStoryMembers, replaceRelated, setStory } from '../store/articles/related.js';
 import { findSourceBySlug } from '../store/sources.js';
-import { escapeHtml } from './nodes.js';
-import type { ParsedEntry } from './parsed.js';
-import { prepareArticle } from './prepare.js';
-import { relateArticle } from './relate.js';
-import { markArticleChanged } from './relate-index.js';
+import { escapeHtml } from './parse/nodes.js';
+import type { ParsedEntry } from './parse/parsed.js';
+import { prepareArticle } from './prepare/entry.js';
+import { relateArticle } from './relate/relate.js';
+import { markArticleChanged } from './relate/index.js';
 
 export const PUBLISHER_SOURCE = 'admin';
 

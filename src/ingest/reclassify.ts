@@ -2,9 +2,9 @@
 // what classification started from (kept at ingest), without fetching
 // anything: the way a changed taxonomy reaches the archive.
 import type { Context } from '../context.js';
-import { listClassificationRows, replaceClassification } from '../store/classification.js';
-import { classify } from './classify.js';
-import { markArticleChanged } from './relate-index.js';
+import { listClassificationRows, replaceClassification } from '../store/articles/classification.js';
+import { classify } from './classify/classify.js';
+import { markArticleChanged } from './relate/index.js';
 
 export interface ReclassifyResult {
   seen: number;

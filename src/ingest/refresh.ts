@@ -4,21 +4,21 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
-import { listRecentContentHashes, saveArticles } from '../store/articles.js';
-import { noteDatabaseError } from '../store/health.js';
+import { listRecentContentHashes, saveArticles } from '../store/articles/articles.js';
+import { noteDatabaseError } from '../store/db/health.js';
 import { type FetchState, recordSourceResult } from '../store/sources.js';
-import { readArticleFolder } from './articles.js';
+import { readArticleFolder } from './parse/articles.js';
 import { nextDueAt } from './backoff.js';
-import { FetchError } from './fetch-error.js';
-import { type FetchOptions, type FetchResult, fetchFeed } from './fetch.js';
+import { FetchError } from './fetch/errors.js';
+import { type FetchOptions, type FetchResult, fetchFeed } from './fetch/fetch.js';
 import { documentKey, type KnownDocument, knownDocumentsFor, storedAsRead } from './known-documents.js';
-import { prepareDocument, type PreparedFeed, prepareFeed } from './prepare-feed.js';
-import { preparePoolFor } from './prepare-pool.js';
-import { relateArticle } from './relate.js';
+import { prepareDocument, type PreparedFeed, prepareFeed } from './prepare/feed.js';
+import { preparePoolFor } from './prepare/pool.js';
+import { relateArticle } from './relate/relate.js';
 import type { Turn, Turns } from './turns.js';
-import { expectArticleText, markArticleChanged } from './relate-index.js';
-import { assertHttpUrl, assertPublicUrl, needsAddressGuard, publicAddressesOnly } from './ssrf.js';
-import { redactText, redactUrl } from '../redact.js';
+import { expectArticleText, markArticleChanged } from './relate/index.js';
+import { assertHttpUrl, assertPublicUrl, needsAddressGuard, publicAddressesOnly } from './fetch/ssrf.js';
+import { redactText, redactUrl } from '../observe/redact.js';
 
 const LOG_MESSAGES: Partial<Record<SourceResult['status'], string>> = { error: 'source failed', interrupted: 'source interrupted' };
 

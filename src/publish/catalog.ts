@@ -3,7 +3,7 @@
 // of stored names (a category's label, a source's name, a tag's label) and
 // of search queries: what XML cannot carry is left out of them
 // (renderable.ts), so that one bad name breaks no feed and no OPML list.
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Category } from '../model.js';
 import type { FeedSpec } from './document.js';
 import { isHttpUrl, xmlSafeText } from './renderable.js';

@@ -1,6 +1,6 @@
 // The one model every format renders: a feed's identity, its links and its
 // items. Routes build it; rss.ts, atom.ts and json.ts only render it.
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Article } from '../model.js';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';

@@ -2,7 +2,7 @@
 // they get here (renderable.ts); should one still break a renderer, the
 // items are rendered one at a time to find it, and the feed is served
 // without it: one stored item never costs the whole feed (issue 14).
-import type { Log } from '../log.js';
+import type { Log } from '../observe/log.js';
 import { renderAtom } from './atom.js';
 import type { FeedDocument, FeedFormat } from './document.js';
 import { renderJson } from './json.js';

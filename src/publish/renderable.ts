@@ -15,7 +15,7 @@
 //   format alike.
 // Each item left out or repaired is logged once per render, with its id
 // and why, as a warning: the fix belongs at ingest.
-import type { Log } from '../log.js';
+import type { Log } from '../observe/log.js';
 import type { Article } from '../model.js';
 
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;

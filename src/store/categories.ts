@@ -1,7 +1,7 @@
 // Categories: the configured taxonomy mirrored into the database, so that
 // article rows can reference it.
 import type { Category } from '../model.js';
-import type { Db } from './db.js';
+import type { Db } from './db/db.js';
 
 export function syncCategories(db: Db, categories: readonly Category[]): void {
   const upsert = db.prepare(

@@ -3,7 +3,7 @@
 // and categories (004_content_version.sql), and the store functions that
 // write categories, tags and related stories of articles call
 // bumpContentVersion (010_content_version_per_call.sql).
-import { type Db, prepared } from './db.js';
+import { type Db, prepared } from './db/db.js';
 
 const statements = new WeakMap<Db, () => number>();
 
@@ -20,6 +20,6 @@ export function contentVersion(db: Db): number {
 /** Moves the content version; call inside the transaction that made the change. */
 export function bumpContentVersion(db: Db): void {
   // By its key: an UPDATE that may touch several rows takes a statement
-  // savepoint, at which FTS5 writes out the index entries it holds (store/articles.ts).
+  // savepoint, at which FTS5 writes out the index entries it holds (store/articles/articles.ts).
   prepared(db, 'UPDATE content_version SET version = version + 1 WHERE id = 1').run();
 }

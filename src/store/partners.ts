@@ -1,7 +1,7 @@
 // Partner keys: created (the key is shown once, only its hash is kept),
 // found by key, counted, revoked.
 import { createHash, randomBytes } from 'node:crypto';
-import { type Db, prepared } from './db.js';
+import { type Db, prepared } from './db/db.js';
 
 export interface Partner {
   id: number;

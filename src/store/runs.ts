@@ -1,6 +1,6 @@
 // Ingest runs and what each did per source.
 import type { SourceResult } from '../model.js';
-import type { Db } from './db.js';
+import type { Db } from './db/db.js';
 
 export function startRun(db: Db, at: Date): number {
   return Number(db.prepare('INSERT INTO ingest_runs (started_at) VALUES (?)').run(at.getTime()).lastInsertRowid);

@@ -3,7 +3,7 @@
 // and sources added or changed through the API (origin 'admin'). Config
 // sync disables only origin 'config' sources that left the config file, so
 // these survive restarts.
-import type { Db } from './db.js';
+import type { Db } from './db/db.js';
 
 /** What an import needs to know of a stored source. */
 export interface ExistingSource {

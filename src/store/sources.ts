@@ -1,7 +1,7 @@
 // Sources: the configured ones kept in step with the database, their health,
 // and which are due for a fetch.
 import type { Source, SourceConfig, SourceResult } from '../model.js';
-import type { Db } from './db.js';
+import type { Db } from './db/db.js';
 
 interface SourceRow {
   id: number;

@@ -1,6 +1,6 @@
 // Tags: the free-form labels articles carry besides the taxonomy, kept per
 // article in article_tags as (slug, label). A tag exists while an article has it.
-import type { Db } from './db.js';
+import type { Db } from './db/db.js';
 
 export interface Tag {
   slug: string;

@@ -12,10 +12,10 @@ import request from 'supertest';
 import xml2js from 'xml2js';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/http/app.js';
-import { createLog } from '../../src/log.js';
+import { createLog } from '../../src/observe/log.js';
 import { buildDocument } from '../../src/publish/document.js';
 import { renderFeed } from '../../src/publish/render.js';
-import { articlesByIds } from '../../src/store/article-reads.js';
+import { articlesByIds } from '../../src/store/articles/reads.js';
 import { type AbuseServer, abuseServer } from './server.js';
 import { jsonProblem, xmlProblem } from './well-formed.js';
 

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { type App, createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
-import { createLog } from '../../src/log.js';
+import { createLog } from '../../src/observe/log.js';
 import { createPartner, revokePartner } from '../../src/store/partners.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, type FixtureServer, serveFixtures, type TestContext, testContext } from '../helpers.js';

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createApp } from '../../src/http/app.js';
-import { createHttpServer } from '../../src/http-server.js';
+import { createHttpServer } from '../../src/http/server.js';
 import { testContext, type TestContext } from '../helpers.js';
 
 /** Writes `raw`, collects what comes back until the server closes or `ms` pass. */

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
-import { createLog } from '../../src/log.js';
+import { createLog } from '../../src/observe/log.js';
 import { listSources } from '../../src/store/sources.js';
 import { type TestContext, testContext } from '../helpers.js';
 

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { type App, createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
-import { type AddressGuard, isNonPublicAddress, type LookupAll, publicAddressesOnly } from '../../src/ingest/ssrf.js';
+import { type AddressGuard, isNonPublicAddress, type LookupAll, publicAddressesOnly } from '../../src/ingest/fetch/ssrf.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, type FixtureServer, serveFixtures, type TestContext, testContext } from '../helpers.js';
 

@@ -5,7 +5,7 @@ import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import xml2js from 'xml2js';
 import { createApp } from '../../src/http/app.js';
-import { readOpml } from '../../src/opml.js';
+import { readOpml } from '../../src/opml/opml.js';
 import { type TestContext, demoContext } from '../helpers.js';
 
 const base = 'http://localhost:8080';

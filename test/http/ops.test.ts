@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
-import { createMetrics } from '../../src/metrics.js';
-import { startScheduler } from '../../src/scheduler.js';
-import { listMigrations } from '../../src/store/db.js';
+import { createMetrics } from '../../src/observe/metrics.js';
+import { startScheduler } from '../../src/ingest/schedule.js';
+import { listMigrations } from '../../src/store/db/db.js';
 import { configWithSources, type TestContext, testContext } from '../helpers.js';
 
 /** The value of the sample with exactly these labels, or undefined when there is none. */

@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
-import { probeDatabase } from '../../src/store/health.js';
+import { probeDatabase } from '../../src/store/db/health.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, type TestContext, testContext } from '../helpers.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { runIngest } from '../../src/ingest/run.js';
-import { startScheduler } from '../../src/scheduler.js';
+import { startScheduler } from '../../src/ingest/schedule.js';
 import { findSourceBySlug, listSources } from '../../src/store/sources.js';
 import { configWithSources, type FixtureServer, serveFixtures, type TestContext, testContext } from '../helpers.js';
 

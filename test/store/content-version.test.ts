@@ -10,8 +10,8 @@ import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { contentVersion } from '../../src/store/content-version.js';
-import { type Db, openDb } from '../../src/store/db.js';
-import { listRelatedOfKind, replaceRelated } from '../../src/store/related.js';
+import { type Db, openDb } from '../../src/store/db/db.js';
+import { listRelatedOfKind, replaceRelated } from '../../src/store/articles/related.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, runCli, type TestContext, testContext } from '../helpers.js';
 

@@ -1,0 +1,80 @@
+// `wirefeed articles add FILE.md`: publish one of the publisher's own
+// articles by copying it into the article folder and ingesting that source.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { CliError, type CliIo, open } from './common.js';
+import { type Config, loadConfig } from '../config/config.js';
+import type { Context } from '../context.js';
+import { ArticleFileError, readArticleFile } from '../ingest/parse/articles.js';
+import { parseDate } from '../ingest/clean/dates.js';
+import { runIngest } from '../ingest/run.js';
+import { findArticleIdByGuid } from '../store/articles/articles.js';
+import { getArticle } from '../store/articles/reads.js';
+import { findSourceBySlug } from '../store/sources.js';
+
+/**
+ * Checks the article as ingest will read it before anything is copied, so
+ * that a bad file never lands in the folder; then publishes it through the
+ * ordinary ingest of its source.
+ */
+export async function addArticle(io: CliIo, file: string, force: boolean): Promise<void> {
+  const cfg = loadConfig(io.env);
+  const { source: target, slug, dest } = await copyArticle(cfg, file, force);
+  const ctx = open(cfg, 'warn');
+  try {
+    const source = findSourceBySlug(ctx.db, target.slug);
+    if (!source) throw new Error(`articles add: source ${target.slug} is not in the database`);
+    const before = findArticle(ctx, source.id, slug);
+    const [result] = await runIngest(ctx, [source]);
+    const article = findArticle(ctx, source.id, slug);
+    if (!article) {
+      process.stderr.write(`articles add: ${dest} was copied but not published: ${result?.error ?? 'not found after ingest'}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    // Another file of the folder may have failed; this article is out all the same.
+    if (result?.error) process.stderr.write(`articles add: note: ${source.slug} also reported: ${result.error}\n`);
+    const verb = !before ? 'Published' : before.updatedAt.getTime() === article.updatedAt.getTime() ? 'Unchanged' : 'Updated';
+    io.out(`${verb}: ${cfg.site.baseUrl}/articles/${article.id} (${article.url})`);
+  } finally {
+    ctx.db.close();
+  }
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Validates the article file and copies it into the first article folder; throws CliError for what the user must fix. */
+async function copyArticle(cfg: Readonly<Config>, file: string, force: boolean) {
+  const source = cfg.sources.find((s) => s.articlesDir);
+  if (!source?.articlesDir) {
+    throw new CliError(`articles add: no source in ${cfg.configPath} has an "articles" folder to publish into`);
+  }
+  const name = basename(file);
+  const slug = basename(file, '.md');
+  // The folder reader skips README.md, so that name could never publish.
+  if (!name.endsWith('.md') || !SLUG.test(slug) || slug === 'readme') {
+    throw new CliError(`articles add: ${file}: the file name is the article's slug: a-z, 0-9 and dashes, ending in .md`);
+  }
+  if (!existsSync(file)) throw new CliError(`articles add: cannot read ${file}: no such file`);
+  // The same fallback as refresh uses; it only matters for the canonical URL.
+  const siteUrl = source.siteUrl ?? `${cfg.site.baseUrl}/sources/${source.slug}/`;
+  const entry = await readArticleFile(file, siteUrl).catch((err: unknown) => {
+    throw err instanceof ArticleFileError ? new CliError(err.message, { cause: err }) : err;
+  });
+  // Ingest would quietly date an unreadable date "now"; a publisher wants to hear about it.
+  for (const [field, value] of [['published', entry.published], ['updated', entry.updated]] as const) {
+    if (value !== undefined && !parseDate(value)) throw new CliError(`articles: ${name}: ${field}: not a date: "${value}"`);
+  }
+  const dest = join(source.articlesDir, name);
+  if (existsSync(dest) && !force) {
+    throw new CliError(`articles add: ${source.slug} already has an article ${name} (${dest}); pass --force to replace it`);
+  }
+  mkdirSync(source.articlesDir, { recursive: true });
+  if (resolve(file) !== dest) copyFileSync(file, dest);
+  return { source, slug, dest };
+}
+
+function findArticle(ctx: Context, sourceId: number, guid: string) {
+  const id = findArticleIdByGuid(ctx.db, sourceId, guid);
+  return id === undefined ? undefined : getArticle(ctx.db, id);
+}

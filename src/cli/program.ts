@@ -1,0 +1,177 @@
+// The `wirefeed` command: serve | ingest | migrate | reclassify | sources | articles | partners | backup.
+// This file wires commands to their handlers and says what each does.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { addArticle } from './articles.js';
+import { backupDatabase } from './backup.js';
+import { CliError, type CliIo, start } from './common.js';
+import { ingestProgress, resultTable } from './output.js';
+import { addPartner, listPartnersCommand, revokePartnerCommand } from './partners.js';
+import { exportSources, importSources, listSourcesCommand } from './sources.js';
+import { reclassifyAll } from '../ingest/reclassify.js';
+import { runIngest } from '../ingest/run.js';
+import { packageRoot } from '../config/config.js';
+import { serve } from './serve.js';
+import { startCheckpointer } from '../store/db/checkpointer.js';
+import { schemaVersion } from '../store/db/db.js';
+import { listSources } from '../store/sources.js';
+
+const environmentHelp = `
+Environment:
+  WIREFEED_CONFIG    the configuration file (default: config/default.yaml)
+  WIREFEED_DB        the SQLite database file (default: from the config file)
+  WIREFEED_PORT      the HTTP port for serve
+  WIREFEED_BASE_URL  the public URL used in feed links
+  WIREFEED_LOG_LEVEL the log level (default: from the config file)`;
+
+export function buildCli(io: CliIo): Command {
+  const program = new Command('wirefeed')
+    .description('News syndication: ingest feeds and articles, publish RSS, Atom and JSON Feed')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .addHelpText('after', environmentHelp)
+    .showHelpAfterError()
+    // A usage error (unknown command or option, missing argument) exits 2, like a config error.
+    .exitOverride((err) => {
+      throw err.exitCode === 0 ? err : new CommanderError(2, err.code, err.message);
+    });
+
+  program
+    .command('serve')
+    .description('run the HTTP server and the ingest schedule (ingests once at start); what `npm start` runs')
+    .action(async () => {
+      const ctx = start(io, undefined, { check: true });
+      await serve(ctx);
+    });
+
+  program
+    .command('ingest')
+    .description('ingest sources now: with --once one run that shows progress and ends with a per-source table; exits 1 if a source failed')
+    .option('--once', 'run one ingest now and exit (the schedule itself runs inside `wirefeed serve`)')
+    .option('--source <slug>', 'ingest only this source (see `wirefeed sources`)')
+    .action(async (opts: { once?: boolean; source?: string }) => {
+      const ctx = start(io, 'warn', { check: true });
+      try {
+        const all = listSources(ctx.db);
+        const sources = opts.source ? all.filter((s) => s.slug === opts.source) : all;
+        if (opts.source && sources.length === 0) {
+          throw new CliError(`ingest: no source "${opts.source}"; known: ${all.map((s) => s.slug).join(', ')}`);
+        }
+        if (!opts.once) throw new CliError('ingest: pass --once (the schedule runs inside `wirefeed serve`)');
+        io.out(`Ingesting ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
+        const progress = ingestProgress(sources.length, io.out, io.terminal ?? process.stdout);
+        const checkpointer = startCheckpointer(ctx.db, ctx.log);
+        const results = await runIngest(ctx, sources, (r) => progress.advance(r)).finally(() => checkpointer.stop());
+        progress.end();
+        io.out('');
+        io.out(resultTable(results));
+        if (results.some((r) => r.status === 'error')) process.exitCode = 1;
+      } finally {
+        ctx.db.close();
+      }
+    });
+
+  program
+    .command('migrate')
+    .description('create the database, or upgrade it to the newest schema, and print its schema version')
+    .action(() => {
+      const ctx = start(io, 'warn', { check: true });
+      io.out(`Database ${ctx.cfg.databasePath} is at schema version ${schemaVersion(ctx.db)}.`);
+      ctx.db.close();
+    });
+
+  program
+    .command('reclassify')
+    .description('run the current taxonomy (categories, keywords, parents) and tag gazetteer over every stored article, without fetching anything')
+    .action(() => {
+      const ctx = start(io, 'warn');
+      try {
+        const { seen, changed } = reclassifyAll(ctx);
+        io.out(`Reclassified ${seen} article${seen === 1 ? '' : 's'}: ${changed} changed.`);
+      } finally {
+        ctx.db.close();
+      }
+    });
+
+  const partners = program.command('partners').description("syndication partners: their keys, tiers and request counts");
+  partners
+    .command('add')
+    .description('add a partner and print its key, once (only a hash of it is kept)')
+    .argument('<name>', 'the partner, as listed')
+    .option('--categories <slugs>', 'comma-separated category slugs it may see (default: all)')
+    .option('--full-text', 'publish the full text (and rights) to it')
+    .action((name: string, opts: { categories?: string; fullText?: boolean }) => addPartner(io, name, opts));
+  partners
+    .command('list', { isDefault: true })
+    .description('list partners with their tier, request count and status (the default)')
+    .action(() => listPartnersCommand(io));
+  partners
+    .command('revoke')
+    .description("revoke a partner's key: its requests are refused from now on")
+    .argument('<name>', 'the partner')
+    .action((name: string) => revokePartnerCommand(io, name));
+
+  const sources = program.command('sources').description('sources: list them with their health, import or export them as OPML');
+  sources
+    .command('list', { isDefault: true })
+    .description('list every source with its health: status, HTTP status, last fetch, next due, articles, errors, last error (the default)')
+    .action(() => listSourcesCommand(io));
+
+  sources
+    .command('import')
+    .description(
+      'add the feeds of an OPML 1.0 or 2.0 subscription list as sources, or update the sources that have their URL; ' +
+        'imported sources are kept across restarts, whatever the config file lists',
+    )
+    .argument('<file>', 'an OPML file, as feed readers export it')
+    .addHelpText(
+      'after',
+      `
+Every outline with an xmlUrl (or type="rss") becomes a source named by its
+title (else its text), with a slug made from that name and site_url from
+its htmlUrl; a source that already has the feed's URL is updated instead.
+Only http(s) feeds are imported; the others are listed as skipped. Default
+categories come from the category attribute ("/World/Europe" counts as
+"Europe") and from the enclosing folders, where they name a configured
+category by slug or label; other names are listed as ignored. New sources
+are fetched at the next ingest.
+
+Example:
+  wirefeed sources import subscriptions.opml`,
+    )
+    .action((file: string) => importSources(io, file));
+
+  sources
+    .command('export')
+    .description('write every enabled feed source (http(s) and file URLs) as an OPML 2.0 subscription list')
+    .argument('[file]', 'the file to write; standard output when absent')
+    .addHelpText('after', '\nExample:\n  wirefeed sources export feeds.opml    # then import it in any feed reader')
+    .action((file: string | undefined) => exportSources(io, file));
+
+  const articles = program.command('articles').description("the publisher's own articles: Markdown files with front matter");
+  articles
+    .command('add')
+    .description(
+      'publish a Markdown article: check its front matter, copy it into the articles folder of the first source ' +
+        'that has one, ingest that source and print the article URL',
+    )
+    .argument('<file>', 'the article: YAML front matter (title, published, …) then the body; the file name is its slug')
+    .option('--force', 'replace an article of the same file name in the folder')
+    .addHelpText('after', '\nExample:\n  wirefeed articles add harbour-reopens.md\n\nThe front matter fields are described in README.md.')
+    .action(async (file: string, opts: { force?: boolean }) => addArticle(io, file, opts.force === true));
+
+  program
+    .command('backup')
+    .description('copy the database to a file, safely while `wirefeed serve` runs; prints the size and article count of the copy')
+    .argument('<file>', 'the copy to write: one SQLite file that opens on its own')
+    .option('--force', 'replace the file if it exists')
+    .addHelpText('after', '\nExample:\n  wirefeed backup /backups/wirefeed-$(date +%F).db')
+    .action(async (file: string, opts: { force?: boolean }) => backupDatabase(io, file, opts.force === true));
+
+  return program;
+}
+
+/** The version in package.json, which ships beside the build. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}

@@ -1,0 +1,87 @@
+// `wirefeed serve`: the HTTP server and the ingest schedule in one process,
+// an ingest at start, and a graceful stop on SIGTERM or SIGINT: no new
+// connections; requests in flight answered, any still open after the grace
+// (`server.shutdown_grace_seconds`) cut; the running ingest aborts its
+// fetches in flight (those sources are recorded as interrupted, due again at
+// once) and stores the sources it has already fetched; the database is
+// closed; exit 0. Whatever hangs, the process ends soon after the grace, with
+// exit 1. A second signal during the stop ends the process at once.
+import type { Server } from 'node:http';
+import type { Context } from '../context.js';
+import { createApp } from '../http/app.js';
+import { createHttpServer } from '../http/server.js';
+import { createMetrics } from '../observe/metrics.js';
+import { startScheduler } from '../ingest/schedule.js';
+import { startCheckpointer } from '../store/db/checkpointer.js';
+import { startHealthProbe } from '../store/db/health.js';
+
+// Past the grace: time for the connections just cut to close, and the
+// database after them. Then the process ends whatever is still going.
+const FORCE_EXIT_AFTER_GRACE_MS = 1_000;
+
+export async function serve(ctx: Context): Promise<void> {
+  const metrics = createMetrics();
+  const checkpointer = startCheckpointer(ctx.db, ctx.log);
+  // A small write every few seconds, whose result /readyz reports.
+  const probe = startHealthProbe(ctx.db, ctx.log);
+  const scheduler = startScheduler(ctx, metrics.ingest);
+  const server = createHttpServer(createApp(ctx, { metrics }), ctx.cfg.server);
+  server.on('drop', () => metrics.observeDroppedConnection());
+  server.listen(ctx.cfg.port);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : ctx.cfg.port;
+  ctx.log.info({ event: 'listening', port, base_url: ctx.cfg.site.baseUrl }, `serving on http://localhost:${port}`);
+  if (ctx.cfg.ingest.onStart) {
+    scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
+  }
+  const shutdown = (signal: string) => {
+    const graceMs = ctx.cfg.server.shutdownGraceMs;
+    ctx.log.info({ event: 'shutdown', signal, grace_ms: graceMs }, 'shutting down');
+    // Ending with the database open loses nothing committed: every commit is
+    // in the WAL file already. Not unref'd: a stop stuck on a promise that
+    // nothing will settle would otherwise end in silence with exit 0.
+    setTimeout(() => {
+      ctx.log.error({ event: 'shutdown_forced', after_ms: graceMs + FORCE_EXIT_AFTER_GRACE_MS }, 'stopping took too long; exiting');
+      process.exit(1);
+    }, graceMs + FORCE_EXIT_AFTER_GRACE_MS);
+    Promise.all([drain(server, graceMs), scheduler.stop()])
+      .then(async ([unfinished]) => {
+        probe.stop();
+        await checkpointer.stop();
+        ctx.db.close();
+        ctx.log.info({ event: 'stopped', connections_cut: unfinished }, 'stopped');
+      })
+      .catch((err: unknown) => {
+        ctx.log.error({ event: 'shutdown_failed', err }, 'shutdown failed');
+        process.exitCode = 1;
+      })
+      .finally(() => process.exit());
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/**
+ * Stops accepting connections and waits for those open to finish their
+ * requests; a keep-alive connection is closed as soon as it is idle. After
+ * `graceMs` the rest are cut. Resolves with the number cut.
+ */
+function drain(server: Server, graceMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    let cut = 0;
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => {
+      server.getConnections((_err, count) => {
+        cut = count;
+        server.closeAllConnections();
+      });
+    }, graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(deadline);
+      resolve(cut);
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,217 @@
+// The one place that reads the configuration file and process.env. The result
+// is typed, validated (zod, config/schema.ts) and frozen; every other module
+// receives it.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ms from 'ms';
+import { parse as parseYaml } from 'yaml';
+import { adminTokenProblem, configSchema, logLevels } from './schema.js';
+import type { Category, SourceConfig } from '../model.js';
+
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const defaultConfigPath = resolve(packageRoot, 'config', 'default.yaml');
+
+export interface CategoryRule extends Category {
+  /** A broader category: an article in this one is in its parent too. */
+  parent?: string;
+  upstream: string[];
+  keywords: string[];
+}
+
+/** A person, place or organisation that is one tag whatever it is called. */
+export interface GazetteerEntry {
+  name: string;
+  aliases: string[];
+}
+
+export interface Config {
+  configPath: string;
+  site: { title: string; description: string; baseUrl: string; language: string; author: string; rights?: string };
+  port: number;
+  /** Bounds on what a client's connection may hold (http/server.ts) and on stopping (cli/serve.ts). */
+  server: {
+    /** Nothing moving on a connection: no request yet, stalled headers, or an answer the client stopped reading. */
+    idleTimeoutMs: number;
+    /** From the connection's accept, or a keep-alive request's first byte, to the end of its headers. */
+    headersTimeoutMs: number;
+    /** A keep-alive connection waiting for its next request. */
+    keepAliveTimeoutMs: number;
+    /** A whole request, headers and body, as received. */
+    requestTimeoutMs: number;
+    /** Connections open at once; past it new ones are closed as they arrive. */
+    maxConnections: number;
+    /** How long a stop waits for requests in flight before cutting them. */
+    shutdownGraceMs: number;
+  };
+  databasePath: string;
+  publish: {
+    fullTextPublic: boolean;
+    limit: number;
+    /** Cache-Control max-age of feed responses. */
+    maxAgeSeconds: number;
+    /** Bound of the rendered-feed cache. */
+    cacheBytes: number;
+    /** Each partner key's request budget. */
+    partnerRequestsPerMinute: number;
+    /** Search ranks the newest this many matches of a query (store/articles/search.ts). */
+    searchWindow: number;
+    /** The WebSub hub named in every feed, if any. */
+    hub?: string;
+  };
+  ingest: {
+    schedule: string;
+    onStart: boolean;
+    concurrency: number;
+    timeoutMs: number;
+    connectTimeoutMs: number;
+    maxBytes: number;
+    maxRedirects: number;
+    /** The longest a failing source waits before its next try. */
+    maxBackoffMs: number;
+    boilerplate: RegExp[];
+    /** Hosts whose https iframes (embedded video) survive sanitizing. */
+    iframeHosts: string[];
+  };
+  logLevel: string;
+  admin: {
+    /** The bearer token of the admin API; absent: the API is off (404). */
+    token?: string;
+    /** Sources added through the API may point at private and loopback addresses. */
+    allowPrivateSources: boolean;
+  };
+  categories: CategoryRule[];
+  gazetteer: GazetteerEntry[];
+  sources: SourceConfig[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads, validates and freezes the configuration; throws ConfigError naming the bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const configPath = resolve(env.WIREFEED_CONFIG || defaultConfigPath);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(configPath, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`config: cannot read ${configPath}: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new ConfigError(`config: ${configPath} is not valid:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const here = dirname(configPath);
+  const port = env.WIREFEED_PORT === undefined ? c.server.port : Number(env.WIREFEED_PORT);
+  if (!/^\d{1,5}$/.test(env.WIREFEED_PORT ?? String(port)) || port > 65535) {
+    throw new ConfigError(`config: WIREFEED_PORT must be a port number, got "${env.WIREFEED_PORT}"`);
+  }
+  const baseUrl = (env.WIREFEED_BASE_URL ?? c.site.base_url).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
+    throw new ConfigError(`config: WIREFEED_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  }
+  const logLevel = env.WIREFEED_LOG_LEVEL ?? c.log.level;
+  if (!logLevels.includes(logLevel as (typeof logLevels)[number])) {
+    throw new ConfigError(`config: WIREFEED_LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+  }
+
+  // node:http refuses a header timeout longer than the request's; say which keys rather than let it throw at start.
+  if (c.server.headers_timeout_seconds > c.server.request_timeout_seconds) {
+    throw new ConfigError('config: server.headers_timeout_seconds must not be more than server.request_timeout_seconds');
+  }
+
+  // Set at all, even to "", it is the token: an empty one must not quietly leave the API off.
+  const adminToken = env.WIREFEED_ADMIN_TOKEN ?? c.admin.token;
+  const tokenProblem = env.WIREFEED_ADMIN_TOKEN === undefined ? undefined : adminTokenProblem(env.WIREFEED_ADMIN_TOKEN);
+  if (tokenProblem) throw new ConfigError(`config: WIREFEED_ADMIN_TOKEN ${tokenProblem}`);
+
+  const boilerplate = c.ingest.boilerplate.map((pattern, i) => {
+    try {
+      return new RegExp(pattern, 'i');
+    } catch (err) {
+      throw new ConfigError(`config: ingest.boilerplate.${i}: not a valid regular expression: ${(err as Error).message}`);
+    }
+  });
+  const categorySlugs = new Set(c.categories.map((cat) => cat.slug));
+  c.categories.forEach((cat, i) => {
+    if (cat.parent && !categorySlugs.has(cat.parent)) throw new ConfigError(`config: categories.${i}.parent: unknown category "${cat.parent}"`);
+    const seen = new Set([cat.slug]);
+    for (let up = cat.parent; up; up = c.categories.find((p) => p.slug === up)?.parent) {
+      if (seen.has(up)) throw new ConfigError(`config: categories.${i}.parent: "${cat.slug}" is its own ancestor`);
+      seen.add(up);
+    }
+  });
+  c.sources.forEach((s, i) =>
+    s.categories.forEach((cat, j) => {
+      if (!categorySlugs.has(cat)) throw new ConfigError(`config: sources.${i}.categories.${j}: unknown category "${cat}"`);
+    }),
+  );
+  const duplicate = c.sources.map((s) => s.slug).find((s, i, all) => all.indexOf(s) !== i);
+  if (duplicate) throw new ConfigError(`config: sources: slug "${duplicate}" is used twice`);
+
+  const config: Config = {
+    configPath,
+    site: { ...c.site, baseUrl },
+    port,
+    server: {
+      idleTimeoutMs: msOf(c.server.idle_timeout_seconds),
+      headersTimeoutMs: msOf(c.server.headers_timeout_seconds),
+      keepAliveTimeoutMs: msOf(c.server.keep_alive_timeout_seconds),
+      requestTimeoutMs: msOf(c.server.request_timeout_seconds),
+      maxConnections: c.server.max_connections,
+      shutdownGraceMs: msOf(c.server.shutdown_grace_seconds),
+    },
+    databasePath: env.WIREFEED_DB ? resolve(env.WIREFEED_DB) : resolve(here, c.database),
+    publish: {
+      fullTextPublic: c.publish.full_text_public,
+      limit: c.publish.limit,
+      maxAgeSeconds: c.publish.max_age_seconds,
+      cacheBytes: Math.round(c.publish.cache_megabytes * 1024 * 1024),
+      partnerRequestsPerMinute: c.publish.partner_requests_per_minute,
+      searchWindow: c.publish.search_window,
+      hub: c.publish.hub,
+    },
+    ingest: {
+      schedule: c.ingest.schedule,
+      onStart: c.ingest.on_start,
+      concurrency: c.ingest.concurrency,
+      timeoutMs: c.ingest.timeout_seconds * 1000,
+      connectTimeoutMs: c.ingest.connect_timeout_seconds * 1000,
+      maxBytes: c.ingest.max_bytes,
+      maxRedirects: c.ingest.max_redirects,
+      maxBackoffMs: ms(c.ingest.max_backoff as ms.StringValue),
+      boilerplate,
+      iframeHosts: c.ingest.iframe_hosts.map((h) => h.toLowerCase()),
+    },
+    logLevel,
+    admin: { token: adminToken, allowPrivateSources: c.admin.allow_private_sources },
+    categories: c.categories,
+    gazetteer: c.tags,
+    sources: c.sources.map((s) => ({
+      slug: s.slug,
+      name: s.name,
+      url: s.url ?? (s.file ? pathToFileURL(resolve(here, s.file)).href : undefined),
+      articlesDir: s.articles ? resolve(here, s.articles) : undefined,
+      siteUrl: s.site_url,
+      categories: s.categories,
+      everyMinutes: Math.round(ms(s.every as ms.StringValue) / 60_000),
+    })),
+  };
+  return deepFreeze(config);
+}
+
+/** Whole milliseconds: node:http takes integers. */
+function msOf(seconds: number): number {
+  return Math.round(seconds * 1000);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof RegExp)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

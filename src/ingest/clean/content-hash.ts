@@ -1,0 +1,17 @@
+// What makes two versions of an article different upstream: store/articles/articles.ts
+// compares it to tell a new, updated or unchanged article, and prepare/feed.ts
+// remembers it for the entries it has prepared before.
+import { createHash } from 'node:crypto';
+import type { ArticleDraft } from '../../model.js';
+
+/**
+ * Dates we invent are left out, and so is our own classification (its
+ * inputs count instead), so that a taxonomy change alone never makes an
+ * article look updated.
+ */
+export function contentHash(draft: ArticleDraft): string {
+  const { url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language } = draft;
+  return createHash('sha256')
+    .update(JSON.stringify([url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language]))
+    .digest('hex');
+}

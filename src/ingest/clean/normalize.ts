@@ -1,0 +1,155 @@
+// Turns an untrusted ParsedEntry into plain, checked values: a guid, an
+// absolute canonical URL, plain-text title/summary/author, UTC dates, and an
+// image with an absolute URL. HTML content is left to sanitize.
+import { createHash } from 'node:crypto';
+import { decodeHTML } from 'entities';
+import sanitizeHtml from 'sanitize-html';
+import type { Image } from '../../model.js';
+import { parseDate } from './dates.js';
+import type { ParsedEntry } from '../parse/parsed.js';
+import { collapseSpaces } from './spaces.js';
+
+export { parseDate };
+
+export interface NormalizedEntry {
+  guid: string;
+  url: string;
+  title: string;
+  /** Absent when the entry has none: refresh then takes it from the cleaned content. */
+  summary?: string;
+  contentHtml: string;
+  author?: string;
+  publishedAt: Date;
+  updatedAt: Date;
+  image?: Image;
+  upstreamCategories: string[];
+  tags: string[];
+  related: { url: string; title?: string }[];
+  rights?: string;
+}
+
+export interface NormalizeContext {
+  /** Where relative URLs resolve: the feed's site link, else the feed URL. */
+  baseUrl: string;
+  /** The time of this ingest: stands in for a missing date and caps future ones. */
+  now: Date;
+}
+
+// XML 1.0 (section 2.2) allows tab, LF, CR and U+0020 and above, minus the
+// surrogates and U+FFFE/U+FFFF. Anything else would make our feeds not
+// well-formed, so it is removed as the text comes in.
+const XML_FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+// Query parameters that only track the click; dropping them lets the same
+// story reached through two campaigns be recognised as one URL.
+const TRACKING_PARAM = /^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|ref_src)$/i;
+
+export function cleanText(value: string | undefined): string | undefined {
+  const cleaned = value?.replace(XML_FORBIDDEN, '').trim();
+  return cleaned || undefined;
+}
+
+/** Plain text from a value that may hold HTML tags or entities. */
+export function plainText(value: string | undefined): string | undefined {
+  const cleaned = cleanText(value);
+  if (!cleaned) return undefined;
+  // Without a tag or an entity there is nothing to strip or decode, and most
+  // titles and summaries come that way once the feed's XML is read.
+  if (!/[<&]/.test(cleaned)) return cleanText(collapseSpaces(cleaned));
+  const stripped = sanitizeHtml(cleaned, { allowedTags: [], allowedAttributes: {} });
+  return cleanText(collapseSpaces(decodeHTML(stripped)));
+}
+
+/** An absolute URL without fragment or tracking parameters, or undefined when there is none. */
+export function canonicalUrl(value: string | undefined, base?: string): string | undefined {
+  const raw = cleanText(value);
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch {
+    return undefined;
+  }
+  if (!['http:', 'https:'].includes(url.protocol)) return undefined;
+  url.hash = '';
+  // Filter the raw query rather than going through URLSearchParams, which
+  // would re-encode the parameters that stay (%20 → +, / → %2F).
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '' && !TRACKING_PARAM.test(safeDecode(pair.split('=')[0] ?? '')));
+  url.search = kept.length ? `?${kept.join('&')}` : '';
+  return url.href;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** "jane@example.com (Jane Doe)" is RSS's author form; readers want the name. */
+function authorName(value: string | undefined): string | undefined {
+  const text = plainText(value);
+  const named = text?.match(/^\S+@\S+\s+\((.+)\)$/);
+  return named?.[1] ?? text;
+}
+
+export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): NormalizedEntry {
+  // A guid stands in for the link only when it is itself an absolute URL.
+  const url = canonicalUrl(entry.link, ctx.baseUrl) ?? canonicalUrl(entry.guid);
+  const title = plainText(entry.title);
+  const published = parseDate(entry.published) ?? parseDate(entry.updated);
+  const publishedAt = clamp(published ?? ctx.now, ctx.now);
+  const updated = parseDate(entry.updated);
+  const updatedAt = clamp(updated && updated > publishedAt ? updated : publishedAt, ctx.now);
+  // Identity: the upstream guid, else the link, else a hash of title and date.
+  const guid =
+    cleanText(entry.guid) ??
+    url ??
+    `sha1:${createHash('sha1').update(`${title ?? ''}\n${published?.toISOString() ?? ''}`).digest('hex')}`;
+  const imageUrl = canonicalUrl(entry.image?.url, url ?? ctx.baseUrl);
+  return {
+    guid,
+    url: url ?? ctx.baseUrl,
+    title: title ?? '(untitled)',
+    summary: excerpt(plainText(entry.summary)),
+    contentHtml: cleanText(entry.content) ?? '',
+    author: authorName(entry.author),
+    publishedAt,
+    updatedAt,
+    image: imageUrl
+      ? {
+          url: imageUrl,
+          type: cleanText(entry.image?.type),
+          caption: plainText(entry.image?.caption),
+          credit: plainText(entry.image?.credit),
+        }
+      : undefined,
+    upstreamCategories: unique(entry.categories.map(plainText)),
+    tags: unique(entry.tags.map(plainText)),
+    related: entry.related
+      .map((r) => ({ url: canonicalUrl(r.url, url ?? ctx.baseUrl), title: plainText(r.title) }))
+      .filter((r): r is { url: string; title: string | undefined } => !!r.url),
+    rights: plainText(entry.rights),
+  };
+}
+
+const SUMMARY_MAX = 400;
+
+/** A summary short enough for a feed reader's list, cut at a word. */
+export function excerpt(text: string | undefined): string | undefined {
+  if (text === undefined || text.length <= SUMMARY_MAX) return text;
+  const cut = text.slice(0, SUMMARY_MAX);
+  return `${cut.slice(0, cut.lastIndexOf(' ') > 200 ? cut.lastIndexOf(' ') : SUMMARY_MAX).trimEnd()}…`;
+}
+
+function clamp(date: Date, now: Date): Date {
+  return date > now ? now : date;
+}
+
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => !!v))];
+}

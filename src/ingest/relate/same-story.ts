@@ -1,0 +1,56 @@
+// Same story: the same event from several sources, told in the same words or
+// nearly, clustered so that the feeds show it once (relate.ts finds the
+// candidates; this decides and records which are the same story).
+import { findStoryOf, listStoryMembers, type RelateSubject, replaceRelated, setStory } from '../../store/articles/related.js';
+import type { RelateOptions } from './relate.js';
+import type { Db } from '../../store/db/db.js';
+import type { IndexedArticle } from './index.js';
+
+/** The subject's word stems, as sets, made once for all its candidates. */
+interface SubjectStems {
+  titleStems: ReadonlySet<string>;
+  textStems: ReadonlySet<string>;
+}
+
+type StoryOptions = Pick<RelateOptions, 'sameStoryMs' | 'sameStoryTitle' | 'sameStoryText'>;
+
+/** Whether a candidate tells the same story as the subject: the same URL, or another source's near-identical wording within the time allowed. */
+export function isSameStory(subject: RelateSubject, mine: SubjectStems, c: IndexedArticle, options: StoryOptions): boolean {
+  if (c.url === subject.url) return true;
+  if (c.sourceId === subject.sourceId) return false;
+  if (Math.abs(c.publishedAt - subject.publishedAt) > options.sameStoryMs) return false;
+  if (similarEnough(c.titleStems, mine.titleStems, options.sameStoryTitle)) return true;
+  return similarEnough(c.textStems, mine.textStems, options.sameStoryText);
+}
+
+/**
+ * Adds the subject to the story of its best same-story match. It joins one
+ * story only, and only a story it matched directly: chains of "A is like B,
+ * B is like C" would merge a whole news thread into one story.
+ */
+export function joinStory(db: Db, subject: RelateSubject, best: IndexedArticle): void {
+  const members = new Map<number, RelateSubject>([[subject.id, subject]]);
+  for (const m of listStoryMembers(db, findStoryOf(db, best.id))) members.set(m.id, m);
+  const ordered = [...members.values()].sort((a, b) => a.publishedAt - b.publishedAt || a.id - b.id);
+  setStory(db, ordered);
+  for (const m of ordered) {
+    replaceRelated(db, m.id, 'same-story', ordered.filter((o) => o.id !== m.id).map((o) => ({ url: o.url, title: o.title, score: 1 })));
+  }
+}
+
+/**
+ * Whether the Jaccard similarity of `a` (each stem once) and `b` reaches
+ * `threshold`. Most candidates share few stems, so counting stops as soon as
+ * sharing every stem left would still fall short: the similarity only grows
+ * with the count, so the answer is the one a full count gives.
+ */
+function similarEnough(a: readonly string[], b: ReadonlySet<string>, threshold: number): boolean {
+  const total = a.length + b.size;
+  const jaccard = (common: number) => (total - common === 0 ? 0 : common / (total - common));
+  let common = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (b.has(a[i]!)) common++;
+    else if (jaccard(common + a.length - i - 1) < threshold) return false;
+  }
+  return jaccard(common) >= threshold;
+}

@@ -1,0 +1,126 @@
+// Prometheus metrics (prom-client): HTTP requests by route pattern and
+// status, response times, the render cache's hits and misses, ingest runs,
+// items and source errors, and Node's process metrics. Each app gets its own
+// registry rather than prom-client's global one, so that several apps in one
+// process (the tests) never count into each other.
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { FeedCache } from '../publish/cache.js';
+import { createRequestMetrics } from './request-metrics.js';
+import type { IngestObserver } from '../ingest/schedule.js';
+
+export interface Metrics {
+  registry: Registry;
+  /** Counts one answered request; `route` is a route pattern, never a raw URL. */
+  observeRequest(r: { method: string; route: string; status: number; seconds: number }): void;
+  /** Reports this cache's own hit and miss counts at every scrape (summed over the caches watched). */
+  watchFeedCache(cache: FeedCache): void;
+  /** What the scheduler reports as sources and runs finish. */
+  ingest: IngestObserver;
+  /** Counts one feed request made with a partner's key. */
+  observePartnerRequest(partnerId: number): void;
+  /** Counts one connection closed on arrival because `server.max_connections` were open. */
+  observeDroppedConnection(): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const requestSeries = createRequestMetrics(registry);
+  const partnerRequests = new Counter({
+    name: 'wirefeed_partner_requests_total',
+    // By id (`wirefeed partners` lists them), not name: /metrics is public, and who the customers are is not.
+    help: "Requests made with a partner's key, by the partner's id",
+    labelNames: ['partner_id'] as const,
+    registers: [registry],
+  });
+  const runs = new Counter({ name: 'wirefeed_ingest_runs_total', help: 'Ingest runs finished', registers: [registry] });
+  const items = new Counter({
+    name: 'wirefeed_ingest_items_total',
+    help: 'Articles stored by ingest, by source and outcome (new or updated)',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [registry],
+  });
+  const entriesSeen = new Counter({
+    name: 'wirefeed_ingest_entries_seen_total',
+    help: 'Feed entries read by ingest, by source',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  // Fewer than seen: an entry read before whose article is stored as it would be made again is skipped.
+  const entriesPrepared = new Counter({
+    name: 'wirefeed_ingest_entries_prepared_total',
+    help: 'Feed entries cleaned and classified by ingest, by source',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  const droppedConnections = new Counter({
+    name: 'wirefeed_http_connections_dropped_total',
+    help: 'Connections closed as they arrived because server.max_connections were open',
+    registers: [registry],
+  });
+  const sourceErrors = new Counter({
+    name: 'wirefeed_ingest_source_errors_total',
+    help: 'Source refreshes that ended in an error, by source',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+
+  // The caches keep their own counts; these mirror them at scrape time.
+  const caches: FeedCache[] = [];
+  const total = (count: (cache: FeedCache) => number) => caches.reduce((sum, cache) => sum + count(cache), 0);
+  new Counter({
+    name: 'wirefeed_feed_cache_hits_total',
+    help: 'Feed requests answered from the render cache',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(total((c) => c.hits));
+    },
+  });
+  new Counter({
+    name: 'wirefeed_feed_cache_misses_total',
+    help: 'Feed requests that had to be rendered',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(total((c) => c.misses));
+    },
+  });
+  new Gauge({
+    name: 'wirefeed_feed_cache_bytes',
+    help: 'Bytes held by the render cache (bodies, and the gzip and brotli forms asked for so far)',
+    registers: [registry],
+    collect() {
+      this.set(total((c) => c.size));
+    },
+  });
+
+  return {
+    registry,
+    observeRequest({ method, route, status, seconds }) {
+      requestSeries(method, route, status).observe(seconds);
+    },
+    watchFeedCache(cache) {
+      caches.push(cache);
+    },
+    observePartnerRequest(partnerId) {
+      partnerRequests.inc({ partner_id: String(partnerId) });
+    },
+    observeDroppedConnection() {
+      droppedConnections.inc();
+    },
+    ingest: {
+      onResult(result) {
+        if (result.itemsNew > 0) items.inc({ source: result.source, outcome: 'new' }, result.itemsNew);
+        if (result.itemsUpdated > 0) items.inc({ source: result.source, outcome: 'updated' }, result.itemsUpdated);
+        if (result.itemsSeen > 0) entriesSeen.inc({ source: result.source }, result.itemsSeen);
+        if (result.itemsPrepared > 0) entriesPrepared.inc({ source: result.source }, result.itemsPrepared);
+        if (result.status === 'error') sourceErrors.inc({ source: result.source });
+      },
+      onRun() {
+        runs.inc();
+      },
+    },
+  };
+}

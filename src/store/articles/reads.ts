@@ -1,0 +1,119 @@
+// Reads articles whole for publishing: each row with its source, then
+// hydrated with categories, tags and related stories in one query each for
+// all the rows (never a query per item).
+import type { Article, Category, Related, RelatedKind } from '../../model.js';
+import type { Db } from '../db/db.js';
+
+interface ArticleRow {
+  id: number;
+  guid: string;
+  url: string;
+  title: string;
+  summary: string;
+  content_html: string;
+  author: string | null;
+  published_at: number;
+  updated_at: number;
+  image_url: string | null;
+  image_type: string | null;
+  image_caption: string | null;
+  image_credit: string | null;
+  language: string | null;
+  rights: string | null;
+  source_slug: string;
+  source_name: string;
+  source_site_url: string | null;
+}
+
+const ARTICLE_COLUMNS = `a.id, a.guid, a.url, a.title, a.summary, a.content_html, a.author, a.published_at,
+  a.updated_at, a.image_url, a.image_type, a.image_caption, a.image_credit, a.language, a.rights,
+  s.slug AS source_slug, s.name AS source_name, s.site_url AS source_site_url`;
+
+/** Articles by id, in the order of `ids`, hydrated. */
+export function articlesByIds(db: Db, ids: number[]): Article[] {
+  if (ids.length === 0) return [];
+  const rows = db
+    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN (${marks(ids)}) AND a.withdrawn_at IS NULL`)
+    .all(...ids) as ArticleRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return hydrate(db, ids.map((id) => byId.get(id)).filter((r): r is ArticleRow => !!r));
+}
+
+export function getArticle(db: Db, id: number): Article | undefined {
+  const row = db
+    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ? AND a.withdrawn_at IS NULL`)
+    .get(id) as ArticleRow | undefined;
+  return row ? hydrate(db, [row])[0] : undefined;
+}
+
+function hydrate(db: Db, rows: ArticleRow[]): Article[] {
+  const ids = rows.map((r) => r.id);
+  const categories = groupBy(
+    db
+      .prepare(
+        `SELECT ac.article_id, c.slug, c.label FROM article_categories ac JOIN categories c ON c.slug = ac.category_slug
+         WHERE ac.article_id IN (${marks(ids)}) ORDER BY c.label`,
+      )
+      .all(...ids) as ({ article_id: number } & Category)[],
+  );
+  const tags = groupBy(
+    db.prepare(`SELECT article_id, label FROM article_tags WHERE article_id IN (${marks(ids)}) ORDER BY label`).all(...ids) as {
+      article_id: number;
+      label: string;
+    }[],
+  );
+  // A related link resolves to the oldest article we hold (and have not withdrawn) at that URL.
+  const related = groupBy(
+    db
+      .prepare(
+        `SELECT r.article_id, r.url, r.kind, t.id AS target_id, coalesce(r.title, t.title) AS title
+         FROM related r LEFT JOIN articles t ON t.id = (SELECT min(id) FROM articles WHERE url = r.url AND withdrawn_at IS NULL)
+         WHERE r.article_id IN (${marks(ids)})
+         ORDER BY r.article_id, CASE r.kind WHEN 'same-story' THEN 0 WHEN 'explicit' THEN 1 ELSE 2 END, r.position`,
+      )
+      .all(...ids) as { article_id: number; url: string; kind: RelatedKind; target_id: number | null; title: string | null }[],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    guid: r.guid,
+    url: r.url,
+    title: r.title,
+    summary: r.summary,
+    contentHtml: r.content_html,
+    author: r.author ?? undefined,
+    publishedAt: new Date(r.published_at),
+    updatedAt: new Date(r.updated_at),
+    image: r.image_url
+      ? {
+          url: r.image_url,
+          type: r.image_type ?? undefined,
+          caption: r.image_caption ?? undefined,
+          credit: r.image_credit ?? undefined,
+        }
+      : undefined,
+    categories: (categories.get(r.id) ?? []).map(({ slug, label }) => ({ slug, label })),
+    tags: (tags.get(r.id) ?? []).map((t) => t.label),
+    // Other versions of the story first, then the article's own links, then
+    // computed ones; a story reached in several ways is listed once, first way.
+    related: (related.get(r.id) ?? [])
+      .filter((x, i, all) => all.findIndex((y) => y.url === x.url) === i)
+      .map((x): Related => ({ articleId: x.target_id ?? undefined, url: x.url, title: x.title ?? x.url, kind: x.kind })),
+    language: r.language ?? undefined,
+    rights: r.rights ?? undefined,
+    source: {
+      slug: r.source_slug,
+      name: r.source_name,
+      siteUrl: r.source_site_url ?? undefined,
+    },
+  }));
+}
+
+function marks(values: unknown[]): string {
+  return values.map(() => '?').join(',');
+}
+
+function groupBy<T extends { article_id: number }>(rows: T[]): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) groups.set(row.article_id, [...(groups.get(row.article_id) ?? []), row]);
+  return groups;
+}

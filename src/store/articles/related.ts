@@ -1,0 +1,152 @@
+// Reads and writes for computed related stories and same-story clusters.
+// Candidates are found in relate's in-memory index (ingest/relate/index.ts),
+// restricted to a window of recent articles, so that relating one article
+// costs the same whatever the size of the archive; the rows here feed it.
+import { bumpContentVersion } from '../content-version.js';
+import { type Db, prepared } from '../db/db.js';
+
+/** What relate reads of any article it compares. */
+interface RelateText {
+  id: number;
+  url: string;
+  title: string;
+  summary: string;
+  publishedAt: number;
+  sourceId: number;
+}
+
+export interface RelateSubject extends RelateText {
+  storyId: number | null;
+}
+
+const SUBJECT_COLUMNS = `a.id, a.url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId, a.story_id AS storyId`;
+
+export function findRelateSubject(db: Db, id: number): RelateSubject | undefined {
+  return prepared(db, `SELECT ${SUBJECT_COLUMNS} FROM articles a WHERE a.id = ?`).get(id) as RelateSubject | undefined;
+}
+
+/** Of `ids`, those whose articles are still published. */
+export function listLiveIds(db: Db, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  const sql = 'SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?)) AND withdrawn_at IS NULL';
+  return new Set(prepared(db, sql).pluck().all(JSON.stringify(ids)) as number[]);
+}
+
+/** The articles that point at `storyId` as their story's first article (the first itself not included). */
+export function listStoryIds(db: Db, storyId: number): Set<number> {
+  return new Set(prepared(db, 'SELECT id FROM articles WHERE story_id = ?').pluck().all(storyId) as number[]);
+}
+
+/** The story an article belongs to: the id of its first article, its own id when it stands alone or is first. */
+export function findStoryOf(db: Db, id: number): number {
+  const storyId = prepared(db, 'SELECT story_id FROM articles WHERE id = ?').pluck().get(id) as number | null | undefined;
+  return storyId ?? id;
+}
+
+/** What relate's in-memory index holds of an article. */
+export interface IndexRow extends RelateText {
+  /** JSON arrays of slugs. */
+  tags: string;
+  categories: string;
+}
+
+/** The published articles with ids in [from, to], ascending. */
+export function listIndexRows(db: Db, from: number, to: number): IndexRow[] {
+  return prepared(
+    db,
+    `SELECT a.id, a.url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId,
+       (SELECT json_group_array(slug) FROM article_tags WHERE article_id = a.id) AS tags,
+       (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = a.id) AS categories
+     FROM articles a WHERE a.id BETWEEN ? AND ? AND a.withdrawn_at IS NULL ORDER BY a.id`,
+  ).all(from, to) as IndexRow[];
+}
+
+/** The newest article (or the one of `id`) as the index remembers it, to notice when it is gone. */
+export function findIndexAnchor(db: Db, id?: number): { id: number; firstSeenAt: number; url: string } | undefined {
+  const sql =
+    id === undefined
+      ? 'SELECT id, first_seen_at AS firstSeenAt, url FROM articles ORDER BY id DESC LIMIT 1'
+      : 'SELECT id, first_seen_at AS firstSeenAt, url FROM articles WHERE id = ?';
+  return prepared(db, sql).get(...(id === undefined ? [] : [id])) as { id: number; firstSeenAt: number; url: string } | undefined;
+}
+
+export interface Window {
+  /** Publication times, inclusive. */
+  from: number;
+  to: number;
+  /** The first article id that can be in the window. */
+  minId: number;
+}
+
+/**
+ * The window [from, to] with the id it starts at: an article published
+ * since `from` was stored since then too, and ids grow with the time of
+ * storing (an hour of slack covers writers in other processes).
+ */
+export function windowFrom(db: Db, from: number, to: number, subjectId: number): Window {
+  const minId = prepared(db, 'SELECT id FROM articles WHERE first_seen_at >= ? ORDER BY first_seen_at LIMIT 1')
+    .pluck()
+    .get(from - 3_600_000) as number | undefined;
+  // However busy the window, only the most recent articles are compared: the
+  // cost of relating one article has a ceiling, whatever the archive's size.
+  return { from, to, minId: Math.max(minId ?? subjectId, subjectId - MAX_WINDOW_ARTICLES) };
+}
+
+const MAX_WINDOW_ARTICLES = 5_000;
+
+export interface RelatedLink {
+  url: string;
+  title: string;
+  score: number;
+}
+
+/**
+ * Replaces an article's related stories of one kind, writing only the
+ * positions that change; `stored` is what the caller has just read with
+ * listRelatedOfKind, to save reading it again.
+ */
+export function replaceRelated(
+  db: Db,
+  articleId: number,
+  kind: 'computed' | 'same-story',
+  links: readonly RelatedLink[],
+  stored = listRelatedOfKind(db, articleId, kind),
+): void {
+  const upsert = prepared(
+    db,
+    `INSERT INTO related (article_id, kind, position, url, title, score) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (article_id, kind, position) DO UPDATE SET url = excluded.url, title = excluded.title, score = excluded.score`,
+  );
+  let changed = false;
+  links.forEach((l, i) => {
+    const s = stored[i];
+    if (s && s.url === l.url && s.title === l.title && s.score === l.score) return;
+    upsert.run(articleId, kind, i, l.url, l.title, l.score);
+    changed = true;
+  });
+  if (stored.length > links.length) {
+    prepared(db, 'DELETE FROM related WHERE article_id = ? AND kind = ? AND position >= ?').run(articleId, kind, links.length);
+    changed = true;
+  }
+  if (changed) bumpContentVersion(db);
+}
+
+/** An article's related stories of one kind, in order. */
+export function listRelatedOfKind(db: Db, articleId: number, kind: 'computed' | 'same-story'): RelatedLink[] {
+  return prepared(db, 'SELECT url, title, score FROM related WHERE article_id = ? AND kind = ? ORDER BY position').all(articleId, kind) as RelatedLink[];
+}
+
+/** The members of a story: its first article and those that joined it. */
+export function listStoryMembers(db: Db, storyId: number): RelateSubject[] {
+  return prepared(db, `SELECT ${SUBJECT_COLUMNS} FROM articles a WHERE a.id = ? OR a.story_id = ? ORDER BY a.published_at, a.id`)
+    .all(storyId, storyId) as RelateSubject[];
+}
+
+/** Makes the first member the story's face (story_id NULL) and the others point at it. */
+export function setStory(db: Db, members: readonly RelateSubject[]): void {
+  const [first, ...rest] = members;
+  if (!first) return;
+  const update = prepared(db, 'UPDATE articles SET story_id = ? WHERE id = ? AND story_id IS NOT ?');
+  update.run(null, first.id, null);
+  for (const m of rest) update.run(first.id, m.id, first.id);
+}

@@ -1,0 +1,110 @@
+// `wirefeed serve` (what `npm start` runs) as a real process, with the node
+// flags `npm start` gives it: it listens, ingests at start without being
+// asked, serves feeds, and stops on SIGTERM. The Docker image and the
+// benchmark's app run it with the same flags.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { serveFlags } from '../../bench/child.js';
+import { packageRoot } from '../../src/config/config.js';
+
+const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+
+/** The node flags of `npm start` (package.json's start script: `node FLAGS dist/src/main.js serve`). */
+function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const command = /\bnode((?: --\S+)*) dist\/src\/main\.js serve\b/.exec(pkg.scripts.start);
+  assert.ok(command, `npm start runs node … dist/src/main.js serve: ${pkg.scripts.start}`);
+  return command[1]!.split(' ').filter(Boolean);
+}
+
+test('npm start, the Docker image and the benchmark run serve with the same node flags', () => {
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(packageRoot, 'Dockerfile'), 'utf8'));
+  assert.deepEqual(JSON.parse(cmd?.[1] ?? '[]'), ['node', ...startFlags(), 'dist/src/main.js', 'serve']);
+  assert.deepEqual(startFlags(), serveFlags);
+});
+
+describe('wirefeed serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-serve-'));
+  let child: ChildProcess | undefined;
+
+  after(() => {
+    child?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const count = (sql: string) => {
+    const db = new Database(join(dir, 'serve.db'), { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(sql).pluck().get() as number;
+    } finally {
+      db.close();
+    }
+  };
+  const faces = () => count('SELECT count(*) FROM articles WHERE story_id IS NULL');
+
+  test('serves the demo feeds with items shortly after start, and exits cleanly on SIGTERM', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_PORT: '0', WIREFEED_DB: join(dir, 'serve.db') };
+    delete env.WIREFEED_CONFIG; // the demo configuration
+    child = spawn(process.execPath, [...startFlags(), main, 'serve'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let log = '';
+      child?.stderr?.on('data', (chunk: Buffer) => {
+        log += chunk.toString();
+        const match = log.match(/"event":"listening","port":(\d+)/);
+        if (match) resolve(Number(match[1]));
+      });
+      child?.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${log}`)));
+    });
+
+    // Every demo article is stored, and the aggregate feed lists each story once.
+    let items = 0;
+    let stored = 0;
+    for (let attempt = 0; attempt < 100 && (stored < 21 || items !== faces()); attempt++) {
+      const res = await fetch(`http://127.0.0.1:${port}/feeds/all.json`);
+      assert.equal(res.status, 200);
+      items = ((await res.json()) as { items: unknown[] }).items.length;
+      stored = count('SELECT count(*) FROM articles');
+      if (stored < 21 || items !== faces()) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(stored, 21, 'every demo article is stored');
+    assert.equal(items, faces(), 'each story is listed once');
+    assert.ok(items >= 15, `${items} stories listed`);
+
+    // The write-ahead log is copied into the database file while the server
+    // runs, by its checkpoint thread: SQLite's own checkpoint would wait for
+    // 1,000 pages, far more than the demo's articles take.
+    const inFile = async () => {
+      // The database file alone, without its -wal, holds what was checkpointed.
+      copyFileSync(join(dir, 'serve.db'), join(dir, 'file-only.db'));
+      const db = new Database(join(dir, 'file-only.db'), { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM articles').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    let checkpointed = await inFile();
+    for (let attempt = 0; attempt < 50 && checkpointed < 21; attempt++) {
+      await new Promise((r) => setTimeout(r, 100));
+      checkpointed = await inFile();
+    }
+    assert.equal(checkpointed, 21, 'every stored article is in the database file, not only in its log');
+
+    // The health probe has written its heartbeat, and readiness reports it.
+    assert.equal(count('SELECT count(*) FROM health_probe WHERE beat_at > 0'), 1);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+});
