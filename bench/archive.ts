@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, packageRoot, type Config } from '../src/config/config.js';
+import { loadConfig, type Config } from '../src/config/config.js';
+import { packageRoot } from '../src/paths.js';
 import { openContext } from '../src/context.js';
 import { bodyText } from '../src/ingest/clean/body-text.js';
 import { slugify } from '../src/ingest/classify/classify.js';

@@ -1,7 +1,7 @@
 // What the numbers were measured on.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { packageRoot } from '../src/config/config.js';
+import { packageRoot } from '../src/paths.js';
 
 export interface MachineInfo {
   cpu: string;

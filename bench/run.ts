@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { packageRoot } from '../src/config/config.js';
+import { packageRoot } from '../src/paths.js';
 import { benchDataDir, ensureArchive } from './archive.js';
 import { growthRepeats, measureGrowth } from './growth.js';
 import { benchIngest } from './ingest.js';

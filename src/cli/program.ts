@@ -11,7 +11,7 @@ import { addPartner, listPartnersCommand, revokePartnerCommand } from './partner
 import { exportSources, importSources, listSourcesCommand } from './sources.js';
 import { reclassifyAll } from '../ingest/reclassify.js';
 import { runIngest } from '../ingest/run.js';
-import { packageRoot } from '../config/config.js';
+import { packageRoot } from '../paths.js';
 import { serve } from './serve.js';
 import { startCheckpointer } from '../store/db/checkpointer.js';
 import { schemaVersion } from '../store/db/db.js';

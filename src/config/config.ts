@@ -3,13 +3,13 @@
 // receives it.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import ms from 'ms';
 import { parse as parseYaml } from 'yaml';
 import { adminTokenProblem, configSchema, logLevels } from './schema.js';
 import type { Category, SourceConfig } from '../model.js';
+import { packageRoot } from '../paths.js';
 
-export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const defaultConfigPath = resolve(packageRoot, 'config', 'default.yaml');
 
 export interface CategoryRule extends Category {

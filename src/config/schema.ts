@@ -6,7 +6,7 @@ import ms from 'ms';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { defaultIframeHosts } from '../ingest/clean/sanitize.js';
-import { DEFAULT_WINDOW as DEFAULT_SEARCH_WINDOW } from '../store/articles/search.js';
+import { DEFAULT_SEARCH_WINDOW } from '../store/articles/search-window.js';
 
 // Site furniture that news pages append to every story (RSS and Atom
 // bodies are often the page's HTML): a paragraph whose whole text matches is dropped.

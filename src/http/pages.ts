@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Request, type Response, Router } from 'express';
-import { packageRoot } from '../config/config.js';
+import { packageRoot } from '../paths.js';
 import type { Context } from '../context.js';
 import { writeOpml } from '../opml/opml.js';
 import { articleJson } from '../publish/article-json.js';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { serveFlags } from '../../bench/child.js';
-import { packageRoot } from '../../src/config/config.js';
+import { packageRoot } from '../../src/paths.js';
 
 const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { type Config, ConfigError, loadConfig, packageRoot } from '../../src/config/config.js';
+import { type Config, ConfigError, loadConfig } from '../../src/config/config.js';
+import { packageRoot } from '../../src/paths.js';
 
 /** A fresh folder, removed when the test ends. */
 function tempDir(t: TestContext): string {

@@ -26,7 +26,7 @@ import {
 } from '../../store/articles/related.js';
 import { canonicalUrl } from '../clean/normalize.js';
 import { type IndexedArticle, type RelateIndex, relateIndexFor } from './index.js';
-import { isSameStory, joinStory } from './same-story.js';
+import { isSameStory, joinStory, type StoryOptions } from './same-story.js';
 
 /** An earlier article as scored against the subject. */
 interface Candidate {
@@ -58,17 +58,11 @@ export function explicitRelated(articleUrl: string, candidates: readonly { url: 
   return related;
 }
 
-export interface RelateOptions {
+export interface RelateOptions extends StoryOptions {
   /** How many computed related stories an article keeps. */
   max: number;
   /** How far back candidates may be published. */
   windowMs: number;
-  /** Same-story versions are published within this much of each other. */
-  sameStoryMs: number;
-  /** Headlines this close (Jaccard over word stems) are the same story… */
-  sameStoryTitle: number;
-  /** …and so are headline-and-summary pairs this close, whose wording differs more. */
-  sameStoryText: number;
   /** Least combined score for a computed related story. */
   minScore: number;
 }

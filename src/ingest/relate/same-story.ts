@@ -2,7 +2,6 @@
 // nearly, clustered so that the feeds show it once (relate.ts finds the
 // candidates; this decides and records which are the same story).
 import { findStoryOf, listStoryMembers, type RelateSubject, replaceRelated, setStory } from '../../store/articles/related.js';
-import type { RelateOptions } from './relate.js';
 import type { Db } from '../../store/db/db.js';
 import type { IndexedArticle } from './index.js';
 
@@ -12,7 +11,15 @@ interface SubjectStems {
   textStems: ReadonlySet<string>;
 }
 
-type StoryOptions = Pick<RelateOptions, 'sameStoryMs' | 'sameStoryTitle' | 'sameStoryText'>;
+/** What makes two articles the same story; part of relate.ts's RelateOptions, which depends on this module, not the other way. */
+export interface StoryOptions {
+  /** Same-story versions are published within this much of each other. */
+  sameStoryMs: number;
+  /** Headlines this close (Jaccard over word stems) are the same story… */
+  sameStoryTitle: number;
+  /** …and so are headline-and-summary pairs this close, whose wording differs more. */
+  sameStoryText: number;
+}
 
 /** Whether a candidate tells the same story as the subject: the same URL, or another source's near-identical wording within the time allowed. */
 export function isSameStory(subject: RelateSubject, mine: SubjectStems, c: IndexedArticle, options: StoryOptions): boolean {

@@ -13,12 +13,11 @@ import type { Article } from '../../model.js';
 import { articlesByIds } from './reads.js';
 import type { Db } from '../db/db.js';
 import { inCategories, storyFace } from './feeds.js';
+import { DEFAULT_SEARCH_WINDOW } from './search-window.js';
 
 /** bm25 weights of the columns title, summary, content_html. */
 const WEIGHTS = [10, 4, 1] as const;
 
-/** How many of the newest matches are ranked, unless configured (publish.search_window). */
-export const DEFAULT_WINDOW = 10_000;
 
 /** A query FTS5 refused; the message says why. */
 export class SearchError extends Error {
@@ -53,7 +52,7 @@ export function searchArticles(
   limit: number,
   page: number,
   within: readonly string[] = [],
-  window = DEFAULT_WINDOW,
+  window = DEFAULT_SEARCH_WINDOW,
 ): { items: Article[]; more: boolean } {
   const wanted = page * limit + 1;
   const ranked = runSearch(() =>

@@ -4,7 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { packageRoot } from '../../config/config.js';
+import { packageRoot } from '../../paths.js';
 import { cannotOpen, openFailure } from './faults.js';
 
 export type Db = Database.Database;

@@ -4,7 +4,7 @@
 // holds the numbers above floors, and by the benchmark, which reports them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../../src/config/config.js';
+import { packageRoot } from '../../../src/paths.js';
 import type { Context } from '../../../src/context.js';
 import { relateArticle } from '../../../src/ingest/relate/relate.js';
 import { saveArticle } from '../../../src/store/articles/articles.js';
