@@ -1,6 +1,7 @@
-// The layout's two rules, checked on the sources: no import cycle among our
-// own modules (type-only imports count: a cycle of types is still a knot a
-// reader has to untie), and no folder of src/ with more than a dozen files.
+// The layout's rules, checked on the sources: no import cycle among our own
+// modules (type-only imports count: a cycle of types is still a knot a
+// reader has to untie); the ingest stages depend only on earlier ones; and
+// no folder of src/ with more than a dozen files.
 // Our own forty lines rather than madge or dependency-cruiser: relative
 // ESM specifiers are all we need to follow, and those tools bring a parser
 // for every language they support.
@@ -57,6 +58,18 @@ test('no module of src/ imports itself back through others', () => {
   assert.ok(graph.size > 50, 'the sources were found');
   const names = cycles(graph).map((cycle) => cycle.map((f) => relative(srcDir, f)).join(' → '));
   assert.deepEqual(names, []);
+});
+
+test('an ingest stage imports only from itself and earlier stages (prepare/ drives them all)', () => {
+  const stages = ['fetch', 'parse', 'clean', 'classify', 'relate', 'prepare'];
+  const stageOf = (file: string) => stages.indexOf(relative(join(srcDir, 'ingest'), file).split(/[\\/]/)[0] ?? '');
+  const backwards: string[] = [];
+  for (const [file, targets] of importGraph(sourceFiles(join(srcDir, 'ingest')))) {
+    for (const target of targets) {
+      if (stageOf(file) >= 0 && stageOf(target) > stageOf(file)) backwards.push(`${relative(srcDir, file)} → ${relative(srcDir, target)}`);
+    }
+  }
+  assert.deepEqual(backwards, []);
 });
 
 test('no folder of src/ holds more than twelve files', () => {

@@ -1,6 +1,10 @@
 // Runs one source through the whole pipeline: fetch → parse → normalize →
 // sanitize → classify → relate → store, as a straight line. Whatever goes
 // wrong is recorded against the source; it never escapes to other sources.
+// The stages live in the folders beside this file, in that order (fetch/,
+// parse/, clean/, classify/, relate/); prepare/ runs the middle of the
+// line on worker threads; store/ writes. run.ts and schedule.ts above it
+// decide which sources run and when.
 import { setImmediate } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';

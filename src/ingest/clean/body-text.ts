@@ -4,7 +4,7 @@
 // boundaries become spaces, so that list items and paragraphs do not run
 // into one another.
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { collapseSpaces } from './spaces.js';
+import { collapseSpaces } from '../parse/spaces.js';
 
 /** A node of htmlparser2's DOM, as parseDocument makes it. */
 export type DomNode = ReturnType<typeof parseDocument>['children'][number];

@@ -7,7 +7,7 @@ import sanitizeHtml from 'sanitize-html';
 import type { Image } from '../../model.js';
 import { parseDate } from './dates.js';
 import type { ParsedEntry } from '../parse/parsed.js';
-import { collapseSpaces } from './spaces.js';
+import { collapseSpaces } from '../parse/spaces.js';
 
 export { parseDate };
 

@@ -7,8 +7,8 @@ import { decodeHTML } from 'entities';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
 import { type DomNode, textOfNodes } from './body-text.js';
-import { isTrackingPixel } from './content-image.js';
-import { collapseSpaces } from './spaces.js';
+import { isTrackingPixel } from '../parse/content-image.js';
+import { collapseSpaces } from '../parse/spaces.js';
 
 export interface SanitizeOptions {
   /** Relative links and images resolve against this URL (the article's). */

@@ -4,7 +4,7 @@
 // feed names, else the first picture of its content. What comes out is still
 // untrusted text: every field optional, checked and cleaned in normalize.
 import Parser from 'rss-parser';
-import { contentImage } from '../clean/content-image.js';
+import { contentImage } from './content-image.js';
 import { attr, type Fields, isObject, list, type Node, text } from './nodes.js';
 import { parseJsonFeed } from './json-feed.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';

@@ -1,7 +1,7 @@
 // JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/), read by us
 // because rss-parser reads XML only. Its text fields are plain text, so they
 // are escaped into the HTML text every ParsedEntry carries.
-import { contentImage } from '../clean/content-image.js';
+import { contentImage } from './content-image.js';
 import { escapeHtml, type Fields, isObject, list, type Node, text } from './nodes.js';
 import { ParseError, type ParsedFeed } from './parsed.js';
 

@@ -4,8 +4,8 @@
 // HTML is read with htmlparser2, the parser sanitize-html uses, never with
 // regular expressions; only the caption's plain text is matched below.
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { escapeHtml } from '../parse/nodes.js';
-import type { ParsedImage } from '../parse/parsed.js';
+import { escapeHtml } from './nodes.js';
+import type { ParsedImage } from './parsed.js';
 import { collapseSpaces } from './spaces.js';
 
 /** What the body says about its picture, as plain text (not HTML). */

@@ -1,7 +1,7 @@
 // collapseSpaces gives what /\s+/g → " " and trim() give, for every kind of white space.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collapseSpaces } from '../../../src/ingest/clean/spaces.js';
+import { collapseSpaces } from '../../../src/ingest/parse/spaces.js';
 
 test('each run of white space becomes one space, none at the ends', () => {
   const samples = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type ContentImage, firstContentImage, isTrackingPixel, splitCredit } from '../../../src/ingest/clean/content-image.js';
+import { type ContentImage, firstContentImage, isTrackingPixel, splitCredit } from '../../../src/ingest/parse/content-image.js';
 
 describe('firstContentImage', () => {
   const cases: { name: string; html: string; expected: ContentImage | undefined }[] = [
