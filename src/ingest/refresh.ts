@@ -9,7 +9,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
 import { listRecentContentHashes, saveArticles } from '../store/articles/articles.js';
-import { noteDatabaseError } from '../store/db/health.js';
+import { noteDatabaseError, unhealthyBecause } from '../store/db/health.js';
 import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './parse/articles.js';
 import { nextDueAt } from './backoff.js';
@@ -195,6 +195,9 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
   const { drafts, problems } = prepared;
   result.itemsSeen = prepared.itemsSeen;
   result.itemsPrepared = drafts.length;
+  // Not into a file that is gone, replaced or failing: the rows would be accepted and lost (store/db/health.ts).
+  const unhealthy = unhealthyBecause(ctx.db);
+  if (unhealthy) throw new Error(`store: not written: ${unhealthy}`);
   ctx.db.transaction(() => {
     const added: { id: number; publishedAt: number }[] = [];
     saveArticles(ctx.db, source.id, drafts, now).forEach(({ outcome, id }, i) => {

@@ -5,7 +5,7 @@
 // again where the fault was passing.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -47,6 +47,31 @@ describe('/readyz and the database file', () => {
       await expectNotReady(ctx, /gone \(its folder was deleted or moved\)/);
       probeDatabase(ctx.db);
       await expectNotReady(ctx, /gone/);
+    } finally {
+      ctx.close();
+    }
+  });
+
+  test('no write is acknowledged into a deleted database: the admin API answers 503, an ingest stores nothing', async () => {
+    const ctx = testContext(configWithSources('  - { slug: local, name: Local, file: local.rss }'), { WIREFEED_ADMIN_TOKEN: token });
+    try {
+      writeFileSync(
+        join(ctx.dir, 'local.rss'),
+        '<rss version="2.0"><channel><title>L</title><link>https://l.example/</link><description>d</description><item><guid>l1</guid><title>One</title><link>https://l.example/1</link></item></channel></rss>',
+      );
+      const app = createApp(ctx);
+      const article = { title: 'Kept?', url: 'https://desk.example/kept', summary: 'S.', published: '2026-01-10T09:30:00Z' };
+      const feed = readFileSync(join(ctx.dir, 'local.rss'));
+      rmSync(ctx.dir, { recursive: true, force: true });
+      mkdirSync(ctx.dir);
+      writeFileSync(join(ctx.dir, 'local.rss'), feed);
+      const refused = await request(app).post('/admin/articles').set('Authorization', `Bearer ${token}`).send(article);
+      assert.equal(refused.status, 503, refused.text);
+      assert.match(refused.body.error, /^not written: database: /);
+      const [result] = await runIngest(ctx, listSources(ctx.db));
+      assert.equal(result?.status, 'error');
+      assert.equal(result?.itemsNew, 0);
+      assert.match(result?.error ?? '', /^store: not written: database: /);
     } finally {
       ctx.close();
     }

@@ -13,6 +13,7 @@ import { articleState, PublishConflict } from '../../ingest/publish-article.js';
 import { runIngest } from '../../ingest/run.js';
 import { assertHttpUrl, assertPublicUrl, type LookupAll, publicAddressesOnly } from '../../ingest/fetch/ssrf.js';
 import { findSourceBySlug, listSources } from '../../store/sources.js';
+import { unhealthyBecause } from '../../store/db/health.js';
 import { adminArticleRoutes } from './articles.js';
 import { jsonInput, sendError } from './input.js';
 import { adminSourceRoutes } from './sources.js';
@@ -61,6 +62,15 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
     if (match?.[1] && timingSafeEqual(digest(match[1]), expected)) return next();
     res.set('WWW-Authenticate', match ? 'Bearer error="invalid_token"' : 'Bearer');
     sendError(res, 401, 'a valid bearer token is required');
+  });
+  // A change is acknowledged only where it will last: into a database whose
+  // file was deleted or replaced, or that is failing, SQLite would accept
+  // the write and lose it at the next start (store/db/health.ts).
+  admin.use((req, res, next) => {
+    const unhealthy = req.method === 'GET' || req.method === 'HEAD' ? undefined : unhealthyBecause(ctx.db);
+    if (!unhealthy) return next();
+    res.set('Retry-After', '30');
+    sendError(res, 503, `not written: ${unhealthy}`);
   });
   admin.use(express.json({ limit: BODY_LIMIT, strict: true }));
   admin.use(express.text({ type: ['text/x-opml', 'application/xml', 'text/xml'], limit: BODY_LIMIT }));
