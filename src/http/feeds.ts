@@ -112,11 +112,18 @@ export function feedRoutes(
 function cacheKey(req: Request, res: Response): string {
   const at = req.originalUrl.indexOf('?');
   const url = new URL(`http://wirefeed.invalid${req.path}${at < 0 ? '' : req.originalUrl.slice(at)}`);
-  url.searchParams.delete('key');
-  url.searchParams.sort();
+  // Only the parameters a feed is made from: anything else (`?utm_source=…`,
+  // a random cache-buster) is the same feed, so it cannot make us render
+  // again for every request. Every value is kept, so that a parameter given
+  // twice misses and gets its 400.
+  const kept = new URLSearchParams();
+  for (const name of FEED_PARAMETERS) for (const value of url.searchParams.getAll(name)) kept.append(name, value);
   const partner = partnerOf(res);
-  return `${partner ? `partner:${partner.id}` : 'public'} ${url.pathname}?${url.searchParams}`;
+  return `${partner ? `partner:${partner.id}` : 'public'} ${url.pathname}?${kept}`;
 }
+
+/** What a feed's body depends on besides its path, in a fixed order. */
+const FEED_PARAMETERS = ['cursor', 'limit', 'q'] as const;
 
 /**
  * Sends a rendered feed, and tells the fast path the URL of a public one.
