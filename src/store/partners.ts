@@ -68,10 +68,6 @@ export function revokePartner(db: Db, name: string): boolean {
  * `lastAt` unless a later one is stored (batches written by partner-usage.ts
  * may arrive out of order after a failed flush).
  */
-export function countPartnerRequest(db: Db, id: number, at: Date): void {
-  prepared(db, 'UPDATE partners SET requests = requests + 1, last_request_at = ? WHERE id = ?').run(at.getTime(), id);
-}
-
 export function addPartnerRequests(db: Db, id: number, requests: number, lastAt: number): void {
   prepared(db, 'UPDATE partners SET requests = requests + ?, last_request_at = max(coalesce(last_request_at, 0), ?) WHERE id = ?').run(requests, lastAt, id);
 }
