@@ -14,6 +14,7 @@ import { createMetrics } from '../observe/metrics.js';
 import { startScheduler } from '../ingest/schedule.js';
 import { startCheckpointer } from '../store/db/checkpointer.js';
 import { startHealthProbe } from '../store/db/health.js';
+import { PartnerUsage } from '../store/partner-usage.js';
 
 // Past the grace: time for the connections just cut to close, and the
 // database after them. Then the process ends whatever is still going.
@@ -25,7 +26,9 @@ export async function serve(ctx: Context): Promise<void> {
   // A small write every few seconds, whose result /readyz reports.
   const probe = startHealthProbe(ctx.db, ctx.log);
   const scheduler = startScheduler(ctx, metrics.ingest);
-  const server = createHttpServer(createApp(ctx, { metrics }), ctx.cfg.server);
+  // Partner request counts, in memory until flushed: written at shutdown too.
+  const partnerUsage = new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
+  const server = createHttpServer(createApp(ctx, { metrics, partnerUsage }), ctx.cfg.server);
   server.on('drop', () => metrics.observeDroppedConnection());
   server.listen(ctx.cfg.port);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
@@ -47,6 +50,8 @@ export async function serve(ctx: Context): Promise<void> {
     }, graceMs + FORCE_EXIT_AFTER_GRACE_MS);
     Promise.all([drain(server, graceMs), scheduler.stop()])
       .then(async ([unfinished]) => {
+        // Partner counts still in memory; after the drain, so that requests answered during it count too.
+        partnerUsage.close();
         probe.stop();
         await checkpointer.stop();
         ctx.db.close();

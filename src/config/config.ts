@@ -54,6 +54,8 @@ export interface Config {
     cacheBytes: number;
     /** Each partner key's request budget. */
     partnerRequestsPerMinute: number;
+    /** How often partner request counts, tallied in memory, are written (store/partner-usage.ts). */
+    partnerUsageFlushMs: number;
     /** Search ranks the newest this many matches of a query (store/articles/search.ts). */
     searchWindow: number;
     /** The WebSub hub named in every feed, if any. */
@@ -171,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxAgeSeconds: c.publish.max_age_seconds,
       cacheBytes: Math.round(c.publish.cache_megabytes * 1024 * 1024),
       partnerRequestsPerMinute: c.publish.partner_requests_per_minute,
+      partnerUsageFlushMs: msOf(c.publish.partner_counts_flush_seconds),
       searchWindow: c.publish.search_window,
       hub: c.publish.hub,
     },

@@ -98,6 +98,7 @@ export const configSchema = z
         max_age_seconds: z.number().int().min(0).default(300),
         cache_megabytes: z.number().positive().default(64),
         partner_requests_per_minute: z.number().int().positive().default(120),
+        partner_counts_flush_seconds: z.number().positive().max(3600).default(5),
         search_window: z.number().int().min(1).default(DEFAULT_SEARCH_WINDOW),
         hub: httpUrl.optional(),
       })

@@ -12,6 +12,7 @@ import { observeRequests, requestObserver } from '../observe/requests.js';
 import { contentVersion } from '../store/content-version.js';
 import { databaseFault } from '../store/db/faults.js';
 import { noteDatabaseError } from '../store/db/health.js';
+import { PartnerUsage } from '../store/partner-usage.js';
 import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
 import { identifyPartner, RateLimiter } from './partner.js';
@@ -20,6 +21,12 @@ import { statusRoutes } from './status.js';
 export interface AppOptions {
   /** Shared with the scheduler, which counts ingests into it; a fresh registry when absent. */
   metrics?: Metrics;
+  /**
+   * Where partner requests are tallied: serve passes the one it flushes at
+   * shutdown, tests one they flush before reading counts. Absent: the app's
+   * own, written by its timer only.
+   */
+  partnerUsage?: PartnerUsage;
 }
 
 /** A node:http request listener: give it to createServer, or to supertest. */
@@ -49,7 +56,8 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const admin = adminRoutes(ctx);
   if (admin) app.use(admin);
   // Every public route below knows its reader: the public, or a partner (a bad key is a 401 on any of them).
-  const partners = identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute), (id) => metrics.observePartnerRequest(id));
+  const usage = options.partnerUsage ?? new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
+  const partners = identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute), usage, (id) => metrics.observePartnerRequest(id));
   app.use((req, res, next) => (/^\/admin(\/|$)/i.test(req.path) ? next() : partners(req, res, next)));
   app.use(statusRoutes(ctx));
   app.use(withdrawnArticles(ctx));

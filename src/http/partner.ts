@@ -4,11 +4,12 @@
 // pages, listings), so that a key nobody holds, or a revoked one, is refused
 // everywhere rather than served the public answer, and a partner notices.
 // Each partner has a request budget per minute (429 with Retry-After past
-// it). `fullTextAllowed` is the one place that decides who gets full text.
+// it), and its requests are counted (store/partner-usage.ts). `fullTextAllowed` is the one place that decides who gets full text.
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
-import { countPartnerRequest, findPartnerByKey, type Partner } from '../store/partners.js';
+import type { PartnerUsage } from '../store/partner-usage.js';
+import { findPartnerByKey, type Partner } from '../store/partners.js';
 
 /** A token bucket per partner: `perMinute` requests, refilled continuously. */
 export class RateLimiter {
@@ -46,7 +47,7 @@ export function fullTextAllowed(cfg: Readonly<Config>, partner: Partner | undefi
   return categories.some((c) => partner.categories.includes(c));
 }
 
-export function identifyPartner(ctx: Context, limiter: RateLimiter, onPartnerRequest?: (partnerId: number) => void) {
+export function identifyPartner(ctx: Context, limiter: RateLimiter, usage: PartnerUsage, onPartnerRequest?: (partnerId: number) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const credential = credentialOf(req);
     if (credential === undefined) return next();
@@ -64,12 +65,8 @@ export function identifyPartner(ctx: Context, limiter: RateLimiter, onPartnerReq
       res.status(429).set('Retry-After', String(allowed.retryAfterSeconds)).type('text/plain').send('Too many requests for this key\n');
       return;
     }
-    // A counter is no reason to fail the request: a full or read-only disk is for /readyz to report.
-    try {
-      countPartnerRequest(ctx.db, partner.id, new Date());
-    } catch (err) {
-      ctx.log.warn({ event: 'partner_count_failed', partner_id: partner.id, err }, 'could not count a partner request');
-    }
+    // In memory: the tally reaches the database later, off this request's path.
+    usage.count(partner.id);
     onPartnerRequest?.(partner.id);
     res.locals.partner = partner;
     next();

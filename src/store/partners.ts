@@ -1,5 +1,5 @@
 // Partner keys: created (the key is shown once, only its hash is kept),
-// found by key, counted, revoked.
+// found by key, counted (in batches: partner-usage.ts), revoked.
 import { createHash, randomBytes } from 'node:crypto';
 import { type Db, prepared } from './db/db.js';
 
@@ -63,8 +63,13 @@ export function revokePartner(db: Db, name: string): boolean {
   return db.prepare('UPDATE partners SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(Date.now(), name).changes > 0;
 }
 
-export function countPartnerRequest(db: Db, id: number, at: Date): void {
-  prepared(db, 'UPDATE partners SET requests = requests + 1, last_request_at = ? WHERE id = ?').run(at.getTime(), id);
+/**
+ * Adds `requests` to the partner's count, and moves its last request time to
+ * `lastAt` unless a later one is stored (batches written by partner-usage.ts
+ * may arrive out of order after a failed flush).
+ */
+export function addPartnerRequests(db: Db, id: number, requests: number, lastAt: number): void {
+  prepared(db, 'UPDATE partners SET requests = requests + ?, last_request_at = max(coalesce(last_request_at, 0), ?) WHERE id = ?').run(requests, lastAt, id);
 }
 
 function toPartner(r: PartnerRow): Partner {

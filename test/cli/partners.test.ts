@@ -1,8 +1,8 @@
 // `wirefeed partners add | list | revoke` as a real process, and the key it
 // prints working (then not) through HTTP.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -13,6 +13,9 @@ import { loadConfig } from '../../src/config/config.js';
 import { openContext } from '../../src/context.js';
 import { createApp } from '../../src/http/app.js';
 import { createLog } from '../../src/observe/log.js';
+import { PartnerUsage } from '../../src/store/partner-usage.js';
+import { createPartner } from '../../src/store/partners.js';
+import { configWithSources } from '../helpers.js';
 
 const run = promisify(execFile);
 const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
@@ -34,7 +37,9 @@ describe('wirefeed partners', () => {
     const ctx = openContext(loadConfig(env), createLog('silent'));
     try {
       assert.equal(ctx.db.prepare('SELECT count(*) FROM partners WHERE key_hash LIKE ?').pluck().get(`%${key}%`), 0, 'the key itself is not stored');
-      await request(createApp(ctx)).get('/feeds/all.rss').set('Authorization', `Bearer ${key}`).expect(200);
+      const usage = new PartnerUsage(ctx.db, ctx.log);
+      await request(createApp(ctx, { partnerUsage: usage })).get('/feeds/all.rss').set('Authorization', `Bearer ${key}`).expect(200);
+      assert.ok(usage.close(), 'the count is written, as serve does at shutdown');
     } finally {
       ctx.db.close();
     }
@@ -59,4 +64,58 @@ describe('wirefeed partners', () => {
       return true;
     });
   });
+
+  test('a running server counts in memory: `partners list` shows its counts after a flush, and the last ones after SIGTERM', async () => {
+    const served = async (flushSeconds: number, work: (port: number) => Promise<void>): Promise<void> => {
+      const config = join(dir, `flush-${flushSeconds}.yaml`);
+      writeFileSync(config, configWithSources('  []').replace('publish:\n', `publish:\n  partner_counts_flush_seconds: ${flushSeconds}\n`));
+      const serveEnv = { ...env, WIREFEED_CONFIG: config, WIREFEED_PORT: '0', WIREFEED_LOG_LEVEL: 'info' };
+      const child = spawn(process.execPath, [main, 'serve'], { env: serveEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+      let log = '';
+      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      try {
+        await until(() => /"event":"listening"/.test(log), 'the server to listen');
+        await work(Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]));
+        child.kill('SIGTERM');
+        assert.equal(await exited, 0, log);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    };
+    const ctx = openContext(loadConfig(env), createLog('silent'));
+    const { key } = createPartner(ctx.db, 'Tide Tables', { fullText: false, categories: [] });
+    // Read as `partners list` reads them; the command itself is run once, at the end.
+    const listed = () => ctx.db.prepare("SELECT requests FROM partners WHERE name = 'Tide Tables'").pluck().get() as number;
+    const requests = async (port: number, n: number) => {
+      for (let i = 0; i < n; i++) assert.equal((await fetch(`http://127.0.0.1:${port}/categories?key=${key}`)).status, 200);
+    };
+
+    try {
+      // Flushed only at shutdown (the timer is an hour away): nothing is written while it runs, everything when it stops.
+      await served(3600, async (port) => {
+        await requests(port, 5);
+        assert.equal(listed(), 0, "counted in memory, not on the requests' path");
+      });
+      assert.equal(listed(), 5, 'written at shutdown');
+
+      // The timer writes them while the server runs.
+      await served(0.2, async (port) => {
+        await requests(port, 3);
+        await until(() => listed() === 8, 'the flushed counts');
+      });
+    } finally {
+      ctx.db.close();
+    }
+    const list = (await wirefeed('partners', 'list')).stdout;
+    assert.match(list, /Tide Tables\s+wf_\S+…\s+summaries, all categories\s+8\s+\d{4}-\d\d-\d\dT[\d:.]+Z\s+active/);
+  });
 });
+
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

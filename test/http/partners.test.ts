@@ -3,11 +3,13 @@
 // between the public and each partner.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import type { App } from '../../src/http/app.js';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { RateLimiter } from '../../src/http/partner.js';
 import { runIngest } from '../../src/ingest/run.js';
+import { PartnerUsage } from '../../src/store/partner-usage.js';
 import { createPartner, listPartners, revokePartner } from '../../src/store/partners.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, demoArticlesDir, type TestContext, testContext } from '../helpers.js';
@@ -17,6 +19,7 @@ type Item = { url: string; content_html?: string; content_text?: string; _wirefe
 describe('partner keys and tiers', () => {
   let ctx: TestContext;
   let app: App;
+  let usage: PartnerUsage;
   let fullKey: string;
   let climateKey: string;
 
@@ -29,10 +32,14 @@ describe('partner keys and tiers', () => {
     await runIngest(ctx, listSources(ctx.db));
     fullKey = createPartner(ctx.db, 'Wire Partner', { fullText: true, categories: [] }).key;
     climateKey = createPartner(ctx.db, 'Climate Weekly', { fullText: false, categories: ['climate'] }).key;
-    app = createApp(ctx);
+    usage = new PartnerUsage(ctx.db, ctx.log);
+    app = createApp(ctx, { partnerUsage: usage });
   });
 
-  after(() => ctx.close());
+  after(() => {
+    usage.close();
+    ctx.close();
+  });
 
   const items = (res: request.Response) => res.body.items as Item[];
 
@@ -91,10 +98,42 @@ describe('partner keys and tiers', () => {
     for (let i = 0; i < 31; i++) last = await request(app).get(`/feeds/all.json?key=${key}&n=${i}`);
     assert.equal(last?.status, 429);
     assert.ok(Number(last?.headers['retry-after']) >= 1);
+    assert.ok(usage.flush());
     assert.equal(listPartners(ctx.db).find((p) => p.name === 'Busy Partner')?.requests, 30);
     const metrics = await request(app).get('/metrics').expect(200);
     assert.match(metrics.text, new RegExp(`wirefeed_partner_requests_total\\{partner_id="${partner.id}"\\} 30`));
     assert.doesNotMatch(metrics.text, /Busy Partner/, 'the public /metrics never names a partner');
+  });
+
+  test('while another connection holds the write lock, partner requests are answered at once, and counted once it is gone', async () => {
+    const { key, partner } = createPartner(ctx.db, 'Patient Partner', { fullText: false, categories: [] });
+    const stored = () => listPartners(ctx.db).find((p) => p.id === partner.id);
+    assert.equal(ctx.db.pragma('busy_timeout', { simple: true }), 5000, "the connection's own busy_timeout, as serve has it");
+    // Flushes every few milliseconds: they meet the lock too, and must neither wait for it nor lose a count.
+    const eager = new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: 5 });
+    const locked = createApp(ctx, { partnerUsage: eager });
+    const other = new Database(ctx.cfg.databasePath);
+    const took: number[] = [];
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      for (let i = 0; i < 20; i++) {
+        const started = performance.now();
+        await request(locked).get(`/categories?key=${key}&n=${i}`).expect(200);
+        took.push(performance.now() - started);
+        // A write on the request's path waits out busy_timeout (5 s) here; the bound only tells waiting from not.
+        assert.ok(took[i]! < 500, `request ${i} took ${Math.round(took[i]!)} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 30)); // timer flushes meet the lock meanwhile
+      assert.equal(eager.flush(), false, 'the lock is still held');
+      assert.equal(stored()?.requests, 0);
+      assert.equal(eager.unwritten, 20);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    assert.ok(eager.close());
+    assert.equal(stored()?.requests, 20);
+    assert.ok(stored()?.lastRequestAt, 'the last request time is stored with the count');
   });
 });
 

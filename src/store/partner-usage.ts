@@ -1,0 +1,141 @@
+// Partner request counts, tallied in memory and written behind. A reader
+// never writes on a request's path (shared/PRODUCT.md, "Processes"): a write
+// there waits for the database's write lock, up to busy_timeout (5 s) while
+// another process writes, and costs a commit per request. So a request only
+// adds to this tally, and the tally reaches the partners table in one short
+// transaction: every few seconds, sooner once it holds many requests, and at
+// shutdown. A flush that fails (another writer holds the lock, the disk is
+// failing) keeps its counts for the next one: they are late, never lost,
+// and the request that was counted never hears of it.
+//
+// It lives in store/, beside partners.ts, rather than in http/: it is the
+// partners table's write path, used by http/ (count) and cli/serve.ts
+// (close), both of which sit above store/.
+import type { Log } from '../observe/log.js';
+import type { Db } from './db/db.js';
+import { noteDatabaseError } from './db/health.js';
+import { addPartnerRequests } from './partners.js';
+
+/** Default time between flushes; `partners list` lags a running server by at most this. */
+export const FLUSH_EVERY_MS = 5_000;
+/** Default number of tallied requests that makes a flush due before the timer. */
+export const FLUSH_AFTER_REQUESTS = 1_000;
+
+export interface PartnerUsageOptions {
+  flushEveryMs?: number;
+  flushAfterRequests?: number;
+}
+
+interface Tally {
+  requests: number;
+  lastAt: number;
+}
+
+export class PartnerUsage {
+  private pending = new Map<number, Tally>();
+  private pendingRequests = 0;
+  /** Set from a failed flush until one succeeds: the failure is logged once, and size no longer triggers flushes. */
+  private failing = false;
+  private soon: NodeJS.Immediate | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly flushAfterRequests: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Log,
+    options: PartnerUsageOptions = {},
+  ) {
+    this.flushAfterRequests = options.flushAfterRequests ?? FLUSH_AFTER_REQUESTS;
+    this.timer = setInterval(() => this.flush(), options.flushEveryMs ?? FLUSH_EVERY_MS);
+    // A tally is no reason to keep a process alive; serve flushes it on the way out.
+    this.timer.unref();
+  }
+
+  /** Counts one request of the partner's: memory only, never the database. */
+  count(partnerId: number, at = Date.now()): void {
+    add(this.pending, partnerId, { requests: 1, lastAt: at });
+    this.pendingRequests += 1;
+    if (this.pendingRequests < this.flushAfterRequests || this.failing || this.soon) return;
+    // After the request that filled it has been answered, not inside it.
+    this.soon = setImmediate(() => {
+      this.soon = undefined;
+      this.flush();
+    });
+    this.soon.unref();
+  }
+
+  /** Requests counted and not yet written. */
+  get unwritten(): number {
+    return this.pendingRequests;
+  }
+
+  /**
+   * Writes the tally in one transaction; true when nothing is left unwritten.
+   * Never throws. It does not wait for another process's write lock (it runs
+   * on the thread that answers requests): a busy database fails it at once,
+   * and the counts wait for the next flush. `waitForLock` waits up to the
+   * connection's busy_timeout instead: for shutdown, when nothing else waits
+   * on this thread and there is no next flush.
+   */
+  flush(waitForLock = false): boolean {
+    if (this.pending.size === 0) return true;
+    if (!this.db.open) return this.lost('the database was closed first');
+    const batch = this.pending;
+    this.pending = new Map();
+    const requests = this.pendingRequests;
+    this.pendingRequests = 0;
+    try {
+      const write = this.db.transaction(() => batch.forEach((t, id) => addPartnerRequests(this.db, id, t.requests, t.lastAt)));
+      if (waitForLock) write.immediate();
+      else withoutWaiting(this.db, () => write.immediate());
+    } catch (err) {
+      // Back into the tally, beside whatever was counted meanwhile.
+      batch.forEach((t, id) => add(this.pending, id, t));
+      this.pendingRequests += requests;
+      noteDatabaseError(this.db, err);
+      if (!this.failing) this.log.warn({ event: 'partner_counts_unwritten', requests: this.pendingRequests, err }, 'could not write partner request counts; kept for the next flush');
+      this.failing = true;
+      return false;
+    }
+    if (this.failing) this.log.info({ event: 'partner_counts_written', requests }, 'partner request counts written again');
+    this.failing = false;
+    return true;
+  }
+
+  /** Stops the timer and writes what is left, waiting out another writer's lock: call before closing the database. */
+  close(): boolean {
+    clearInterval(this.timer);
+    if (this.soon) clearImmediate(this.soon);
+    this.soon = undefined;
+    const written = this.flush(true);
+    if (this.pendingRequests > 0) this.lost('the last flush failed');
+    return written;
+  }
+
+  /** Counts that can no longer be written: said once, then dropped. */
+  private lost(why: string): false {
+    clearInterval(this.timer);
+    this.log.error({ event: 'partner_counts_lost', requests: this.pendingRequests, reason: why }, 'partner request counts lost');
+    this.pending = new Map();
+    this.pendingRequests = 0;
+    return false;
+  }
+}
+
+function add(tallies: Map<number, Tally>, partnerId: number, more: Tally): void {
+  const tally = tallies.get(partnerId);
+  if (!tally) return void tallies.set(partnerId, { ...more });
+  tally.requests += more.requests;
+  tally.lastAt = Math.max(tally.lastAt, more.lastAt);
+}
+
+/** Runs `write` with busy_timeout 0, so that a lock held elsewhere fails it at once (SQLITE_BUSY). */
+function withoutWaiting(db: Db, write: () => void): void {
+  const busy = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    write();
+  } finally {
+    db.pragma(`busy_timeout = ${busy}`);
+  }
+}

@@ -1,0 +1,118 @@
+// Partner request counts tallied in memory and written behind: what a flush
+// writes, what it keeps when it cannot write, and when it runs.
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { createLog } from '../../src/observe/log.js';
+import { PartnerUsage } from '../../src/store/partner-usage.js';
+import { createPartner, listPartners, type Partner } from '../../src/store/partners.js';
+import { configWithSources, type TestContext, testContext } from '../helpers.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A log whose lines the test reads back, by event. */
+function capturedLog() {
+  const lines: { event?: string }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as { event?: string });
+      done();
+    },
+  });
+  return { log: createLog('info', sink), events: (event: string) => lines.filter((l) => l.event === event).length };
+}
+
+describe('partner usage', () => {
+  let ctx: TestContext;
+  let a: Partner;
+  let b: Partner;
+  const stored = (p: Partner) => listPartners(ctx.db).find((q) => q.id === p.id) as Partner;
+
+  beforeEach(() => {
+    ctx = testContext(configWithSources('  []'));
+    a = createPartner(ctx.db, 'A', { fullText: false, categories: [] }).partner;
+    b = createPartner(ctx.db, 'B', { fullText: false, categories: [] }).partner;
+  });
+  afterEach(() => ctx.close());
+
+  test('counts stay in memory until a flush writes them, per partner, with the latest request time', () => {
+    const usage = new PartnerUsage(ctx.db, ctx.log);
+    usage.count(a.id, 3_000);
+    usage.count(a.id, 1_000);
+    usage.count(b.id, 2_000);
+    assert.equal(stored(a).requests, 0);
+    assert.equal(usage.unwritten, 3);
+    assert.ok(usage.flush());
+    assert.equal(usage.unwritten, 0);
+    assert.deepEqual([stored(a).requests, stored(a).lastRequestAt?.getTime()], [2, 3_000]);
+    assert.deepEqual([stored(b).requests, stored(b).lastRequestAt?.getTime()], [1, 2_000]);
+    // A late batch adds its count but does not move the last request time back.
+    usage.count(a.id, 500);
+    assert.ok(usage.close());
+    assert.deepEqual([stored(a).requests, stored(a).lastRequestAt?.getTime()], [3, 3_000]);
+  });
+
+  test('a flush that meets a lock held elsewhere fails at once, keeps every count, and logs once', () => {
+    const { log, events } = capturedLog();
+    const usage = new PartnerUsage(ctx.db, log);
+    const other = new Database(ctx.cfg.databasePath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      usage.count(a.id);
+      const started = performance.now();
+      assert.equal(usage.flush(), false);
+      assert.ok(performance.now() - started < 1_000, 'not busy_timeout (5 s)');
+      usage.count(a.id);
+      assert.equal(usage.flush(), false);
+      assert.equal(ctx.db.pragma('busy_timeout', { simple: true }), 5000, 'the connection keeps its busy_timeout');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    assert.equal(events('partner_counts_unwritten'), 1);
+    assert.ok(usage.close());
+    assert.equal(stored(a).requests, 2);
+    assert.equal(events('partner_counts_written'), 1, 'the recovery is said too');
+  });
+
+  test('a flush the disk refuses keeps the counts for the next flush', () => {
+    const usage = new PartnerUsage(ctx.db, ctx.log);
+    usage.count(b.id);
+    ctx.db.pragma('query_only = ON'); // every write now fails, as on a read-only disk
+    assert.equal(usage.flush(), false);
+    usage.count(b.id);
+    ctx.db.pragma('query_only = OFF');
+    assert.ok(usage.flush());
+    assert.equal(stored(b).requests, 2);
+    usage.close();
+  });
+
+  test('the timer flushes, and so does a tally past its size', async () => {
+    const timed = new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: 20 });
+    timed.count(a.id);
+    for (let i = 0; i < 100 && stored(a).requests === 0; i++) await sleep(10);
+    assert.equal(stored(a).requests, 1);
+    timed.close();
+
+    const sized = new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: 60_000, flushAfterRequests: 3 });
+    sized.count(b.id);
+    sized.count(b.id);
+    await sleep(5);
+    assert.equal(stored(b).requests, 0, 'below the size, the timer is awaited');
+    sized.count(b.id);
+    assert.equal(stored(b).requests, 0, 'not inside the request that filled it');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(stored(b).requests, 3);
+    sized.close();
+  });
+
+  test('counts that can no longer be written are logged as lost, not thrown', () => {
+    const { log, events } = capturedLog();
+    const usage = new PartnerUsage(ctx.db, log);
+    usage.count(a.id);
+    ctx.db.close();
+    assert.equal(usage.close(), false);
+    assert.equal(events('partner_counts_lost'), 1);
+  });
+});
