@@ -160,7 +160,7 @@ describe('ingest --once next to a running serve', () => {
   before(async () => {
     // Each answer takes a while, so that the serve's ingest at start is still going when the CLI comes.
     const slowly = (body: string) => (_req: unknown, res: ServerResponse) =>
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body), 700);
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body), 1_500);
     fixtures = await serveFixtures({ '/a.rss': slowly(rss('a.test', 3)), '/b.rss': slowly(rss('b.test', 4)) });
     writeFileSync(join(dir, 'c.rss'), rss('c.test', 2));
     const yaml = configWithSources(
@@ -212,8 +212,9 @@ describe('ingest --once next to a running serve', () => {
       }[];
       assert.equal(runs.length, 2, "the serve's run at start and the one asked for: nothing ran twice");
       assert.ok(runs[1]!.startedAt >= runs[0]!.finishedAt, 'the runs never overlapped');
-      const request = db.prepare('SELECT run_id AS runId, started_at AS startedAt, finished_at AS finishedAt FROM ingest_requests').all();
-      assert.deepEqual(request.map((q) => (q as { runId: number }).runId), [runs[1]!.id], 'the serve ran the request');
+      const requests = db.prepare('SELECT run_id AS runId, requested_at AS requestedAt FROM ingest_requests').all() as { runId: number; requestedAt: number }[];
+      assert.deepEqual(requests.map((q) => q.runId), [runs[1]!.id], 'the serve ran the request');
+      assert.ok(requests[0]!.requestedAt < runs[0]!.finishedAt, "asked while the serve's own run was going");
       assert.equal(db.prepare('SELECT count(*) FROM articles').pluck().get(), 9);
       assert.equal(db.prepare('SELECT count(DISTINCT url) FROM articles').pluck().get(), 9);
     } finally {
@@ -226,10 +227,16 @@ describe('ingest --once next to a running serve', () => {
     serve?.child.kill('SIGKILL');
     await new Promise((resolve) => serve?.child.once('exit', resolve));
     serve = undefined;
-    const started = Date.now();
+    // As if it had died just after the CLI started waiting: its last beat
+    // stays fresh for longer than a CLI (node, quick_check) takes to start
+    // on a loaded machine, which the timeout alone (1 s) is not.
+    const writable = new Database(join(dir, 'w.db'));
+    const deadAt = Date.now() + 4_000;
+    writable.prepare('UPDATE writer_lease SET heartbeat_at = ?').run(deadAt);
+    writable.close();
     const r = await runCli(['ingest', '--once', '--source', 'c'], env);
-    const took = Date.now() - started;
-    console.log(`ingest --once right after the writer was killed: ${took} ms (timeout 1000 ms)`);
+    const late = Date.now() - (deadAt + 1_000);
+    console.log(`ingest --once ended ${late} ms after the dead writer's lease went stale (timeout 1000 ms)`);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Ingesting 1 source…\nA running server is the writer: it runs this ingest; waiting for it…\nThe server stopped being the writer; ingesting here\.\n/);
     assert.match(r.stdout, /\nc +ok +2 +0 +0\n/);
