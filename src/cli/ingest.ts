@@ -56,10 +56,15 @@ async function ingestHere(io: CliIo, ctx: Context, sources: readonly Source[], l
   }
 }
 
-/** Asks the writer for the run and waits for it; undefined if the writer could not run it. */
+/**
+ * Asks the writer for the run and waits for it; undefined if the writer
+ * could not run it. A writer that is itself a CLI ingest takes no
+ * requests: this waits until it is done, then takes the lease and runs
+ * the request here.
+ */
 async function handOff(io: CliIo, ctx: Context, sources: readonly Source[], slug: string | undefined, lease: WriterLease) {
   const id = addIngestRequest(ctx.db, slug, new Date());
-  io.out('A running server is the writer: it runs this ingest; waiting for it…');
+  io.out('Another process is the writer: this ingest is handed to it; waiting…');
   let announced = false;
   for (;;) {
     await sleep(WAIT_POLL_MS);
@@ -67,7 +72,7 @@ async function handOff(io: CliIo, ctx: Context, sources: readonly Source[], slug
     if (request?.finishedAt !== undefined) return request.runId === undefined ? undefined : listRunResults(ctx.db, request.runId);
     if (lease.isWriter) {
       // The writer died, and this process took its place: the ingest is ours to run.
-      io.out('The server stopped being the writer; ingesting here.');
+      io.out('The writer has stopped; ingesting here.');
       startIngestRequest(ctx.db, id, new Date());
       const { runId, results } = await ingestHere(io, ctx, sources, lease);
       finishIngestRequest(ctx.db, id, runId, new Date());
