@@ -4,6 +4,7 @@
 // source otherwise, so that logs and CI output stay readable.
 import type { SourceResult } from '../model.js';
 import type { ImportPlan } from '../opml/import.js';
+import type { RecordedResult } from '../store/runs.js';
 
 /** Where progress goes: process.stdout, or a stand-in for it. */
 export interface Terminal {
@@ -56,7 +57,7 @@ function fit(line: string, columns: number | undefined): string {
   return `${line.slice(0, Math.max(columns - 2, 0))}…`;
 }
 
-export function resultTable(results: readonly SourceResult[]): string {
+export function resultTable(results: readonly RecordedResult[]): string {
   const rows = results.map((r) => [r.source, r.status, String(r.itemsSeen), String(r.itemsNew), String(r.itemsUpdated), r.error ?? '']);
   return table(['source', 'status', 'seen', 'new', 'updated', 'error'], rows);
 }

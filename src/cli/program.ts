@@ -6,14 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { addArticle } from './articles.js';
 import { backupDatabase } from './backup.js';
 import { CliError, type CliIo, start } from './common.js';
-import { ingestProgress, resultTable } from './output.js';
+import { ingestOnce } from './ingest.js';
 import { addPartner, listPartnersCommand, revokePartnerCommand } from './partners.js';
 import { exportSources, importSources, listSourcesCommand } from './sources.js';
 import { reclassifyAll } from '../ingest/reclassify.js';
-import { runIngest } from '../ingest/run.js';
 import { packageRoot } from '../paths.js';
 import { serve } from './serve.js';
-import { startCheckpointer } from '../store/db/checkpointer.js';
 import { schemaVersion } from '../store/db/db.js';
 import { listSources } from '../store/sources.js';
 
@@ -58,14 +56,7 @@ export function buildCli(io: CliIo): Command {
           throw new CliError(`ingest: no source "${opts.source}"; known: ${all.map((s) => s.slug).join(', ')}`);
         }
         if (!opts.once) throw new CliError('ingest: pass --once (the schedule runs inside `wirefeed serve`)');
-        io.out(`Ingesting ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
-        const progress = ingestProgress(sources.length, io.out, io.terminal ?? process.stdout);
-        const checkpointer = startCheckpointer(ctx.db, ctx.log);
-        const results = await runIngest(ctx, sources, (r) => progress.advance(r)).finally(() => checkpointer.stop());
-        progress.end();
-        io.out('');
-        io.out(resultTable(results));
-        if (results.some((r) => r.status === 'error')) process.exitCode = 1;
+        await ingestOnce(io, ctx, sources, opts.source);
       } finally {
         ctx.db.close();
       }

@@ -1,5 +1,9 @@
-// `wirefeed serve`: the HTTP server and the ingest schedule in one process,
-// an ingest at start, and a graceful stop on SIGTERM or SIGINT: no new
+// `wirefeed serve`: the HTTP server and, in the one process that holds the
+// writer lease (store/db/lease.ts), the ingest schedule with an ingest as it
+// takes the lease (cli/writer.ts); other serves on the same database only
+// answer requests, and one of them takes over within
+// `server.writer_timeout_seconds` when the writer dies. A graceful stop on
+// SIGTERM or SIGINT, after which the lease is given up at once: no new
 // connections; requests in flight answered, any still open after the grace
 // (`server.shutdown_grace_seconds`) cut; the running ingest aborts its
 // fetches in flight (those sources are recorded as interrupted, due again at
@@ -11,10 +15,10 @@ import type { Context } from '../context.js';
 import { createApp } from '../http/app.js';
 import { createHttpServer } from '../http/server.js';
 import { createMetrics } from '../observe/metrics.js';
-import { startScheduler } from '../ingest/schedule.js';
 import { startCheckpointer } from '../store/db/checkpointer.js';
-import { startHealthProbe } from '../store/db/health.js';
 import { PartnerUsage } from '../store/partner-usage.js';
+import { startLease } from '../store/db/lease.js';
+import { writerDuties } from './writer.js';
 
 // Past the grace: time for the connections just cut to close, and the
 // database after them. Then the process ends whatever is still going.
@@ -23,9 +27,7 @@ const FORCE_EXIT_AFTER_GRACE_MS = 1_000;
 export async function serve(ctx: Context): Promise<void> {
   const metrics = createMetrics();
   const checkpointer = startCheckpointer(ctx.db, ctx.log);
-  // A small write every few seconds, whose result /readyz reports.
-  const probe = startHealthProbe(ctx.db, ctx.log);
-  const scheduler = startScheduler(ctx, metrics.ingest);
+  const writer = writerDuties(ctx, metrics);
   // Partner request counts, in memory until flushed: written at shutdown too.
   const partnerUsage = new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
   const server = createHttpServer(createApp(ctx, { metrics, partnerUsage }), ctx.cfg.server);
@@ -35,9 +37,8 @@ export async function serve(ctx: Context): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.cfg.port;
   ctx.log.info({ event: 'listening', port, base_url: ctx.cfg.site.baseUrl }, `serving on http://localhost:${port}`);
-  if (ctx.cfg.ingest.onStart) {
-    scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
-  }
+  const { writerHeartbeatMs: heartbeatMs, writerTimeoutMs: timeoutMs } = ctx.cfg.server;
+  const lease = startLease(ctx.db, ctx.log, { heartbeatMs, timeoutMs }, (isWriter) => writer.set(isWriter));
   const shutdown = (signal: string) => {
     const graceMs = ctx.cfg.server.shutdownGraceMs;
     ctx.log.info({ event: 'shutdown', signal, grace_ms: graceMs }, 'shutting down');
@@ -48,11 +49,12 @@ export async function serve(ctx: Context): Promise<void> {
       ctx.log.error({ event: 'shutdown_forced', after_ms: graceMs + FORCE_EXIT_AFTER_GRACE_MS }, 'stopping took too long; exiting');
       process.exit(1);
     }, graceMs + FORCE_EXIT_AFTER_GRACE_MS);
-    Promise.all([drain(server, graceMs), scheduler.stop()])
+    Promise.all([drain(server, graceMs), writer.stop()])
       .then(async ([unfinished]) => {
         // Partner counts still in memory; after the drain, so that requests answered during it count too.
         partnerUsage.close();
-        probe.stop();
+        // Given up only now that this process's ingest has ended: the next writer starts at once.
+        lease.stop();
         await checkpointer.stop();
         ctx.db.close();
         ctx.log.info({ event: 'stopped', connections_cut: unfinished }, 'stopped');

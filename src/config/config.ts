@@ -43,6 +43,10 @@ export interface Config {
     maxConnections: number;
     /** How long a stop waits for requests in flight before cutting them. */
     shutdownGraceMs: number;
+    /** How often the writer beats the lease, and a waiting process tries to take it (store/db/lease.ts). */
+    writerHeartbeatMs: number;
+    /** A beat this old lets another process take over the writing. */
+    writerTimeoutMs: number;
   };
   databasePath: string;
   publish: {
@@ -125,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError('config: server.headers_timeout_seconds must not be more than server.request_timeout_seconds');
   }
 
+  // The writer steps down at half the timeout without a beat: one late beat must not make it.
+  if (msOf(c.server.writer_timeout_seconds) < 3 * msOf(c.server.writer_heartbeat_seconds)) {
+    throw new ConfigError('config: server.writer_timeout_seconds must be at least three times server.writer_heartbeat_seconds');
+  }
+
   // Set at all, even to "", it is the token: an empty one must not quietly leave the API off.
   const adminToken = env.WIREFEED_ADMIN_TOKEN ?? c.admin.token;
   const tokenProblem = env.WIREFEED_ADMIN_TOKEN === undefined ? undefined : adminTokenProblem(env.WIREFEED_ADMIN_TOKEN);
@@ -165,6 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       requestTimeoutMs: msOf(c.server.request_timeout_seconds),
       maxConnections: c.server.max_connections,
       shutdownGraceMs: msOf(c.server.shutdown_grace_seconds),
+      writerHeartbeatMs: msOf(c.server.writer_heartbeat_seconds),
+      writerTimeoutMs: msOf(c.server.writer_timeout_seconds),
     },
     databasePath: env.WIREFEED_DB ? resolve(env.WIREFEED_DB) : resolve(here, c.database),
     publish: {

@@ -87,6 +87,8 @@ export const configSchema = z
         request_timeout_seconds: seconds.default(30),
         max_connections: z.number().int().positive().default(500),
         shutdown_grace_seconds: seconds.default(10),
+        writer_heartbeat_seconds: seconds.default(2),
+        writer_timeout_seconds: seconds.default(10),
       })
       .strict()
       .prefault({}),

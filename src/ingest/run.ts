@@ -16,6 +16,22 @@ export async function runIngest(
   onResult?: (result: SourceResult) => void,
   signal?: AbortSignal,
 ): Promise<SourceResult[]> {
+  return (await runIngestRecorded(ctx, sources, onResult, signal)).results;
+}
+
+export interface RecordedRun {
+  /** The ingest_runs row its results are recorded under. */
+  runId: number;
+  results: SourceResult[];
+}
+
+/** runIngest, also saying which run it was: for a process that reads the results from the database (an ingest asked of the writer). */
+export async function runIngestRecorded(
+  ctx: Context,
+  sources: readonly Source[],
+  onResult?: (result: SourceResult) => void,
+  signal?: AbortSignal,
+): Promise<RecordedRun> {
   const runId = startRun(ctx.db, new Date());
   const results: SourceResult[] = [];
   const pending = [...sources];
@@ -49,7 +65,7 @@ export async function runIngest(
   };
   await Promise.all(Array.from({ length: Math.min(ctx.cfg.ingest.concurrency, pending.length) }, worker));
   finishRun(ctx.db, runId, new Date());
-  return results.sort((a, b) => a.source.localeCompare(b.source));
+  return { runId, results: results.sort((a, b) => a.source.localeCompare(b.source)) };
 }
 
 /** The host a source's requests go to; local files and article folders share none. */

@@ -20,6 +20,8 @@ export interface Metrics {
   observePartnerRequest(partnerId: number): void;
   /** Counts one connection closed on arrival because `server.max_connections` were open. */
   observeDroppedConnection(): void;
+  /** Whether this process holds the writer lease now (store/db/lease.ts). */
+  observeWriter(writer: boolean): void;
 }
 
 export function createMetrics(): Metrics {
@@ -57,6 +59,12 @@ export function createMetrics(): Metrics {
   const droppedConnections = new Counter({
     name: 'wirefeed_http_connections_dropped_total',
     help: 'Connections closed as they arrived because server.max_connections were open',
+    registers: [registry],
+  });
+  // Summed over the instances behind one database, it should be exactly 1.
+  const writer = new Gauge({
+    name: 'wirefeed_writer',
+    help: 'Whether this process holds the writer lease and so runs the ingest (1) or only serves (0)',
     registers: [registry],
   });
   const sourceErrors = new Counter({
@@ -109,6 +117,9 @@ export function createMetrics(): Metrics {
     },
     observeDroppedConnection() {
       droppedConnections.inc();
+    },
+    observeWriter(on) {
+      writer.set(on ? 1 : 0);
     },
     ingest: {
       onResult(result) {

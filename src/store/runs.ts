@@ -16,3 +16,18 @@ export function recordRunResult(db: Db, runId: number, sourceId: number, r: Sour
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(runId, sourceId, r.status, r.itemsSeen, r.itemsNew, r.itemsUpdated, r.error ?? null, r.durationMs);
 }
+
+/** What ingest_results keeps of a source's result. */
+export type RecordedResult = Pick<SourceResult, 'source' | 'status' | 'itemsSeen' | 'itemsNew' | 'itemsUpdated' | 'error' | 'durationMs'>;
+
+/** What a run recorded per source, by source slug: enough to print its table again in another process. */
+export function listRunResults(db: Db, runId: number): RecordedResult[] {
+  const rows = db
+    .prepare(
+      `SELECT s.slug AS source, r.status, r.items_seen AS itemsSeen, r.items_new AS itemsNew,
+              r.items_updated AS itemsUpdated, r.error, r.duration_ms AS durationMs
+       FROM ingest_results r JOIN sources s ON s.id = r.source_id WHERE r.run_id = ? ORDER BY s.slug`,
+    )
+    .all(runId) as (Omit<SourceResult, 'error'> & { error: string | null })[];
+  return rows.map(({ error, ...r }) => (error === null ? r : { ...r, error }));
+}

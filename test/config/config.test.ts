@@ -300,11 +300,23 @@ describe('loadConfig result', () => {
       requestTimeoutMs: 30_000,
       maxConnections: 500,
       shutdownGraceMs: 10_000,
+      writerHeartbeatMs: 2_000,
+      writerTimeoutMs: 10_000,
     });
     const yaml = 'server:\n  idle_timeout_seconds: 0.3\n  headers_timeout_seconds: 0.07\n  max_connections: 3\n  shutdown_grace_seconds: 2\n';
     const small = loadConfig({ WIREFEED_CONFIG: writeConfig(tempDir(t), config(yaml)) });
     assert.equal(small.port, 8080);
     assert.deepEqual([small.server.idleTimeoutMs, small.server.headersTimeoutMs, small.server.maxConnections, small.server.shutdownGraceMs], [300, 70, 3, 2000]);
+  });
+
+  test('the writer lease: a takeover timeout under three heartbeats is an error naming both keys', (t) => {
+    const fast = loadConfig({ WIREFEED_CONFIG: writeConfig(tempDir(t), config('server:\n  writer_heartbeat_seconds: 0.1\n  writer_timeout_seconds: 0.3\n')) });
+    assert.deepEqual([fast.server.writerHeartbeatMs, fast.server.writerTimeoutMs], [100, 300]);
+    const path = writeConfig(tempDir(t), config('server:\n  writer_heartbeat_seconds: 2\n  writer_timeout_seconds: 5\n'));
+    assert.throws(() => loadConfig({ WIREFEED_CONFIG: path }), {
+      name: 'ConfigError',
+      message: 'config: server.writer_timeout_seconds must be at least three times server.writer_heartbeat_seconds',
+    });
   });
 
   test('the returned config is deeply frozen: assigning or pushing throws', (t) => {

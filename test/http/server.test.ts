@@ -20,6 +20,8 @@ const loose: Config['server'] = {
   requestTimeoutMs: 5_000,
   maxConnections: 100,
   shutdownGraceMs: 1_000,
+  writerHeartbeatMs: 2_000,
+  writerTimeoutMs: 10_000,
 };
 
 async function listen(t: NodeTestContext, app: RequestListener, limits: Partial<Config['server']>): Promise<{ server: Server; port: number }> {

@@ -92,3 +92,19 @@ export function prepared(db: Db, sql: string): Database.Statement {
   }
   return statement;
 }
+
+/**
+ * Runs `fn` waiting at most `ms` for another process's lock instead of the
+ * connection's 5 s: for small writes made on the thread that answers
+ * requests (the health probe, the writer lease), where a long wait would
+ * stall every request and "not now" is an answer.
+ */
+export function withBusyTimeout<T>(db: Db, ms: number, fn: () => T): T {
+  const busy = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${ms}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${busy}`);
+  }
+}

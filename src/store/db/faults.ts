@@ -26,6 +26,12 @@ export function databaseFault(err: unknown): DatabaseFault | undefined {
   return faults.find(([pattern]) => pattern.test(code))?.[1];
 }
 
+/** Another connection holds the lock SQLite needed: a "not now", which says nothing about the file. */
+export function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
 /** The database cannot be used at its path: a problem for the operator, like a configuration error. */
 export class DatabaseError extends Error {
   override name = 'DatabaseError';

@@ -10,8 +10,8 @@
 import { existsSync, type Stats, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Log } from '../../observe/log.js';
-import { type Db, prepared } from './db.js';
-import { databaseFault } from './faults.js';
+import { type Db, prepared, withBusyTimeout } from './db.js';
+import { databaseFault, isBusy } from './faults.js';
 
 /** How often serve's probe writes. */
 export const PROBE_MS = 5_000;
@@ -76,8 +76,7 @@ export function probeDatabase(db: Db): void {
   try {
     writeHeartbeat(db);
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) return;
+    if (isBusy(err)) return;
     if (databaseFault(err) === 'corrupt') noteDatabaseError(db, err);
     health.failing = `a write failed: ${describe(err)}`;
     return;
@@ -107,13 +106,9 @@ export function startHealthProbe(db: Db, log: Log, intervalMs = PROBE_MS): Healt
 }
 
 function writeHeartbeat(db: Db): void {
-  const busy = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma(`busy_timeout = ${PROBE_BUSY_MS}`);
-  try {
+  withBusyTimeout(db, PROBE_BUSY_MS, () => {
     prepared(db, 'INSERT INTO health_probe (id, beat_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET beat_at = excluded.beat_at').run(Date.now());
-  } finally {
-    db.pragma(`busy_timeout = ${busy}`);
-  }
+  });
 }
 
 function folderProblem(path: string): string | undefined {

@@ -1,0 +1,66 @@
+// What only the writer does in `serve`: the ingest schedule (with
+// `ingest.on_start`, an ingest of the due sources as it becomes the
+// writer), the ingests other processes ask of it, and the health probe's
+// write. Begun each time this process takes the writer lease, ended each
+// time it loses it; the changes run one after another, so that a schedule
+// has stopped before the next one starts.
+import type { Context } from '../context.js';
+import { startRequestPoller } from '../ingest/requests.js';
+import { startScheduler } from '../ingest/schedule.js';
+import type { Metrics } from '../observe/metrics.js';
+import { startHealthProbe } from '../store/db/health.js';
+
+export interface WriterDuties {
+  /** Begins the duties (true) or ends them (false); what was already so is left as it is. */
+  set(writer: boolean): void;
+  /** Ends the duties for good; resolves when the running ingest has ended. */
+  stop(): Promise<void>;
+}
+
+interface Running {
+  stop(): Promise<void>;
+}
+
+export function writerDuties(ctx: Context, metrics: Metrics): WriterDuties {
+  let running: Running | undefined;
+  let stopped = false;
+  let changes = Promise.resolve();
+  const end = async () => {
+    const duties = running;
+    running = undefined;
+    await duties?.stop();
+  };
+  const change = (next: () => Promise<void> | void) => {
+    changes = changes.then(next).catch((err: unknown) => ctx.log.error({ event: 'writer_change_failed', err }, 'writer: starting or stopping its work failed'));
+  };
+  return {
+    set(writer) {
+      metrics.observeWriter(writer && !stopped);
+      change(() => {
+        if (!writer) return end();
+        if (!running && !stopped) running = begin(ctx, metrics);
+      });
+    },
+    async stop() {
+      stopped = true;
+      change(end);
+      await changes;
+    },
+  };
+}
+
+function begin(ctx: Context, metrics: Metrics): Running {
+  // A small write every few seconds, whose result /readyz reports.
+  const probe = startHealthProbe(ctx.db, ctx.log);
+  const scheduler = startScheduler(ctx, metrics.ingest);
+  const requests = startRequestPoller(ctx, scheduler);
+  if (ctx.cfg.ingest.onStart) {
+    scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
+  }
+  return {
+    async stop() {
+      probe.stop();
+      await Promise.all([requests.stop(), scheduler.stop()]);
+    },
+  };
+}
