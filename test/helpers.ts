@@ -186,3 +186,12 @@ export async function runCli(args: string[], env: Record<string, string>, nodeAr
     return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
 }
+
+/** Waits until `condition` holds, checking every 10 ms; throws naming `what` after `ms`. */
+export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -20,18 +20,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { type FixtureServer, serveFixtures } from '../helpers.js';
+import { type FixtureServer, serveFixtures, until } from '../helpers.js';
 
 const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 describe('wirefeed serve stopping on SIGTERM', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-shutdown-'));
