@@ -248,3 +248,55 @@ describe('ingest --once next to a running serve', () => {
     assert.doesNotMatch(again.stdout, /Another process/);
   });
 });
+
+describe('POST /admin/ingest on a running serve', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-admin-ingest-'));
+  const token = 'writer-admin-token-0123456789';
+  let fixtures: FixtureServer;
+  let serve: Serve | undefined;
+
+  before(async () => {
+    const slowly = (body: string) => (_req: unknown, res: ServerResponse) =>
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body), 1_500);
+    fixtures = await serveFixtures({ '/a.rss': slowly(rss('a.test', 3)) });
+    const yaml = configWithSources(
+      `  - { slug: a, name: A, url: "${fixtures.url}/a.rss" }`,
+      'server:\n  writer_heartbeat_seconds: 0.2\n  writer_timeout_seconds: 1\n',
+      true,
+      '  schedule: "0 0 1 1 *"\n',
+    );
+    writeFileSync(join(dir, 'config.yaml'), yaml);
+  });
+
+  after(async () => {
+    serve?.child.kill('SIGKILL');
+    await fixtures.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("is handed to the writer's schedule: it waits for the running ingest instead of running beside it", async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      WIREFEED_CONFIG: join(dir, 'config.yaml'),
+      WIREFEED_DB: join(dir, 'w.db'),
+      WIREFEED_PORT: '0',
+      WIREFEED_ADMIN_TOKEN: token,
+    };
+    delete env.WIREFEED_LOG_LEVEL;
+    serve = await startServe(env);
+    await until(() => serve!.seen.has('writer_acquired'), 'the writer');
+    const res = await fetch(`http://127.0.0.1:${serve.port}/admin/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { results: { source: string; status: string; items_seen: number }[] };
+    assert.deepEqual(body.results.map((r) => [r.source, r.status, r.items_seen]), [['a', 'ok', 3]]);
+    const db = new Database(join(dir, 'w.db'), { readonly: true, fileMustExist: true });
+    try {
+      const runs = db.prepare('SELECT started_at AS startedAt, finished_at AS finishedAt FROM ingest_runs ORDER BY id').all() as { startedAt: number; finishedAt: number }[];
+      assert.equal(runs.length, 2);
+      assert.ok(runs[1]!.startedAt >= runs[0]!.finishedAt, 'the runs never overlapped');
+      assert.equal(db.prepare('SELECT count(*) FROM articles').pluck().get(), 3);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { articleState, PublishConflict } from '../../ingest/publish-article.js';
-import { runIngest } from '../../ingest/run.js';
+import { ingestOnce } from '../../ingest/once.js';
 import { assertHttpUrl, assertPublicUrl, type LookupAll, publicAddressesOnly } from '../../ingest/fetch/ssrf.js';
 import { findSourceBySlug, listSources } from '../../store/sources.js';
 import { unhealthyBecause } from '../../store/db/health.js';
@@ -95,14 +95,16 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
       if (!source.url && !source.articlesDir) return sendError(res, 400, `source: "${slug}" has nothing to fetch`, 'source');
       sources = [source];
     }
-    const results = await runIngest(ctx, sources);
+    // Through the writer (ingest/once.ts): never beside the schedule's run or another process's.
+    const results = await ingestOnce(ctx, sources, slug);
+    if (!results) return sendError(res, 503, 'the writer could not run this ingest; its log says why');
     res.json({
       results: results.map((r) => ({
         source: r.source,
         status: r.status,
         http_status: r.httpStatus ?? null,
         items_seen: r.itemsSeen,
-        items_prepared: r.itemsPrepared,
+        items_prepared: r.itemsPrepared ?? null,
         document_unchanged: r.documentUnchanged ?? false,
         items_new: r.itemsNew,
         items_updated: r.itemsUpdated,
