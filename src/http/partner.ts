@@ -4,7 +4,8 @@
 // pages, listings), so that a key nobody holds, or a revoked one, is refused
 // everywhere rather than served the public answer, and a partner notices.
 // Each partner has a request budget per minute (429 with Retry-After past
-// it), and its requests are counted (store/partner-usage.ts). `fullTextAllowed` is the one place that decides who gets full text.
+// it), and its requests are counted (store/partner-usage.ts).
+// `fullTextAllowed` is the one place that decides who gets full text.
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
