@@ -17,6 +17,7 @@ import { createHttpServer } from '../http/server.js';
 import { createMetrics } from '../observe/metrics.js';
 import { startCheckpointer } from '../store/db/checkpointer.js';
 import { PartnerUsage } from '../store/partner-usage.js';
+import { startHealthProbe } from '../store/db/health.js';
 import { startLease } from '../store/db/lease.js';
 import { writerDuties } from './writer.js';
 
@@ -27,6 +28,8 @@ const FORCE_EXIT_AFTER_GRACE_MS = 1_000;
 export async function serve(ctx: Context): Promise<void> {
   const metrics = createMetrics();
   const checkpointer = startCheckpointer(ctx.db, ctx.log);
+  // A small write every few seconds, off the request path, whose result /readyz reports: in every serve, writer or not.
+  const probe = startHealthProbe(ctx.db, ctx.log);
   const writer = writerDuties(ctx, metrics);
   // Partner request counts, in memory until flushed: written at shutdown too.
   const partnerUsage = new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
@@ -53,6 +56,7 @@ export async function serve(ctx: Context): Promise<void> {
       .then(async ([unfinished]) => {
         // Partner counts still in memory; after the drain, so that requests answered during it count too.
         partnerUsage.close();
+        probe.stop();
         // Given up only now that this process's ingest has ended: the next writer starts at once.
         lease.stop();
         await checkpointer.stop();

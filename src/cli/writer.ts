@@ -1,14 +1,15 @@
 // What only the writer does in `serve`: the ingest schedule (with
 // `ingest.on_start`, an ingest of the due sources as it becomes the
-// writer), the ingests other processes ask of it, and the health probe's
-// write. Begun each time this process takes the writer lease, ended each
+// writer) and the ingests other processes ask of it. (The health probe's
+// small write runs in every serve, writer or not: each process's /readyz
+// must find out for itself that the disk is full, and that it is no longer.)
+// Begun each time this process takes the writer lease, ended each
 // time it loses it; the changes run one after another, so that a schedule
 // has stopped before the next one starts.
 import type { Context } from '../context.js';
 import { startRequestPoller } from '../ingest/requests.js';
 import { startScheduler } from '../ingest/schedule.js';
 import type { Metrics } from '../observe/metrics.js';
-import { startHealthProbe } from '../store/db/health.js';
 
 export interface WriterDuties {
   /** Begins the duties (true) or ends them (false); what was already so is left as it is. */
@@ -50,8 +51,6 @@ export function writerDuties(ctx: Context, metrics: Metrics): WriterDuties {
 }
 
 function begin(ctx: Context, metrics: Metrics): Running {
-  // A small write every few seconds, whose result /readyz reports.
-  const probe = startHealthProbe(ctx.db, ctx.log);
   const scheduler = startScheduler(ctx, metrics.ingest);
   const requests = startRequestPoller(ctx, scheduler);
   if (ctx.cfg.ingest.onStart) {
@@ -59,7 +58,6 @@ function begin(ctx: Context, metrics: Metrics): Running {
   }
   return {
     async stop() {
-      probe.stop();
       await Promise.all([requests.stop(), scheduler.stop()]);
     },
   };

@@ -13,6 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { configWithSources, type FixtureServer, runCli, serveFixtures, until } from '../helpers.js';
+import { createLog } from '../../src/observe/log.js';
+import { WriterLease } from '../../src/store/db/lease.js';
 
 const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -296,6 +298,38 @@ describe('POST /admin/ingest on a running serve', () => {
       assert.ok(runs[1]!.startedAt >= runs[0]!.finishedAt, 'the runs never overlapped');
       assert.equal(db.prepare('SELECT count(*) FROM articles').pluck().get(), 3);
     } finally {
+      db.close();
+    }
+  });
+});
+
+describe('a serve that is not the writer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-reader-probe-'));
+  let serve: Serve | undefined;
+
+  after(() => {
+    serve?.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("still makes the health probe's write, so that its own /readyz finds out about the disk", async () => {
+    writeFileSync(join(dir, 'config.yaml'), configWithSources('  []', 'server:\n  writer_heartbeat_seconds: 0.1\n  writer_timeout_seconds: 1\n'));
+    const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'w.db'), WIREFEED_PORT: '0' };
+    delete env.WIREFEED_LOG_LEVEL;
+    assert.equal((await runCli(['migrate'], { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'w.db') })).code, 0);
+    // This test process holds the lease for the whole test: the serve stays a reader.
+    const db = new Database(join(dir, 'w.db'));
+    const lease = new WriterLease(db, createLog('silent'), { heartbeatMs: 100, timeoutMs: 1_000 });
+    try {
+      assert.equal(lease.start().isWriter, true);
+      const before = Date.now();
+      serve = await startServe(env);
+      assert.equal(await writerGauge(serve.port), '0');
+      const beat = () => (db.prepare('SELECT beat_at FROM health_probe WHERE id = 1').pluck().get() as number | undefined) ?? 0;
+      await until(() => beat() >= before, "the reader's probe write", 5_000);
+      assert.equal((await fetch(`http://127.0.0.1:${serve.port}/readyz`)).status, 200);
+    } finally {
+      lease.stop();
       db.close();
     }
   });
