@@ -12,7 +12,7 @@
 // partners table's write path, used by http/ (count) and cli/serve.ts
 // (close), both of which sit above store/.
 import type { Log } from '../observe/log.js';
-import type { Db } from './db/db.js';
+import { type Db, withBusyTimeout } from './db/db.js';
 import { noteDatabaseError } from './db/health.js';
 import { addPartnerRequests } from './partners.js';
 
@@ -73,9 +73,9 @@ export class PartnerUsage {
    * Writes the tally in one transaction; true when nothing is left unwritten.
    * Never throws. It does not wait for another process's write lock (it runs
    * on the thread that answers requests): a busy database fails it at once,
-   * and the counts wait for the next flush. `waitForLock` waits up to the
-   * connection's busy_timeout instead: for shutdown, when nothing else waits
-   * on this thread and there is no next flush.
+   * and the counts wait for the next flush. `waitForLock` waits up to
+   * SHUTDOWN_LOCK_WAIT_MS instead: for shutdown, when nothing else waits on
+   * this thread and there is no next flush.
    */
   flush(waitForLock = false): boolean {
     if (this.pending.size === 0) return true;
@@ -86,7 +86,7 @@ export class PartnerUsage {
     this.pendingRequests = 0;
     try {
       const write = this.db.transaction(() => batch.forEach((t, id) => addPartnerRequests(this.db, id, t.requests, t.lastAt)));
-      if (waitForLock) write.immediate();
+      if (waitForLock) withBusyTimeout(this.db, SHUTDOWN_LOCK_WAIT_MS, () => write.immediate());
       else withoutWaiting(this.db, () => write.immediate());
     } catch (err) {
       // Back into the tally, beside whatever was counted meanwhile.
@@ -121,6 +121,14 @@ export class PartnerUsage {
     return false;
   }
 }
+
+/**
+ * How long the last flush at shutdown waits for another process's lock:
+ * within the second that serve allows past its grace before it ends the
+ * process (cli/serve.ts), so that the counts are written or said lost,
+ * never cut off halfway.
+ */
+const SHUTDOWN_LOCK_WAIT_MS = 500;
 
 function add(tallies: Map<number, Tally>, partnerId: number, more: Tally): void {
   const tally = tallies.get(partnerId);

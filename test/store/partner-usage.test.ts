@@ -36,6 +36,25 @@ describe('partner usage', () => {
   });
   afterEach(() => ctx.close());
 
+  test('the last flush at shutdown waits half a second at most for a lock held elsewhere, then says the counts are lost', () => {
+    const { log, events } = capturedLog();
+    const usage = new PartnerUsage(ctx.db, log);
+    usage.count(a.id);
+    const other = new Database(ctx.cfg.databasePath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const started = performance.now();
+      assert.equal(usage.close(), false);
+      const waited = performance.now() - started;
+      assert.ok(waited >= 400 && waited < 2_000, `waited ${waited} ms, within serve's second past its grace`);
+      assert.equal(events('partner_counts_lost'), 1);
+      assert.equal(ctx.db.pragma('busy_timeout', { simple: true }), 5000, 'the connection keeps its own timeout');
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
   test('counts stay in memory until a flush writes them, per partner, with the latest request time', () => {
     const usage = new PartnerUsage(ctx.db, ctx.log);
     usage.count(a.id, 3_000);
