@@ -10,7 +10,7 @@ import { cacheControlFor } from './conditional.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';
 import { contentVersion } from '../store/content-version.js';
-import { databaseFault } from '../store/db/faults.js';
+import { databaseFault, isBusy } from '../store/db/faults.js';
 import { noteDatabaseError } from '../store/db/health.js';
 import { PartnerUsage } from '../store/partner-usage.js';
 import { opsRoutes } from './ops.js';
@@ -105,8 +105,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
 
 /** A lock held past busy_timeout, or a fault of the database file (store/db/faults.ts). */
 function databaseUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return (typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code)) || databaseFault(err) !== undefined;
+  return isBusy(err) || databaseFault(err) !== undefined;
 }
 
 /** Paths echoed in messages are cut to this many characters. */

@@ -16,6 +16,7 @@ import { listCategories } from '../store/categories.js';
 import { getArticle } from '../store/articles/reads.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
+import { cacheControlFor } from './conditional.js';
 import { notFound } from './feeds.js';
 import { sendHtml } from './html.js';
 import { fullTextAllowed, partnerOf } from './partner.js';
@@ -55,7 +56,7 @@ export function pageRoutes(ctx: Context): Router {
     if (!found) return notFound(res, `no article "${id}"`);
     const fullText = fullTextAllowed(ctx.cfg, partnerOf(res), found.categories.map((c) => c.slug));
     res.vary('Authorization');
-    res.set('Cache-Control', `${partnerOf(res) ? 'private' : 'public'}, max-age=${ctx.cfg.publish.maxAgeSeconds}`);
+    res.set('Cache-Control', cacheControlFor(ctx.cfg.publish.maxAgeSeconds, partnerOf(res) !== undefined));
     res.json(articleJson(found, base, fullText));
   };
   router.get('/articles/:id.json', article);

@@ -87,7 +87,7 @@ export class PartnerUsage {
     try {
       const write = this.db.transaction(() => batch.forEach((t, id) => addPartnerRequests(this.db, id, t.requests, t.lastAt)));
       if (waitForLock) withBusyTimeout(this.db, SHUTDOWN_LOCK_WAIT_MS, () => write.immediate());
-      else withoutWaiting(this.db, () => write.immediate());
+      else withBusyTimeout(this.db, 0, () => write.immediate());
     } catch (err) {
       // Back into the tally, beside whatever was counted meanwhile.
       batch.forEach((t, id) => add(this.pending, id, t));
@@ -137,13 +137,3 @@ function add(tallies: Map<number, Tally>, partnerId: number, more: Tally): void 
   tally.lastAt = Math.max(tally.lastAt, more.lastAt);
 }
 
-/** Runs `write` with busy_timeout 0, so that a lock held elsewhere fails it at once (SQLITE_BUSY). */
-function withoutWaiting(db: Db, write: () => void): void {
-  const busy = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    write();
-  } finally {
-    db.pragma(`busy_timeout = ${busy}`);
-  }
-}
