@@ -31,6 +31,9 @@ export interface IngestMemoryResult {
   /** The child's own samples of process.memoryUsage() during the run. */
   heapUsedPeak: number;
   externalPeak: number;
+  /** The main thread's heap after a full collection, before and after the run: what it holds. */
+  heapHeldIdle: number;
+  heapHeldAfter: number;
 }
 
 export interface IngestMemoryOptions {
@@ -56,13 +59,15 @@ export async function benchIngestMemory(archive: Archive, feeds: number, itemsPe
     writeFileSync(configPath, stringifyYaml(config));
     child = await startChild('ingest-process.js', [], {
       env: { WIREFEED_CONFIG: configPath },
-      execArgv: [...serveFlags, ...(options.execArgv ?? [])],
+      // --expose-gc lets the child collect on request (the "held" figures); it changes nothing until asked.
+      execArgv: [...serveFlags, '--expose-gc', ...(options.execArgv ?? [])],
       logFile: options.logFile ?? join(dir, 'ingest.log'),
     });
     const { pid } = child;
     // Settled: start-up's own garbage collected, the checkpoint thread running.
     await sleep(3000);
     const idleRss = memory(pid).rss;
+    const heapHeldIdle = (await ask<{ usage: NodeJS.MemoryUsage }>(child, 'gc')).usage.heapUsed;
     // "5" resets the peak resident set (VmHWM) to the current one (proc(5), clear_refs).
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
     const reply = await ask<{ ingest: IngestReply }>(child, 'ingest');
@@ -70,6 +75,7 @@ export async function benchIngestMemory(archive: Archive, feeds: number, itemsPe
     options.progress?.(`ingest memory: RSS ${mb(idleRss)} MB idle, ${mb(peakRss)} MB at the peak of the run`);
     await sleep(5000);
     const afterRss = memory(pid).rss;
+    const heapHeldAfter = (await ask<{ usage: NodeJS.MemoryUsage }>(child, 'gc')).usage.heapUsed;
     return {
       articles: archive.articles,
       feeds,
@@ -82,6 +88,8 @@ export async function benchIngestMemory(archive: Archive, feeds: number, itemsPe
       afterRss,
       heapUsedPeak: reply.ingest.heapUsedPeak,
       externalPeak: reply.ingest.externalPeak,
+      heapHeldIdle,
+      heapHeldAfter,
     };
   } finally {
     await child?.stop();

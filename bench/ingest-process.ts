@@ -2,9 +2,10 @@
 // its memory is its own: the app over WIREFEED_DB with the configuration at
 // WIREFEED_CONFIG, as `serve` builds it in one process (the app listening,
 // WAL checkpoints on their own thread), without the schedule. The parent
-// says "ingest" and gets the run's results; "gc" (with --expose-gc) collects
-// garbage first and answers with process.memoryUsage(), to tell what V8
-// holds from what it has merely not collected yet.
+// says "ingest" and gets the run's results; "usage" answers with
+// process.memoryUsage() and V8's heap spaces, and "gc" (with --expose-gc)
+// does too after a full collection, to tell what the process holds from what
+// V8 has merely not collected yet.
 import { createServer } from 'node:http';
 import { getHeapSpaceStatistics } from 'node:v8';
 import type { AddressInfo } from 'node:net';

@@ -167,6 +167,7 @@ export function markdown(r: Results): string {
       ['peak RSS during the run (VmHWM)', `${n(im.peakRss / MB)} MB (+${n((im.peakRss - im.idleRss) / MB)} MB)`],
       ['RSS 5 s after the run', `${n(im.afterRss / MB)} MB`],
       ['main thread\'s V8 heap during the run, peak used', `${n(im.heapUsedPeak / MB)} MB`],
+      ['main thread\'s V8 heap after a full collection: idle, after the run', `${n(im.heapHeldIdle / MB)} MB, ${n(im.heapHeldAfter / MB)} MB`],
     ]));
   }
   parts.push('', '## How measured', '', howMeasured(r), '');
@@ -230,7 +231,8 @@ function howMeasured(r: Results): string {
     'Memory during an ingest: the app in a child process (as `serve` builds it in one process, without the schedule) over a copy',
     'of the 100,000-article archive, its sources the ingest benchmark\'s loopback feeds, runs one ingest that stores every item as',
     'new; idle RSS is read just before, the peak is VmHWM reset at the start of the run (clear_refs), and the heap figure is the',
-    'process\'s own process.memoryUsage() sampled every 20 ms (the prepare worker\'s heap is not in it, but is in RSS).',
+    'process\'s own process.memoryUsage() sampled every 20 ms (the prepare worker\'s heap is not in it, but is in RSS); the heap',
+    'after a full collection (gc() on request, after the idle and after figures were read) is what the process holds.',
   ].join(' ');
 }
 
