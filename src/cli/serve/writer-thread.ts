@@ -5,10 +5,17 @@
 // parsing, cleaning, relating and commits, and its waits for another
 // process's write lock, never hold up the thread that answers requests.
 //
+// It runs at a lower CPU priority than the threads that answer requests (as
+// do the prepare threads it starts, which inherit it): on a machine whose
+// cores are all busy, a request waits for no ingest, the ingest for the
+// requests. Idle cores are still the ingest's.
+//
 // It tells the main thread when it becomes or stops being the writer, and
 // each source's and run's results (for /metrics); on 'stop' it ends its
 // ingest (fetches in flight abort, sources fetched are stored), gives up the
 // lease, closes its connection and says 'stopped'.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
 import { openContext } from '../../context.js';
@@ -17,11 +24,15 @@ import { startLease } from '../../store/db/lease.js';
 import { writerDuties } from './writer-duties.js';
 import type { FromWriter, ToWriter, WriterThreadData } from './writer.js';
 
+/** Under contention a thread at nice 10 gets about a tenth of the CPU of one at 0 (the kernel's weights 110 : 1024). */
+const WRITER_NICE = 10;
+
 const port = parentPort;
 if (!port) throw new Error('writer-thread.ts runs as a worker thread of serve');
 const { cfg, logLevel } = workerData as WriterThreadData;
 const tell = (message: FromWriter) => port.postMessage(message);
 
+lowerThisThreadsPriority();
 const ctx = openContext(cfg as Readonly<Config>, createLog(logLevel), { migrated: true });
 const duties = writerDuties(ctx, {
   onResult: (result) => tell({ kind: 'result', result }),
@@ -46,3 +57,17 @@ port.on('message', (message: ToWriter) => {
       port.close();
     });
 });
+
+/**
+ * Nice 10 for this thread alone, and the threads it starts after (Linux
+ * keeps a nice value per thread, and os.setPriority takes a thread's id as
+ * well as a process's). Elsewhere, or without /proc, it stays as it is.
+ */
+function lowerThisThreadsPriority(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, WRITER_NICE);
+  } catch {
+    // Not Linux, or not allowed: the same work at the same priority as the requests.
+  }
+}
