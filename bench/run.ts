@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory] [-- --seconds N] [-- --profile]`
-// Measures serving, archive growth, ingest and memory; prints the tables and,
+// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory,relate,readers] [-- --seconds N] [-- --profile]`
+// Measures serving, archive growth, ingest, memory, related stories, and readers beside the writer; prints the tables and,
 // for a full run of every part (not --quick), writes them to BENCHMARKS.md. Benchmarks, not
 // tests: nothing here fails on a slow number.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,10 +12,11 @@ import { benchIngest } from './ingest.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { benchMemory } from './memory.js';
 import { relateSection } from './relate-cost.js';
+import { benchReaders } from './readers.js';
 import { markdown, type Results, table, targetRows } from './report.js';
 import { benchServing } from './serving.js';
 
-const parts = ['serving', 'growth', 'ingest', 'memory', 'relate'] as const;
+const parts = ['serving', 'growth', 'ingest', 'memory', 'relate', 'readers'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,10 @@ if (values.profile) mkdirSync(profileDir, { recursive: true });
 const results: Results = { quick, seconds, connections, machine: machineInfo(), archives: [] };
 progress(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, load average ${results.machine.loadBefore}`);
 
+// Serving beside an ingest is measured over 100,000 articles, as issue 16 measured it; --quick over 1,000.
+const readersSize = quick ? 1_000 : 100_000;
 const needed = only.has('growth') ? sizes : [...(only.has('serving') ? [sizes[0]!] : []), ...(only.has('memory') ? [sizes[sizes.length - 1]!] : [])];
+if (only.has('readers') && !needed.includes(readersSize)) needed.push(readersSize);
 for (const size of needed) {
   progress(`archive of ${size.toLocaleString('en')} articles`);
   const archive = ensureArchive(size, progress);
@@ -76,6 +80,14 @@ let relate = '';
 if (only.has('relate')) {
   progress(`related stories: quality, and cost at 1,000 and 100,000 articles (load average ${loadAverage()})`);
   relate = relateSection();
+}
+if (only.has('readers')) {
+  progress(`readers: serve over ${readersSize.toLocaleString('en')} articles, 200 feeds × 50 items (load average ${loadAverage()})`);
+  // Each measurement a few seconds: the part adds about two minutes to a full run.
+  results.readers = await benchReaders({
+    archivePath: archiveOf(readersSize).path, articles: readersSize, feeds: 200, itemsPerFeed: 50,
+    seconds: quick ? 2 : 5, feedRate: 200, healthRate: 50, connections, progress,
+  });
 }
 results.machine.loadAfter = loadAverage();
 
