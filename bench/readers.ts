@@ -47,6 +47,8 @@ export interface ReadersOptions {
   feedRate: number;
   healthRate: number;
   connections: number;
+  /** Extra node flags for the serve of parts 1 and 2, e.g. --cpu-prof. */
+  serveExecArgv: string[];
   progress(line: string): void;
 }
 
@@ -104,7 +106,7 @@ export async function benchReaders(options: ReadersOptions): Promise<ReadersResu
     const env = { WIREFEED_CONFIG: writeConfig(dir, upstream.ports), WIREFEED_DB: db, WIREFEED_ADMIN_TOKEN: token };
     const readersFlag = serveHasReaders();
     // Parts 1 and 2 run the serve as it starts by default: one reader per core once --readers exists.
-    const serve = await startServe([], env, join(dir, 'serve.log'));
+    const serve = await startServe([], env, join(dir, 'serve.log'), options.serveExecArgv);
     serves.push(serve);
     const feedUrl = serve.base + FEED_PATH;
     for (let i = 0; i < 5; i++) await get(feedUrl, { 'accept-encoding': 'gzip' });
@@ -203,10 +205,10 @@ export interface ServeDeath {
 }
 
 /** `wirefeed serve ARGS` on a free port, resolved once /readyz answers 200. Its log (stdout and stderr) goes to `logFile`. */
-async function startServe(args: string[], env: NodeJS.ProcessEnv, logFile: string): Promise<Serve> {
+async function startServe(args: string[], env: NodeJS.ProcessEnv, logFile: string, execArgv: string[] = []): Promise<Serve> {
   const port = await freePort();
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...serveFlags, mainScript, 'serve', ...args], {
+  const child = spawn(process.execPath, [...serveFlags, ...execArgv, mainScript, 'serve', ...args], {
     env: { ...process.env, ...env, WIREFEED_PORT: String(port), WIREFEED_LOG_LEVEL: 'info' },
     stdio: ['ignore', log, log],
   });

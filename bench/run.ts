@@ -38,7 +38,8 @@ const connections = 50;
 const sizes = quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000];
 const progress = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-// --profile: the app's process under the serving load writes a V8 CPU profile (open it in Chrome DevTools).
+// --profile: the app's process under the serving load, and the serve of the readers part (idle, ingest, CLI ingest),
+// write V8 CPU profiles (open them in Chrome DevTools).
 const profileDir = join(benchDataDir, 'profiles');
 const appExecArgv = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 if (values.profile) mkdirSync(profileDir, { recursive: true });
@@ -86,7 +87,7 @@ if (only.has('readers')) {
   // Each measurement a few seconds: the part adds about two minutes to a full run.
   results.readers = await benchReaders({
     archivePath: archiveOf(readersSize).path, articles: readersSize, feeds: 200, itemsPerFeed: 50,
-    seconds: quick ? 2 : 5, feedRate: 200, healthRate: 50, connections, progress,
+    seconds: quick ? 2 : 5, feedRate: 200, healthRate: 50, connections, serveExecArgv: appExecArgv, progress,
   });
 }
 results.machine.loadAfter = loadAverage();
