@@ -166,7 +166,8 @@ type Watch = (pid: number, role: string) => void;
 
 /** Fixed-rate requests and memory samples for as long as `during` runs, with the event loop delay the serve saw. */
 async function phase(serve: Serve, upstream: Child, targets: readonly PacedTarget[], during: (watch: Watch) => Promise<void>): Promise<Phase> {
-  await scrapeLag(serve.base);
+  // One scrape per process, each on a connection of its own: with readers taking connections in turn, every reader's histogram starts afresh.
+  for (const _ of processTree(serve.pid)) await scrapeLag(serve.base);
   const sampler = sampleProcesses(serve.pid);
   const generator = process.cpuUsage();
   const upstreamBefore = cpuSeconds(upstream.pid);

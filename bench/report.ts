@@ -311,8 +311,9 @@ function readersSection(x: ReadersResult, connections: number, cores: number): s
     table(['phase', 'window', 'requests to', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'answers', 'event loop delay p99 / max ms'], latencyRows),
     '',
     `The feed is /feeds/all.rss asked for with gzip, warmed first. The slowest feed requests, with when they were sent in their window: during the ingest ${slow(x.ingest)}; ` +
-      `beside the CLI ${slow(x.cli)}. The request generator itself ran up to ${n(Math.max(...phases.map(([, p]) => p.feed.lateMax)))} ms late ` +
-      `(its own event loop; p99 ${n(Math.max(...phases.map(([, p]) => p.feed.lateP99)))} ms), which is in these latencies.`,
+      `beside the CLI ${slow(x.cli)}. The request generator itself (this process, on the same cores) issued requests up to ` +
+      `${n(Math.max(...phases.map(([, p]) => p.feed.lateMax)))} ms late (p99 ${n(Math.max(...phases.map(([, p]) => p.feed.lateP99)))} ms): ` +
+      'not in the latencies, each timed from when it was issued, but fewer requests were in flight at those moments than the rate asks for.',
     '',
     `The ingest asked for with POST /admin/ingest: ${n(x.ingest.itemsNew)} new items in ${n(x.ingest.seconds, 1)} s, ` +
       `${x.ingest.failedSources.length ? `${x.ingest.failedSources.length} sources failed (${x.ingest.failedSources.slice(0, 3).join('; ')})` : 'no source failed'}. ` +
