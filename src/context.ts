@@ -27,11 +27,21 @@ export interface Context {
 export interface OpenOptions {
   /** Run SQLite's quick_check first: it reads the whole file, so only commands that start long work ask for it. */
   check?: boolean;
+  /**
+   * A second connection (serve's writer thread, a reader process): the
+   * process that started it has checked, migrated and mirrored the config
+   * already, so this one only opens the file.
+   */
+  migrated?: boolean;
 }
 
 export function openContext(cfg: Readonly<Config>, log: Log, options: OpenOptions = {}): Context {
   const path = cfg.databasePath;
   const db = openDb(path);
+  if (options.migrated) {
+    watchDatabase(db);
+    return { db, cfg, log };
+  }
   try {
     if (options.check) {
       const started = performance.now();

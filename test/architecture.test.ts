@@ -78,3 +78,23 @@ test('no folder of src/ holds more than twelve files', () => {
   const crowded = [...byFolder].filter(([, count]) => count > 12).map(([dir, count]) => `${relative(packageRoot, dir)}: ${count}`);
   assert.deepEqual(crowded, []);
 });
+
+test('every transaction of src/ that is run begins IMMEDIATE (store/db/db.ts says why)', () => {
+  // `db.transaction(() => { … })()`: the call right after the closing parenthesis runs it deferred.
+  const deferred = sourceFiles(srcDir).flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    const found: string[] = [];
+    for (let at = text.indexOf('.transaction('); at >= 0; at = text.indexOf('.transaction(', at + 1)) {
+      let depth = 0;
+      let end = at + '.transaction'.length;
+      do {
+        if (text[end] === '(') depth += 1;
+        else if (text[end] === ')') depth -= 1;
+        end += 1;
+      } while (depth > 0 && end < text.length);
+      if (text.startsWith('()', end)) found.push(`${relative(srcDir, file)}:${text.slice(0, at).split('\n').length}`);
+    }
+    return found;
+  });
+  assert.deepEqual(deferred, []);
+});

@@ -1,17 +1,20 @@
 // The `wirefeed` command: serve | ingest | migrate | reclassify | sources | articles | partners | backup.
 // This file wires commands to their handlers and says what each does.
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { addArticle } from './articles.js';
 import { backupDatabase } from './backup.js';
-import { CliError, type CliIo, start } from './common.js';
+import { CliError, type CliIo, open, start } from './common.js';
+import { loadConfig } from '../config/config.js';
 import { ingestOnce } from './ingest.js';
 import { addPartner, listPartnersCommand, revokePartnerCommand } from './partners.js';
 import { exportSources, importSources, listSourcesCommand } from './sources.js';
 import { reclassifyAll } from '../ingest/reclassify.js';
 import { packageRoot } from '../paths.js';
-import { serve } from './serve.js';
+import { serve } from './serve/serve.js';
 import { schemaVersion } from '../store/db/db.js';
 import { listSources } from '../store/sources.js';
 
@@ -37,9 +40,14 @@ export function buildCli(io: CliIo): Command {
   program
     .command('serve')
     .description('run the HTTP server and the ingest schedule (ingests once at start); what `npm start` runs')
-    .action(async () => {
-      const ctx = start(io, undefined, { check: true });
-      await serve(ctx);
+    .option('--readers <n>', 'processes answering HTTP: 0 is one per core, 1 one process that does everything (default: server.readers, 0)', readerCount)
+    .action(async (opts: { readers?: number }) => {
+      // A reader process (serve/reader.ts) runs this command again; its primary has checked and migrated the database.
+      const isReader = cluster.isWorker;
+      const cfg = loadConfig(io.env);
+      const readers = opts.readers === undefined ? cfg.server.readers : opts.readers || availableParallelism();
+      const ctx = open({ ...cfg, server: { ...cfg.server, readers } }, undefined, isReader ? { migrated: true } : { check: true });
+      await serve(ctx, isReader);
     });
 
   program
@@ -163,6 +171,12 @@ Example:
 }
 
 /** The version in package.json, which ships beside the build. */
+function readerCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,2}$/.test(value) || n > 64) throw new InvalidArgumentError('a whole number from 0 (one per core) to 64');
+  return n;
+}
+
 function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }

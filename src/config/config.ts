@@ -2,6 +2,7 @@
 // is typed, validated (zod, config/schema.ts) and frozen; every other module
 // receives it.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ms from 'ms';
@@ -29,7 +30,7 @@ export interface Config {
   configPath: string;
   site: { title: string; description: string; baseUrl: string; language: string; author: string; rights?: string };
   port: number;
-  /** Bounds on what a client's connection may hold (http/server.ts) and on stopping (cli/serve.ts). */
+  /** Bounds on what a client's connection may hold (http/server.ts) and on stopping (cli/serve/serve.ts). */
   server: {
     /** Nothing moving on a connection: no request yet, stalled headers, or an answer the client stopped reading. */
     idleTimeoutMs: number;
@@ -47,6 +48,8 @@ export interface Config {
     writerHeartbeatMs: number;
     /** A beat this old lets another process take over the writing. */
     writerTimeoutMs: number;
+    /** Reader processes `serve` runs (cli/serve/readers.ts); 1 is one process that does everything. */
+    readers: number;
   };
   databasePath: string;
   publish: {
@@ -176,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       shutdownGraceMs: msOf(c.server.shutdown_grace_seconds),
       writerHeartbeatMs: msOf(c.server.writer_heartbeat_seconds),
       writerTimeoutMs: msOf(c.server.writer_timeout_seconds),
+      readers: c.server.readers === 0 ? availableParallelism() : c.server.readers,
     },
     databasePath: env.WIREFEED_DB ? resolve(env.WIREFEED_DB) : resolve(here, c.database),
     publish: {

@@ -89,6 +89,8 @@ export const configSchema = z
         shutdown_grace_seconds: seconds.default(10),
         writer_heartbeat_seconds: seconds.default(2),
         writer_timeout_seconds: seconds.default(10),
+        // Reader processes of `serve`; 0: one per core. 1: one process that does everything.
+        readers: z.number().int().min(0).max(64).default(0),
       })
       .strict()
       .prefault({}),

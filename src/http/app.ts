@@ -15,7 +15,8 @@ import { noteDatabaseError } from '../store/db/health.js';
 import { PartnerUsage } from '../store/partner-usage.js';
 import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
-import { identifyPartner, RateLimiter } from './partner.js';
+import { type Budget, identifyPartner, RateLimiter, type UsageCounter } from './partner.js';
+import { toPrimary } from './to-primary.js';
 import { statusRoutes } from './status.js';
 
 export interface AppOptions {
@@ -26,7 +27,15 @@ export interface AppOptions {
    * shutdown, tests one they flush before reading counts. Absent: the app's
    * own, written by its timer only.
    */
-  partnerUsage?: PartnerUsage;
+  partnerUsage?: UsageCounter;
+  /** A partner's request budget: by default this app's own RateLimiter; a reader process asks serve's primary (cli/serve/readers-ipc.ts). */
+  budget?: Budget;
+  /** The /metrics text, when it is not this process's registry alone (serve's primary adds up its readers'). */
+  metricsText?: () => Promise<string>;
+  /** A reader process of serve --readers N: the port on which its primary answers /admin and /metrics (to-primary.ts). */
+  primaryPort?: number;
+  /** serve: ingests asked for over HTTP are handed to the writer thread (admin/routes.ts). */
+  ingestsGoToWriter?: boolean;
 }
 
 /** A node:http request listener: give it to createServer, or to supertest. */
@@ -45,19 +54,22 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
+  // Before the request log and counts: the primary logs and counts what it answers.
+  if (options.primaryPort !== undefined) app.use(['/admin', '/metrics'], toPrimary(options.primaryPort));
   app.use(observeRequests(observer));
   // No answer of ours is to be sniffed into another type (a JSON body or a feed read as HTML).
   app.use((_req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(opsRoutes(ctx, metrics));
+  app.use(opsRoutes(ctx, metrics, options.metricsText));
   // Off (a 404 like any unknown path) unless an admin token is configured.
-  const admin = adminRoutes(ctx);
+  const admin = adminRoutes(ctx, { ingestsGoToWriter: options.ingestsGoToWriter });
   if (admin) app.use(admin);
   // Every public route below knows its reader: the public, or a partner (a bad key is a 401 on any of them).
   const usage = options.partnerUsage ?? new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
-  const partners = identifyPartner(ctx, new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute), usage, (id) => metrics.observePartnerRequest(id));
+  const budget = options.budget ?? new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute);
+  const partners = identifyPartner(ctx, budget, usage, (id) => metrics.observePartnerRequest(id));
   app.use((req, res, next) => (/^\/admin(\/|$)/i.test(req.path) ? next() : partners(req, res, next)));
   app.use(statusRoutes(ctx));
   app.use(withdrawnArticles(ctx));

@@ -9,7 +9,7 @@ import type { Metrics } from '../observe/metrics.js';
 import { listMigrations, pendingMigrations } from '../store/db/db.js';
 import { noteDatabaseError, unhealthyBecause } from '../store/db/health.js';
 
-export function opsRoutes(ctx: Context, metrics: Metrics): Router {
+export function opsRoutes(ctx: Context, metrics: Metrics, metricsText = () => metrics.registry.metrics()): Router {
   const router = Router();
   // The migrations ship with the build, so they are read once.
   const migrations = listMigrations();
@@ -30,7 +30,7 @@ export function opsRoutes(ctx: Context, metrics: Metrics): Router {
   });
 
   router.get('/metrics', async (_req, res) => {
-    const text = await metrics.registry.metrics();
+    const text = await metricsText();
     res.type(metrics.registry.contentType).send(text);
   });
 

@@ -9,17 +9,33 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
-import type { PartnerUsage } from '../store/partner-usage.js';
 import { findPartnerByKey, type Partner } from '../store/partners.js';
 
+export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * A partner's request budget: the RateLimiter itself in one process; in a
+ * reader process of serve --readers N, the primary's, asked over IPC
+ * (cli/serve/readers-ipc.ts), so that a key's budget is the budget however many
+ * readers its requests reach.
+ */
+export interface Budget {
+  take(id: number): Verdict | Promise<Verdict>;
+}
+
+/** Where a partner's answered requests are counted (store/partner-usage.ts, or a reader's tally sent to the primary). */
+export interface UsageCounter {
+  count(partnerId: number): void;
+}
+
 /** A token bucket per partner: `perMinute` requests, refilled continuously. */
-export class RateLimiter {
+export class RateLimiter implements Budget {
   private readonly buckets = new Map<number, { tokens: number; at: number }>();
 
   constructor(private readonly perMinute: number) {}
 
   /** Takes one request from the partner's budget; the seconds to wait when there is none. */
-  take(id: number, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  take(id: number, now = Date.now()): Verdict {
     const rate = this.perMinute / 60_000;
     const bucket = this.buckets.get(id) ?? { tokens: this.perMinute, at: now };
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * rate);
@@ -48,7 +64,7 @@ export function fullTextAllowed(cfg: Readonly<Config>, partner: Partner | undefi
   return categories.some((c) => partner.categories.includes(c));
 }
 
-export function identifyPartner(ctx: Context, limiter: RateLimiter, usage: PartnerUsage, onPartnerRequest?: (partnerId: number) => void) {
+export function identifyPartner(ctx: Context, budget: Budget, usage: UsageCounter, onPartnerRequest?: (partnerId: number) => void) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const credential = credentialOf(req);
     if (credential === undefined) return next();
@@ -61,16 +77,20 @@ export function identifyPartner(ctx: Context, limiter: RateLimiter, usage: Partn
       res.status(401).set('WWW-Authenticate', 'Bearer realm="wirefeed"').type('text/plain').send('Unauthorized: unknown or revoked partner key\n');
       return;
     }
-    const allowed = limiter.take(partner.id);
-    if (!allowed.ok) {
-      res.status(429).set('Retry-After', String(allowed.retryAfterSeconds)).type('text/plain').send('Too many requests for this key\n');
-      return;
-    }
-    // In memory: the tally reaches the database later, off this request's path.
-    usage.count(partner.id);
-    onPartnerRequest?.(partner.id);
-    res.locals.partner = partner;
-    next();
+    const admit = (verdict: Verdict) => {
+      if (!verdict.ok) {
+        res.status(429).set('Retry-After', String(verdict.retryAfterSeconds)).type('text/plain').send('Too many requests for this key\n');
+        return;
+      }
+      // In memory: the tally reaches the database later, off this request's path.
+      usage.count(partner.id);
+      onPartnerRequest?.(partner.id);
+      res.locals.partner = partner;
+      next();
+    };
+    const verdict = budget.take(partner.id);
+    if (verdict instanceof Promise) verdict.then(admit, next);
+    else admit(verdict);
   };
 }
 

@@ -28,6 +28,12 @@ export interface OnceHooks {
   onResult?(result: SourceResult): void;
   /** Run WAL checkpoints beside the ingest: for a process that has no checkpointer of its own. */
   checkpoints?: boolean;
+  /**
+   * Never take the lease here, only hand the run over: for a caller whose
+   * process has a writer of its own that holds the lease or will take it
+   * over (serve's writer thread).
+   */
+  handOffOnly?: boolean;
 }
 
 /** Ingests `sources` (all, or the one named `slug`); undefined when the writer could not run it (its log says why). */
@@ -35,6 +41,7 @@ export interface OnceHooks {
 export type OnceResult = RecordedResult & Partial<SourceResult>;
 
 export async function ingestOnce(ctx: Context, sources: readonly Source[], slug: string | undefined, hooks: OnceHooks = {}): Promise<OnceResult[] | undefined> {
+  if (hooks.handOffOnly) return handOff(ctx, sources, slug, undefined, hooks);
   const { writerHeartbeatMs: heartbeatMs, writerTimeoutMs: timeoutMs } = ctx.cfg.server;
   const lease = new WriterLease(ctx.db, ctx.log, { heartbeatMs, timeoutMs });
   try {
@@ -62,7 +69,7 @@ async function ingestHere(ctx: Context, sources: readonly Source[], lease: Write
  * requests: this waits until it is done, then takes the lease and runs
  * the request here.
  */
-async function handOff(ctx: Context, sources: readonly Source[], slug: string | undefined, lease: WriterLease, hooks: OnceHooks) {
+async function handOff(ctx: Context, sources: readonly Source[], slug: string | undefined, lease: WriterLease | undefined, hooks: OnceHooks) {
   const id = addIngestRequest(ctx.db, slug, new Date());
   hooks.say?.('Another process is the writer: this ingest is handed to it; waiting…');
   let announced = false;
@@ -70,7 +77,7 @@ async function handOff(ctx: Context, sources: readonly Source[], slug: string | 
     await sleep(WAIT_POLL_MS);
     const request = findIngestRequest(ctx.db, id);
     if (request?.finishedAt !== undefined) return request.runId === undefined ? undefined : listRunResults(ctx.db, request.runId);
-    if (lease.isWriter) {
+    if (lease?.isWriter) {
       // The writer died, and this process took its place: the ingest is ours to run.
       hooks.say?.('The writer has stopped; ingesting here.');
       startIngestRequest(ctx.db, id, new Date());

@@ -116,7 +116,7 @@ export function publishArticle(ctx: Context, input: ArticleInput, now = new Date
     const { id } = saveArticle(ctx.db, source.id, draft, now);
     relateArticle(ctx.db, id);
     return id;
-  })();
+  }).immediate();
 }
 
 /**
@@ -132,7 +132,7 @@ export function replaceArticle(ctx: Context, id: number, input: ArticleInput, no
   ctx.db.transaction(() => {
     saveArticle(ctx.db, current.sourceId, draft, now);
     markArticleChanged(ctx.db, id);
-  })();
+  }).immediate();
 }
 
 /**
@@ -175,7 +175,7 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
       row.summary,
       row.body_text,
     );
-  })();
+  }).immediate();
 }
 
 /** The publisher's own article: its links resolve against our site; its language and rights are ours. */

@@ -29,7 +29,7 @@ export function reclassifyAll(ctx: Context): ReclassifyResult {
         markArticleChanged(ctx.db, row.id);
         result.changed++;
       }
-    })();
+    }).immediate();
   }
   ctx.log.info({ event: 'reclassified', articles_seen: result.seen, articles_changed: result.changed }, 'reclassified');
   return result;

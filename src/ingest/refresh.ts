@@ -214,7 +214,7 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
     });
     // Oldest first, so that each new article finds the earlier ones of this feed too.
     added.sort((a, b) => a.publishedAt - b.publishedAt || a.id - b.id).forEach((a) => relateArticle(ctx.db, a.id));
-  })();
+  }).immediate();
   if (problems.length) {
     result.status = 'error';
     result.error = problems.join('; ');

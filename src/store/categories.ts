@@ -7,7 +7,7 @@ export function syncCategories(db: Db, categories: readonly Category[]): void {
   const upsert = db.prepare(
     'INSERT INTO categories (slug, label) VALUES (?, ?) ON CONFLICT (slug) DO UPDATE SET label = excluded.label',
   );
-  db.transaction(() => categories.forEach((c) => upsert.run(c.slug, c.label)))();
+  db.transaction(() => categories.forEach((c) => upsert.run(c.slug, c.label))).immediate();
 }
 
 export function listCategories(db: Db): Category[] {

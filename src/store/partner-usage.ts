@@ -9,7 +9,7 @@
 // and the request that was counted never hears of it.
 //
 // It lives in store/, beside partners.ts, rather than in http/: it is the
-// partners table's write path, used by http/ (count) and cli/serve.ts
+// partners table's write path, used by http/ (count) and cli/serve/serve.ts
 // (close), both of which sit above store/.
 import type { Log } from '../observe/log.js';
 import { type Db, withBusyTimeout } from './db/db.js';
@@ -53,8 +53,13 @@ export class PartnerUsage {
 
   /** Counts one request of the partner's: memory only, never the database. */
   count(partnerId: number, at = Date.now()): void {
-    add(this.pending, partnerId, { requests: 1, lastAt: at });
-    this.pendingRequests += 1;
+    this.countMany(partnerId, 1, at);
+  }
+
+  /** Counts `requests` of the partner's, the last at `lastAt`: a reader process's tally, received by serve's primary. */
+  countMany(partnerId: number, requests: number, lastAt: number): void {
+    add(this.pending, partnerId, { requests, lastAt });
+    this.pendingRequests += requests;
     if (this.pendingRequests < this.flushAfterRequests || this.failing || this.soon) return;
     // After the request that filled it has been answered, not inside it.
     this.soon = setImmediate(() => {
@@ -125,7 +130,7 @@ export class PartnerUsage {
 /**
  * How long the last flush at shutdown waits for another process's lock:
  * within the second that serve allows past its grace before it ends the
- * process (cli/serve.ts), so that the counts are written or said lost,
+ * process (cli/serve/serve.ts), so that the counts are written or said lost,
  * never cut off halfway.
  */
 const SHUTDOWN_LOCK_WAIT_MS = 500;

@@ -57,7 +57,7 @@ export function saveImportedSources(db: Db, changes: { add: readonly ImportedSou
   db.transaction(() => {
     for (const s of changes.add) insert.run(row(s));
     for (const s of changes.update) update.run(row(s));
-  })();
+  }).immediate();
 }
 
 /** A source added through the admin API; `everyMinutes` is how often it is due. */

@@ -63,7 +63,7 @@ export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
         everyMinutes: s.everyMinutes,
       });
     }
-  })();
+  }).immediate();
 }
 
 /** The sources that are fetched: configured now, or added and not disabled. */

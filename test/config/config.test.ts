@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -302,11 +302,15 @@ describe('loadConfig result', () => {
       shutdownGraceMs: 10_000,
       writerHeartbeatMs: 2_000,
       writerTimeoutMs: 10_000,
+      readers: availableParallelism(),
     });
-    const yaml = 'server:\n  idle_timeout_seconds: 0.3\n  headers_timeout_seconds: 0.07\n  max_connections: 3\n  shutdown_grace_seconds: 2\n';
+    const yaml = 'server:\n  idle_timeout_seconds: 0.3\n  headers_timeout_seconds: 0.07\n  max_connections: 3\n  shutdown_grace_seconds: 2\n  readers: 3\n';
     const small = loadConfig({ WIREFEED_CONFIG: writeConfig(tempDir(t), config(yaml)) });
     assert.equal(small.port, 8080);
-    assert.deepEqual([small.server.idleTimeoutMs, small.server.headersTimeoutMs, small.server.maxConnections, small.server.shutdownGraceMs], [300, 70, 3, 2000]);
+    assert.deepEqual(
+      [small.server.idleTimeoutMs, small.server.headersTimeoutMs, small.server.maxConnections, small.server.shutdownGraceMs, small.server.readers],
+      [300, 70, 3, 2000, 3],
+    );
   });
 
   test('the writer lease: a takeover timeout under three heartbeats is an error naming both keys', (t) => {

@@ -22,6 +22,7 @@ const loose: Config['server'] = {
   shutdownGraceMs: 1_000,
   writerHeartbeatMs: 2_000,
   writerTimeoutMs: 10_000,
+  readers: 1,
 };
 
 async function listen(t: NodeTestContext, app: RequestListener, limits: Partial<Config['server']>): Promise<{ server: Server; port: number }> {

@@ -23,6 +23,12 @@ const BODY_LIMIT = '1mb';
 export interface AdminOptions {
   /** How source hosts are resolved for the SSRF check; dns.lookup by default (tests replace it). */
   lookup?: LookupAll;
+  /**
+   * Hand every ingest to the writer lease's holder (serve, whose writer
+   * thread holds it or takes it over) rather than trying the lease here:
+   * that attempt waits on the write lock, on the thread that answers requests.
+   */
+  ingestsGoToWriter?: boolean;
 }
 
 /** GET /articles/{id} of a withdrawn article: 410 Gone (mount before the page routes). */
@@ -96,7 +102,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
       sources = [source];
     }
     // Through the writer (ingest/once.ts): never beside the schedule's run or another process's.
-    const results = await ingestOnce(ctx, sources, slug);
+    const results = await ingestOnce(ctx, sources, slug, { handOffOnly: options.ingestsGoToWriter });
     if (!results) return sendError(res, 503, 'the writer could not run this ingest; its log says why');
     res.json({
       results: results.map((r) => ({

@@ -20,7 +20,7 @@ export function backfillBodyText(db: Db, onBatch?: (done: number) => void): numb
     if (rows.length === 0) return done;
     db.transaction(() => {
       for (const row of rows) prepared(db, 'UPDATE articles SET body_text = ? WHERE id = ?').run(bodyText(row.html), row.id);
-    })();
+    }).immediate();
     after = rows.at(-1)!.id;
     done += rows.length;
     onBatch?.(done);

@@ -1,6 +1,13 @@
 // Opens the SQLite database (WAL) and applies the migrations in db/migrations,
 // in file-name order, each in its own transaction, recording each version.
 // A path that cannot be opened is a DatabaseError naming it (store/db/faults.ts).
+//
+// Every write transaction in src/ begins IMMEDIATE (`db.transaction(fn)
+// .immediate()`), never deferred: a deferred transaction that has read and
+// then writes while another connection (the writer thread, a CLI ingest, the
+// health probe) holds the write lock fails at once with "database is
+// locked", without waiting its busy timeout, since its snapshot is already
+// older than that writer's commit. IMMEDIATE takes the lock first, waiting.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -59,7 +66,7 @@ export function migrate(db: Db, migrations = listMigrations()): string[] {
     db.transaction(() => {
       db.exec(m.sql);
       record.run(m.version, m.name, Date.now());
-    })();
+    }).immediate();
     done.push(m.name);
   }
   return done;

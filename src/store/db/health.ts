@@ -15,8 +15,13 @@ import { databaseFault, isBusy } from './faults.js';
 
 /** How often serve's probe writes. */
 export const PROBE_MS = 5_000;
-/** The probe waits this long for another process's write lock, not the connection's 5 s: it runs on the thread that answers requests. */
-const PROBE_BUSY_MS = 200;
+/**
+ * The probe waits this long for the write lock (held by the writer, another
+ * thread or process), not the connection's 5 s: it runs on the thread that
+ * answers requests, and a request must never wait long on it. A probe that
+ * finds the lock busy tells nothing; the next one tries again.
+ */
+const PROBE_BUSY_MS = 20;
 /** A block's worth, so that a file system with no room left refuses it. */
 const PROBE_BYTES = Buffer.alloc(4096);
 

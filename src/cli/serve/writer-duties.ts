@@ -1,15 +1,14 @@
-// What only the writer does in `serve`: the ingest schedule (with
-// `ingest.on_start`, an ingest of the due sources as it becomes the
-// writer) and the ingests other processes ask of it. (The health probe's
-// small write runs in every serve, writer or not: each process's /readyz
-// must find out for itself that the disk is full, and that it is no longer.)
-// Begun each time this process takes the writer lease, ended each
-// time it loses it; the changes run one after another, so that a schedule
-// has stopped before the next one starts.
-import type { Context } from '../context.js';
-import { startRequestPoller } from '../ingest/requests.js';
-import { startScheduler } from '../ingest/schedule.js';
-import type { Metrics } from '../observe/metrics.js';
+// What only the writer does in `serve`'s writer thread (writer-thread.ts):
+// the ingest schedule (with `ingest.on_start`, an ingest of the due sources
+// as it becomes the writer) and the ingests other processes ask of it. (The
+// health probe's small write runs in every serve, writer or not: each
+// process's /readyz must find out for itself that the disk is full, and that
+// it is no longer.) Begun each time the thread takes the writer lease, ended
+// each time it loses it; the changes run one after another, so that a
+// schedule has stopped before the next one starts.
+import type { Context } from '../../context.js';
+import { startRequestPoller } from '../../ingest/requests.js';
+import { type IngestObserver, startScheduler } from '../../ingest/schedule.js';
 
 export interface WriterDuties {
   /** Begins the duties (true) or ends them (false); what was already so is left as it is. */
@@ -22,7 +21,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-export function writerDuties(ctx: Context, metrics: Metrics): WriterDuties {
+export function writerDuties(ctx: Context, observer: IngestObserver): WriterDuties {
   let running: Running | undefined;
   let stopped = false;
   let changes = Promise.resolve();
@@ -36,10 +35,9 @@ export function writerDuties(ctx: Context, metrics: Metrics): WriterDuties {
   };
   return {
     set(writer) {
-      metrics.observeWriter(writer && !stopped);
       change(() => {
         if (!writer) return end();
-        if (!running && !stopped) running = begin(ctx, metrics);
+        if (!running && !stopped) running = begin(ctx, observer);
       });
     },
     async stop() {
@@ -50,8 +48,8 @@ export function writerDuties(ctx: Context, metrics: Metrics): WriterDuties {
   };
 }
 
-function begin(ctx: Context, metrics: Metrics): Running {
-  const scheduler = startScheduler(ctx, metrics.ingest);
+function begin(ctx: Context, observer: IngestObserver): Running {
+  const scheduler = startScheduler(ctx, observer);
   const requests = startRequestPoller(ctx, scheduler);
   if (ctx.cfg.ingest.onStart) {
     scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
