@@ -73,7 +73,9 @@ export function startPaced(targets: readonly PacedTarget[]): Paced {
           sentAt.push((issued - started) / 1000);
           if (status === undefined) {
             errors++;
-            const code = err?.code ?? err?.message ?? 'unknown';
+            // Node's documented keep-alive race: the request went out on an idle connection the server was closing.
+            const reused = req.reusedSocket && err?.code === 'ECONNRESET';
+            const code = reused ? 'ECONNRESET on a reused idle connection' : (err?.code ?? err?.message ?? 'unknown');
             errorCodes[code] = (errorCodes[code] ?? 0) + 1;
           } else {
             const key = `${Math.floor(status / 100)}xx`;

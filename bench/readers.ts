@@ -14,8 +14,10 @@
 //      both running, measured in alternating slices.
 // Each phase also records the event loop delay the serve reports in
 // /metrics (prom-client's histogram is reset by each scrape, so a scrape as
-// the phase begins and one as it ends cover just the phase) and the resident
-// memory of every process of the serve.
+// the phase begins and one as it ends cover just the phase; with readers,
+// the primary adds up every process's: the max is the largest, the p99 the
+// mean of theirs) and the resident memory and CPU of every process of the
+// serve.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -71,7 +73,7 @@ export interface Phase {
   health: PacedResult;
   /** Should the serve have ended during the phase: how, how many seconds in, and the end of its log. */
   serveDied?: Omit<ServeDeath, 'at'> & { afterSeconds: number };
-  /** The serve's event loop delay over the phase, from /metrics (the reader that answered the scrape), ms. */
+  /** The serve's event loop delay over the phase, from /metrics, ms: with readers, the largest max and the mean p99 of every process. */
   lag?: { p99: number; max: number };
   processes: ProcessMemory[];
   /** CPU during the phase, in cores: this process (the request generator), the upstream feed server, and everything else on the machine. */
@@ -89,6 +91,8 @@ export interface ReadersResult {
   idle: Phase;
   ingest: Phase & { itemsNew: number; failedSources: string[] };
   cli: Phase & { exitCode: number | null; itemsNew: number; lastLines: string[] };
+  /** The serve's log lines of level warn and above during parts 1 and 2, by event: how many, and the first one's message. */
+  logProblems: { event: string; count: number; first: string }[];
   /** `two` is undefined when this build's serve has no --readers. */
   scaling: { one: LoadResult; two?: LoadResult; oneProcesses: number; twoProcesses?: number; note?: string };
 }
@@ -141,6 +145,7 @@ export async function benchReaders(options: ReadersOptions): Promise<ReadersResu
     });
     const cli = { ...cliPhase, exitCode: cliRun!.exitCode, lastLines: cliRun!.lastLines, itemsNew: countArticles(db) - before };
     await serve.stop();
+    const logProblems = problemsIn(join(dir, 'serve.log'));
 
     options.progress(`readers: warm ${FEED_PATH} throughput, ${readersFlag ? '--readers 1 vs --readers 2' : 'one process (this serve has no --readers)'}`);
     const scaling = await throughput(readersFlag, env, dir, serves, options);
@@ -152,6 +157,7 @@ export async function benchReaders(options: ReadersOptions): Promise<ReadersResu
       idle,
       ingest,
       cli,
+      logProblems,
       scaling,
     };
   } finally {
@@ -166,8 +172,8 @@ type Watch = (pid: number, role: string) => void;
 
 /** Fixed-rate requests and memory samples for as long as `during` runs, with the event loop delay the serve saw. */
 async function phase(serve: Serve, upstream: Child, targets: readonly PacedTarget[], during: (watch: Watch) => Promise<void>): Promise<Phase> {
-  // One scrape per process, each on a connection of its own: with readers taking connections in turn, every reader's histogram starts afresh.
-  for (const _ of processTree(serve.pid)) await scrapeLag(serve.base);
+  // With readers the primary answers /metrics from every process's figures, each collected (so reset) for it.
+  await scrapeLag(serve.base);
   const sampler = sampleProcesses(serve.pid);
   const generator = process.cpuUsage();
   const upstreamBefore = cpuSeconds(upstream.pid);
@@ -396,6 +402,26 @@ async function scrapeLag(base: string): Promise<Phase['lag']> {
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
   const lag = { p99: value('nodejs_eventloop_lag_p99_seconds'), max: value('nodejs_eventloop_lag_max_seconds') };
   return Number.isNaN(lag.p99) ? undefined : lag;
+}
+
+/** pino's JSON lines at warn (40) and above, counted by event; other lines (a stack trace on stderr) count as "not JSON". */
+function problemsIn(logFile: string): ReadersResult['logProblems'] {
+  const problems = new Map<string, { event: string; count: number; first: string }>();
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    let entry: { level?: number; event?: string; msg?: string; err?: { message?: string } };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      entry = { level: 60, event: 'not JSON', msg: line };
+    }
+    if ((entry.level ?? 0) < 40) continue;
+    const event = entry.event ?? '(no event)';
+    const seen = problems.get(event) ?? { event, count: 0, first: `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`.slice(0, 200) };
+    seen.count++;
+    problems.set(event, seen);
+  }
+  return [...problems.values()];
 }
 
 function countArticles(path: string): number {

@@ -326,6 +326,10 @@ function readersSection(x: ReadersResult, connections: number, cores: number): s
             `every request after that found no server. The end of its log:`, '', '```', ...p.serveDied.logTail.map((l) => l.slice(0, 400)), '```', '']
         : [],
     ),
+    x.logProblems.length
+      ? `The serve's log at warn and above: ${x.logProblems.map((p) => `${p.event} ×${n(p.count)} ("${p.first}")`).join('; ')}.`
+      : 'The serve logged nothing at warn or above.',
+    '',
     'Resident memory (the highest VmRSS sampled every 100 ms) and CPU of every process, per phase; the peak is VmHWM at the end:',
     '',
     table(['process', ...phases.map(([name]) => name), 'peak (VmHWM)'], memoryRows),
