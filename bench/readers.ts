@@ -65,6 +65,8 @@ export interface ProcessMemory {
   peak: number;
   /** CPU it used during the phase (to its last sample, for one that ended), in cores. */
   cores: number;
+  /** Of which its main thread's (where HTTP is answered; the rest is worker threads such as the writer, and V8's). */
+  mainThreadCores: number;
 }
 
 export interface Phase {
@@ -356,7 +358,7 @@ async function throughput(readersFlag: boolean, env: NodeJS.ProcessEnv, dir: str
  * watched, with the processes each started) every 100 ms until stopped.
  */
 function sampleProcesses(servePid: number): { watch: Watch; stop(seconds: number): ProcessMemory[] } {
-  const seen = new Map<number, ProcessMemory & { cpuFirst: number; cpuLast: number }>();
+  const seen = new Map<number, ProcessMemory & { cpuFirst: number; cpuLast: number; mainFirst: number; mainLast: number }>();
   const roots = new Map<number, string>([[servePid, 'serve']]);
   // Processes there as the phase begins count their CPU from then; those that start later, all of theirs.
   let begun = false;
@@ -366,11 +368,17 @@ function sampleProcesses(servePid: number): { watch: Watch; stop(seconds: number
         try {
           const { rss, peak } = memory(pid);
           const cpu = cpuSeconds(pid);
-          const entry = seen.get(pid) ?? { pid, role: i === 0 ? role : `${role}'s child`, rss: 0, peak: 0, cores: 0, cpuFirst: begun ? 0 : cpu, cpuLast: cpu };
+          // Linux numbers a process's main thread with the process id.
+          const main = cpuSeconds(pid, pid);
+          const entry = seen.get(pid) ?? {
+            pid, role: i === 0 ? role : `${role}'s child`, rss: 0, peak: 0, cores: 0, mainThreadCores: 0,
+            cpuFirst: begun ? 0 : cpu, cpuLast: cpu, mainFirst: begun ? 0 : main, mainLast: main,
+          };
           entry.rss = Math.max(entry.rss, rss);
           // Max, not the last read: a process that has ended but not been reaped reads as 0 kB.
           entry.peak = Math.max(entry.peak, peak);
           entry.cpuLast = cpu;
+          entry.mainLast = main;
           seen.set(pid, entry);
         } catch {
           // Ended between the listing and this read.
@@ -389,7 +397,11 @@ function sampleProcesses(servePid: number): { watch: Watch; stop(seconds: number
     stop(seconds) {
       clearInterval(timer);
       sample();
-      return [...seen.values()].map(({ cpuFirst, cpuLast, ...p }) => ({ ...p, cores: (cpuLast - cpuFirst) / seconds }));
+      return [...seen.values()].map(({ cpuFirst, cpuLast, mainFirst, mainLast, ...p }) => ({
+        ...p,
+        cores: (cpuLast - cpuFirst) / seconds,
+        mainThreadCores: (mainLast - mainFirst) / seconds,
+      }));
     },
   };
 }

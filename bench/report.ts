@@ -293,7 +293,7 @@ function readersSection(x: ReadersResult, connections: number, cores: number): s
     const last = [...phases].reverse().map(([, p]) => of(p)).find(Boolean)!;
     const cell = (p: Phase) => {
       const m = of(p);
-      return m ? `${n(m.rss / MB)} MB, ${n(m.cores, 2)} cores` : '';
+      return m ? `${n(m.rss / MB)} MB, ${n(m.cores, 2)} cores (main thread ${n(m.mainThreadCores, 2)})` : '';
     };
     return [`${first.role} (pid ${pid})`, ...phases.map(([, p]) => cell(p)), `${n(last.peak / MB)} MB`];
   });
@@ -330,7 +330,8 @@ function readersSection(x: ReadersResult, connections: number, cores: number): s
       ? `The serve's log at warn and above: ${x.logProblems.map((p) => `${p.event} ×${n(p.count)} ("${p.first}")`).join('; ')}.`
       : 'The serve logged nothing at warn or above.',
     '',
-    'Resident memory (the highest VmRSS sampled every 100 ms) and CPU of every process, per phase; the peak is VmHWM at the end:',
+    'Resident memory (the highest VmRSS sampled every 100 ms) and CPU of every process, per phase, with its main thread\'s share ' +
+      '(the rest is its worker threads: in serve\'s primary, the writer\'s); the peak is VmHWM at the end:',
     '',
     table(['process', ...phases.map(([name]) => name), 'peak (VmHWM)'], memoryRows),
     '',
