@@ -4,6 +4,7 @@
 import type { Archive } from './archive.js';
 import { type GrowthRow, growthRepeats } from './growth.js';
 import type { IngestResult } from './ingest.js';
+import type { IngestMemoryResult } from './ingest-memory.js';
 import { bodyCollectionOff, type LoadResult } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { MemoryResult } from './memory.js';
@@ -21,6 +22,7 @@ export interface Results {
   growth?: GrowthRow[];
   ingest?: IngestResult;
   memory?: MemoryResult;
+  ingestMemory?: IngestMemoryResult;
   readers?: ReadersResult;
 }
 
@@ -196,6 +198,18 @@ export function markdown(r: Results): string {
       ['peak RSS (VmHWM)', `${n(mem.peakRss / MB)} MB`],
     ]));
   }
+  if (r.ingestMemory) {
+    const im = r.ingestMemory;
+    parts.push('', '## Memory during an ingest', '', table(['measure', 'value'], [
+      ['archive', `${n(im.articles)} articles`],
+      ['ingest', `${im.feeds} sources × ${im.itemsPerFeed} items: ${n(im.itemsNew)} new in ${n(im.seconds, 1)} s${im.errors ? `, ${im.errors} sources failed` : ''}`],
+      ['RSS idle, before the run', `${n(im.idleRss / MB)} MB`],
+      ['peak RSS during the run (VmHWM)', `${n(im.peakRss / MB)} MB (+${n((im.peakRss - im.idleRss) / MB)} MB)`],
+      ['RSS 5 s after the run', `${n(im.afterRss / MB)} MB`],
+      ['main thread\'s V8 heap during the run, peak used', `${n(im.heapUsedPeak / MB)} MB`],
+      ['main thread\'s V8 heap after a full collection: idle, after the run', `${n(im.heapHeldIdle / MB)} MB, ${n(im.heapHeldAfter / MB)} MB`],
+    ]));
+  }
   if (r.readers) parts.push('', ...readersSection(r.readers, r.connections, r.machine.cores));
   parts.push('', '## How measured', '', howMeasured(r), '');
   return parts.join('\n');
@@ -269,6 +283,11 @@ function howMeasured(r: Results): string {
     'one sends none and gets 200s with the documents already stored.',
     'Memory: the app in a child process over the largest archive renders every feed (all and each category in RSS, Atom and',
     'JSON, and the search) and serves them all in identity, gzip and brotli under load; the peak is the kernel\'s VmHWM.',
+    'Memory during an ingest: the app in a child process (as `serve` builds it in one process, without the schedule) over a copy',
+    'of the 100,000-article archive, its sources the ingest benchmark\'s loopback feeds, runs one ingest that stores every item as',
+    'new; idle RSS is read just before, the peak is VmHWM reset at the start of the run (clear_refs), and the heap figure is the',
+    'process\'s own process.memoryUsage() sampled every 20 ms (the prepare worker\'s heap is not in it, but is in RSS); the heap',
+    'after a full collection (gc() on request, after the idle and after figures were read) is what the process holds.',
     ...(r.readers ? [readersHow(r.readers)] : []),
   ].join(' ');
 }

@@ -9,6 +9,7 @@ import { packageRoot } from '../src/paths.js';
 import { benchDataDir, ensureArchive } from './archive.js';
 import { growthRepeats, measureGrowth } from './growth.js';
 import { benchIngest } from './ingest.js';
+import { benchIngestMemory } from './ingest-memory.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { benchMemory } from './memory.js';
 import { relateSection } from './relate-cost.js';
@@ -47,9 +48,12 @@ if (values.profile) mkdirSync(profileDir, { recursive: true });
 const results: Results = { quick, seconds, connections, machine: machineInfo(), archives: [] };
 progress(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, load average ${results.machine.loadBefore}`);
 
+// The memory part also ingests over the archive of 100,000 articles.
+const needed = only.has('growth')
+  ? sizes
+  : [...new Set([...(only.has('serving') ? [sizes[0]!] : []), ...(only.has('memory') ? [100_000, sizes[sizes.length - 1]!] : [])])];
 // Serving beside an ingest is measured over 100,000 articles, as issue 16 measured it; --quick over 1,000.
 const readersSize = quick ? 1_000 : 100_000;
-const needed = only.has('growth') ? sizes : [...(only.has('serving') ? [sizes[0]!] : []), ...(only.has('memory') ? [sizes[sizes.length - 1]!] : [])];
 if (only.has('readers') && !needed.includes(readersSize)) needed.push(readersSize);
 for (const size of needed) {
   progress(`archive of ${size.toLocaleString('en')} articles`);
@@ -76,6 +80,8 @@ if (only.has('ingest')) {
 if (only.has('memory')) {
   progress(`memory: ${sizes[sizes.length - 1]!.toLocaleString('en')} articles (load average ${loadAverage()})`);
   results.memory = await benchMemory(archiveOf(sizes[sizes.length - 1]!), seconds, connections);
+  progress(`memory during an ingest: 200 feeds × 50 items over 100,000 articles (load average ${loadAverage()})`);
+  results.ingestMemory = await benchIngestMemory(archiveOf(100_000), 200, 50, { progress });
 }
 let relate = '';
 if (only.has('relate')) {

@@ -12,6 +12,7 @@ import { listRecentContentHashes, saveArticles } from '../store/articles/article
 import { noteDatabaseError, unhealthyBecause } from '../store/db/health.js';
 import { type FetchState, recordSourceResult } from '../store/sources.js';
 import { readArticleFolder } from './parse/articles.js';
+import { ownCopy } from './parse/own-copy.js';
 import { nextDueAt } from './backoff.js';
 import { FetchError } from './fetch/errors.js';
 import { type FetchOptions, type FetchResult, fetchFeed } from './fetch/fetch.js';
@@ -59,7 +60,8 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
         storeFeed(ctx, source, prepared, now, result);
         // Remembered once stored: the next poll may find the same bytes (known-documents.ts).
         const known = knownDocumentsFor(ctx.cfg);
-        if (key && prepared.entries) known.set(source.id, { key, entries: prepared.entries });
+        // The guids in copies of their own: prepared here rather than on a worker, they are cut from the document (own-copy.ts).
+        if (key && prepared.entries) known.set(source.id, { key, entries: prepared.entries.map(([guid, hash]) => [ownCopy(guid), hash]) });
         else known.delete(source.id);
       } finally {
         turn?.end();

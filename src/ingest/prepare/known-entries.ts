@@ -8,6 +8,7 @@
 // and up to a bound, past which the older half is forgotten.
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config/config.js';
+import { ownCopy } from '../parse/own-copy.js';
 import type { ParsedEntry } from '../parse/parsed.js';
 
 export interface KnownDraft {
@@ -34,11 +35,16 @@ export class KnownEntries {
     if (found) return found;
     const older = this.previous.get(key);
     // Still in use: carried into the current generation.
-    if (older) this.set(key, older);
+    if (older) this.keep(key, older);
     return older;
   }
 
   set(key: string, draft: KnownDraft): void {
+    // Its own copy of the guid: the draft's is cut from the document (own-copy.ts).
+    this.keep(key, { guid: ownCopy(draft.guid), hash: draft.hash });
+  }
+
+  private keep(key: string, draft: KnownDraft): void {
     if (this.current.size >= GENERATION) {
       this.previous = this.current;
       this.current = new Map();
