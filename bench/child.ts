@@ -1,8 +1,9 @@
 // Child processes under test, and what Linux says about them: CPU time from
 // /proc/PID/stat, resident memory and its peak (VmRSS, VmHWM) from
-// /proc/PID/status.
+// /proc/PID/status, and the processes a process has started (a serve with
+// reader processes is several), from /proc/PID/task/*/children.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -84,4 +85,54 @@ export function memory(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/**
+ * PID and every process descended from it, parents first; a process that
+ * ends while this reads is left out. Children are listed per thread, by the
+ * thread that started them (cluster forks from the main thread, but nothing
+ * says it must).
+ */
+export function processTree(pid: number): number[] {
+  const tree: number[] = [];
+  const visit = (p: number) => {
+    tree.push(p);
+    let threads: string[];
+    try {
+      threads = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const thread of threads) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${p}/task/${thread}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const child of children.trim().split(/\s+/).filter(Boolean)) visit(Number(child));
+    }
+  };
+  visit(pid);
+  return tree.filter((p) => {
+    try {
+      readFileSync(`/proc/${p}/stat`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** CPU seconds of PID and its descendants alive now (a child that has ended no longer counts). */
+export function treeCpuSeconds(pid: number): number {
+  let total = 0;
+  for (const p of processTree(pid)) {
+    try {
+      total += cpuSeconds(p);
+    } catch {
+      // Ended between the listing and this read.
+    }
+  }
+  return total;
 }

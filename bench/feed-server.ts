@@ -7,6 +7,10 @@
 // wild: a photo with caption and credit, a "Related:" line, site boilerplate,
 // a tracking pixel, a script and an event handler for the sanitizer, and
 // tracking parameters on links.
+// Sent the message "next" (over IPC), every feed publishes a new batch of
+// ITEMS items, newer than the last, under a new ETag, and the server answers
+// { generation }: a second ingest of the same sources then finds only new
+// items (the readers benchmark's CLI ingest next to a running serve).
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,11 +57,13 @@ function item(text: TextMaker, random: Random, feed: number, n: number, publishe
 </item>`;
 }
 
-function feedXml(feed: number, items: number): string {
-  const random = new Random(feed);
+function feedXml(feed: number, items: number, generation: number): string {
+  // Generation 0 as it always was, so that the ingest benchmark's figures stay comparable.
+  const random = new Random(feed + generation * 100_003);
   const text = new TextMaker(random, 2000);
-  const newest = Date.parse('2026-11-20T12:00:00Z') - feed * 60_000;
-  const entries = Array.from({ length: items }, (_, n) => item(text, random, feed, n, new Date(newest - n * 20 * 60_000)));
+  const newest = Date.parse('2026-11-20T12:00:00Z') - feed * 60_000 + generation * items * 20 * 60_000;
+  const first = generation * items;
+  const entries = Array.from({ length: items }, (_, n) => item(text, random, feed, first + n, new Date(newest - n * 20 * 60_000)));
   return `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">
 <channel><title>Feed ${feed} Wire</title><link>https://feed${feed}.example/</link><description>Wire copy from feed ${feed}</description><language>en</language>
@@ -66,12 +72,26 @@ ${entries.join('\n')}
 }
 
 const [feeds = 200, items = 50] = process.argv.slice(2).map(Number);
+
+interface Document {
+  body: Buffer;
+  gzip: Buffer;
+  etag: string;
+}
+
+function document(feed: number, generation: number): Document {
+  const body = Buffer.from(feedXml(feed, items, generation), 'utf8');
+  return { body, gzip: gzipSync(body), etag: `"${createHash('sha1').update(body).digest('hex')}"` };
+}
+
+/** Each feed's current document, by feed number less one. */
+const documents: Document[] = [];
+let generation = 0;
 const ports: number[] = [];
 for (let feed = 1; feed <= feeds; feed++) {
-  const body = Buffer.from(feedXml(feed, items), 'utf8');
-  const gzip = gzipSync(body);
-  const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
+  documents.push(document(feed, generation));
   const server = createServer((req, res) => {
+    const { body, gzip, etag } = documents[feed - 1]!;
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, { etag }).end();
       return;
@@ -90,5 +110,12 @@ for (let feed = 1; feed <= feeds; feed++) {
   ports.push((server.address() as AddressInfo).port);
 }
 process.send?.({ port: ports[0], ports });
-process.on('message', (message) => message === 'stop' && process.exit(0));
+process.on('message', (message) => {
+  if (message === 'stop') process.exit(0);
+  if (message === 'next') {
+    generation++;
+    for (let feed = 1; feed <= feeds; feed++) documents[feed - 1] = document(feed, generation);
+    process.send?.({ generation });
+  }
+});
 process.on('disconnect', () => process.exit(0));

@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
-import { cpuSeconds, machineBusySeconds } from './child.js';
+import { machineBusySeconds, treeCpuSeconds } from './child.js';
 
 /**
  * autocannon appends every response body to a string, for its verifyBody and
@@ -28,7 +28,7 @@ export const bodyCollectionOff = (() => {
 
 export interface Target {
   url: string;
-  /** The server's pid, to charge it its CPU time. */
+  /** The server's pid, to charge it its CPU time and that of the processes it started (a serve's readers). */
   pid: number;
 }
 
@@ -86,7 +86,7 @@ export async function measure(targets: readonly Target[], options: LoadOptions):
 }
 
 async function runSlice(target: Target, options: LoadOptions, seconds: number, tally: Tally): Promise<void> {
-  const server = cpuSeconds(target.pid);
+  const server = treeCpuSeconds(target.pid);
   const generator = process.cpuUsage();
   const machine = machineBusySeconds();
   const started = performance.now();
@@ -99,7 +99,7 @@ async function runSlice(target: Target, options: LoadOptions, seconds: number, t
     skipAggregateResult: true,
   })) as unknown as RawResult;
   tally.elapsed += (performance.now() - started) / 1000;
-  tally.server += cpuSeconds(target.pid) - server;
+  tally.server += treeCpuSeconds(target.pid) - server;
   const used = process.cpuUsage(generator);
   tally.generator += (used.user + used.system) / 1e6;
   tally.machine += machineBusySeconds() - machine;

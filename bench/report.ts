@@ -8,6 +8,8 @@ import type { IngestMemoryResult } from './ingest-memory.js';
 import { bodyCollectionOff, type LoadResult } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { MemoryResult } from './memory.js';
+import type { PacedResult } from './paced.js';
+import type { Phase, ReadersResult } from './readers.js';
 import type { ServingResult } from './serving.js';
 
 export interface Results {
@@ -21,6 +23,7 @@ export interface Results {
   ingest?: IngestResult;
   memory?: MemoryResult;
   ingestMemory?: IngestMemoryResult;
+  readers?: ReadersResult;
 }
 
 type Row = string[];
@@ -76,7 +79,44 @@ export function targetRows(r: Results): Row[] {
     const m = r.memory;
     rows.push([`peak RSS under load, ${n(m.articles)} articles`, `${n(m.peakRss / MB)} MB`, '< 250 MB', verdict(m.peakRss < 250 * MB)]);
   }
+  if (r.readers) rows.push(...readersTargetRows(r.readers));
   return rows;
+}
+
+/** Issue 16's targets: serving beside the writer, and every core serving. */
+function readersTargetRows(x: ReadersResult): Row[] {
+  const rows: Row[] = [];
+  const items = n(x.ingest.itemsNew);
+  for (const [during, idle] of [[x.ingest.feed, x.idle.feed], [x.ingest.health, x.idle.health]] as const) {
+    const ratio = during.p99 / idle.p99;
+    rows.push([`${during.name} p99 during a ${items}-item ingest / idle`, `${n(ratio, 1)}x (${n(during.p99, 1)} ms / ${n(idle.p99, 1)} ms)`, '≤ 2x', verdict(ratio <= 2)]);
+  }
+  const worst = Math.max(x.ingest.feed.max, x.ingest.health.max);
+  rows.push(['slowest request during the ingest (feed, /healthz)', `${n(x.ingest.feed.max)} ms, ${n(x.ingest.health.max)} ms`, '≤ 100 ms', verdict(worst <= 100)]);
+  const failed = failures(x.ingest.feed) + failures(x.ingest.health);
+  rows.push(['5xx and unanswered requests during the ingest', n(failed), '0', verdict(failed === 0)]);
+  const cli = x.cli;
+  const cliFailed = failures(cli.feed) + failures(cli.health);
+  const cliWorst = Math.max(cli.feed.max, cli.health.max);
+  rows.push([
+    '`ingest --once` next to serve: 5xx, slowest request, CLI exit',
+    `${n(cliFailed)}, ${n(cliWorst)} ms, exit ${cli.exitCode ?? 'by signal'}`,
+    '0, ≤ 100 ms, exit 0',
+    verdict(cliFailed === 0 && cliWorst <= 100 && cli.exitCode === 0),
+  ]);
+  const { one, two } = x.scaling;
+  if (two) {
+    const ratio = two.requestsPerSecond / one.requestsPerSecond;
+    rows.push(['warm /feeds/all.rss req/s, --readers 2 / --readers 1', `${n(ratio, 2)}x (${n(two.requestsPerSecond)} / ${n(one.requestsPerSecond)})`, '≥ 1.7x', verdict(ratio >= 1.7)]);
+  } else {
+    rows.push(['warm /feeds/all.rss req/s, --readers 2 / --readers 1', `${x.scaling.note ?? 'not measured'}; one process ${n(one.requestsPerSecond)} req/s`, '≥ 1.7x', 'n/a']);
+  }
+  return rows;
+}
+
+/** Answers that are failures: 5xx, and requests that got no answer at all. */
+function failures(p: PacedResult): number {
+  return (p.statuses['5xx'] ?? 0) + p.errors;
 }
 
 function loadCells(l: LoadResult): Row {
@@ -170,8 +210,23 @@ export function markdown(r: Results): string {
       ['main thread\'s V8 heap after a full collection: idle, after the run', `${n(im.heapHeldIdle / MB)} MB, ${n(im.heapHeldAfter / MB)} MB`],
     ]));
   }
+  if (r.readers) parts.push('', ...readersSection(r.readers, r.connections, r.machine.cores));
   parts.push('', '## How measured', '', howMeasured(r), '');
   return parts.join('\n');
+}
+
+function readersHow(x: ReadersResult): string {
+  return [
+    `Readers and the writer: \`wirefeed serve\` itself (node dist/src/main.js serve, ${x.readersFlag ? 'started without --readers, so one reader per core' : 'which in this build is one process'}),`,
+    `over a copy of the ${n(x.articles)}-article archive whose imported wire sources are disabled, with ${x.feeds} loopback feeds of ${x.itemsPerFeed} items`,
+    '(feed-server.ts, a child process) as its only sources, no ingest at start and no scheduled one; its log at info into a file. Requests at a fixed',
+    `rate, open loop (paced.ts: evenly spaced, each timed from when it is issued, a stall included; ${x.idle.feed.rate}/s to the feed and ${x.idle.health.rate}/s to /healthz)`,
+    'come from the bench process: after an untimed second, an idle window, then a window from POST /admin/ingest to its answer (the whole ingest),',
+    'then, the feeds having published newer items, a window from the start of `wirefeed ingest --once` (same configuration and database) to its exit.',
+    'Event loop delay is the serve\'s own prom-client figure from /metrics, read as each window begins (which resets it) and ends. Processes are the',
+    'serve and every process it started (/proc/PID/task/*/children), the CLI too. Throughput: `serve --readers 1` and `serve --readers 2` on the same',
+    'database, autocannon against each in turn.',
+  ].join(' ');
 }
 
 /** Where autocannon, not the bare server, set the ceiling, the ratio flatters the app. */
@@ -233,7 +288,101 @@ function howMeasured(r: Results): string {
     'new; idle RSS is read just before, the peak is VmHWM reset at the start of the run (clear_refs), and the heap figure is the',
     'process\'s own process.memoryUsage() sampled every 20 ms (the prepare worker\'s heap is not in it, but is in RSS); the heap',
     'after a full collection (gc() on request, after the idle and after figures were read) is what the process holds.',
+    ...(r.readers ? [readersHow(r.readers)] : []),
   ].join(' ');
+}
+
+function readersSection(x: ReadersResult, connections: number, cores: number): string[] {
+  const phases: [string, Phase][] = [
+    ['idle', x.idle],
+    [`POST /admin/ingest, ${n(x.ingest.itemsNew)} new items`, x.ingest],
+    [`\`ingest --once\` in a second process, ${n(x.cli.itemsNew)} new items`, x.cli],
+  ];
+  const latencyRows = phases.flatMap(([name, p]) =>
+    [p.feed, p.health].map((t) => [
+      name, `${n(p.seconds, 1)} s`, t.name, `${n(t.requests)} at ${t.rate}/s`, n(t.p50, 1), n(t.p99, 1), n(t.max, 1), answers(t),
+      p.lag ? `${n(p.lag.p99)} / ${n(p.lag.max)}` : 'n/a',
+    ]),
+  );
+  // Every process seen in any phase, in the order first seen.
+  const pids = [...new Set(phases.flatMap(([, p]) => p.processes.map((m) => m.pid)))];
+  const memoryRows = pids.map((pid) => {
+    const of = (p: Phase) => p.processes.find((m) => m.pid === pid);
+    const first = phases.map(([, p]) => of(p)).find(Boolean)!;
+    const last = [...phases].reverse().map(([, p]) => of(p)).find(Boolean)!;
+    const cell = (p: Phase) => {
+      const m = of(p);
+      return m ? `${n(m.rss / MB)} MB, ${n(m.cores, 2)} cores (main thread ${n(m.mainThreadCores, 2)})` : '';
+    };
+    return [`${first.role} (pid ${pid})`, ...phases.map(([, p]) => cell(p)), `${n(last.peak / MB)} MB`];
+  });
+  const cpuRows = phases.map(([name, p]) => [name, n(p.generatorCores, 2), n(p.upstreamCores, 2), n(p.otherCores, 2)]);
+  const { one, two } = x.scaling;
+  const scalingRows = [
+    [`--readers 1${x.readersFlag ? '' : ' (no flag: this build has one process)'}`, String(x.scaling.oneProcesses), ...loadCells(one)],
+    ...(two ? [['--readers 2', String(x.scaling.twoProcesses ?? '?'), ...loadCells(two)]] : []),
+  ];
+  const slow = (p: Phase) =>
+    p.feed.slowest.slice(0, 3).map((s) => `${n(s.ms)} ms at ${n(s.atSeconds, 1)} s`).join(', ');
+  return [
+    `## Readers and the writer: serving during an ingest (${n(x.articles)}-article archive, ${x.feeds} feeds × ${x.itemsPerFeed} items)`,
+    '',
+    table(['phase', 'window', 'requests to', 'requests', 'p50 ms', 'p99 ms', 'max ms', 'answers', 'event loop delay p99 / max ms'], latencyRows),
+    '',
+    `The feed is /feeds/all.rss asked for with gzip, warmed first. The slowest feed requests, with when they were sent in their window: during the ingest ${slow(x.ingest)}; ` +
+      `beside the CLI ${slow(x.cli)}. The request generator itself (this process, on the same cores) issued requests up to ` +
+      `${n(Math.max(...phases.map(([, p]) => p.feed.lateMax)))} ms late (p99 ${n(Math.max(...phases.map(([, p]) => p.feed.lateP99)))} ms): ` +
+      'not in the latencies, each timed from when it was issued, but fewer requests were in flight at those moments than the rate asks for.',
+    '',
+    `The ingest asked for with POST /admin/ingest: ${n(x.ingest.itemsNew)} new items in ${n(x.ingest.seconds, 1)} s, ` +
+      `${x.ingest.failedSources.length ? `${x.ingest.failedSources.length} sources failed (${x.ingest.failedSources.slice(0, 3).join('; ')})` : 'no source failed'}. ` +
+      `The CLI ingest: exit ${x.cli.exitCode ?? 'by signal'} after ${n(x.cli.seconds, 1)} s, ${n(x.cli.itemsNew)} articles more in the database; what it printed: ` +
+      `${x.cli.lastLines.map((l) => `"${l.trim()}"`).join(' ')}`,
+    '',
+    ...phases.flatMap(([name, p]) =>
+      p.serveDied
+        ? [`**The serve ended during "${name}"**, ${n(p.serveDied.afterSeconds, 1)} s into the window, with ${p.serveDied.signal ?? `exit ${p.serveDied.code}`}; ` +
+            `every request after that found no server. The end of its log:`, '', '```', ...p.serveDied.logTail.map((l) => l.slice(0, 400)), '```', '']
+        : [],
+    ),
+    x.logProblems.length
+      ? `The serve's log at warn and above: ${x.logProblems.map((p) => `${p.event} ×${n(p.count)} ("${p.first}")`).join('; ')}.`
+      : 'The serve logged nothing at warn or above.',
+    '',
+    'Resident memory (the highest VmRSS sampled every 100 ms) and CPU of every process, per phase, with its main thread\'s share ' +
+      '(the rest is its worker threads: in serve\'s primary, the writer\'s); the peak is VmHWM at the end:',
+    '',
+    table(['process', ...phases.map(([name]) => name), 'peak (VmHWM)'], memoryRows),
+    '',
+    table(['phase', 'request generator CPU', 'upstream feeds CPU', "others' CPU"], cpuRows),
+    '',
+    '## Readers and the writer: warm /feeds/all.rss throughput, N readers vs one',
+    '',
+    table(['serve', 'processes', 'req/s', 'p50 ms', 'p99 ms', 'server CPU', 'autocannon CPU', "others' CPU", 'answers'], scalingRows),
+    '',
+    scalingNote(x, connections, cores),
+  ];
+}
+
+function answers(t: PacedResult): string {
+  const statuses = Object.entries(t.statuses).map(([k, v]) => `${k}: ${n(v)}`).join(', ');
+  const codes = Object.entries(t.errorCodes).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  return `${statuses}${t.errors ? `, no answer: ${t.errors} (${codes})` : ''}`;
+}
+
+/** What bounds the N-readers ratio on this machine: the cores the server, autocannon and others used. */
+function scalingNote(x: ReadersResult, connections: number, cores: number): string {
+  const { one, two } = x.scaling;
+  const head = `${connections} connections, as many requests as they carry; CPU columns are in cores, every process of the serve counted.`;
+  const perCore = (l: LoadResult) => l.requestsPerSecond / l.serverCores;
+  if (!two) return `${head} ${x.scaling.note ?? ''}; ${n(perCore(one))} requests per server core.`;
+  const busy = two.serverCores + two.generatorCores + two.otherCores;
+  const bound = busy >= cores - 0.2
+    ? `the machine's ${cores} cores were full (${n(busy, 2)}), so the ratio is bounded by what autocannon and other processes took of them, not by the readers`
+    : `${n(busy, 2)} of the machine's ${cores} cores were busy, so the cores did not bound it`;
+  return `${head} With two readers the server used ${n(two.serverCores, 2)} cores, autocannon ${n(two.generatorCores, 2)} and other processes ` +
+    `${n(two.otherCores, 2)}: ${bound}. Requests per server core: ${n(perCore(one))} with one reader, ${n(perCore(two))} with two ` +
+    '(what N readers would serve with N cores to themselves, if the generator were elsewhere).';
 }
 
 export function median(values: number[]): number {

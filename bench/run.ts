@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory] [-- --seconds N] [-- --profile]`
-// Measures serving, archive growth, ingest and memory; prints the tables and,
+// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory,relate,readers] [-- --seconds N] [-- --profile]`
+// Measures serving, archive growth, ingest, memory, related stories, and readers beside the writer; prints the tables and,
 // for a full run of every part (not --quick), writes them to BENCHMARKS.md. Benchmarks, not
 // tests: nothing here fails on a slow number.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,10 +13,11 @@ import { benchIngestMemory } from './ingest-memory.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { benchMemory } from './memory.js';
 import { relateSection } from './relate-cost.js';
+import { benchReaders } from './readers.js';
 import { markdown, type Results, table, targetRows } from './report.js';
 import { benchServing } from './serving.js';
 
-const parts = ['serving', 'growth', 'ingest', 'memory', 'relate'] as const;
+const parts = ['serving', 'growth', 'ingest', 'memory', 'relate', 'readers'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -38,7 +39,8 @@ const connections = 50;
 const sizes = quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000];
 const progress = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-// --profile: the app's process under the serving load writes a V8 CPU profile (open it in Chrome DevTools).
+// --profile: the app's process under the serving load, and the serve of the readers part (idle, ingest, CLI ingest),
+// write V8 CPU profiles (open them in Chrome DevTools).
 const profileDir = join(benchDataDir, 'profiles');
 const appExecArgv = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 if (values.profile) mkdirSync(profileDir, { recursive: true });
@@ -50,6 +52,9 @@ progress(`machine: ${results.machine.cpu}, ${results.machine.cores} cores, load 
 const needed = only.has('growth')
   ? sizes
   : [...new Set([...(only.has('serving') ? [sizes[0]!] : []), ...(only.has('memory') ? [100_000, sizes[sizes.length - 1]!] : [])])];
+// Serving beside an ingest is measured over 100,000 articles, as issue 16 measured it; --quick over 1,000.
+const readersSize = quick ? 1_000 : 100_000;
+if (only.has('readers') && !needed.includes(readersSize)) needed.push(readersSize);
 for (const size of needed) {
   progress(`archive of ${size.toLocaleString('en')} articles`);
   const archive = ensureArchive(size, progress);
@@ -82,6 +87,14 @@ let relate = '';
 if (only.has('relate')) {
   progress(`related stories: quality, and cost at 1,000 and 100,000 articles (load average ${loadAverage()})`);
   relate = relateSection();
+}
+if (only.has('readers')) {
+  progress(`readers: serve over ${readersSize.toLocaleString('en')} articles, 200 feeds × 50 items (load average ${loadAverage()})`);
+  // Each measurement a few seconds: the part adds about two minutes to a full run.
+  results.readers = await benchReaders({
+    archivePath: archiveOf(readersSize).path, articles: readersSize, feeds: 200, itemsPerFeed: 50,
+    seconds: quick ? 2 : 5, feedRate: 200, healthRate: 50, connections, serveExecArgv: appExecArgv, progress,
+  });
 }
 results.machine.loadAfter = loadAverage();
 
