@@ -7,6 +7,7 @@ import Parser from 'rss-parser';
 import { contentImage } from './content-image.js';
 import { attr, type Fields, isObject, list, type Node, text } from './nodes.js';
 import { parseJsonFeed } from './json-feed.js';
+import { withChannel } from './prepass.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
 // rss-parser reads an Atom entry's <published> and <updated> with
@@ -14,9 +15,22 @@ import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from 
 // feed, and a zone-less date is read in the host's time zone. Renamed as
 // xml2js reads them, they pass by rss-parser untouched and normalize reads
 // the text as written (RSS dates already arrive that way: pubDate, dc:date).
-const atomDates: Record<string, string> = { published: 'atomPublished', updated: 'atomUpdated' };
+// Atom 0.3 (http://purl.org/atom/ns#) names its dates issued, modified and
+// created; no RSS or Atom 1.0 element has those names without a prefix, so
+// they are read the same way wherever they appear.
+const atomDates: Record<string, string> = {
+  published: 'atomPublished',
+  updated: 'atomUpdated',
+  issued: 'atomIssued',
+  modified: 'atomModified',
+  created: 'atomCreated',
+};
 
 const parserOptions: Parser.ParserOptions<Fields, Fields> = {
+  // An <rss> whose version is missing or unusual ("", "2.00", "RSS2", "1.0")
+  // is read as RSS 2.0, as the Universal Feed Parser does: the elements are
+  // the same, and rss-parser would otherwise refuse the document.
+  defaultRSS: 2,
   xml2js: { tagNameProcessors: [(name: string) => atomDates[name] ?? name] },
   customFields: {
     feed: ['language', 'rights', 'copyright'],
@@ -29,6 +43,15 @@ const parserOptions: Parser.ParserOptions<Fields, Fields> = {
       ['media:group', 'mediaGroup', { keepArray: true }],
       ['atomPublished', 'atomPublished'],
       ['atomUpdated', 'atomUpdated'],
+      ['atomIssued', 'atomIssued'],
+      ['atomModified', 'atomModified'],
+      ['atomCreated', 'atomCreated'],
+      ['atom:published', 'atomPrefixedPublished'],
+      ['atom:updated', 'atomPrefixedUpdated'],
+      ['dcterms:issued', 'dctermsIssued'],
+      ['dcterms:created', 'dctermsCreated'],
+      ['dcterms:modified', 'dctermsModified'],
+      ['content', 'contentNodes', { keepArray: true }],
       ['rights', 'rights'],
       ['dc:rights', 'dcRights'],
       ['dc:date', 'dcDate'],
@@ -43,12 +66,13 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
   const start = body.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('{')) return parseJsonFeed(start);
   if (!start.startsWith('<')) throw new ParseError('parse: the document is neither XML nor JSON');
+  const xml = withChannel(start);
   let feed: Fields & { items: Fields[] };
   try {
     // A parser per document: rss-parser keeps one xml2js parser, and after a
     // document with two errors that parser ignores the next document's
     // errors, so one broken feed would let the next broken one through.
-    feed = (await new Parser<Fields, Fields>(parserOptions).parseString(start)) as Fields & { items: Fields[] };
+    feed = (await new Parser<Fields, Fields>(parserOptions).parseString(xml)) as Fields & { items: Fields[] };
   } catch (err) {
     throw new ParseError(`parse: not a readable feed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
@@ -71,25 +95,44 @@ function xmlEntry(item: Fields): ParsedEntry {
   // RSS puts the body in content:encoded and a summary in description (which
   // rss-parser calls content); a feed with description alone gets it as both.
   const encoded = text(item['content:encoded']);
+  const content = base64Content(item) ?? text(item.content);
   // RFC 4287 4.2.7.2: an Atom link without rel is the alternate one.
   const alternate = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate' && attr(l, 'href'));
   return {
     guid: text(item.guid) ?? text(item.id),
     link: attr(alternate, 'href') ?? text(item.link),
     title: text(item.title),
-    summary: text(item.summary) ?? (encoded ? text(item.content) : undefined),
-    content: encoded ?? text(item.content),
+    summary: text(item.summary) ?? (encoded ? content : undefined),
+    content: encoded ?? content,
     author: text(item.dcCreator) ?? firstAuthor(item.authors) ?? text(item.itunesAuthor),
-    published: text(item.pubDate) ?? text(item.dcDate) ?? text(item.atomPublished),
-    updated: text(item.atomUpdated),
+    // The Universal Feed Parser's order: the publication date, then the
+    // creation date; dcterms (DCMI Terms) and Atom 0.3 name them differently.
+    published: firstText(item, ['pubDate', 'dcDate', 'atomPublished', 'atomPrefixedPublished', 'dctermsIssued', 'atomIssued', 'dctermsCreated', 'atomCreated']),
+    updated: firstText(item, ['atomUpdated', 'atomPrefixedUpdated', 'dctermsModified', 'atomModified']),
     categories: list(item.atomCategories)
       .map((c) => attr(c, 'label') ?? attr(c, 'term') ?? text(c))
       .filter((c): c is string => !!c),
     tags: [],
-    image: xmlImage(item, links) ?? contentImage(encoded ?? text(item.content)),
+    image: xmlImage(item, links) ?? contentImage(encoded ?? content),
     related,
     rights: text(item.rights) ?? text(item.dcRights),
   };
+}
+
+/** Atom 0.3 (draft-ietf-atompub-format-03 3.1.2) lets content say mode="base64". */
+function base64Content(item: Fields): string | undefined {
+  const node = list(item.contentNodes)[0];
+  if (attr(node, 'mode') !== 'base64') return undefined;
+  const encoded = text(node);
+  return encoded && Buffer.from(encoded, 'base64').toString('utf8');
+}
+
+function firstText(item: Fields, names: string[]): string | undefined {
+  for (const name of names) {
+    const value = text(item[name]);
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /** RSS <author> is text ("email (Name)", which normalize reads); an Atom <author> holds a <name>. The first one named. */
