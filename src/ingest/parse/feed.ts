@@ -7,6 +7,7 @@ import Parser from 'rss-parser';
 import { contentImage } from './content-image.js';
 import { attr, type Fields, isObject, list, type Node, text } from './nodes.js';
 import { parseJsonFeed } from './json-feed.js';
+import { internalEntities } from './entities.js';
 import { withChannel } from './prepass.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
@@ -62,17 +63,25 @@ const parserOptions: Parser.ParserOptions<Fields, Fields> = {
   },
 };
 
+/** rss-parser's xml2js parser and its sax parser, whose table of known entities takes the document's own. */
+interface SaxInside {
+  xmlParser: { saxParser: { ENTITIES: Record<string, string> } };
+}
+
 export async function parseFeed(body: string): Promise<ParsedFeed> {
   const start = body.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('{')) return parseJsonFeed(start);
   if (!start.startsWith('<')) throw new ParseError('parse: the document is neither XML nor JSON');
   const xml = withChannel(start);
+  const entities = internalEntities(xml);
   let feed: Fields & { items: Fields[] };
   try {
     // A parser per document: rss-parser keeps one xml2js parser, and after a
     // document with two errors that parser ignores the next document's
     // errors, so one broken feed would let the next broken one through.
-    feed = (await new Parser<Fields, Fields>(parserOptions).parseString(xml)) as Fields & { items: Fields[] };
+    const parser = new Parser<Fields, Fields>(parserOptions);
+    if (entities) Object.assign((parser as unknown as SaxInside).xmlParser.saxParser.ENTITIES, entities);
+    feed = (await parser.parseString(xml)) as Fields & { items: Fields[] };
   } catch (err) {
     throw new ParseError(`parse: not a readable feed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }

@@ -1,9 +1,10 @@
 // What parseFeed does with hostile XML. rss-parser reads XML through xml2js
-// and sax; sax skips the DTD without reading it, so no entity declared there
-// is ever expanded or fetched, and a reference to one is "Invalid character
-// entity", which parseFeed reports as a ParseError. These tests hold that
-// behaviour in place: if an upgrade started expanding or resolving entities,
-// they would fail.
+// and sax; sax skips the DTD without reading it. parseFeed itself reads the
+// internal entities of the DTD (entities.ts), within a depth and size
+// budget; external entities are never read or fetched, and a reference to
+// one is "Invalid character entity", which parseFeed reports as a
+// ParseError. These tests hold that behaviour in place: if an upgrade
+// started resolving external entities or lifted the budget, they would fail.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -79,10 +80,23 @@ describe('parseFeed and entity expansion ("billion laughs")', () => {
     });
   }
 
-  test('observed: a reference to an entity declared in the DTD is refused with a ParseError, not expanded', async () => {
+  test('entities nested ten deep are refused with a ParseError naming the depth limit, not expanded', async () => {
     const { value } = await outcome(rss(laughs(), '&lol9;'));
     assert.ok(value instanceof ParseError);
-    assert.match(value.message, /^parse: not a readable feed: Invalid character entity/);
+    assert.equal(value.message, 'parse: the document\'s entities nest deeper than 3 levels');
+  });
+
+  test('one large entity referenced many times is refused with a ParseError naming the size budget', async () => {
+    const { value } = await outcome(rss(`<!DOCTYPE rss [<!ENTITY big "${'x'.repeat(50_000)}">]>`, '&big;'.repeat(2_000)));
+    assert.ok(value instanceof ParseError);
+    assert.equal(value.message, 'parse: the document\'s entities expand beyond 65536 characters');
+  });
+
+  test('an entity that refers to itself, directly or through another, is refused', async () => {
+    for (const doctype of ['<!DOCTYPE rss [<!ENTITY a "x&a;">]>', '<!DOCTYPE rss [<!ENTITY a "x&b;"><!ENTITY b "y&a;">]>']) {
+      const { value } = await outcome(rss(doctype, '&a;'));
+      assert.ok(value instanceof ParseError, doctype);
+    }
   });
 });
 
