@@ -13,10 +13,10 @@ export function listSourcesCommand(io: CliIo): void {
   const ctx = start(io, 'warn');
   const rows = listSourceHealth(ctx.db).map((s) => [
     s.slug,
-    s.enabled ? (s.lastStatus ?? 'never fetched') : 'disabled',
+    !s.enabled ? 'disabled' : s.goneAt ? 'gone' : (s.lastStatus ?? 'never fetched'),
     s.httpStatus === undefined ? '-' : String(s.httpStatus),
     s.lastFetchedAt?.toISOString() ?? '-',
-    s.enabled && s.lastFetchedAt ? s.nextDueAt.toISOString() : '-',
+    s.enabled && !s.goneAt && s.lastFetchedAt ? s.nextDueAt.toISOString() : '-',
     String(s.articleCount),
     String(s.errorCount),
     s.lastError ?? '',

@@ -81,6 +81,7 @@ export function pageRoutes(ctx: Context): Router {
         enabled: s.enabled,
         last_fetched_at: s.lastFetchedAt?.toISOString() ?? null,
         last_status: s.lastStatus ?? null,
+        gone: s.goneAt !== undefined,
         last_error: publicSourceError(s.lastErrorKind, s.httpStatus) ?? null,
         error_count: s.errorCount,
         articles: s.articleCount,

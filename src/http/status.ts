@@ -23,6 +23,7 @@ export function statusRoutes(ctx: Context): Router {
 /** The word shown for a source's state, as `wirefeed sources` prints it. */
 function statusOf(s: SourceHealth): string {
   if (!s.enabled) return 'disabled';
+  if (s.goneAt) return 'gone';
   return s.lastStatus ?? 'never fetched';
 }
 
@@ -40,18 +41,19 @@ function row(base: string, s: SourceHealth): string {
     s.httpStatus === undefined ? '–' : String(s.httpStatus),
     time(s.lastFetchedAt),
     // A source never fetched, or no longer fetched, has no meaningful next time.
-    time(s.enabled && s.lastFetchedAt ? s.nextDueAt : undefined),
+    time(s.enabled && !s.goneAt && s.lastFetchedAt ? s.nextDueAt : undefined),
     String(s.errorCount),
     escapeHtml(publicSourceError(s.lastErrorKind, s.httpStatus) ?? ''),
     String(s.articleCount),
   ];
-  return `<tr id="source-${escapeHtml(s.slug)}"${status === 'error' ? ' class="failing"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+  return `<tr id="source-${escapeHtml(s.slug)}"${status === 'error' || status === 'gone' ? ' class="failing"' : ''}>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
 }
 
 function statusPage(title: string, base: string, sources: SourceHealth[], now: Date): string {
   const failing = sources.filter((s) => statusOf(s) === 'error').length;
   const disabled = sources.filter((s) => !s.enabled).length;
-  const summary = `${sources.length} source${sources.length === 1 ? '' : 's'}: ${failing} failing, ${disabled} disabled.`;
+  const gone = sources.filter((s) => statusOf(s) === 'gone').length;
+  const summary = `${sources.length} source${sources.length === 1 ? '' : 's'}: ${failing} failing, ${disabled} disabled${gone ? `, ${gone} gone` : ''}.`;
   const headings = ['Source', 'Status', 'HTTP', 'Last fetch', 'Next due', 'Errors in a row', 'Last error', 'Articles'];
   return `<!doctype html>
 <html lang="en">

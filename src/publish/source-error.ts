@@ -14,6 +14,7 @@ const labels: Record<string, string> = {
   redirect: 'redirect error',
   file: 'file not readable',
   forbidden: 'address refused',
+  gone: 'gone (HTTP 410)',
   parse: 'not a readable feed',
   entries: 'some entries skipped',
   articles: 'article files skipped',

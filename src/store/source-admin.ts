@@ -43,7 +43,7 @@ export function saveImportedSources(db: Db, changes: { add: readonly ImportedSou
      VALUES (@slug, @name, @url, @siteUrl, @categories, 'opml')`,
   );
   const update = db.prepare(
-    `UPDATE sources SET name = @name, site_url = @siteUrl, categories = @categories, enabled = 1,
+    `UPDATE sources SET name = @name, site_url = @siteUrl, categories = @categories, enabled = 1, gone_at = NULL,
        origin = CASE WHEN origin = 'config' THEN 'opml' ELSE origin END
      WHERE slug = @slug`,
   );
@@ -99,7 +99,9 @@ export function updateAdminSource(db: Db, slug: string, p: AdminSourcePatch): vo
        fetch_url = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN NULL ELSE fetch_url END,
        etag = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN NULL ELSE etag END,
        last_modified = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN NULL ELSE last_modified END,
-       next_due_at = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN 0 ELSE next_due_at END,
+       next_due_at = CASE WHEN @url IS NOT NULL AND @url IS NOT url OR gone_at IS NOT NULL THEN 0 ELSE next_due_at END,
+       -- Any change by the operator is the decision to try a gone source again (due now, above).
+       gone_at = NULL,
        url = coalesce(@url, url),
        -- Whoever changes it through the API manages it from now on (a config source it dropped, an import).
        origin = 'admin'

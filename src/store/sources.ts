@@ -17,6 +17,7 @@ interface SourceRow {
   last_modified: string | null;
   error_count: number;
   origin: string;
+  gone_at: number | null;
 }
 
 export interface SourceHealth extends Source {
@@ -30,6 +31,8 @@ export interface SourceHealth extends Source {
   itemsSeen: number;
   articleCount: number;
   nextDueAt: Date;
+  /** When the feed answered 410 Gone; it is not fetched while this is set. */
+  goneAt?: Date;
 }
 
 /**
@@ -45,7 +48,8 @@ export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
       articles_dir = excluded.articles_dir, site_url = excluded.site_url,
       categories = excluded.categories, every_minutes = excluded.every_minutes, enabled = 1,
       origin = 'config', -- the config file takes over a slug it now lists
-      -- A new configured URL starts afresh: no redirect target, no validators.
+      -- A new configured URL starts afresh: no redirect target, no validators, not gone.
+      gone_at = CASE WHEN sources.url IS excluded.url THEN sources.gone_at END,
       fetch_url = CASE WHEN sources.url IS excluded.url THEN sources.fetch_url END,
       etag = CASE WHEN sources.url IS excluded.url THEN sources.etag END,
       last_modified = CASE WHEN sources.url IS excluded.url THEN sources.last_modified END`);
@@ -66,9 +70,9 @@ export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
   }).immediate();
 }
 
-/** The sources that are fetched: configured now, or added and not disabled. */
+/** The sources that are fetched: configured now, or added and not disabled, and not gone. */
 export function listSources(db: Db): Source[] {
-  return (db.prepare('SELECT * FROM sources WHERE enabled = 1 ORDER BY slug').all() as SourceRow[]).map(toSource);
+  return (db.prepare('SELECT * FROM sources WHERE enabled = 1 AND gone_at IS NULL ORDER BY slug').all() as SourceRow[]).map(toSource);
 }
 
 export function findSourceBySlug(db: Db, slug: string): Source | undefined {
@@ -77,7 +81,7 @@ export function findSourceBySlug(db: Db, slug: string): Source | undefined {
 }
 
 export function listDueSources(db: Db, now: Date): Source[] {
-  const due = db.prepare('SELECT * FROM sources WHERE enabled = 1 AND next_due_at <= ? ORDER BY next_due_at, slug');
+  const due = db.prepare('SELECT * FROM sources WHERE enabled = 1 AND gone_at IS NULL AND next_due_at <= ? ORDER BY next_due_at, slug');
   return (due.all(now.getTime()) as SourceRow[]).map(toSource);
 }
 
@@ -99,6 +103,7 @@ export function listSourceHealth(db: Db): SourceHealth[] {
     itemsSeen: r.items_seen as number,
     articleCount: r.article_count as number,
     nextDueAt: new Date(r.next_due_at as number),
+    goneAt: r.gone_at === null ? undefined : new Date(r.gone_at),
   }));
 }
 
@@ -124,7 +129,9 @@ export function recordSourceResult(db: Db, source: Source, result: SourceResult,
        http_status = @httpStatus, next_due_at = @nextDue,
        etag = CASE WHEN @status = 'ok' THEN @etag ELSE etag END,
        last_modified = CASE WHEN @status = 'ok' THEN @lastModified ELSE last_modified END,
-       fetch_url = coalesce(@movedTo, fetch_url)
+       fetch_url = coalesce(@movedTo, fetch_url),
+       -- Gone on a 410 (and kept from the first one); an answer that was read means it is back.
+       gone_at = CASE WHEN @errorKind = 'gone' THEN coalesce(gone_at, @at) WHEN @status IN ('ok', 'not-modified') THEN NULL ELSE gone_at END
      WHERE id = @id`,
   ).run({
     id: source.id,

@@ -181,6 +181,7 @@ function sourceJson(s: SourceHealth) {
     every_minutes: s.everyMinutes,
     origin: s.origin,
     enabled: s.enabled,
+    gone_at: s.goneAt?.toISOString() ?? null,
     last_fetched_at: s.lastFetchedAt?.toISOString() ?? null,
     last_status: s.lastStatus ?? null,
     last_error: s.lastError ?? null,
@@ -188,7 +189,7 @@ function sourceJson(s: SourceHealth) {
     error_count: s.errorCount,
     items_seen: s.itemsSeen,
     articles: s.articleCount,
-    next_due_at: s.enabled ? s.nextDueAt.toISOString() : null,
+    next_due_at: s.enabled && !s.goneAt ? s.nextDueAt.toISOString() : null,
   };
 }
 

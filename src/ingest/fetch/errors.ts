@@ -1,7 +1,7 @@
 // How a fetch failed, as a kind the caller can act on (back off, refuse, report):
 // the error type of fetch.ts, and the mapping from what undici throws to it.
 
-export type FetchErrorKind = 'timeout' | 'http' | 'too-large' | 'network' | 'dns' | 'tls' | 'redirect' | 'file' | 'forbidden';
+export type FetchErrorKind = 'timeout' | 'http' | 'too-large' | 'network' | 'dns' | 'tls' | 'redirect' | 'file' | 'forbidden' | 'gone';
 
 export class FetchError extends Error {
   override name = 'FetchError';

@@ -174,7 +174,9 @@ async function readResponse(
   if (!response.ok) {
     await response.body?.cancel();
     const retryAfterMs = [429, 503].includes(response.status) ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
-    throw new FetchError('http', `${url} answered HTTP ${response.status}`, { status: response.status, retryAfterMs });
+    // 410 says the feed was removed on purpose (RFC 9110 15.5.11): the source stops being polled (refresh.ts).
+    const kind = response.status === 410 ? 'gone' : 'http';
+    throw new FetchError(kind, `${url} answered HTTP ${response.status}`, { status: response.status, retryAfterMs });
   }
   // Content-Length, when present, counts the (possibly compressed) bytes on
   // the wire; the cap below counts what we actually keep, decompressed.

@@ -2,7 +2,12 @@
 // RFC 7303 section 3 orders it for XML: a byte order mark first, then the
 // charset of the HTTP Content-Type, then the XML declaration's encoding,
 // else UTF-8 (which is also JSON's only encoding, RFC 8259 8.1).
-// iconv-lite does the decoding.
+// A label is a claim, not a fact, so below a byte order mark it is checked
+// the way Miniflux and the Universal Feed Parser do: bytes that are valid
+// UTF-8 are UTF-8 whatever the label says (a single-byte text with accents
+// is almost never valid UTF-8), and UTF-8 that is not valid is windows-1252,
+// the encoding of most unlabelled Western feeds. iconv-lite does the decoding.
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 export class DecodeError extends Error {
@@ -30,7 +35,7 @@ export interface Decoded {
   text: string;
   encoding: string;
   /** Where the encoding came from. */
-  from: 'bom' | 'http' | 'xml-declaration' | 'utf-16-sniffed' | 'default';
+  from: 'bom' | 'http' | 'xml-declaration' | 'utf-16-sniffed' | 'default' | 'detected';
 }
 
 export function decodeBody(body: Buffer, contentType?: string): Decoded {
@@ -38,7 +43,7 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
   if (bom) return decodeAs(body.subarray(bom[0].length), bom[1], 'bom');
 
   const declared = contentType?.match(/;\s*charset\s*=\s*"?([^";\s]+)"?/i)?.[1];
-  if (declared) return decodeAs(body, declared, 'http');
+  if (declared) return checked(body, declared, 'http');
 
   // UTF-16 without a BOM shows as "<" with a zero byte beside it (XML 1.0 F.1).
   if (body[0] === 0x3c && body[1] === 0x00) return decodeAs(body, 'utf-16le', 'utf-16-sniffed');
@@ -46,14 +51,42 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
 
   const head = body.subarray(0, 200).toString('latin1');
   const fromXml = head.match(/^\s*<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/)?.[1];
-  if (fromXml) return decodeAs(body, fromXml, 'xml-declaration');
+  // A declaration readable as ASCII cannot be right in saying UTF-16 or UTF-32.
+  if (fromXml) return checked(body, ASCII_COMPATIBLE(fromXml.toLowerCase()) ? fromXml : 'utf-8', 'xml-declaration');
 
-  return decodeAs(body, 'utf-8', 'default');
+  return checked(body, 'utf-8', 'default');
+}
+
+/** The labelled encoding unless the bytes say otherwise (see the header). */
+function checked(body: Buffer, label: string, from: Decoded['from']): Decoded {
+  const encoding = known(label, from);
+  if (!ASCII_COMPATIBLE(encoding)) return { text: iconv.decode(body, encoding), encoding, from };
+  const validUtf8 = isUtf8(body);
+  if (encoding === 'utf-8' || encoding === 'utf8') {
+    if (validUtf8) return { text: body.toString('utf8'), encoding, from };
+    return { text: iconv.decode(body, 'windows-1252'), encoding: 'windows-1252', from: 'detected' };
+  }
+  // Pure ASCII reads the same in every such encoding: keep the label then.
+  if (validUtf8 && hasHighBytes(body)) return { text: body.toString('utf8'), encoding: 'utf-8', from: 'detected' };
+  return { text: iconv.decode(body, encoding), encoding, from };
+}
+
+// UTF-16 and UTF-32 put zero bytes beside ASCII, so the UTF-8 check means nothing for them.
+const ASCII_COMPATIBLE = (encoding: string) => !/^(utf-?(16|32)|ucs-?[24])/.test(encoding);
+
+function hasHighBytes(body: Buffer): boolean {
+  for (const byte of body) if (byte >= 0x80) return true;
+  return false;
 }
 
 function decodeAs(body: Buffer, label: string, from: Decoded['from']): Decoded {
+  const encoding = known(label, from);
+  return { text: iconv.decode(body, encoding), encoding, from };
+}
+
+function known(label: string, from: Decoded['from']): string {
   const lower = label.toLowerCase();
   const encoding = ALIASES[lower] ?? lower;
   if (!iconv.encodingExists(encoding)) throw new DecodeError(`decode: unknown character encoding "${label}" (from ${from})`);
-  return { text: iconv.decode(body, encoding), encoding, from };
+  return encoding;
 }

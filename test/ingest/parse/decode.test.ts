@@ -74,6 +74,49 @@ describe('decodeBody picks the encoding in the order of RFC 7303', () => {
       encoding: 'shift_jis',
       from: 'xml-declaration',
     },
+    {
+      name: 'windows-1252 bytes with no label at all are detected, not read as UTF-8',
+      body: iconv.encode(xml('', latinText).replace(' encoding=""', ''), 'windows-1252'),
+      expected: xml('', latinText).replace(' encoding=""', ''),
+      encoding: 'windows-1252',
+      from: 'detected',
+    },
+    {
+      name: 'UTF-8 declared UTF-8 but holding windows-1252 bytes is detected as windows-1252',
+      body: iconv.encode(xml('utf-8', latinText), 'windows-1252'),
+      expected: xml('utf-8', latinText),
+      encoding: 'windows-1252',
+      from: 'detected',
+    },
+    {
+      name: 'ISO-8859-1 declared but valid UTF-8 is read as UTF-8 (no "CafÃ©")',
+      body: Buffer.from(xml('ISO-8859-1', text)),
+      expected: xml('ISO-8859-1', text),
+      encoding: 'utf-8',
+      from: 'detected',
+    },
+    {
+      name: 'an HTTP charset of windows-1252 on valid UTF-8 is read as UTF-8',
+      body: Buffer.from(xml('utf-8', text)),
+      contentType: 'text/xml; charset=windows-1252',
+      expected: xml('utf-8', text),
+      encoding: 'utf-8',
+      from: 'detected',
+    },
+    {
+      name: 'a plain-ASCII document keeps its label',
+      body: Buffer.from(xml('ISO-8859-1', 'plain words')),
+      expected: xml('ISO-8859-1', 'plain words'),
+      encoding: 'windows-1252',
+      from: 'xml-declaration',
+    },
+    {
+      name: 'a UTF-16 XML declaration on ASCII-readable bytes is not believed',
+      body: Buffer.from(xml('utf-16', text)),
+      expected: xml('utf-16', text),
+      encoding: 'utf-8',
+      from: 'xml-declaration',
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
