@@ -26,10 +26,12 @@ export interface NormalizedEntry {
   tags: string[];
   related: { url: string; title?: string }[];
   rights?: string;
+  /** Where the content's relative href and src resolve: its xml:base, else the entry's URL. */
+  baseUrl: string;
 }
 
 export interface NormalizeContext {
-  /** Where relative URLs resolve: the feed's site link, else the feed URL. */
+  /** Where relative URLs resolve: the feed's site link, else the feed URL; absolute (`feedBase`). */
   baseUrl: string;
   /** The time of this ingest: stands in for a missing date and caps future ones. */
   now: Date;
@@ -56,7 +58,10 @@ export function plainText(value: string | undefined): string | undefined {
   // Without a tag or an entity there is nothing to strip or decode, and most
   // titles and summaries come that way once the feed's XML is read.
   if (!/[<&]/.test(cleaned)) return cleanText(collapseSpaces(cleaned));
-  const stripped = sanitizeHtml(cleaned, { allowedTags: [], allowedAttributes: {} });
+  // HTML reads "<![CDATA[" as the start of a bogus comment and drops the
+  // rest; in a title that got here it is text, as the XML's own CDATA
+  // sections are unwrapped before this.
+  const stripped = sanitizeHtml(cleaned.replaceAll('<![CDATA[', '&lt;![CDATA['), { allowedTags: [], allowedAttributes: {} });
   return cleanText(collapseSpaces(decodeHTML(stripped)));
 }
 
@@ -82,6 +87,14 @@ export function canonicalUrl(value: string | undefined, base?: string): string |
   return url.href;
 }
 
+/** `value` resolved against `base`, when that gives an absolute http(s) URL; kept as written (no clean-up). */
+export function absoluteUrl(value: string | undefined, base?: string): string | undefined {
+  const raw = cleanText(value);
+  if (!raw || !URL.canParse(raw, base)) return undefined;
+  const url = new URL(raw, base);
+  return ['http:', 'https:'].includes(url.protocol) ? url.href : undefined;
+}
+
 function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value);
@@ -98,8 +111,20 @@ function authorName(value: string | undefined): string | undefined {
 }
 
 export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): NormalizedEntry {
-  // A guid stands in for the link only when it is itself an absolute URL.
-  const url = canonicalUrl(entry.link, ctx.baseUrl) ?? canonicalUrl(entry.guid);
+  // Relative links resolve against xml:base (itself resolved against the
+  // feed's base), then the feed's link, then the feed's own URL (ctx.baseUrl
+  // is the first of those two that is absolute). A guid stands in for the
+  // link only when it is itself an absolute URL.
+  const feedBaseUrl = absoluteUrl(ctx.baseUrl);
+  const linkBase = absoluteUrl(entry.base, feedBaseUrl) ?? feedBaseUrl;
+  const url = canonicalUrl(entry.link, linkBase) ?? canonicalUrl(entry.guid);
+  // An entry without a link of its own is published with its feed's page,
+  // which must then be absolute: "/" or "./" stored as a URL would be no
+  // link at all to a reader, and cannot go in a feed.
+  const pageUrl = url ?? feedBaseUrl;
+  if (!pageUrl) throw new Error('normalize: the entry has no absolute link, and its feed no absolute URL to stand in');
+  // Content resolves against its own xml:base, then the entry's link.
+  const contentBase = absoluteUrl(entry.contentBase, url ?? linkBase) ?? url ?? linkBase ?? pageUrl;
   const title = plainText(entry.title);
   const published = parseDate(entry.published) ?? parseDate(entry.updated);
   const publishedAt = clamp(published ?? ctx.now, ctx.now);
@@ -110,10 +135,10 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
     cleanText(entry.guid) ??
     url ??
     `sha1:${createHash('sha1').update(`${title ?? ''}\n${published?.toISOString() ?? ''}`).digest('hex')}`;
-  const imageUrl = canonicalUrl(entry.image?.url, url ?? ctx.baseUrl);
+  const imageUrl = canonicalUrl(entry.image?.url, contentBase);
   return {
     guid,
-    url: url ?? ctx.baseUrl,
+    url: pageUrl,
     title: title ?? '(untitled)',
     summary: excerpt(plainText(entry.summary)),
     contentHtml: cleanText(entry.content) ?? '',
@@ -131,9 +156,10 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
     upstreamCategories: unique(entry.categories.map(plainText)),
     tags: unique(entry.tags.map(plainText)),
     related: entry.related
-      .map((r) => ({ url: canonicalUrl(r.url, url ?? ctx.baseUrl), title: plainText(r.title) }))
+      .map((r) => ({ url: canonicalUrl(r.url, pageUrl), title: plainText(r.title) }))
       .filter((r): r is { url: string; title: string | undefined } => !!r.url),
     rights: plainText(entry.rights),
+    baseUrl: contentBase,
   };
 }
 

@@ -5,7 +5,7 @@
 // untrusted text: every field optional, checked and cleaned in normalize.
 import Parser from 'rss-parser';
 import { contentImage } from './content-image.js';
-import { attr, type Fields, isObject, list, type Node, text } from './nodes.js';
+import { attr, type Fields, isObject, list, needsRawReading, type Node, type RawEntry, readRawEntries, text } from './nodes.js';
 import { parseJsonFeed } from './json-feed.js';
 import { internalEntities } from './entities.js';
 import { withChannel } from './prepass.js';
@@ -92,7 +92,28 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
     link: text(feed.link),
     language: text(feed.language),
     rights: text(feed.rights) ?? text(feed.copyright),
-    entries: (feed.items ?? []).map(xmlEntry),
+    entries: withRawReading(start, (feed.items ?? []).map(xmlEntry)),
+  };
+}
+
+/** Titles, content, bases and inherited authors from the ordered reading (nodes.ts), when it found the same entries. */
+function withRawReading(xml: string, entries: ParsedEntry[]): ParsedEntry[] {
+  const raw = needsRawReading(xml) ? readRawEntries(xml) : undefined;
+  if (!raw || raw.length !== entries.length) return entries;
+  return entries.map((entry, i) => withRaw(entry, raw[i]!));
+}
+
+function withRaw(entry: ParsedEntry, raw: RawEntry): ParsedEntry {
+  const content = raw.content ?? entry.content;
+  return {
+    ...entry,
+    title: raw.title ?? entry.title,
+    summary: raw.summary ?? entry.summary,
+    content,
+    author: entry.author ?? raw.author,
+    image: content === entry.content ? entry.image : (entry.image?.url ? entry.image : (contentImage(content) ?? entry.image)),
+    ...(raw.base !== undefined && { base: raw.base }),
+    ...(raw.contentBase !== undefined && { contentBase: raw.contentBase }),
   };
 }
 

@@ -29,6 +29,10 @@ export interface ParsedEntry {
   image?: ParsedImage;
   related: { url: string; title?: string }[];
   rights?: string;
+  /** xml:base in force at the entry's link: relative links resolve against it first. */
+  base?: string;
+  /** xml:base in force at the content: its relative href and src resolve against it first. */
+  contentBase?: string;
 }
 
 export interface ParsedFeed {

@@ -22,7 +22,7 @@ export interface PrepareContext {
 export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry: ParsedEntry, p: PrepareContext): ArticleDraft {
   const item = normalizeEntry(entry, { baseUrl: p.baseUrl, now: p.now });
   const { ingest } = ctx.cfg;
-  const content = sanitizeContent(item.contentHtml, { baseUrl: item.url, boilerplate: ingest.boilerplate, iframeHosts: ingest.iframeHosts });
+  const content = sanitizeContent(item.contentHtml, { baseUrl: item.baseUrl, boilerplate: ingest.boilerplate, iframeHosts: ingest.iframeHosts });
   const { categories, tags } = classify(
     { title: item.title, summary: item.summary, upstreamCategories: item.upstreamCategories, tags: item.tags, sourceCategories: source.categories },
     ctx.cfg.categories,

@@ -4,6 +4,7 @@
 import type { Config } from '../../config/config.js';
 import type { ArticleDraft, Source } from '../../model.js';
 import { contentHash } from '../clean/content-hash.js';
+import { absoluteUrl } from '../clean/normalize.js';
 import { decodeBody } from '../parse/decode.js';
 import { type EntryContext, entryKey, knownEntriesFor } from './known-entries.js';
 import { parseFeed } from '../parse/feed.js';
@@ -81,7 +82,8 @@ export function prepareFeed(cfg: Readonly<Config>, source: Source, feed: ParsedF
 function entryContext(cfg: Readonly<Config>, source: Source, feed: ParsedFeed): EntryContext {
   const own = feed.format === 'markdown';
   return {
-    baseUrl: feed.link ?? source.siteUrl ?? source.url ?? cfg.site.baseUrl,
+    // A feed whose link is relative ("/") names a page of the site it was fetched from.
+    baseUrl: absoluteUrl(feed.link, absoluteUrl(source.url)) ?? source.siteUrl ?? source.url ?? cfg.site.baseUrl,
     language: feed.language ?? (own ? cfg.site.language : undefined),
     rights: feed.rights ?? (own ? cfg.site.rights : undefined),
   };
