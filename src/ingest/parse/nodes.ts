@@ -93,7 +93,8 @@ export function readRawEntries(xml: string): RawEntry[] | undefined {
     const hasAuthor = elements(item.children).some((c) => localName(c) === 'author' || c.name === 'dc:creator');
     return {
       title: textConstruct(child(item, 'title'), atom),
-      content: atom ? textConstruct(child(item, 'content'), atom, true) : undefined,
+      // Atom 0.3's base64 content is decoded by feed.ts from the first reading.
+      content: atom && child(item, 'content')?.attribs.mode !== 'base64' ? textConstruct(child(item, 'content'), atom, true) : undefined,
       summary: atom ? textConstruct(child(item, 'summary'), atom) : undefined,
       base: xmlBase(alternate ?? item),
       contentBase: xmlBase(body ?? item),

@@ -123,7 +123,7 @@ describe('fetching a feed', () => {
   const failures: [string, string, Partial<FetchError>][] = [
     ['a redirect loop', '/loop-a.rss', { kind: 'redirect' }],
     ['more redirects than allowed', '/chain.rss', { kind: 'redirect' }],
-    ['an HTTP error status', '/gone.rss', { kind: 'http', status: 410 }],
+    ['an HTTP 410', '/gone.rss', { kind: 'gone', status: 410 }],
     ['a body over the size cap, while streaming', '/big.rss', { kind: 'too-large' }],
     ['a server that never answers', '/slow.rss', { kind: 'timeout' }],
   ];
