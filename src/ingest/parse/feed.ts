@@ -8,6 +8,7 @@ import { contentImage } from './content-image.js';
 import { attr, type Fields, isObject, list, needsRawReading, type Node, type RawEntry, readRawEntries, text } from './nodes.js';
 import { parseJsonFeed } from './json-feed.js';
 import { internalEntities } from './entities.js';
+import { withUsualPrefixes } from './namespaces.js';
 import { withChannel } from './prepass.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
@@ -72,7 +73,7 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
   const start = body.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('{')) return parseJsonFeed(start);
   if (!start.startsWith('<')) throw new ParseError('parse: the document is neither XML nor JSON');
-  const xml = withChannel(start);
+  const xml = withChannel(withUsualPrefixes(start));
   const entities = internalEntities(xml);
   let feed: Fields & { items: Fields[] };
   try {
@@ -85,14 +86,14 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
   } catch (err) {
     throw new ParseError(`parse: not a readable feed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
-  const format = /<feed[\s>]/.test(start.slice(0, 2000)) ? 'atom' : 'rss';
+  const format = /<feed[\s>]/.test(xml.slice(0, 2000)) ? 'atom' : 'rss';
   return {
     format,
     title: text(feed.title),
     link: text(feed.link),
     language: text(feed.language),
     rights: text(feed.rights) ?? text(feed.copyright),
-    entries: withRawReading(start, (feed.items ?? []).map(xmlEntry)),
+    entries: withRawReading(xml, (feed.items ?? []).map(xmlEntry)),
   };
 }
 

@@ -1,0 +1,110 @@
+// Upstream feeds that write known namespaces under prefixes of their own:
+// Atom with `atom:` on every element, .NET's `a10:` for Atom links and dates
+// in RSS, RSS 1.0 as `r:RDF` with `rss:` elements and Dublin Core as `meta:`.
+// Each item keeps its own link and date when published (before, the links
+// fell back to the site's page and the items merged as one story).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { withUsualPrefixes } from '../../src/ingest/parse/namespaces.js';
+import { runIngest } from '../../src/ingest/run.js';
+import { listSources } from '../../src/store/sources.js';
+import { configWithSources, type FixtureServer, serveFixtures, type TestContext, testContext } from '../helpers.js';
+
+const PREFIXED_ATOM = `<?xml version="1.0" encoding="utf-8"?>
+<atom:feed xmlns:atom="http://www.w3.org/2005/Atom"><atom:title>Harbour Log</atom:title><atom:id>urn:x:harbour</atom:id>
+<atom:updated>2026-11-20T08:00:00Z</atom:updated><atom:link href="https://harbour.example/"/>
+<atom:entry><atom:title>Ferry timetable changes</atom:title><atom:link href="https://harbour.example/ferry"/><atom:id>urn:x:h1</atom:id><atom:updated>2026-11-20T07:00:00Z</atom:updated><atom:content type="html">&lt;p&gt;From Monday.&lt;/p&gt;</atom:content></atom:entry>
+<atom:entry><atom:title>Pier repairs finish early</atom:title><atom:link href="https://harbour.example/pier"/><atom:id>urn:x:h2</atom:id><atom:published>2026-11-19T07:00:00Z</atom:published><atom:updated>2026-11-19T09:00:00Z</atom:updated></atom:entry>
+</atom:feed>`;
+
+const DOTNET_RSS = `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:a10="http://www.w3.org/2005/Atom"><channel><title>Council</title><link>https://council.example/</link><description>d</description>
+<item><guid isPermaLink="false">c-1</guid><a10:link href="https://council.example/budget"/><title>Budget vote delayed</title><a10:updated>2026-11-20T06:00:00Z</a10:updated></item>
+<item><guid isPermaLink="false">c-2</guid><a10:link href="https://council.example/parks"/><title>New parks plan</title><a10:updated>2026-11-18T06:00:00Z</a10:updated></item>
+</channel></rss>`;
+
+const PREFIXED_RDF = `<?xml version="1.0"?>
+<r:RDF xmlns:r="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rss="http://purl.org/rss/1.0/" xmlns:meta="http://purl.org/dc/elements/1.1/">
+<rss:channel r:about="https://library.example/"><rss:title>Library</rss:title><rss:link>https://library.example/</rss:link><rss:description>d</rss:description></rss:channel>
+<rss:item r:about="https://library.example/hours"><rss:title>Winter opening hours</rss:title><rss:link>https://library.example/hours</rss:link><meta:date>2026-11-17T08:15:00Z</meta:date></rss:item>
+</r:RDF>`;
+
+describe('known namespaces under unusual prefixes', () => {
+  let server: FixtureServer;
+  let ctx: TestContext;
+
+  before(async () => {
+    server = await serveFixtures({
+      '/harbour.atom': { body: PREFIXED_ATOM, type: 'application/atom+xml' },
+      '/council.rss': { body: DOTNET_RSS, type: 'application/rss+xml' },
+      '/library.rdf': { body: PREFIXED_RDF, type: 'application/rdf+xml' },
+    });
+    ctx = testContext(
+      configWithSources(
+        [
+          `  - { slug: harbour, name: Harbour, url: "${server.url}/harbour.atom" }`,
+          `  - { slug: council, name: Council, url: "${server.url}/council.rss" }`,
+          `  - { slug: library, name: Library, url: "${server.url}/library.rdf" }`,
+        ].join('\n'),
+      ),
+    );
+    await runIngest(ctx, listSources(ctx.db));
+  });
+
+  after(async () => {
+    ctx.close();
+    await server.close();
+  });
+
+  const items = async (slug: string) =>
+    ((await request(createApp(ctx)).get(`/feeds/sources/${slug}.json`).expect(200)).body.items as { title: string; url: string; date_published: string }[])
+      .map((i) => ({ title: i.title, url: i.url, date: i.date_published }))
+      .sort((a, b) => a.title.localeCompare(b.title));
+
+  test('Atom with atom: on every element is read whole', async () => {
+    assert.deepEqual(await items('harbour'), [
+      { title: 'Ferry timetable changes', url: 'https://harbour.example/ferry', date: '2026-11-20T07:00:00.000Z' },
+      { title: 'Pier repairs finish early', url: 'https://harbour.example/pier', date: '2026-11-19T07:00:00.000Z' },
+    ]);
+  });
+
+  test('RSS with a10: Atom links and dates gives each item its own link and date', async () => {
+    assert.deepEqual(await items('council'), [
+      { title: 'Budget vote delayed', url: 'https://council.example/budget', date: '2026-11-20T06:00:00.000Z' },
+      { title: 'New parks plan', url: 'https://council.example/parks', date: '2026-11-18T06:00:00.000Z' },
+    ]);
+  });
+
+  test('RSS 1.0 under r: and rss:, with Dublin Core under meta:', async () => {
+    assert.deepEqual(await items('library'), [{ title: 'Winter opening hours', url: 'https://library.example/hours', date: '2026-11-17T08:15:00.000Z' }]);
+  });
+});
+
+describe('withUsualPrefixes', () => {
+  test('a document with the usual prefixes is returned as it is', () => {
+    const xml = '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel/></rss>';
+    assert.equal(withUsualPrefixes(xml), xml);
+  });
+
+  test('a usual prefix held by another namespace is not merged with it', () => {
+    const xml = '<rss xmlns:dc="urn:not-dublin-core" xmlns:meta="http://purl.org/dc/elements/1.1/"><channel><item><meta:date>x</meta:date></item></channel></rss>';
+    assert.equal(withUsualPrefixes(xml), xml);
+  });
+
+  test('CDATA is text: a prefixed tag inside it is left alone', () => {
+    const xml = '<rss xmlns:a10="http://www.w3.org/2005/Atom"><channel><item><a10:link href="h"/><description><![CDATA[<a10:link> is .NET]]></description></item></channel></rss>';
+    assert.equal(
+      withUsualPrefixes(xml),
+      '<rss xmlns:a10="http://www.w3.org/2005/Atom"><channel><item><atom:link href="h"/><description><![CDATA[<a10:link> is .NET]]></description></item></channel></rss>',
+    );
+  });
+
+  test('Atom under a prefix in an Atom document loses the prefix, closing tags too', () => {
+    assert.equal(
+      withUsualPrefixes('<?xml version="1.0"?><x:feed xmlns:x="http://www.w3.org/2005/Atom"><x:title>T</x:title></x:feed>'),
+      '<?xml version="1.0"?><feed xmlns:x="http://www.w3.org/2005/Atom"><title>T</title></feed>',
+    );
+  });
+});
