@@ -14,6 +14,12 @@ const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(
 // spell the month out or in lower case, and leave the zone off (read as UTC).
 const RFC822_DATE = /^(?:([a-z]+),?\s)?(\d{1,2})\s([a-z]+)\.?\s(\d{2}|\d{4})\s(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s?([+-]\d{2}:?\d{2}|[a-z]+))?$/i;
 
+// C's asctime() and date(1): "Tue Nov 17 08:15:00 2026", or with a zone
+// before the year, "Tue Nov 17 08:15:00 UTC 2026". Some feed generators write
+// dates straight from these; the Universal Feed Parser reads them, as UTC when
+// no zone is named.
+const ASCTIME_DATE = /^([a-z]+),? ([a-z]+)\.? (\d{1,2}) (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ([+-]\d{2}:?\d{2}|[a-z]+))? (\d{4})$/i;
+
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -38,7 +44,12 @@ export function parseDate(value: string | undefined): Date | undefined {
   const iso = trimmed.match(ISO_DATE);
   if (iso) return isoDate(iso[1] as string, iso[2], iso[3]);
   const rfc = trimmed.match(RFC822_DATE);
-  return rfc ? rfc822Date(rfc) : undefined;
+  if (rfc) return rfc822Date(rfc);
+  const asc = trimmed.match(ASCTIME_DATE);
+  if (!asc) return undefined;
+  // The same fields in RFC 822's order: day name, day, month, year, hour, minute, second, zone.
+  const [whole, dayName, monthName, day, hour, minute, second, zone, year] = asc;
+  return rfc822Date([whole, dayName, day, monthName, year, hour, minute, second, zone] as unknown as RegExpMatchArray);
 }
 
 function isoDate(day: string, time: string | undefined, zone: string | undefined): Date | undefined {
