@@ -3,13 +3,14 @@
 // reader because rss-parser reads XML only. An entry's image is the one the
 // feed names, else the first picture of its content. What comes out is still
 // untrusted text: every field optional, checked and cleaned in normalize.
+import { decodeHTMLStrict } from 'entities';
 import Parser from 'rss-parser';
 import { contentImage } from './content-image.js';
 import { attr, type Fields, isObject, list, needsRawReading, type Node, type RawEntry, readRawEntries, text } from './nodes.js';
 import { parseJsonFeed } from './json-feed.js';
 import { internalEntities } from './entities.js';
 import { withUsualPrefixes } from './namespaces.js';
-import { withChannel } from './prepass.js';
+import { withChannel, withStrayAmpersandsEscaped } from './prepass.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
 // rss-parser reads an Atom entry's <published> and <updated> with
@@ -64,6 +65,8 @@ const parserOptions: Parser.ParserOptions<Fields, Fields> = {
   },
 };
 
+const EXTERNAL_ENTITY = /<!ENTITY[^>]*\b(?:SYSTEM|PUBLIC)\b/;
+
 /** rss-parser's xml2js parser and its sax parser, whose table of known entities takes the document's own. */
 interface SaxInside {
   xmlParser: { saxParser: { ENTITIES: Record<string, string> } };
@@ -73,18 +76,22 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
   const start = body.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('{')) return parseJsonFeed(start);
   if (!start.startsWith('<')) throw new ParseError('parse: the document is neither XML nor JSON');
-  const xml = withChannel(withUsualPrefixes(start));
+  let xml = withChannel(withUsualPrefixes(start));
   const entities = internalEntities(xml);
   let feed: Fields & { items: Fields[] };
   try {
-    // A parser per document: rss-parser keeps one xml2js parser, and after a
-    // document with two errors that parser ignores the next document's
-    // errors, so one broken feed would let the next broken one through.
-    const parser = new Parser<Fields, Fields>(parserOptions);
-    if (entities) Object.assign((parser as unknown as SaxInside).xmlParser.saxParser.ENTITIES, entities);
-    feed = (await parser.parseString(xml)) as Fields & { items: Fields[] };
+    feed = await readWithRssParser(xml, entities);
   } catch (err) {
-    throw new ParseError(`parse: not a readable feed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    // A stray "&" or an undeclared entity: read again with them as text, as
+    // the Universal Feed Parser's loose parser does.
+    // A reference to an external entity stays refused (entities.ts).
+    if (!/entity/i.test((err as Error).message) || EXTERNAL_ENTITY.test(xml.slice(0, 4096))) throw notReadable(err);
+    xml = withStrayAmpersandsEscaped(xml, (name) => name in (entities ?? {}) || decodeHTMLStrict(`&${name};`) !== `&${name};`);
+    try {
+      feed = await readWithRssParser(xml, entities);
+    } catch {
+      throw notReadable(err);
+    }
   }
   const format = /<feed[\s>]/.test(xml.slice(0, 2000)) ? 'atom' : 'rss';
   return {
@@ -95,6 +102,19 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
     rights: text(feed.rights) ?? text(feed.copyright),
     entries: withRawReading(xml, (feed.items ?? []).map(xmlEntry)),
   };
+}
+
+async function readWithRssParser(xml: string, entities: Record<string, string> | undefined): Promise<Fields & { items: Fields[] }> {
+  // A parser per document: rss-parser keeps one xml2js parser, and after a
+  // document with two errors that parser ignores the next document's
+  // errors, so one broken feed would let the next broken one through.
+  const parser = new Parser<Fields, Fields>(parserOptions);
+  if (entities) Object.assign((parser as unknown as SaxInside).xmlParser.saxParser.ENTITIES, entities);
+  return (await parser.parseString(xml)) as Fields & { items: Fields[] };
+}
+
+function notReadable(err: unknown): ParseError {
+  return new ParseError(`parse: not a readable feed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
 }
 
 /** Titles, content, bases and inherited authors from the ordered reading (nodes.ts), when it found the same entries. */

@@ -25,3 +25,23 @@ export function withChannel(xml: string): string {
   }
   return xml;
 }
+
+const REFERENCE_OR_STRAY = /&(?:(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);)?/g;
+
+/**
+ * A document whose stray "&" (as in `<title>Salt & Pepper</title>` or an
+ * unescaped query string) is written `&amp;`, and whose references to
+ * entities nobody declared are kept as text. Such a document is not
+ * well-formed and sax refuses it whole; the Universal Feed Parser falls back
+ * to its loose parser and reads it. Used only for a second attempt, after
+ * sax has refused the document over an entity. CDATA sections are left as
+ * they are: an "&" there is already text.
+ */
+export function withStrayAmpersandsEscaped(xml: string, known: (name: string) => boolean): string {
+  return xml
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part, i) =>
+      i % 2 === 1 ? part : part.replace(REFERENCE_OR_STRAY, (reference, name?: string) => (name && (name.startsWith('#') || known(name)) ? reference : `&amp;${reference.slice(1)}`)),
+    )
+    .join('');
+}

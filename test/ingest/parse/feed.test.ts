@@ -562,9 +562,9 @@ describe('parseFeed: the image of an entry', () => {
 
 describe('parseFeed: one document does not affect the next', () => {
   test('after a document with several errors, a document that is not well-formed is still refused', async () => {
-    // Two undeclared entities: two errors in one document.
-    await assertParseError(rss2('<item><guid>e1</guid><title>&one; and &two;</title></item>'), /^parse: not a readable feed: /);
-    await assertParseError(rss2('<item><guid>e2</guid><title>&three;</title></item>'), /^parse: not a readable feed: /);
+    // Two stray closing tags: two errors in one document.
+    await assertParseError(rss2('<item><guid>e1</guid><title>one</b> and two</i></title></item>'), /^parse: not a readable feed: /);
+    await assertParseError(rss2('<item><guid>e2</guid><title>three</b></title></item>'), /^parse: not a readable feed: /);
     await assertParseError('<rss version="2.0"><channel><title>Cut off', /^parse: not a readable feed: /);
   });
 });

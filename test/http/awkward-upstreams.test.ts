@@ -1,8 +1,10 @@
-// Upstream feeds that write known namespaces under prefixes of their own:
-// Atom with `atom:` on every element, .NET's `a10:` for Atom links and dates
-// in RSS, RSS 1.0 as `r:RDF` with `rss:` elements and Dublin Core as `meta:`.
-// Each item keeps its own link and date when published (before, the links
-// fell back to the site's page and the items merged as one story).
+// Upstream feeds the Universal Feed Parser reads and rss-parser alone does
+// not. Known namespaces under prefixes of their own: Atom with `atom:` on
+// every element, .NET's `a10:` for Atom links and dates in RSS, RSS 1.0 as
+// `r:RDF` with `rss:` elements and Dublin Core as `meta:`; each item keeps
+// its own link and date when published (before, the links fell back to the
+// site's page and the items merged as one story). And a feed with stray
+// "&" and an undeclared entity, which is not well-formed XML.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
@@ -31,7 +33,13 @@ const PREFIXED_RDF = `<?xml version="1.0"?>
 <rss:item r:about="https://library.example/hours"><rss:title>Winter opening hours</rss:title><rss:link>https://library.example/hours</rss:link><meta:date>2026-11-17T08:15:00Z</meta:date></rss:item>
 </r:RDF>`;
 
-describe('known namespaces under unusual prefixes', () => {
+const STRAY_AMPERSANDS = `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Deli & Co</title><link>https://deli.example/</link><description>d</description>
+<item><title>Salt & Pepper &mdash; the &unknown; menu</title><link>https://deli.example/menu?day=1&lang=en</link><guid>deli-1</guid>
+<description><![CDATA[<p>Fish & chips</p>]]></description></item>
+</channel></rss>`;
+
+describe('awkward upstream feeds', () => {
   let server: FixtureServer;
   let ctx: TestContext;
 
@@ -40,6 +48,7 @@ describe('known namespaces under unusual prefixes', () => {
       '/harbour.atom': { body: PREFIXED_ATOM, type: 'application/atom+xml' },
       '/council.rss': { body: DOTNET_RSS, type: 'application/rss+xml' },
       '/library.rdf': { body: PREFIXED_RDF, type: 'application/rdf+xml' },
+      '/deli.rss': { body: STRAY_AMPERSANDS, type: 'application/rss+xml' },
     });
     ctx = testContext(
       configWithSources(
@@ -47,6 +56,7 @@ describe('known namespaces under unusual prefixes', () => {
           `  - { slug: harbour, name: Harbour, url: "${server.url}/harbour.atom" }`,
           `  - { slug: council, name: Council, url: "${server.url}/council.rss" }`,
           `  - { slug: library, name: Library, url: "${server.url}/library.rdf" }`,
+          `  - { slug: deli, name: Deli, url: "${server.url}/deli.rss" }`,
         ].join('\n'),
       ),
     );
@@ -79,6 +89,14 @@ describe('known namespaces under unusual prefixes', () => {
 
   test('RSS 1.0 under r: and rss:, with Dublin Core under meta:', async () => {
     assert.deepEqual(await items('library'), [{ title: 'Winter opening hours', url: 'https://library.example/hours', date: '2026-11-17T08:15:00.000Z' }]);
+  });
+
+  test('stray "&" and an undeclared entity are read as text, not a refused feed', async () => {
+    const res = await request(createApp(ctx)).get('/feeds/sources/deli.json').expect(200);
+    const item = res.body.items[0];
+    assert.equal(item?.title, 'Salt & Pepper — the &unknown; menu');
+    assert.equal(item?.url, 'https://deli.example/menu?day=1&lang=en');
+    assert.match(item?.content_html ?? '', /Fish &amp; chips/);
   });
 });
 
