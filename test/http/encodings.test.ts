@@ -1,13 +1,17 @@
 // Upstream feeds whose bytes and labels disagree: Latin-1 with no label, UTF-8
-// labelled ISO-8859-1. Titles are published as the upstream site meant them,
+// labelled ISO-8859-1; and encodings known only from their bytes: EBCDIC,
+// UTF-32 with no byte order mark. Titles are published as the upstream site meant them,
 // never with U+FFFD or "CafÃ©".
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
+import { packageRoot } from '../../src/paths.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, type FixtureServer, serveFixtures, type TestContext, testContext } from '../helpers.js';
 
@@ -35,6 +39,10 @@ describe('feeds whose encoding label is missing or wrong', () => {
       ),
       // UTF-8 bytes that the HTTP charset calls ISO-8859-1.
       '/http-mislabelled.rss': bytes(Buffer.from(rss('', 'httpmislabelled', 'Crème brûlée night')), 'application/rss+xml; charset=iso-8859-1'),
+      // EBCDIC (code page 500 under an IANA name), known only by its first bytes and its declaration.
+      '/ebcdic.rss': bytes(readFileSync(join(packageRoot, 'test', 'corpus', 'feeds', 'enc-ebcdic-cp500.xml')), 'application/rss+xml'),
+      // UTF-32 big-endian with no byte order mark.
+      '/utf32.rss': bytes(readFileSync(join(packageRoot, 'test', 'corpus', 'feeds', 'enc-utf32be-nobom.xml')), 'application/rss+xml'),
     });
     ctx = testContext(
       configWithSources(
@@ -42,6 +50,8 @@ describe('feeds whose encoding label is missing or wrong', () => {
           `  - { slug: unlabelled, name: Unlabelled, url: "${server.url}/unlabelled.rss" }`,
           `  - { slug: mislabelled, name: Mislabelled, url: "${server.url}/mislabelled.rss" }`,
           `  - { slug: http-mislabelled, name: HTTP Mislabelled, url: "${server.url}/http-mislabelled.rss" }`,
+          `  - { slug: ebcdic, name: EBCDIC, url: "${server.url}/ebcdic.rss" }`,
+          `  - { slug: utf32, name: UTF-32, url: "${server.url}/utf32.rss" }`,
         ].join('\n'),
       ),
     );
@@ -57,6 +67,8 @@ describe('feeds whose encoding label is missing or wrong', () => {
     { name: 'Latin-1 bytes with no declaration are read as windows-1252', source: 'unlabelled', title: 'Café “Möwe” reopens' },
     { name: 'UTF-8 bytes declared ISO-8859-1 in the XML declaration are read as UTF-8', source: 'mislabelled', title: 'Café Möwe — 東京' },
     { name: 'UTF-8 bytes with an HTTP charset of ISO-8859-1 are read as UTF-8', source: 'http-mislabelled', title: 'Crème brûlée night' },
+    { name: 'EBCDIC (code page 500, declared ebcdic-cp-be) is read', source: 'ebcdic', title: 'Brussels: café terraces reopen' },
+    { name: 'UTF-32 without a byte order mark is read', source: 'utf32', title: 'Oslo: snow ploughs out early' },
   ];
   for (const c of cases) {
     test(c.name, async () => {

@@ -9,6 +9,7 @@
 // the encoding of most unlabelled Western feeds. iconv-lite does the decoding.
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
+import { decodeEbcdic, ebcdicPage, looksEbcdic } from './ebcdic.js';
 
 export class DecodeError extends Error {
   override name = 'DecodeError';
@@ -16,6 +17,9 @@ export class DecodeError extends Error {
 
 const BOMS: [Buffer, string][] = [
   [Buffer.from([0xef, 0xbb, 0xbf]), 'utf-8'],
+  // UTF-32's marks before UTF-16's: FF FE 00 00 begins with UTF-16LE's FF FE.
+  [Buffer.from([0x00, 0x00, 0xfe, 0xff]), 'utf-32be'],
+  [Buffer.from([0xff, 0xfe, 0x00, 0x00]), 'utf-32le'],
   [Buffer.from([0xff, 0xfe]), 'utf-16le'],
   [Buffer.from([0xfe, 0xff]), 'utf-16be'],
 ];
@@ -29,6 +33,9 @@ const ALIASES: Record<string, string> = {
   latin1: 'windows-1252',
   'us-ascii': 'windows-1252',
   ascii: 'windows-1252',
+  // Python's name for code page 861 (Icelandic), which the Universal Feed Parser accepts.
+  cp_is: 'cp861',
+  'cp-is': 'cp861',
 };
 
 export interface Decoded {
@@ -45,9 +52,16 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
   const declared = contentType?.match(/;\s*charset\s*=\s*"?([^";\s]+)"?/i)?.[1];
   if (declared) return checked(body, declared, 'http');
 
-  // UTF-16 without a BOM shows as "<" with a zero byte beside it (XML 1.0 F.1).
+  // UTF-32 and UTF-16 without a BOM show as "<" with zero bytes beside it (XML 1.0 F.1).
+  if (body[0] === 0x3c && body[1] === 0x00 && body[2] === 0x00 && body[3] === 0x00) return decodeAs(body, 'utf-32le', 'utf-16-sniffed');
+  if (body[0] === 0x00 && body[1] === 0x00 && body[2] === 0x00 && body[3] === 0x3c) return decodeAs(body, 'utf-32be', 'utf-16-sniffed');
   if (body[0] === 0x3c && body[1] === 0x00) return decodeAs(body, 'utf-16le', 'utf-16-sniffed');
   if (body[0] === 0x00 && body[1] === 0x3c) return decodeAs(body, 'utf-16be', 'utf-16-sniffed');
+  // EBCDIC: the declaration, read in the common code page 037, names the page.
+  if (looksEbcdic(body)) {
+    const label = decodeEbcdic(body.subarray(0, 200), 'cp037').match(/^<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/)?.[1];
+    return decodeAs(body, label && ebcdicPage(label) ? label : 'cp037', 'xml-declaration');
+  }
 
   const head = body.subarray(0, 200).toString('latin1');
   const fromXml = head.match(/^\s*<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/)?.[1];
@@ -60,7 +74,7 @@ export function decodeBody(body: Buffer, contentType?: string): Decoded {
 /** The labelled encoding unless the bytes say otherwise (see the header). */
 function checked(body: Buffer, label: string, from: Decoded['from']): Decoded {
   const encoding = known(label, from);
-  if (!ASCII_COMPATIBLE(encoding)) return { text: iconv.decode(body, encoding), encoding, from };
+  if (!ASCII_COMPATIBLE(encoding)) return { text: decodeText(body, encoding), encoding, from };
   const validUtf8 = isUtf8(body);
   if (encoding === 'utf-8' || encoding === 'utf8') {
     if (validUtf8) return { text: body.toString('utf8'), encoding, from };
@@ -68,11 +82,12 @@ function checked(body: Buffer, label: string, from: Decoded['from']): Decoded {
   }
   // Pure ASCII reads the same in every such encoding: keep the label then.
   if (validUtf8 && hasHighBytes(body)) return { text: body.toString('utf8'), encoding: 'utf-8', from: 'detected' };
-  return { text: iconv.decode(body, encoding), encoding, from };
+  return { text: decodeText(body, encoding), encoding, from };
 }
 
-// UTF-16 and UTF-32 put zero bytes beside ASCII, so the UTF-8 check means nothing for them.
-const ASCII_COMPATIBLE = (encoding: string) => !/^(utf-?(16|32)|ucs-?[24])/.test(encoding);
+// UTF-16 and UTF-32 put zero bytes beside ASCII, and EBCDIC puts ASCII's
+// letters elsewhere, so the UTF-8 check means nothing for them.
+const ASCII_COMPATIBLE = (encoding: string) => !/^(utf-?(16|32)|ucs-?[24])/.test(encoding) && !ebcdicPage(encoding);
 
 function hasHighBytes(body: Buffer): boolean {
   for (const byte of body) if (byte >= 0x80) return true;
@@ -81,12 +96,34 @@ function hasHighBytes(body: Buffer): boolean {
 
 function decodeAs(body: Buffer, label: string, from: Decoded['from']): Decoded {
   const encoding = known(label, from);
-  return { text: iconv.decode(body, encoding), encoding, from };
+  return { text: decodeText(body, encoding), encoding, from };
+}
+
+// Node's WHATWG decoders, for the few encodings iconv-lite lacks that the
+// Encoding Standard has (ISO-2022-JP, a stateful one); "replacement" is the
+// Standard's decoder for labels it refuses to decode (HZ, ISO-2022-KR).
+const WHATWG = 'whatwg:';
+
+function decodeText(body: Buffer, encoding: string): string {
+  if (encoding.startsWith(WHATWG)) return new TextDecoder(encoding.slice(WHATWG.length)).decode(body);
+  const page = ebcdicPage(encoding);
+  return page ? decodeEbcdic(body, page) : iconv.decode(body, encoding);
+}
+
+function whatwgEncoding(label: string): string | undefined {
+  try {
+    const encoding = new TextDecoder(label).encoding;
+    return encoding === 'replacement' ? undefined : encoding;
+  } catch {
+    return undefined;
+  }
 }
 
 function known(label: string, from: Decoded['from']): string {
   const lower = label.toLowerCase();
   const encoding = ALIASES[lower] ?? lower;
-  if (!iconv.encodingExists(encoding)) throw new DecodeError(`decode: unknown character encoding "${label}" (from ${from})`);
-  return encoding;
+  if (iconv.encodingExists(encoding) || ebcdicPage(encoding)) return encoding;
+  const whatwg = whatwgEncoding(encoding);
+  if (whatwg) return WHATWG + whatwg;
+  throw new DecodeError(`decode: unknown character encoding "${label}" (from ${from})`);
 }
