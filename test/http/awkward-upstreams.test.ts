@@ -3,8 +3,9 @@
 // every element, .NET's `a10:` for Atom links and dates in RSS, RSS 1.0 as
 // `r:RDF` with `rss:` elements and Dublin Core as `meta:`; each item keeps
 // its own link and date when published (before, the links fell back to the
-// site's page and the items merged as one story). And a feed with stray
-// "&" and an undeclared entity, which is not well-formed XML.
+// site's page and the items merged as one story). A feed with stray "&"
+// and an undeclared entity, which is not well-formed XML. Element names in
+// capitals, and Microsoft's Channel Definition Format.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
@@ -39,6 +40,15 @@ const STRAY_AMPERSANDS = `<?xml version="1.0" encoding="utf-8"?>
 <description><![CDATA[<p>Fish & chips</p>]]></description></item>
 </channel></rss>`;
 
+const CAPITALS = `<?xml version="1.0"?>
+<RSS VERSION="2.0"><CHANNEL><TITLE>Shouty</TITLE><LINK>https://shouty.example/</LINK>
+<ITEM><TITLE>Loud news</TITLE><LINK>https://shouty.example/loud</LINK><PUBDATE>Fri, 20 Nov 2026 08:00:00 GMT</PUBDATE></ITEM></CHANNEL></RSS>`;
+
+const CDF = `<?xml version="1.0"?>
+<CHANNEL HREF="https://intranet.example/"><TITLE>Intranet</TITLE>
+<ITEM HREF="https://intranet.example/canteen" LASTMOD="2026-11-19T12:30"><TITLE>Canteen menu</TITLE></ITEM>
+</CHANNEL>`;
+
 describe('awkward upstream feeds', () => {
   let server: FixtureServer;
   let ctx: TestContext;
@@ -49,6 +59,8 @@ describe('awkward upstream feeds', () => {
       '/council.rss': { body: DOTNET_RSS, type: 'application/rss+xml' },
       '/library.rdf': { body: PREFIXED_RDF, type: 'application/rdf+xml' },
       '/deli.rss': { body: STRAY_AMPERSANDS, type: 'application/rss+xml' },
+      '/shouty.rss': { body: CAPITALS, type: 'application/rss+xml' },
+      '/intranet.cdf': { body: CDF, type: 'application/xml' },
     });
     ctx = testContext(
       configWithSources(
@@ -57,6 +69,8 @@ describe('awkward upstream feeds', () => {
           `  - { slug: council, name: Council, url: "${server.url}/council.rss" }`,
           `  - { slug: library, name: Library, url: "${server.url}/library.rdf" }`,
           `  - { slug: deli, name: Deli, url: "${server.url}/deli.rss" }`,
+          `  - { slug: shouty, name: Shouty, url: "${server.url}/shouty.rss" }`,
+          `  - { slug: intranet, name: Intranet, url: "${server.url}/intranet.cdf" }`,
         ].join('\n'),
       ),
     );
@@ -89,6 +103,14 @@ describe('awkward upstream feeds', () => {
 
   test('RSS 1.0 under r: and rss:, with Dublin Core under meta:', async () => {
     assert.deepEqual(await items('library'), [{ title: 'Winter opening hours', url: 'https://library.example/hours', date: '2026-11-17T08:15:00.000Z' }]);
+  });
+
+  test('element names in capitals are read case-blind', async () => {
+    assert.deepEqual(await items('shouty'), [{ title: 'Loud news', url: 'https://shouty.example/loud', date: '2026-11-20T08:00:00.000Z' }]);
+  });
+
+  test('a CDF channel gives its items with their HREF and LASTMOD', async () => {
+    assert.deepEqual(await items('intranet'), [{ title: 'Canteen menu', url: 'https://intranet.example/canteen', date: '2026-11-19T12:30:00.000Z' }]);
   });
 
   test('stray "&" and an undeclared entity are read as text, not a refused feed', async () => {

@@ -9,6 +9,13 @@
 // UTC does not vary by host.
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
+// W3C-DTF (the profile of ISO 8601 that Dublin Core dates use) also allows
+// a year alone or a year and month: the first instant of that period, UTC.
+const W3DTF_PARTIAL = /^(\d{4})(?:-(\d{2}))?$/;
+
+// ISO 8601's basic format, without separators: "20261117" or "20261117T081500Z".
+const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
 // RFC 822 section 5 as updated by RFC 1123 and RFC 5322 section 3.3:
 // "[Tue,] 17 Nov 2026 08:15[:00] +0100". Real feeds also drop the comma,
 // spell the month out or in lower case, and leave the zone off (read as UTC).
@@ -43,6 +50,13 @@ export function parseDate(value: string | undefined): Date | undefined {
   if (!trimmed) return undefined;
   const iso = trimmed.match(ISO_DATE);
   if (iso) return isoDate(iso[1] as string, iso[2], iso[3]);
+  const partial = trimmed.match(W3DTF_PARTIAL);
+  if (partial) return isoDate(`${partial[1]}-${partial[2] ?? '01'}-01`, undefined, undefined);
+  const basic = trimmed.match(ISO_BASIC);
+  if (basic) {
+    const [, y, mo, d, h, mi, sec, zone] = basic;
+    return isoDate(`${y}-${mo}-${d}`, h === undefined ? undefined : `${h}:${mi}:${sec ?? '00'}`, zone);
+  }
   const rfc = trimmed.match(RFC822_DATE);
   if (rfc) return rfc822Date(rfc);
   const asc = trimmed.match(ASCTIME_DATE);

@@ -10,7 +10,7 @@ import { attr, type Fields, isObject, list, needsRawReading, type Node, type Raw
 import { parseJsonFeed } from './json-feed.js';
 import { internalEntities } from './entities.js';
 import { withUsualPrefixes } from './namespaces.js';
-import { withChannel, withStrayAmpersandsEscaped } from './prepass.js';
+import { caseBlind, fromCdf, withChannel, withStrayAmpersandsEscaped } from './prepass.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
 // rss-parser reads an Atom entry's <published> and <updated> with
@@ -29,12 +29,25 @@ const atomDates: Record<string, string> = {
   created: 'atomCreated',
 };
 
+// RSS names a few elements in camel case; a feed that writes them in lower
+// case (<pubdate>) or reads case-blind gets them under rss-parser's names.
+const camelCase: Record<string, string> = {
+  pubdate: 'pubDate',
+  lastbuilddate: 'lastBuildDate',
+  managingeditor: 'managingEditor',
+  webmaster: 'webMaster',
+  skiphours: 'skipHours',
+  skipdays: 'skipDays',
+  'rdf:rdf': 'rdf:RDF',
+};
+const elementName = (name: string) => atomDates[name] ?? camelCase[name] ?? name;
+
 const parserOptions: Parser.ParserOptions<Fields, Fields> = {
   // An <rss> whose version is missing or unusual ("", "2.00", "RSS2", "1.0")
   // is read as RSS 2.0, as the Universal Feed Parser does: the elements are
   // the same, and rss-parser would otherwise refuse the document.
   defaultRSS: 2,
-  xml2js: { tagNameProcessors: [(name: string) => atomDates[name] ?? name] },
+  xml2js: { tagNameProcessors: [elementName] },
   customFields: {
     feed: ['language', 'rights', 'copyright'],
     item: [
@@ -67,6 +80,12 @@ const parserOptions: Parser.ParserOptions<Fields, Fields> = {
 
 const EXTERNAL_ENTITY = /<!ENTITY[^>]*\b(?:SYSTEM|PUBLIC)\b/;
 
+/** The same, for documents whose element names are read case-blind (prepass.ts caseBlind). */
+const caseBlindOptions: Parser.ParserOptions<Fields, Fields> = {
+  ...parserOptions,
+  xml2js: { tagNameProcessors: [(name: string) => elementName(name.toLowerCase())] },
+};
+
 /** rss-parser's xml2js parser and its sax parser, whose table of known entities takes the document's own. */
 interface SaxInside {
   xmlParser: { saxParser: { ENTITIES: Record<string, string> } };
@@ -76,11 +95,12 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
   const start = body.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('{')) return parseJsonFeed(start);
   if (!start.startsWith('<')) throw new ParseError('parse: the document is neither XML nor JSON');
-  let xml = withChannel(withUsualPrefixes(start));
+  let xml = withChannel(withUsualPrefixes(fromCdf(start)));
   const entities = internalEntities(xml);
+  const options = caseBlind(start) ? caseBlindOptions : parserOptions;
   let feed: Fields & { items: Fields[] };
   try {
-    feed = await readWithRssParser(xml, entities);
+    feed = await readWithRssParser(xml, entities, options);
   } catch (err) {
     // A stray "&" or an undeclared entity: read again with them as text, as
     // the Universal Feed Parser's loose parser does.
@@ -88,12 +108,12 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
     if (!/entity/i.test((err as Error).message) || EXTERNAL_ENTITY.test(xml.slice(0, 4096))) throw notReadable(err);
     xml = withStrayAmpersandsEscaped(xml, (name) => name in (entities ?? {}) || decodeHTMLStrict(`&${name};`) !== `&${name};`);
     try {
-      feed = await readWithRssParser(xml, entities);
+      feed = await readWithRssParser(xml, entities, options);
     } catch {
       throw notReadable(err);
     }
   }
-  const format = /<feed[\s>]/.test(xml.slice(0, 2000)) ? 'atom' : 'rss';
+  const format = /<feed[\s>]/i.test(xml.slice(0, 2000)) ? 'atom' : 'rss';
   return {
     format,
     title: text(feed.title),
@@ -104,11 +124,15 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
   };
 }
 
-async function readWithRssParser(xml: string, entities: Record<string, string> | undefined): Promise<Fields & { items: Fields[] }> {
+async function readWithRssParser(
+  xml: string,
+  entities: Record<string, string> | undefined,
+  options: Parser.ParserOptions<Fields, Fields>,
+): Promise<Fields & { items: Fields[] }> {
   // A parser per document: rss-parser keeps one xml2js parser, and after a
   // document with two errors that parser ignores the next document's
   // errors, so one broken feed would let the next broken one through.
-  const parser = new Parser<Fields, Fields>(parserOptions);
+  const parser = new Parser<Fields, Fields>(options);
   if (entities) Object.assign((parser as unknown as SaxInside).xmlParser.saxParser.ENTITIES, entities);
   return (await parser.parseString(xml)) as Fields & { items: Fields[] };
 }
@@ -147,8 +171,11 @@ function xmlEntry(item: Fields): ParsedEntry {
   // rss-parser calls content); a feed with description alone gets it as both.
   const encoded = text(item['content:encoded']);
   const content = base64Content(item) ?? text(item.content);
-  // RFC 4287 4.2.7.2: an Atom link without rel is the alternate one.
-  const alternate = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate' && attr(l, 'href'));
+  // RFC 4287 4.2.7.2: an Atom link without rel is the alternate one. Of
+  // several (a PDF and a page), the page is the story's link, as the
+  // Universal Feed Parser chooses.
+  const alternates = links.filter((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate' && attr(l, 'href'));
+  const alternate = alternates.find((l) => isPage(attr(l, 'type'))) ?? alternates[0];
   return {
     guid: text(item.guid) ?? text(item.id),
     link: attr(alternate, 'href') ?? text(item.link),
@@ -214,6 +241,10 @@ function xmlImage(item: Fields, links: Node[]): ParsedImage | undefined {
     caption: text(m?.['media:description']) ?? text(item['media:description']),
     credit: text(m?.['media:credit']) ?? text(item['media:credit']),
   };
+}
+
+function isPage(type: string | undefined): boolean {
+  return type === undefined || /^(text\/html|application\/xhtml\+xml)\b/i.test(type);
 }
 
 /** Media RSS says a missing medium is unknown: an element is an image when it says so by medium or type, or says nothing. */

@@ -10,6 +10,8 @@
 // usual prefix. A document that uses the usual prefixes (nearly all) is
 // returned as it is, after one scan for declarations.
 
+import { firstElement } from './prepass.js';
+
 const ATOM = new Set(['http://www.w3.org/2005/Atom', 'http://purl.org/atom/ns#']);
 
 /** The prefix rss-parser and feed.ts read each namespace under; '' is no prefix. */
@@ -28,15 +30,14 @@ const USUAL_PREFIX: Record<string, string> = {
 };
 
 const DECLARATION = /\sxmlns:([A-Za-z_][\w.-]*)\s*=\s*(["'])([^"']*)\2/g;
-// The first element: what follows "<" is neither "?" (a processing instruction) nor "!" (comment, DOCTYPE, entity).
-const ROOT = /<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]/;
 
 /** `xml` with the elements of known namespaces under their usual prefixes. */
 export function withUsualPrefixes(xml: string): string {
   if (!xml.includes('xmlns:')) return xml;
   const declared = new Map<string, string>();
   for (const [, prefix, , uri] of xml.matchAll(DECLARATION)) declared.set(prefix as string, (uri as string).trim());
-  const rootIsAtom = ROOT.exec(xml)?.[1] === 'feed';
+  const root = firstElement(xml);
+  const rootIsAtom = root?.slice(root.indexOf(':') + 1) === 'feed';
   const renames = new Map<string, string>();
   for (const [prefix, uri] of declared) {
     // Atom is the document's own language in an Atom feed, an extension (atom:link) in RSS.

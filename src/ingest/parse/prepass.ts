@@ -10,7 +10,8 @@ import { ParseError } from './parsed.js';
  * channel's first element without checking that there is one.
  */
 export function withChannel(xml: string): string {
-  if (xml.includes('<channel')) return xml;
+  if (xml.includes('<channel')) return withItemsInChannel(xml);
+  if (/<channel[\s>]/i.test(xml)) return xml; // written <CHANNEL>: read case-blind
   const rss = /<rss(?:\s[^>]*)?>/.exec(xml);
   if (rss) {
     const end = xml.lastIndexOf('</rss>');
@@ -24,6 +25,77 @@ export function withChannel(xml: string): string {
     return `${xml.slice(0, open)}<channel/>${xml.slice(open)}`;
   }
   return xml;
+}
+
+/**
+ * RSS 2.0 whose items follow the channel's end tag, inside <rss>: the
+ * channel is closed after them instead. (RSS 1.0 puts its items beside the
+ * channel by design; rss-parser reads those where they are.)
+ */
+function withItemsInChannel(xml: string): string {
+  const close = xml.lastIndexOf('</channel>');
+  const end = xml.lastIndexOf('</rss>');
+  if (close < 0 || end < close || xml.indexOf('<item', close) < 0 || xml.indexOf('<item', close) > end) return xml;
+  return `${xml.slice(0, close)}${xml.slice(close + '</channel>'.length, end)}</channel>${xml.slice(end)}`;
+}
+
+/**
+ * Microsoft's Channel Definition Format (1997), which the Universal Feed
+ * Parser still reads: a <CHANNEL> root whose <ITEM>s carry their link and
+ * date as HREF and LASTMOD attributes. It is given an <rss> around it and
+ * each item its link and date as RSS elements; element names are read
+ * case-blind (see `caseBlind`).
+ */
+export function fromCdf(xml: string): string {
+  const root = rootElement(xml);
+  if (root?.name.toLowerCase() !== 'channel') return xml;
+  const items = xml.slice(root.at).replace(/<(item)\b([^>]*?)(\/?)>/gi, (_whole, name: string, attrs: string, empty: string) => {
+    const href = /\shref\s*=\s*(["'])([^"']*)\1/i.exec(attrs)?.[2];
+    const lastmod = /\slastmod\s*=\s*(["'])([^"']*)\1/i.exec(attrs)?.[2];
+    const inner = `${href ? `<link>${href}</link>` : ''}${lastmod ? `<pubDate>${lastmod}</pubDate>` : ''}`;
+    return empty ? `<${name}${attrs}>${inner}</${name}>` : `<${name}${attrs}>${inner}`;
+  });
+  return `${xml.slice(0, root.at)}<rss version="2.0">${items}</rss>`;
+}
+
+/** The name of the document's first element: what follows the declaration, comments, processing instructions and DOCTYPE. */
+export function firstElement(xml: string): string | undefined {
+  return rootElement(xml)?.name;
+}
+
+function rootElement(xml: string): { name: string; at: number } | undefined {
+  let at = 0;
+  for (;;) {
+    at = xml.indexOf('<', at);
+    if (at < 0) return undefined;
+    if (xml.startsWith('<?', at)) at = xml.indexOf('?>', at) + 2;
+    else if (xml.startsWith('<!--', at)) at = xml.indexOf('-->', at) + 3;
+    else if (xml.startsWith('<!', at)) at = doctypeEnd(xml, at);
+    else {
+      const name = /^<([A-Za-z_][\w.:-]*)/.exec(xml.slice(at, at + 200))?.[1];
+      return name === undefined ? undefined : { name, at };
+    }
+    if (at < 3) return undefined; // an unclosed construct
+  }
+}
+
+/** Where a DOCTYPE ends: after its internal subset's "]" when it has one. */
+function doctypeEnd(xml: string, at: number): number {
+  const bracket = xml.indexOf('[', at);
+  const close = xml.indexOf('>', at);
+  if (bracket >= 0 && bracket < close) return xml.indexOf('>', xml.indexOf(']', bracket)) + 1;
+  return close + 1;
+}
+
+/**
+ * Whether element names must be read case-blind: XML is case-sensitive, but
+ * documents whose root is written <RSS>, <Rss> or <CHANNEL> (CDF) come from
+ * generators that capitalise every element, and the Universal Feed Parser
+ * reads them by lower-casing each name.
+ */
+export function caseBlind(xml: string): boolean {
+  const root = firstElement(xml);
+  return root !== undefined && root !== root.toLowerCase() && root !== 'rdf:RDF';
 }
 
 const REFERENCE_OR_STRAY = /&(?:(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);)?/g;
