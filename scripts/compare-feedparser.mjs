@@ -2,8 +2,9 @@
 // npm run compare:feedparser -- <folder>
 // Runs our preparation (dist/src/ingest/prepare/feed.js prepareDocument, so
 // run after `npm run build`) and the Universal Feed Parser (Debian's
-// python3-feedparser, one python process for the whole folder) over every
-// file in a folder and prints the agreement line of issue 17. Links are
+// python3-feedparser, one python process for the whole folder; with
+// python3-chardet installed it detects undeclared encodings, as we do) over
+// every file in a folder and prints the agreement line of issue 17. Links are
 // compared after our documented clean-up (canonicalUrl: absolute, no
 // fragment, no tracking parameters) applied to both sides; dates as the same
 // instant within 1 s; titles with white space collapsed (and again with HTML

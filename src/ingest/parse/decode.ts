@@ -6,8 +6,11 @@
 // the way Miniflux and the Universal Feed Parser do: bytes that are valid
 // UTF-8 are UTF-8 whatever the label says (a single-byte text with accents
 // is almost never valid UTF-8), and UTF-8 that is not valid is windows-1252,
-// the encoding of most unlabelled Western feeds. iconv-lite does the decoding.
+// the encoding of most unlabelled Western feeds, unless jschardet (a port of
+// the detector the Universal Feed Parser uses) finds a non-Latin script.
+// iconv-lite does the decoding.
 import { isUtf8 } from 'node:buffer';
+import jschardet from 'jschardet';
 import iconv from 'iconv-lite';
 import { decodeEbcdic, ebcdicPage, looksEbcdic } from './ebcdic.js';
 
@@ -78,11 +81,29 @@ function checked(body: Buffer, label: string, from: Decoded['from']): Decoded {
   const validUtf8 = isUtf8(body);
   if (encoding === 'utf-8' || encoding === 'utf8') {
     if (validUtf8) return { text: body.toString('utf8'), encoding, from };
-    return { text: iconv.decode(body, 'windows-1252'), encoding: 'windows-1252', from: 'detected' };
+    return detected(body);
   }
   // Pure ASCII reads the same in every such encoding: keep the label then.
   if (validUtf8 && hasHighBytes(body)) return { text: body.toString('utf8'), encoding: 'utf-8', from: 'detected' };
   return { text: decodeText(body, encoding), encoding, from };
+}
+
+// The guesses we take: the East Asian multi-byte encodings, Cyrillic,
+// Greek, Hebrew and Thai. A guess of one Latin encoding over another is
+// weak on a few headlines (German text scores as Turkish ISO-8859-9), so
+// Latin text stays windows-1252, the WHATWG default.
+const TRUSTED = new Set([
+  'big5', 'gb2312', 'gb18030', 'euc-kr', 'cp949', 'euc-jp', 'shift_jis', 'cp932',
+  'koi8-r', 'koi8-u', 'windows-1251', 'maccyrillic', 'ibm866', 'iso-8859-5',
+  'windows-1253', 'iso-8859-7', 'windows-1255', 'iso-8859-8', 'tis-620',
+]);
+
+/** Bytes that are not UTF-8 and carry no label that fits: a non-Latin guess, else windows-1252. */
+function detected(body: Buffer): Decoded {
+  const guess = jschardet.detect(body.subarray(0, 64 * 1024).toString('latin1'));
+  const name = guess.encoding?.toLowerCase();
+  if (name && TRUSTED.has(name) && iconv.encodingExists(name)) return { text: iconv.decode(body, name), encoding: name, from: 'detected' };
+  return { text: iconv.decode(body, 'windows-1252'), encoding: 'windows-1252', from: 'detected' };
 }
 
 // UTF-16 and UTF-32 put zero bytes beside ASCII, and EBCDIC puts ASCII's
