@@ -41,6 +41,8 @@ describe('feeds whose encoding label is missing or wrong', () => {
       '/http-mislabelled.rss': bytes(Buffer.from(rss('', 'httpmislabelled', 'Crème brûlée night')), 'application/rss+xml; charset=iso-8859-1'),
       // EBCDIC (code page 500 under an IANA name), known only by its first bytes and its declaration.
       '/ebcdic.rss': bytes(readFileSync(join(packageRoot, 'test', 'corpus', 'feeds', 'enc-ebcdic-cp500.xml')), 'application/rss+xml'),
+      // Big5 bytes, no declaration, no charset: detected.
+      '/big5.rss': bytes(iconv.encode(rss('', 'big5', '臺北市今天天氣晴朗，氣溫二十五度'), 'big5'), 'application/rss+xml'),
       // UTF-32 big-endian with no byte order mark.
       '/utf32.rss': bytes(readFileSync(join(packageRoot, 'test', 'corpus', 'feeds', 'enc-utf32be-nobom.xml')), 'application/rss+xml'),
     });
@@ -52,6 +54,7 @@ describe('feeds whose encoding label is missing or wrong', () => {
           `  - { slug: http-mislabelled, name: HTTP Mislabelled, url: "${server.url}/http-mislabelled.rss" }`,
           `  - { slug: ebcdic, name: EBCDIC, url: "${server.url}/ebcdic.rss" }`,
           `  - { slug: utf32, name: UTF-32, url: "${server.url}/utf32.rss" }`,
+          `  - { slug: big5, name: Big5, url: "${server.url}/big5.rss" }`,
         ].join('\n'),
       ),
     );
@@ -69,6 +72,7 @@ describe('feeds whose encoding label is missing or wrong', () => {
     { name: 'UTF-8 bytes with an HTTP charset of ISO-8859-1 are read as UTF-8', source: 'http-mislabelled', title: 'Crème brûlée night' },
     { name: 'EBCDIC (code page 500, declared ebcdic-cp-be) is read', source: 'ebcdic', title: 'Brussels: café terraces reopen' },
     { name: 'UTF-32 without a byte order mark is read', source: 'utf32', title: 'Oslo: snow ploughs out early' },
+    { name: 'Big5 with no label at all is detected, not read as windows-1252', source: 'big5', title: '臺北市今天天氣晴朗，氣溫二十五度' },
   ];
   for (const c of cases) {
     test(c.name, async () => {
