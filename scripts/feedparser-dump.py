@@ -40,6 +40,7 @@ for path in (line.rstrip("\n") for line in sys.stdin):
             t = e.get("published_parsed") or e.get("updated_parsed") or e.get("created_parsed")
             items.append({
                 "title": e.get("title"),
+                "title_type": (e.get("title_detail") or {}).get("type"),
                 "link": e.get("link"),
                 "date": calendar.timegm(t) if t else None,
             })

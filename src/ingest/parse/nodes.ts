@@ -113,6 +113,12 @@ export function readRawEntries(xml: string): RawEntry[] | undefined {
 function textConstruct(el: DomElement | undefined, atom: boolean, paragraphs = false): string | undefined {
   if (!el) return undefined;
   const type = (el.attribs.type ?? (atom ? 'text' : 'html')).toLowerCase();
+  // Atom 0.3 (draft-ietf-atompub-format-03 3.1.2): mode="base64" text of any type.
+  if (atom && el.attribs.mode === 'base64') {
+    const decoded = Buffer.from(DomUtils.textContent(el).trim(), 'base64').toString('utf8');
+    if (type === 'text' || type === 'text/plain') return paragraphs ? textParagraphs(decoded) : escapeHtml(decoded);
+    return decoded;
+  }
   if (atom && (type === 'xhtml' || type === 'application/xhtml+xml')) {
     const div = child(el, 'div');
     return render(div ? div.children : el.children);
@@ -127,8 +133,22 @@ function textConstruct(el: DomElement | undefined, atom: boolean, paragraphs = f
   return el.children.map((n) => (n.type === 'tag' ? render([n]) : DomUtils.textContent(n))).join('');
 }
 
+/** Markup as HTML text. A CDATA section inside it is text (XML 1.0 2.7): its "<" and "&" are escaped. */
 function render(nodes: DomNode[]): string {
-  return nodes.map((n) => DomUtils.getOuterHTML(n, { encodeEntities: 'utf8' })).join('');
+  return nodes
+    .map((n) => {
+      if (n.type === 'cdata') return escapeHtml(DomUtils.textContent(n));
+      if (n.type === 'tag' && hasCdata(n)) {
+        const attributes = Object.entries(n.attribs).map(([name, value]) => ` ${name}="${escapeHtml(value).replace(/"/g, '&quot;')}"`);
+        return `<${n.name}${attributes.join('')}>${render(n.children)}</${n.name}>`;
+      }
+      return DomUtils.getOuterHTML(n, { encodeEntities: 'utf8' });
+    })
+    .join('');
+}
+
+function hasCdata(el: DomElement): boolean {
+  return el.children.some((c) => c.type === 'cdata' || (c.type === 'tag' && hasCdata(c)));
 }
 
 /** Plain text as HTML paragraphs: a blank line parts two, a line break within one is kept. */
