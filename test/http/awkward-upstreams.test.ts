@@ -49,6 +49,10 @@ const CDF = `<?xml version="1.0"?>
 <ITEM HREF="https://intranet.example/canteen" LASTMOD="2026-11-19T12:30"><TITLE>Canteen menu</TITLE></ITEM>
 </CHANNEL>`;
 
+const LEADING_WARNING = `Notice: Undefined index: page in /var/www/feed.php on line 3
+<?xml version="1.0"?><rss version="2.0"><channel><title>Noisy</title><link>https://noisy.example/</link>
+<item><title>Feed behind a PHP notice</title><link>https://noisy.example/1</link><pubDate>Fri, 20 Nov 2026 09:00:00 GMT</pubDate></item></channel></rss>`;
+
 describe('awkward upstream feeds', () => {
   let server: FixtureServer;
   let ctx: TestContext;
@@ -61,6 +65,7 @@ describe('awkward upstream feeds', () => {
       '/deli.rss': { body: STRAY_AMPERSANDS, type: 'application/rss+xml' },
       '/shouty.rss': { body: CAPITALS, type: 'application/rss+xml' },
       '/intranet.cdf': { body: CDF, type: 'application/xml' },
+      '/noisy.rss': { body: LEADING_WARNING, type: 'application/rss+xml' },
     });
     ctx = testContext(
       configWithSources(
@@ -71,6 +76,7 @@ describe('awkward upstream feeds', () => {
           `  - { slug: deli, name: Deli, url: "${server.url}/deli.rss" }`,
           `  - { slug: shouty, name: Shouty, url: "${server.url}/shouty.rss" }`,
           `  - { slug: intranet, name: Intranet, url: "${server.url}/intranet.cdf" }`,
+          `  - { slug: noisy, name: Noisy, url: "${server.url}/noisy.rss" }`,
         ].join('\n'),
       ),
     );
@@ -111,6 +117,10 @@ describe('awkward upstream feeds', () => {
 
   test('a CDF channel gives its items with their HREF and LASTMOD', async () => {
     assert.deepEqual(await items('intranet'), [{ title: 'Canteen menu', url: 'https://intranet.example/canteen', date: '2026-11-19T12:30:00.000Z' }]);
+  });
+
+  test('text printed before the XML declaration is skipped', async () => {
+    assert.deepEqual(await items('noisy'), [{ title: 'Feed behind a PHP notice', url: 'https://noisy.example/1', date: '2026-11-20T09:00:00.000Z' }]);
   });
 
   test('stray "&" and an undeclared entity are read as text, not a refused feed', async () => {

@@ -10,7 +10,7 @@ import { attr, type Fields, isObject, list, needsRawReading, type Node, type Raw
 import { parseJsonFeed } from './json-feed.js';
 import { internalEntities } from './entities.js';
 import { withUsualPrefixes } from './namespaces.js';
-import { caseBlind, fromCdf, withChannel, withStrayAmpersandsEscaped } from './prepass.js';
+import { caseBlind, fromCdf, withChannel, withoutLeadingText, withStrayAmpersandsEscaped } from './prepass.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
 // rss-parser reads an Atom entry's <published> and <updated> with
@@ -92,7 +92,7 @@ interface SaxInside {
 }
 
 export async function parseFeed(body: string): Promise<ParsedFeed> {
-  const start = body.replace(/^\uFEFF/, '').trimStart();
+  const start = withoutLeadingText(body.replace(/^\uFEFF/, '').trimStart());
   if (start.startsWith('{')) return parseJsonFeed(start);
   if (!start.startsWith('<')) throw new ParseError('parse: the document is neither XML nor JSON');
   let xml = withChannel(withUsualPrefixes(fromCdf(start)));

@@ -117,3 +117,16 @@ export function withStrayAmpersandsEscaped(xml: string, known: (name: string) =>
     )
     .join('');
 }
+
+/**
+ * A feed with text before its XML (a server-side script's warning printed
+ * ahead of the document, "Notice: Undefined index ... on line 3"): read from
+ * the XML declaration or the root element on, as the Universal Feed Parser
+ * does, when one starts within the first 4 KB. Anything else is returned as
+ * it is.
+ */
+export function withoutLeadingText(text: string): string {
+  if (text.startsWith('<') || text.startsWith('{')) return text;
+  const at = text.slice(0, 4096).search(/<\?xml\s|<(?:rss|feed|rdf:RDF)[\s>]/);
+  return at > 0 ? text.slice(at) : text;
+}
