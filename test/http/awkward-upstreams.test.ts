@@ -36,7 +36,7 @@ const PREFIXED_RDF = `<?xml version="1.0"?>
 
 const STRAY_AMPERSANDS = `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Deli & Co</title><link>https://deli.example/</link><description>d</description>
-<item><title>Salt & Pepper &mdash; the &unknown; menu</title><link>https://deli.example/menu?day=1&lang=en</link><guid>deli-1</guid>
+<item><title>Salt & Pepper &mdash; the &unknown; menu, 2 < 3</title><link>https://deli.example/menu?day=1&lang=en</link><guid>deli-1</guid>
 <description><![CDATA[<p>Fish & chips</p>]]></description></item>
 </channel></rss>`;
 
@@ -123,10 +123,10 @@ describe('awkward upstream feeds', () => {
     assert.deepEqual(await items('noisy'), [{ title: 'Feed behind a PHP notice', url: 'https://noisy.example/1', date: '2026-11-20T09:00:00.000Z' }]);
   });
 
-  test('stray "&" and an undeclared entity are read as text, not a refused feed', async () => {
+  test('stray "&" and "<" and an undeclared entity are read as text, not a refused feed', async () => {
     const res = await request(createApp(ctx)).get('/feeds/sources/deli.json').expect(200);
     const item = res.body.items[0];
-    assert.equal(item?.title, 'Salt & Pepper — the &unknown; menu');
+    assert.equal(item?.title, 'Salt & Pepper — the &unknown; menu, 2 < 3');
     assert.equal(item?.url, 'https://deli.example/menu?day=1&lang=en');
     assert.match(item?.content_html ?? '', /Fish &amp; chips/);
   });

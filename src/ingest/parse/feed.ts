@@ -10,7 +10,7 @@ import { attr, type Fields, isObject, list, needsRawReading, type Node, type Raw
 import { parseJsonFeed } from './json-feed.js';
 import { internalEntities } from './entities.js';
 import { withUsualPrefixes } from './namespaces.js';
-import { caseBlind, fromCdf, withChannel, withoutLeadingText, withStrayAmpersandsEscaped } from './prepass.js';
+import { caseBlind, fromCdf, withChannel, withoutLeadingText, withStrayCharactersEscaped } from './prepass.js';
 import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
 // rss-parser reads an Atom entry's <published> and <updated> with
@@ -102,11 +102,11 @@ export async function parseFeed(body: string): Promise<ParsedFeed> {
   try {
     feed = await readWithRssParser(xml, entities, options);
   } catch (err) {
-    // A stray "&" or an undeclared entity: read again with them as text, as
-    // the Universal Feed Parser's loose parser does.
-    // A reference to an external entity stays refused (entities.ts).
-    if (!/entity/i.test((err as Error).message) || EXTERNAL_ENTITY.test(xml.slice(0, 4096))) throw notReadable(err);
-    xml = withStrayAmpersandsEscaped(xml, (name) => name in (entities ?? {}) || decodeHTMLStrict(`&${name};`) !== `&${name};`);
+    // A stray "&" or "<", or an undeclared entity: read again with them as
+    // text, as the Universal Feed Parser's loose parser does. A reference to
+    // an external entity stays refused (entities.ts).
+    if (!/entity|tag name|unencoded </i.test((err as Error).message) || EXTERNAL_ENTITY.test(xml.slice(0, 4096))) throw notReadable(err);
+    xml = withStrayCharactersEscaped(xml, (name) => name in (entities ?? {}) || decodeHTMLStrict(`&${name};`) !== `&${name};`);
     try {
       feed = await readWithRssParser(xml, entities, options);
     } catch {

@@ -99,21 +99,28 @@ export function caseBlind(xml: string): boolean {
 }
 
 const REFERENCE_OR_STRAY = /&(?:(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_][\w.-]*);)?/g;
+// A "<" that can begin no tag, comment, CDATA section or instruction: "5 < 6".
+const STRAY_LT = /<(?![A-Za-z_:/!?])/g;
 
 /**
  * A document whose stray "&" (as in `<title>Salt & Pepper</title>` or an
- * unescaped query string) is written `&amp;`, and whose references to
- * entities nobody declared are kept as text. Such a document is not
- * well-formed and sax refuses it whole; the Universal Feed Parser falls back
- * to its loose parser and reads it. Used only for a second attempt, after
- * sax has refused the document over an entity. CDATA sections are left as
- * they are: an "&" there is already text.
+ * unescaped query string) is written `&amp;`, whose references to entities
+ * nobody declared are kept as text, and whose "<" that begins no tag
+ * ("5 < 6") is written `&lt;`. Such a document is not well-formed and sax
+ * refuses it whole; the Universal Feed Parser falls back to its loose parser
+ * and reads it. Used only for a second attempt, after sax has refused the
+ * document over one of these. CDATA sections are left as they are: an "&"
+ * or "<" there is already text.
  */
-export function withStrayAmpersandsEscaped(xml: string, known: (name: string) => boolean): string {
+export function withStrayCharactersEscaped(xml: string, known: (name: string) => boolean): string {
   return xml
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
     .map((part, i) =>
-      i % 2 === 1 ? part : part.replace(REFERENCE_OR_STRAY, (reference, name?: string) => (name && (name.startsWith('#') || known(name)) ? reference : `&amp;${reference.slice(1)}`)),
+      i % 2 === 1
+        ? part
+        : part
+            .replace(REFERENCE_OR_STRAY, (reference, name?: string) => (name && (name.startsWith('#') || known(name)) ? reference : `&amp;${reference.slice(1)}`))
+            .replace(STRAY_LT, '&lt;'),
     )
     .join('');
 }
