@@ -3,29 +3,67 @@
 // machine's own time zone. Anything else is undefined: normalize then takes
 // the time the item was first seen.
 
-// RFC 3339 / ISO 8601: a date, optionally a time (after "T", or a space as
-// many feeds write it), optionally a zone. A date-time without a zone would
-// be read in the machine's own time zone; feeds mean UTC far more often, and
-// UTC does not vary by host.
-const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
+// A zone as feeds write it: "+0100", "+01:00", "+01", "GMT+01:00", a name,
+// or an offset followed by its name ("+0000 GMT").
+const ZONE = '(?:(?:gmt|utc|ut)?[+-]\\d{1,2}(?::?\\d{2})?|[a-z]+)(?: [a-z]+)?';
 
-// W3C-DTF (the profile of ISO 8601 that Dublin Core dates use) also allows
-// a year alone or a year and month: the first instant of that period, UTC.
-const W3DTF_PARTIAL = /^(\d{4})(?:-(\d{2}))?$/;
+/** The parts of a date as one form writes them; month is a number ("11") or a name ("Nov"). */
+interface Parts {
+  year: string;
+  month: string;
+  day: string;
+  hour?: string;
+  minute?: string;
+  second?: string;
+  fraction?: string;
+  zone?: string;
+  dayName?: string;
+}
 
-// ISO 8601's basic format, without separators: "20261117" or "20261117T081500Z".
-const ISO_BASIC = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-// RFC 822 section 5 as updated by RFC 1123 and RFC 5322 section 3.3:
-// "[Tue,] 17 Nov 2026 08:15[:00] +0100". Real feeds also drop the comma,
-// spell the month out or in lower case, and leave the zone off (read as UTC).
-const RFC822_DATE = /^(?:([a-z]+),?\s)?(\d{1,2})\s([a-z]+)\.?\s(\d{2}|\d{4})\s(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s?([+-]\d{2}:?\d{2}|[a-z]+))?$/i;
-
-// C's asctime() and date(1): "Tue Nov 17 08:15:00 2026", or with a zone
-// before the year, "Tue Nov 17 08:15:00 UTC 2026". Some feed generators write
-// dates straight from these; the Universal Feed Parser reads them, as UTC when
-// no zone is named.
-const ASCTIME_DATE = /^([a-z]+),? ([a-z]+)\.? (\d{1,2}) (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ([+-]\d{2}:?\d{2}|[a-z]+))? (\d{4})$/i;
+// The forms, tried in order. A date-time without a zone would be read in the
+// machine's own time zone by V8; feeds mean UTC far more often, and UTC does
+// not vary by host.
+const FORMS: { pattern: RegExp; parts: (m: string[]) => Parts }[] = [
+  // RFC 3339 / ISO 8601 extended format; a space for "T" and a space before
+  // the zone, as many feeds write them; unpadded fields ("2026-1-2").
+  {
+    pattern: new RegExp(`^(\\d{4})-(\\d{1,2})-(\\d{1,2})(?:[t ](\\d{1,2}):(\\d{2})(?::(\\d{2})(\\.\\d+)?)? ?(z|[+-]\\d{2}(?::?\\d{2})?)?)?$`, 'i'),
+    parts: ([, year, month, day, hour, minute, second, fraction, zone]) => ({ year, month, day, hour, minute, second, fraction, zone }) as Parts,
+  },
+  // W3C-DTF (the profile of ISO 8601 Dublin Core dates use) also allows a
+  // year alone or a year and month: the first instant of that period.
+  { pattern: /^(\d{4})(?:-(\d{2}))?$/, parts: ([, year, month]) => ({ year, month: month ?? '1', day: '1' }) as Parts },
+  // ISO 8601 basic format: "20261117", "20261117T081500Z".
+  {
+    pattern: /^(\d{4})(\d{2})(\d{2})(?:t(\d{2})(\d{2})(\d{2})?(z|[+-]\d{2}(?::?\d{2})?)?)?$/i,
+    parts: ([, year, month, day, hour, minute, second, zone]) => ({ year, month, day, hour, minute, second, zone }) as Parts,
+  },
+  // RFC 822 section 5 as updated by RFC 1123 and RFC 5322 section 3.3:
+  // "[Tue,] 17 Nov 2026 08:15[:00] +0100". Real feeds also drop the comma,
+  // spell the month out or in lower case, join the date with dashes
+  // ("17-Nov-2026"), and leave off the zone (UTC) or the time (midnight).
+  {
+    pattern: new RegExp(`^(?:([a-z]+),? ?)?(\\d{1,2})[ -]([a-z]+)\\.?[ -](\\d{2}|\\d{4})(?: (\\d{1,2}):(\\d{1,2})(?::(\\d{1,2}))?(?: ?(${ZONE}))?)?$`, 'i'),
+    parts: ([, dayName, day, month, year, hour, minute, second, zone]) => ({ dayName, day, month, year, hour, minute, second, zone }) as Parts,
+  },
+  // C's asctime() and date(1): "Tue Nov 17 08:15:00 2026", or with a zone
+  // before the year, "Tue Nov 17 08:15:00 UTC 2026".
+  {
+    pattern: new RegExp(`^([a-z]+),? ([a-z]+)\\.? (\\d{1,2}) (\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?: (${ZONE}))? (\\d{4})$`, 'i'),
+    parts: ([, dayName, month, day, hour, minute, second, zone, year]) => ({ dayName, month, day, hour, minute, second, zone, year }) as Parts,
+  },
+  // JavaScript's Date.prototype.toString(), which feeds built in JavaScript
+  // write: "Tue Nov 17 2026 08:15:00 GMT+0100" (its "(CET)" is a comment).
+  {
+    pattern: new RegExp(`^([a-z]+) ([a-z]+) (\\d{1,2}) (\\d{4}) (\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?: (${ZONE}))?$`, 'i'),
+    parts: ([, dayName, month, day, year, hour, minute, second, zone]) => ({ dayName, month, day, year, hour, minute, second, zone }) as Parts,
+  },
+  // Perforce and some CMSs: "Tue, 2026/11/17 08:15:00 EST".
+  {
+    pattern: new RegExp(`^(?:([a-z]+),? )?(\\d{4})/(\\d{1,2})/(\\d{1,2}) (\\d{1,2}):(\\d{2})(?::(\\d{2}))?(?: (${ZONE}))?$`, 'i'),
+    parts: ([, dayName, year, month, day, hour, minute, second, zone]) => ({ dayName, year, month, day, hour, minute, second, zone }) as Parts,
+  },
+];
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -48,46 +86,28 @@ export function parseDate(value: string | undefined): Date | undefined {
   // RFC 5322 section 3.2.2 allows a comment after the zone: "+0100 (CET)".
   const trimmed = value?.trim().replace(/\s+/g, ' ').replace(/ ?\([^()]*\)$/, '');
   if (!trimmed) return undefined;
-  const iso = trimmed.match(ISO_DATE);
-  if (iso) return isoDate(iso[1] as string, iso[2], iso[3]);
-  const partial = trimmed.match(W3DTF_PARTIAL);
-  if (partial) return isoDate(`${partial[1]}-${partial[2] ?? '01'}-01`, undefined, undefined);
-  const basic = trimmed.match(ISO_BASIC);
-  if (basic) {
-    const [, y, mo, d, h, mi, sec, zone] = basic;
-    return isoDate(`${y}-${mo}-${d}`, h === undefined ? undefined : `${h}:${mi}:${sec ?? '00'}`, zone);
+  for (const form of FORMS) {
+    const match = form.pattern.exec(trimmed);
+    if (match) return fromParts(form.parts(match as string[]));
   }
-  const rfc = trimmed.match(RFC822_DATE);
-  if (rfc) return rfc822Date(rfc);
-  const asc = trimmed.match(ASCTIME_DATE);
-  if (!asc) return undefined;
-  // The same fields in RFC 822's order: day name, day, month, year, hour, minute, second, zone.
-  const [whole, dayName, monthName, day, hour, minute, second, zone, year] = asc;
-  return rfc822Date([whole, dayName, day, monthName, year, hour, minute, second, zone] as unknown as RegExpMatchArray);
+  return undefined;
 }
 
-function isoDate(day: string, time: string | undefined, zone: string | undefined): Date | undefined {
-  // V8 rolls "2026-02-30" over into March; a day that does not round-trip is not a day.
-  const midnight = valid(new Date(`${day}T00:00:00Z`));
-  if (midnight?.toISOString().slice(0, 10) !== day) return undefined;
-  if (!time) return midnight;
-  const offset = zone?.toUpperCase() === 'Z' || !zone ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
-  return valid(new Date(`${day}T${time}${offset}`));
-}
-
-function rfc822Date(match: RegExpMatchArray): Date | undefined {
-  const [, dayName, day, monthName, year, hour, minute, second, zone] = match;
-  if (dayName && !DAYS.includes(dayName.slice(0, 3).toLowerCase())) return undefined;
-  const month = monthIndex(monthName as string);
-  const offset = zoneOffset(zone);
-  if (month === undefined || offset === undefined) return undefined;
+function fromParts(p: Parts): Date | undefined {
+  if (p.dayName && !DAYS.includes(p.dayName.slice(0, 3).toLowerCase())) return undefined;
+  const month = /^\d+$/.test(p.month) ? Number(p.month) - 1 : monthIndex(p.month);
+  const offset = zoneOffset(p.zone);
+  if (month === undefined || month < 0 || month > 11 || offset === undefined) return undefined;
   // RFC 5322 section 4.3: a two-digit year 00-49 is 2000-2049, 50-99 is 1950-1999.
-  const y = Number(year);
-  const fullYear = year?.length === 2 ? (y < 50 ? 2000 + y : 1900 + y) : y;
-  const [d, h, m, sec] = [day, hour, minute, second ?? '0'].map(Number) as [number, number, number, number];
-  const utc = new Date(Date.UTC(fullYear, month, d, h, m, sec));
-  // Date.UTC rolls "31 Nov" over into December and 25:00 into the next day: such a date is not one.
-  if (utc.getUTCDate() !== d || utc.getUTCHours() !== h || utc.getUTCMinutes() !== m || utc.getUTCSeconds() !== sec) return undefined;
+  const y = Number(p.year);
+  const year = p.year.length === 2 ? (y < 50 ? 2000 + y : 1900 + y) : y;
+  const [d, h, m, sec] = [p.day, p.hour ?? '0', p.minute ?? '0', p.second ?? '0'].map(Number) as [number, number, number, number];
+  const ms = p.fraction ? Math.floor(Number(`0${p.fraction}`) * 1000) : 0;
+  const utc = new Date(Date.UTC(year, month, d, h, m, sec, ms));
+  // Date.UTC maps 0-99 to 1900-1999, and rolls "31 Nov" over into December
+  // and 25:00 into the next day: such a date is not one.
+  if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month || utc.getUTCDate() !== d) return undefined;
+  if (utc.getUTCHours() !== h || utc.getUTCMinutes() !== m || utc.getUTCSeconds() !== sec) return undefined;
   return new Date(utc.getTime() - offset * 60_000);
 }
 
@@ -98,16 +118,17 @@ function monthIndex(name: string): number | undefined {
   return index === -1 ? (lower === 'sept' ? 8 : undefined) : index;
 }
 
-/** Minutes east of UTC for "+0530", "+05:30", "-0000" (RFC 5322: UTC, local zone unknown) or a known name; no zone is UTC. */
+/**
+ * Minutes east of UTC for "+0530", "+05:30", "+05", "GMT+05:30", "-0000"
+ * (RFC 5322: UTC, local zone unknown), a known name, or an offset with its
+ * name after it ("+0000 GMT": the offset counts); no zone is UTC.
+ */
 function zoneOffset(zone: string | undefined): number | undefined {
   if (!zone) return 0;
-  const numeric = zone.match(/^([+-])(\d{2}):?(\d{2})$/);
-  if (!numeric) return ZONES[zone.toUpperCase()];
-  const [, sign, hours, minutes] = numeric;
-  if (Number(minutes) > 59) return undefined;
+  const written = zone.replace(/^(?:gmt|utc|ut)(?=[+-])/i, '').replace(/^([+-][\d:]+) [a-z]+$/i, '$1');
+  const numeric = written.match(/^([+-])(\d{1,2}):?(\d{2})?$/);
+  if (!numeric) return ZONES[written.toUpperCase()];
+  const [, sign, hours, minutes = '0'] = numeric;
+  if (Number(hours) > 14 || Number(minutes) > 59) return undefined;
   return (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes));
-}
-
-function valid(date: Date): Date | undefined {
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }
