@@ -87,6 +87,7 @@ describe('parseFeed: RSS 2.0', () => {
         caption: 'The barrier at dawn.',
         credit: 'Photo: Lee Moss',
       },
+      enclosures: [],
       related: [{ url: 'https://coast.example/news/barrier-plan', title: 'Barrier plan approved' }],
       rights: undefined,
     });
@@ -196,6 +197,7 @@ describe('parseFeed: Atom 1.0', () => {
         categories: ['Transit', 'shipping'],
         tags: [],
         image: { url: 'https://harbour.example/img/port.png', type: 'image/png', caption: undefined, credit: undefined },
+        enclosures: [{ url: 'https://harbour.example/img/port.png', type: 'image/png', length: undefined, title: undefined }],
         related: [{ url: 'https://harbour.example/port-closed', title: 'Port closed by storm' }],
         rights: undefined,
       },
@@ -262,6 +264,7 @@ describe('parseFeed: RSS 1.0, 0.91 and 0.92', () => {
         categories: [],
         tags: [],
         image: undefined,
+        enclosures: [],
         related: [],
         rights: undefined,
       },
@@ -331,6 +334,7 @@ describe('parseFeed: JSON Feed', () => {
         categories: ['Energy', 'Dams'],
         tags: [],
         image: { url: 'https://valley.example/img/dam.jpg' },
+        enclosures: [],
         related: [],
       },
     ]);
