@@ -32,7 +32,8 @@ export function parseJsonFeed(body: string): ParsedFeed {
         title: escapeHtml(text(item.title)),
         summary: escapeHtml(text(item.summary)),
         content: text(item.content_html) ?? escapeText(text(item.content_text)),
-        author: escapeHtml(authorName(item) ?? feedAuthor),
+        // 1.1: "if not specified in an item, then the top-level authors" are the item's.
+        author: escapeHtml(authorsOf(item).length > 0 ? authorName(item) : feedAuthor),
         published: text(item.date_published),
         updated: text(item.date_modified),
         categories: list(item.tags)
@@ -57,19 +58,29 @@ export function parseJsonFeed(body: string): ParsedFeed {
  * names nobody. A bare string, which neither version allows, is read as the name.
  */
 function authorName(owner: Fields): string | undefined {
-  return list(owner.authors)
-    .concat(list(owner.author))
-    .map((a) => (isObject(a) ? text(a.name) : typeof a === 'string' ? text(a) : undefined))
+  return authorsOf(owner)
+    .map((a) => (isObject(a) ? text(a.name) : text(a)))
     .find(Boolean);
 }
 
-/** A JSON Feed 1.1 attachment (1.0 has the same fields); its title is plain text. */
+/**
+ * The authors an object gives, 1.1's and 1.0's together (either may be a
+ * single value or a list). One that says nothing (`{}`, "") is not there.
+ */
+function authorsOf(owner: Fields): Node[] {
+  return list(owner.authors)
+    .concat(list(owner.author))
+    .filter((a) => (isObject(a) ? [a.name, a.url, a.avatar].some((v) => text(v)) : typeof a === 'string' && text(a)));
+}
+
+/** A JSON Feed 1.1 attachment (1.0 has the same fields); its title is plain text. Strings must be strings: a number is no URL. */
 function readAttachment(a: Fields): ParsedEnclosure {
+  const string = (value: Node) => (typeof value === 'string' ? text(value) : undefined);
   return {
-    url: text(a.url),
-    type: text(a.mime_type),
+    url: string(a.url),
+    type: string(a.mime_type),
     length: text(a.size_in_bytes),
-    title: escapeHtml(text(a.title)),
+    title: escapeHtml(string(a.title)),
     duration: text(a.duration_in_seconds),
   };
 }
