@@ -180,13 +180,14 @@ function xmlImage(item: Fields, links: Node[]): ParsedImage | undefined {
   const media = list(item.mediaContent)
     .concat(list(item.mediaGroup).flatMap((g) => list((g as Fields)['media:content'])))
     .find((m) => isImage(attr(m, 'medium'), attr(m, 'type')));
-  const enclosure = item.enclosure as Record<string, string> | undefined;
+  // Any <enclosure>, not only the first (rss-parser's `enclosure`): a podcast may list its sound before its cover.
+  const enclosure = list(item.enclosures).find((e) => isImageEnclosure(attr(e, 'url'), attr(e, 'type')));
   const enclosureLink = links.find((l) => attr(l, 'rel') === 'enclosure' && isImageEnclosure(attr(l, 'href'), attr(l, 'type')));
   const thumbnail = list(item.mediaThumbnail)[0];
   // The first image found, with the type that came with that same element.
   const found =
     (attr(media, 'url') && { url: attr(media, 'url'), type: attr(media, 'type') }) ||
-    (enclosure?.url && isImageEnclosure(enclosure.url, enclosure.type) && { url: enclosure.url, type: enclosure.type }) ||
+    (attr(enclosure, 'url') && { url: attr(enclosure, 'url'), type: attr(enclosure, 'type') }) ||
     (attr(enclosureLink, 'href') && { url: attr(enclosureLink, 'href'), type: attr(enclosureLink, 'type') }) ||
     (attr(thumbnail, 'url') && { url: attr(thumbnail, 'url'), type: undefined });
   if (!found) return undefined;

@@ -123,6 +123,33 @@ describe('parseFeed: RSS 2.0', () => {
     assert.equal(feed.entries[0]?.image, undefined);
   });
 
+  test('an image enclosure after an audio one is the image; both are read as enclosures', async () => {
+    const feed = await parseFeed(
+      rss2(`<item><guid>coast-4b</guid><title>Podcast with a cover</title>
+        <enclosure url="https://coast.example/ep1b.mp3" type="audio/mpeg" length="1"/>
+        <enclosure url="https://coast.example/img/ep1b.jpg" type="image/jpeg" length="2"/></item>`),
+    );
+    assert.equal(feed.entries[0]?.image?.url, 'https://coast.example/img/ep1b.jpg');
+    assert.deepEqual(
+      feed.entries[0]?.enclosures?.map((e) => [e.url, e.type, e.length]),
+      [
+        ['https://coast.example/ep1b.mp3', 'audio/mpeg', '1'],
+        ['https://coast.example/img/ep1b.jpg', 'image/jpeg', '2'],
+      ],
+    );
+  });
+
+  test('an untyped enclosure is the image only when its file name is a picture', async () => {
+    const feed = await parseFeed(
+      rss2(`<item><guid>coast-4c</guid><title>Untyped sound</title><enclosure url="https://coast.example/ep1c.mp3" length="1"/></item>
+        <item><guid>coast-4d</guid><title>Untyped picture</title><enclosure url="https://coast.example/img/4d.png" length="1"/></item>`),
+    );
+    assert.deepEqual(
+      feed.entries.map((e) => e.image?.url),
+      [undefined, 'https://coast.example/img/4d.png'],
+    );
+  });
+
   test('a description without content:encoded is the content and leaves the summary empty', async () => {
     const feed = await parseFeed(rss2('<item><guid>coast-5</guid><title>Short</title><description>Only a description.</description></item>'));
     assert.equal(feed.entries[0]?.content, 'Only a description.');
