@@ -41,6 +41,20 @@ export interface Image {
   credit?: string;
 }
 
+/**
+ * A media file an article links to other than its image (RSS <enclosure>,
+ * Atom link rel="enclosure", a JSON Feed attachment): a podcast's episode,
+ * a clip, a document. Its URL is absolute http(s); its type a media type.
+ */
+export interface Enclosure {
+  url: string;
+  type: string;
+  /** Bytes, when the upstream said (and not 0, which feeds write for "unknown"). */
+  length?: number;
+  title?: string;
+  durationSeconds?: number;
+}
+
 export type RelatedKind = 'explicit' | 'computed' | 'same-story';
 
 /** A related story as found at ingest: a URL, or one of our own articles by slug. */
@@ -69,6 +83,8 @@ export interface ArticleFields {
   publishedAt: Date;
   updatedAt: Date;
   image?: Image;
+  /** In the upstream's order, at most ten (ingest/clean/enclosures.ts); absent is none. */
+  enclosures?: Enclosure[];
   tags: string[];
   language?: string;
   rights?: string;

@@ -5,6 +5,7 @@
 // obeys). Built field by field, never by spreading the stored article, so
 // that a column added to the store is not published by accident.
 import type { Article, RelatedKind } from '../model.js';
+import { isHttpUrl } from './renderable.js';
 
 /** Why a related story is listed, in words, by its kind. */
 const reasons: Record<RelatedKind, string> = {
@@ -28,6 +29,10 @@ export function articleJson(article: Article, baseUrl: string, fullText: boolean
     image: article.image
       ? { url: article.image.url, type: article.image.type ?? null, caption: article.image.caption ?? null, credit: article.image.credit ?? null }
       : null,
+    // Media files other than the image; only http(s) ones, whatever the row holds.
+    enclosures: (article.enclosures ?? [])
+      .filter((e) => isHttpUrl(e.url))
+      .map((e) => ({ url: e.url, type: e.type, length: e.length ?? null, title: e.title ?? null, duration_seconds: e.durationSeconds ?? null })),
     categories: article.categories.map((c) => ({ slug: c.slug, label: c.label })),
     tags: article.tags,
     source: {

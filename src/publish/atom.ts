@@ -57,6 +57,11 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
     nodes.push({ link: { _attributes: { rel: 'enclosure', href: xmlAttr(a.image.url), type, length: 0 } } });
     nodes.push({ 'media:content': mediaContent(a.image) });
   }
+  // RFC 4287 4.2.7.2: an entry may have any number of enclosure links; length (4.2.7.6) is left out when unknown.
+  for (const e of a.enclosures ?? []) {
+    const attributes = { rel: 'enclosure', href: xmlAttr(e.url), type: xmlAttr(e.type), ...(e.length ? { length: e.length } : {}), ...(e.title ? { title: xmlAttr(e.title) } : {}) };
+    nodes.push({ link: { _attributes: attributes } });
+  }
   const source: XmlNode = { id: { _text: xmlText(sourceId(doc, a)) }, title: { _text: xmlText(a.source.name) } };
   const links: XmlNode[] = [];
   if (a.source.siteUrl) links.push({ _attributes: { rel: 'alternate', href: xmlAttr(a.source.siteUrl) } });

@@ -6,7 +6,8 @@
 // - Atom entries take no extensions at all (no related links, no <source>,
 //   no Media RSS), so `appendToAtomEntries` adds our elements to each entry.
 // - Enclosure types are guessed from the file extension ("image/jpg"), so we
-//   pass our own type (`imageType`) in RSS and write Atom enclosures ourselves.
+//   pass our own type (`imageType`, or the stored one of a media file) in RSS
+//   and write Atom enclosures (image and media files) ourselves.
 // - xml-js, which `feed` writes with, escapes only `"` in attribute values:
 //   `xmlAttr` escapes the rest before values reach it.
 // - xml-js splits only the first "]]>" in a CDATA section's text, so a

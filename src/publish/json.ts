@@ -27,6 +27,17 @@ export function renderJson(doc: FeedDocument): string {
 
 function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
   const fullText = doc.fullText && a.contentHtml !== '';
+  // The image first, as before, then every other media file.
+  const attachments = [
+    ...(a.image ? [{ url: a.image.url, mime_type: imageType(a.image.url, a.image.type) }] : []),
+    ...(a.enclosures ?? []).map((e) => ({
+      url: e.url,
+      mime_type: e.type,
+      ...(e.title ? { title: e.title } : {}),
+      ...(e.length ? { size_in_bytes: e.length } : {}),
+      ...(e.durationSeconds !== undefined ? { duration_in_seconds: e.durationSeconds } : {}),
+    })),
+  ];
   return {
     id: itemId(doc, a),
     url: a.url,
@@ -40,12 +51,8 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
     ...(a.author ? { authors: [{ name: a.author }] } : {}),
     tags: [...a.categories.map((c) => c.label), ...a.tags],
     ...(a.language ? { language: a.language } : {}),
-    ...(a.image
-      ? {
-          image: a.image.url,
-          attachments: [{ url: a.image.url, mime_type: imageType(a.image.url, a.image.type) }],
-        }
-      : {}),
+    ...(a.image ? { image: a.image.url } : {}),
+    ...(attachments.length > 0 ? { attachments } : {}),
     _wirefeed: {
       categories: a.categories.map((c) => ({ slug: c.slug, label: c.label, scheme: doc.categoryScheme })),
       related: a.related.map((r) => ({

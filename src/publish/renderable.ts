@@ -8,8 +8,8 @@
 // - An item whose own URL or dates are unusable is left out: a feed reader
 //   could neither link nor date it, and `feed` throws on a relative link or
 //   an invalid date.
-// - A bad URL inside an item (its image, a related story, its source's
-//   site or feed) is dropped, and the item kept without it.
+// - A bad URL inside an item (its image, an enclosure, a related story, its
+//   source's site or feed) is dropped, and the item kept without it.
 // - Characters XML 1.0 cannot carry at all (section 2.2: C0 controls other
 //   than tab, LF and CR, U+FFFE, U+FFFF) are removed from its text, in every
 //   format alike.
@@ -88,6 +88,7 @@ function isClean(a: Article): boolean {
     text(a.rights) &&
     text(a.language) &&
     (a.image === undefined || (url(a.image.url) && text(a.image.caption) && text(a.image.credit))) &&
+    (a.enclosures ?? []).every((e) => url(e.url) && text(e.type) && text(e.title) && (e.length === undefined || e.length >= 0)) &&
     a.categories.every((c) => text(c.slug) && text(c.label)) &&
     a.tags.every(text) &&
     a.related.every((r) => url(r.url) && text(r.title)) &&
@@ -118,9 +119,17 @@ function repaired(a: Article, repairs: string[]): Article {
   const language = optionalText(a.language, 'language');
   const imageUrl = url(a.image?.url, 'image');
   const image = a.image && imageUrl !== undefined ? { ...a.image, caption: optionalText(a.image.caption, 'image caption'), credit: optionalText(a.image.credit, 'image credit') } : undefined;
+  const enclosures = (a.enclosures ?? [])
+    .filter((e) => url(e.url, 'enclosure') !== undefined)
+    .map((e) => ({
+      ...e,
+      type: text(e.type, 'enclosure type'),
+      title: optionalText(e.title, 'enclosure title'),
+      length: e.length === undefined || e.length >= 0 ? e.length : undefined,
+    }));
   const categories = a.categories.map((c) => ({ slug: text(c.slug, 'category'), label: text(c.label, 'category') }));
   const tags = a.tags.map((t) => text(t, 'tag'));
   const related = a.related.filter((r) => url(r.url, 'related link') !== undefined).map((r) => ({ ...r, title: text(r.title, 'related title') }));
   const source = { ...a.source, name: text(a.source.name, 'source name'), siteUrl: url(a.source.siteUrl, 'source site') };
-  return { ...a, title, summary, contentHtml, author, rights, language, image, categories, tags, related, source };
+  return { ...a, title, summary, contentHtml, author, rights, language, image, enclosures, categories, tags, related, source };
 }

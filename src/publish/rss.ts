@@ -1,7 +1,7 @@
 // RSS 2.0, written by the `feed` package with our item extensions:
 // dc:creator, Media RSS image with caption and credit, atom:link
 // rel="related", and <source>. See feed-gaps.ts for what `feed` lacks.
-import type { Item } from 'feed';
+import type { Enclosure, Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, itemId } from './document.js';
 import { addPageLinks, cdata, createFeed, declareNamespaces, htmlText, imageType, mediaContent, namespaces, xmlAttr, xmlText } from './feed-gaps.js';
@@ -37,7 +37,20 @@ function rssItem(doc: FeedDocument, a: Article): Item {
     // An item's own rights travel with its full text (partners, or everyone by config).
     copyright: doc.fullText ? a.rights : undefined,
     category: a.categories.map((c) => ({ name: xmlText(c.label), domain: doc.categoryScheme })),
-    enclosure: a.image ? { url: a.image.url, type: imageType(a.image.url, a.image.type), length: 0 } : undefined,
+    enclosure: rssEnclosure(a),
     extensions,
   };
+}
+
+/**
+ * RSS 2.0 allows one <enclosure> per item (RSS Advisory Board profile,
+ * "enclosure"), so the others are left to Atom and JSON Feed, which carry
+ * them all. The first media file takes the slot when there is one: it is
+ * what a podcast app plays, and the image is in <media:content> anyway.
+ * Else the image, as before. A length we do not know is 0, as the profile advises.
+ */
+function rssEnclosure(a: Article): Enclosure | undefined {
+  const media = a.enclosures?.[0];
+  if (media) return { url: media.url, type: media.type, length: media.length ?? 0 };
+  return a.image ? { url: a.image.url, type: imageType(a.image.url, a.image.type), length: 0 } : undefined;
 }

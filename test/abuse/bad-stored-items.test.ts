@@ -31,6 +31,8 @@ interface ReadItem {
   content: string;
   author?: string;
   image?: string;
+  /** Every enclosure URL, the image's too. */
+  enclosures: string[];
   related: string[];
   relatedTitles: string[];
   categories: string[];
@@ -59,6 +61,7 @@ async function readItems(format: Format, body: string): Promise<ReadItem[]> {
         content: String(i.content_html ?? i.content_text),
         author: (i.authors as { name: string }[] | undefined)?.[0]?.name,
         image: i.image as string | undefined,
+        enclosures: ((i.attachments ?? []) as { url: string }[]).map((a) => a.url),
         related: ext.related.map((r) => r.url),
         relatedTitles: ext.related.map((r) => r.title),
         categories: ext.categories.map((c) => c.label),
@@ -77,6 +80,7 @@ async function readItems(format: Format, body: string): Promise<ReadItem[]> {
       content: text(i['content:encoded']),
       author: i['dc:creator'] ? text(i['dc:creator']) : undefined,
       image: (first(i['media:content']) as Node | undefined)?.$?.url,
+      enclosures: nodes(i.enclosure).map((l) => l.$?.url ?? ''),
       related: nodes(i['atom:link']).map((l) => l.$?.href ?? ''),
       relatedTitles: nodes(i['atom:link']).map((l) => l.$?.title ?? ''),
       categories: nodes(i.category).map((c) => text([c])),
@@ -95,6 +99,7 @@ async function readItems(format: Format, body: string): Promise<ReadItem[]> {
       content: text(e.content),
       author: e.author ? text((first(e.author) as Node).name) : undefined,
       image: (first(e['media:content']) as Node | undefined)?.$?.url,
+      enclosures: links.filter((l) => l.$?.rel === 'enclosure').map((l) => l.$?.href ?? ''),
       related: links.filter((l) => l.$?.rel === 'related').map((l) => l.$?.href ?? ''),
       relatedTitles: links.filter((l) => l.$?.rel === 'related').map((l) => l.$?.title ?? ''),
       categories: nodes(e.category).map((c) => c.$?.label ?? ''),
@@ -333,6 +338,30 @@ describe('a bad link inside an item is dropped, the item kept', () => {
       );
     });
   });
+
+  test('enclosures with bad URLs; the good one stays', async () => {
+    const enclosures = JSON.stringify([
+      { url: 'javascript:alert(1)', type: 'audio/mpeg' },
+      { url: '/relative.mp3', type: 'audio/mpeg' },
+      { url: 'https://cdn.example/good.mp3', type: 'audio/mpeg', length: 10 },
+    ]);
+    await withSpoiled(`UPDATE articles SET image_url = NULL, enclosures = :enclosures WHERE id = :victim`, { enclosures }, (format, items) => {
+      assert.deepEqual(itemOf(items, victim, format).enclosures, ['https://cdn.example/good.mp3'], format);
+      assert.ok(warnings.some((w) => w.event === 'feed_item_repaired' && w.article_id === victim && /enclosure/.test(String(w.repairs))), 'logged');
+    });
+  });
+
+  for (const [name, value] of [
+    ['not JSON', '[{"url": '],
+    ['not a list', '{"url": "https://cdn.example/a.mp3"}'],
+    ['a list of the wrong things', '[1, null, "https://cdn.example/a.mp3", {"url": 5, "type": "audio/mpeg"}]'],
+  ] as const) {
+    test(`an enclosures column that is ${name}: the item is kept without enclosures`, async () => {
+      await withSpoiled(`UPDATE articles SET image_url = NULL, enclosures = :value WHERE id = :victim`, { value }, (format, items) => {
+        assert.deepEqual(itemOf(items, victim, format).enclosures, [], format);
+      });
+    });
+  }
 
   test("the source's site and feed URLs", async () => {
     await withSpoiled(`UPDATE sources SET site_url = 'javascript:alert(1)', url = 'http://exa mple.com/feed' WHERE id = (SELECT source_id FROM articles WHERE id = :victim)`, {}, (format, items) => {

@@ -1,7 +1,8 @@
 // Our own regression corpus (test/corpus/feeds/, README "Tests"): one small
 // feed per case the mature parsers' suites cover, each with the values a
 // reader should get (test/corpus/expected/<file>.json: item count, and per
-// item title, link and date), derived from the specs and cross-checked
+// item title, link and date, and author and enclosures where the case is
+// about them), derived from the specs and cross-checked
 // against the Universal Feed Parser. Every file goes through the whole
 // per-document preparation (prepareDocument). A case we do not handle yet
 // carries "todo": "<class>" in its expected file: it runs and shows as a
@@ -21,6 +22,8 @@ interface ExpectedEntry {
   link: string | null;
   date: string | null;
   author?: string;
+  /** The media files kept besides the image, in order, as prepared. */
+  enclosures?: { url: string; type: string; length?: number; title?: string; durationSeconds?: number }[];
 }
 
 interface Expected {
@@ -96,6 +99,11 @@ for (const file of files) {
     }
     assert.ok(!expected.refused, `read ${feed.drafts.length} items from a document that must be refused`);
     const { drafts } = feed;
+    // Whatever came in, only http(s) media files are kept, ten at most.
+    for (const d of drafts) {
+      assert.ok((d.enclosures ?? []).length <= 10, `${d.enclosures?.length} enclosures`);
+      for (const e of d.enclosures ?? []) assert.match(e.url, /^https?:\/\//, `enclosure ${e.url}`);
+    }
     if (expected.hostile) {
       for (const d of drafts) {
         assert.ok(d.title.length <= TITLE_CAP, `a title of ${d.title.length} characters`);
@@ -113,6 +121,7 @@ for (const file of files) {
       if (want.date === null) assert.equal(got.publishedAt.toISOString(), now.toISOString(), `${at} has no date, yet got one`);
       else assert.ok(Math.abs(got.publishedAt.getTime() - Date.parse(want.date)) <= 1000, `${at} date: ${got.publishedAt.toISOString()}, want ${want.date}`);
       if (want.author !== undefined) assert.equal(got.author, want.author, `${at} author`);
+      if (want.enclosures !== undefined) assert.deepEqual(got.enclosures, want.enclosures, `${at} enclosures`);
     });
   });
 }

@@ -7,11 +7,13 @@ import type { ArticleDraft } from '../../model.js';
 /**
  * Dates we invent are left out, and so is our own classification (its
  * inputs count instead), so that a taxonomy change alone never makes an
- * article look updated.
+ * article look updated. Enclosures count only when there are some: the
+ * articles stored before they were kept hash as they did, and are not all
+ * updated at once by the first ingest after the upgrade.
  */
 export function contentHash(draft: ArticleDraft): string {
-  const { url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language } = draft;
-  return createHash('sha256')
-    .update(JSON.stringify([url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language]))
-    .digest('hex');
+  const { url, title, summary, contentHtml, author, image, enclosures, upstreamCategories, upstreamTags, related, rights, language } = draft;
+  const fields: unknown[] = [url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language];
+  if (enclosures?.length) fields.push(enclosures);
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

@@ -1,11 +1,12 @@
 // Turns an untrusted ParsedEntry into plain, checked values: a guid, an
 // absolute canonical URL, plain-text title/summary/author, UTC dates, and an
-// image with an absolute URL. HTML content is left to sanitize.
+// image and enclosures with absolute URLs. HTML content is left to sanitize.
 import { createHash } from 'node:crypto';
 import { decodeHTML } from 'entities';
 import sanitizeHtml from 'sanitize-html';
-import type { Image } from '../../model.js';
+import type { Enclosure, Image } from '../../model.js';
 import { parseDate } from './dates.js';
+import { cleanEnclosures } from './enclosures.js';
 import type { ParsedEntry } from '../parse/parsed.js';
 import { collapseSpaces } from '../parse/spaces.js';
 
@@ -22,6 +23,8 @@ export interface NormalizedEntry {
   publishedAt: Date;
   updatedAt: Date;
   image?: Image;
+  /** Media files other than pictures (ingest/clean/enclosures.ts). */
+  enclosures: Enclosure[];
   upstreamCategories: string[];
   tags: string[];
   related: { url: string; title?: string }[];
@@ -153,6 +156,10 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
           credit: plainText(entry.image?.credit),
         }
       : undefined,
+    // Media files resolve as links do; only http(s) ones are kept (absoluteUrl).
+    enclosures: cleanEnclosures(
+      (entry.enclosures ?? []).map((e) => ({ ...e, url: absoluteUrl(e.url, linkBase), title: plainText(e.title) })),
+    ),
     upstreamCategories: unique(entry.categories.map(plainText)),
     tags: unique(entry.tags.map(plainText)),
     related: entry.related

@@ -9,9 +9,10 @@ import { contentImage } from './content-image.js';
 import { attr, type Fields, isObject, list, needsRawReading, type Node, type RawEntry, readRawEntries, text } from './nodes.js';
 import { parseJsonFeed } from './json-feed.js';
 import { internalEntities } from './entities.js';
+import { isImageEnclosure } from './media-types.js';
 import { withUsualPrefixes } from './namespaces.js';
 import { caseBlind, fromCdf, withChannel, withoutLeadingText, withStrayCharactersEscaped } from './prepass.js';
-import { ParseError, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
+import { ParseError, type ParsedEnclosure, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';
 
 // rss-parser reads an Atom entry's <published> and <updated> with
 // `new Date(…).toISOString()`: one unreadable date throws and loses the whole
@@ -52,6 +53,8 @@ const parserOptions: Parser.ParserOptions<Fields, Fields> = {
     feed: ['language', 'rights', 'copyright'],
     item: [
       ['link', 'links', { keepArray: true }],
+      // rss-parser keeps the first <enclosure> only (as `enclosure`).
+      ['enclosure', 'enclosures', { keepArray: true }],
       ['atom:link', 'atomLinks', { keepArray: true }],
       ['category', 'atomCategories', { keepArray: true }],
       ['media:content', 'mediaContent', { keepArray: true }],
@@ -192,6 +195,7 @@ function xmlEntry(item: Fields): ParsedEntry {
       .filter((c): c is string => !!c),
     tags: [],
     image: xmlImage(item, links) ?? contentImage(encoded ?? content),
+    enclosures: xmlEnclosures(item, links),
     related,
     rights: text(item.rights) ?? text(item.dcRights),
   };
@@ -224,13 +228,14 @@ function xmlImage(item: Fields, links: Node[]): ParsedImage | undefined {
   const media = list(item.mediaContent)
     .concat(list(item.mediaGroup).flatMap((g) => list((g as Fields)['media:content'])))
     .find((m) => isImage(attr(m, 'medium'), attr(m, 'type')));
-  const enclosure = item.enclosure as Record<string, string> | undefined;
-  const enclosureLink = links.find((l) => attr(l, 'rel') === 'enclosure' && isImage(undefined, attr(l, 'type')));
+  // Any <enclosure>, not only the first (rss-parser's `enclosure`): a podcast may list its sound before its cover.
+  const enclosure = list(item.enclosures).find((e) => isImageEnclosure(attr(e, 'url'), attr(e, 'type')));
+  const enclosureLink = links.find((l) => attr(l, 'rel') === 'enclosure' && isImageEnclosure(attr(l, 'href'), attr(l, 'type')));
   const thumbnail = list(item.mediaThumbnail)[0];
   // The first image found, with the type that came with that same element.
   const found =
     (attr(media, 'url') && { url: attr(media, 'url'), type: attr(media, 'type') }) ||
-    (enclosure?.url && isImage(undefined, enclosure.type) && { url: enclosure.url, type: enclosure.type }) ||
+    (attr(enclosure, 'url') && { url: attr(enclosure, 'url'), type: attr(enclosure, 'type') }) ||
     (attr(enclosureLink, 'href') && { url: attr(enclosureLink, 'href'), type: attr(enclosureLink, 'type') }) ||
     (attr(thumbnail, 'url') && { url: attr(thumbnail, 'url'), type: undefined });
   if (!found) return undefined;
@@ -245,6 +250,15 @@ function xmlImage(item: Fields, links: Node[]): ParsedImage | undefined {
 
 function isPage(type: string | undefined): boolean {
   return type === undefined || /^(text\/html|application\/xhtml\+xml)\b/i.test(type);
+}
+
+/** RSS <enclosure url length type> (every one, though RSS 2.0 allows one) and Atom <link rel="enclosure" href type length title>. */
+function xmlEnclosures(item: Fields, links: Node[]): ParsedEnclosure[] {
+  const rss = list(item.enclosures).map((e) => ({ url: attr(e, 'url'), type: attr(e, 'type'), length: attr(e, 'length') }));
+  const atom = links
+    .filter((l) => attr(l, 'rel') === 'enclosure')
+    .map((l) => ({ url: attr(l, 'href'), type: attr(l, 'type'), length: attr(l, 'length'), title: attr(l, 'title') }));
+  return [...rss, ...atom].filter((e) => e.url);
 }
 
 /** Media RSS says a missing medium is unknown: an element is an image when it says so by medium or type, or says nothing. */

@@ -9,6 +9,22 @@ export interface ParsedImage {
 }
 
 /**
+ * A media file the entry links to (RSS <enclosure>, Atom link
+ * rel="enclosure", a JSON Feed attachment), as written: normalize resolves
+ * the URL, checks the type and reads the length.
+ */
+export interface ParsedEnclosure {
+  url?: string;
+  type?: string;
+  /** Bytes, as written ("1234"), or a JSON number. */
+  length?: string;
+  /** HTML text, like the entry's other text fields. */
+  title?: string;
+  /** JSON Feed's duration_in_seconds, as written. */
+  duration?: string;
+}
+
+/**
  * One entry as read. Text fields (title, summary, author, categories, tags,
  * captions, related titles) are HTML text, as RSS and Atom give them:
  * normalize strips markup and decodes entities. Formats whose fields are
@@ -27,6 +43,8 @@ export interface ParsedEntry {
   categories: string[];
   tags: string[];
   image?: ParsedImage;
+  /** Every enclosure, images too, in document order: normalize leaves out the one that became `image`. */
+  enclosures?: ParsedEnclosure[];
   related: { url: string; title?: string }[];
   rights?: string;
   /** xml:base in force at the entry's link: relative links resolve against it first. */

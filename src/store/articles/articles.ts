@@ -83,7 +83,7 @@ function findExisting(db: Db, sourceId: number, guid: string): ExistingRow | und
 }
 
 const COLUMNS = `source_id, guid, url, title, summary, content_html, body_text, author, published_at, updated_at, first_seen_at,
-  image_url, image_type, image_caption, image_credit, language, rights, upstream_categories, upstream_tags, content_hash`;
+  image_url, image_type, image_caption, image_credit, enclosures, language, rights, upstream_categories, upstream_tags, content_hash`;
 const ROW = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
 const MAX_ROWS = 64;
 
@@ -128,7 +128,7 @@ function updateArticle(db: Db, existing: ExistingRow, { draft, hash }: Pending, 
   prepared(
     db,
     `UPDATE articles SET url = ?, title = ?, summary = ?, content_html = ?, body_text = ?, author = ?, updated_at = ?,
-       image_url = ?, image_type = ?, image_caption = ?, image_credit = ?, language = ?, rights = ?,
+       image_url = ?, image_type = ?, image_caption = ?, image_credit = ?, enclosures = ?, language = ?, rights = ?,
        upstream_categories = ?, upstream_tags = ?, content_hash = ?
      WHERE id = ?`,
   ).run(...contentValues(draft), updatedAt, ...mediaValues(draft), hash, existing.id);
@@ -152,6 +152,7 @@ function mediaValues(d: ArticleDraft): (string | null)[] {
     image?.type ?? null,
     image?.caption ?? null,
     image?.credit ?? null,
+    JSON.stringify(d.enclosures ?? []),
     d.language ?? null,
     d.rights ?? null,
     JSON.stringify(d.upstreamCategories),

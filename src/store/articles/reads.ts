@@ -1,7 +1,7 @@
 // Reads articles whole for publishing: each row with its source, then
 // hydrated with categories, tags and related stories in one query each for
 // all the rows (never a query per item).
-import type { Article, Category, Related, RelatedKind } from '../../model.js';
+import type { Article, Category, Enclosure, Related, RelatedKind } from '../../model.js';
 import type { Db } from '../db/db.js';
 
 interface ArticleRow {
@@ -18,6 +18,7 @@ interface ArticleRow {
   image_type: string | null;
   image_caption: string | null;
   image_credit: string | null;
+  enclosures: string | null;
   language: string | null;
   rights: string | null;
   source_slug: string;
@@ -26,7 +27,7 @@ interface ArticleRow {
 }
 
 const ARTICLE_COLUMNS = `a.id, a.guid, a.url, a.title, a.summary, a.content_html, a.author, a.published_at,
-  a.updated_at, a.image_url, a.image_type, a.image_caption, a.image_credit, a.language, a.rights,
+  a.updated_at, a.image_url, a.image_type, a.image_caption, a.image_credit, a.enclosures, a.language, a.rights,
   s.slug AS source_slug, s.name AS source_name, s.site_url AS source_site_url`;
 
 /** Articles by id, in the order of `ids`, hydrated. */
@@ -91,6 +92,7 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
           credit: r.image_credit ?? undefined,
         }
       : undefined,
+    enclosures: storedEnclosures(r.enclosures),
     categories: (categories.get(r.id) ?? []).map(({ slug, label }) => ({ slug, label })),
     tags: (tags.get(r.id) ?? []).map((t) => t.label),
     // Other versions of the story first, then the article's own links, then
@@ -106,6 +108,32 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
       siteUrl: r.source_site_url ?? undefined,
     },
   }));
+}
+
+/**
+ * The enclosures column as written by articles.ts. A value that is not
+ * that (a hand edit) is read as no enclosures rather than failing the read;
+ * publish/renderable.ts then checks each URL as it does every other.
+ */
+function storedEnclosures(json: string | null): Enclosure[] {
+  if (!json || json === '[]') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (e): e is Enclosure =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof e.url === 'string' &&
+      typeof e.type === 'string' &&
+      (e.length === undefined || Number.isSafeInteger(e.length)) &&
+      (e.title === undefined || typeof e.title === 'string') &&
+      (e.durationSeconds === undefined || Number.isFinite(e.durationSeconds)),
+  );
 }
 
 function marks(values: unknown[]): string {

@@ -87,6 +87,7 @@ describe('parseFeed: RSS 2.0', () => {
         caption: 'The barrier at dawn.',
         credit: 'Photo: Lee Moss',
       },
+      enclosures: [],
       related: [{ url: 'https://coast.example/news/barrier-plan', title: 'Barrier plan approved' }],
       rights: undefined,
     });
@@ -120,6 +121,33 @@ describe('parseFeed: RSS 2.0', () => {
         <enclosure url="https://coast.example/ep1.mp3" type="audio/mpeg" length="1"/></item>`),
     );
     assert.equal(feed.entries[0]?.image, undefined);
+  });
+
+  test('an image enclosure after an audio one is the image; both are read as enclosures', async () => {
+    const feed = await parseFeed(
+      rss2(`<item><guid>coast-4b</guid><title>Podcast with a cover</title>
+        <enclosure url="https://coast.example/ep1b.mp3" type="audio/mpeg" length="1"/>
+        <enclosure url="https://coast.example/img/ep1b.jpg" type="image/jpeg" length="2"/></item>`),
+    );
+    assert.equal(feed.entries[0]?.image?.url, 'https://coast.example/img/ep1b.jpg');
+    assert.deepEqual(
+      feed.entries[0]?.enclosures?.map((e) => [e.url, e.type, e.length]),
+      [
+        ['https://coast.example/ep1b.mp3', 'audio/mpeg', '1'],
+        ['https://coast.example/img/ep1b.jpg', 'image/jpeg', '2'],
+      ],
+    );
+  });
+
+  test('an untyped enclosure is the image only when its file name is a picture', async () => {
+    const feed = await parseFeed(
+      rss2(`<item><guid>coast-4c</guid><title>Untyped sound</title><enclosure url="https://coast.example/ep1c.mp3" length="1"/></item>
+        <item><guid>coast-4d</guid><title>Untyped picture</title><enclosure url="https://coast.example/img/4d.png" length="1"/></item>`),
+    );
+    assert.deepEqual(
+      feed.entries.map((e) => e.image?.url),
+      [undefined, 'https://coast.example/img/4d.png'],
+    );
   });
 
   test('a description without content:encoded is the content and leaves the summary empty', async () => {
@@ -196,6 +224,7 @@ describe('parseFeed: Atom 1.0', () => {
         categories: ['Transit', 'shipping'],
         tags: [],
         image: { url: 'https://harbour.example/img/port.png', type: 'image/png', caption: undefined, credit: undefined },
+        enclosures: [{ url: 'https://harbour.example/img/port.png', type: 'image/png', length: undefined, title: undefined }],
         related: [{ url: 'https://harbour.example/port-closed', title: 'Port closed by storm' }],
         rights: undefined,
       },
@@ -262,6 +291,7 @@ describe('parseFeed: RSS 1.0, 0.91 and 0.92', () => {
         categories: [],
         tags: [],
         image: undefined,
+        enclosures: [],
         related: [],
         rights: undefined,
       },
@@ -331,6 +361,7 @@ describe('parseFeed: JSON Feed', () => {
         categories: ['Energy', 'Dams'],
         tags: [],
         image: { url: 'https://valley.example/img/dam.jpg' },
+        enclosures: [],
         related: [],
       },
     ]);
