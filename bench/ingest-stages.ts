@@ -13,7 +13,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { defaultConfigPath, loadConfig } from '../src/config/config.js';
 import { openContext } from '../src/context.js';
 import { classify } from '../src/ingest/classify/classify.js';
-import { decodeBody } from '../src/ingest/parse/decode.js';
+import { decodeBody } from '../src/ingest/parse/decode/decode.js';
 import { fetchFeed } from '../src/ingest/fetch/fetch.js';
 import { excerpt, normalizeEntry } from '../src/ingest/clean/normalize.js';
 import { parseFeed } from '../src/ingest/parse/feed.js';

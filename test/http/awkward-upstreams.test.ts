@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
-import { withUsualPrefixes } from '../../src/ingest/parse/namespaces.js';
+import { withUsualPrefixes } from '../../src/ingest/parse/xml/namespaces.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, type FixtureServer, serveFixtures, type TestContext, testContext } from '../helpers.js';

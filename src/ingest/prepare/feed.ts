@@ -5,7 +5,7 @@ import type { Config } from '../../config/config.js';
 import type { ArticleDraft, Source } from '../../model.js';
 import { contentHash } from '../clean/content-hash.js';
 import { absoluteUrl } from '../clean/normalize.js';
-import { decodeBody } from '../parse/decode.js';
+import { decodeBody } from '../parse/decode/decode.js';
 import { type EntryContext, entryKey, knownEntriesFor } from './known-entries.js';
 import { parseFeed } from '../parse/feed.js';
 import type { ParsedFeed } from '../parse/parsed.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import iconv from 'iconv-lite';
-import { DecodeError, decodeBody } from '../../../src/ingest/parse/decode.js';
+import { DecodeError, decodeBody } from '../../../src/ingest/parse/decode/decode.js';
 
 const text = 'Café “Möwe” — 東京 ½';
 const latinText = 'Café “Möwe” — ½'; // what windows-1252 can hold

@@ -2,7 +2,7 @@
 // (internal, literal values, within the budget); external ones never read.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { internalEntities } from '../../../src/ingest/parse/entities.js';
+import { internalEntities } from '../../../src/ingest/parse/xml/entities.js';
 import { parseFeed } from '../../../src/ingest/parse/feed.js';
 import { ParseError } from '../../../src/ingest/parse/parsed.js';
 

@@ -2,7 +2,7 @@
 // served, but the Universal Feed Parser reads: each step starts with a cheap
 // string check and leaves every other document untouched, so a feed that
 // rss-parser reads fine is parsed once, as before.
-import { ParseError } from './parsed.js';
+import { ParseError } from '../parsed.js';
 
 /**
  * RSS whose items sit directly under <rss> (no <channel>), and RSS 1.0 with

@@ -11,7 +11,7 @@
 // - every reference in the document counted, the text the entities add is at
 //   most MAX_EXPANSION characters; past either limit the document is refused.
 import { decodeHTML } from 'entities';
-import { ParseError } from './parsed.js';
+import { ParseError } from '../parsed.js';
 
 export const MAX_EXPANSION = 64 * 1024;
 export const MAX_DEPTH = 3;
