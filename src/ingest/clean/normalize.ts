@@ -68,10 +68,18 @@ export function plainText(value: string | undefined): string | undefined {
   return cleanText(collapseSpaces(decodeHTML(stripped)));
 }
 
-/** An absolute URL without fragment or tracking parameters, or undefined when there is none. */
+// Longer than any link a browser or CDN keeps (RFC 9110 section 4.1 asks
+// for at least 8,000 octets): such a "link" is padding, not an address.
+const MAX_URL_LENGTH = 8192;
+
+/**
+ * An absolute URL without fragment, tracking parameters or user name and
+ * password (a credential in an upstream's link is never republished), or
+ * undefined when there is none.
+ */
 export function canonicalUrl(value: string | undefined, base?: string): string | undefined {
   const raw = cleanText(value);
-  if (!raw) return undefined;
+  if (!raw || raw.length > MAX_URL_LENGTH) return undefined;
   let url: URL;
   try {
     url = new URL(raw, base);
@@ -80,6 +88,8 @@ export function canonicalUrl(value: string | undefined, base?: string): string |
   }
   if (!['http:', 'https:'].includes(url.protocol)) return undefined;
   url.hash = '';
+  url.username = '';
+  url.password = '';
   // Filter the raw query rather than going through URLSearchParams, which
   // would re-encode the parameters that stay (%20 → +, / → %2F).
   const kept = url.search
@@ -90,11 +100,13 @@ export function canonicalUrl(value: string | undefined, base?: string): string |
   return url.href;
 }
 
-/** `value` resolved against `base`, when that gives an absolute http(s) URL; kept as written (no clean-up). */
+/** `value` resolved against `base`, when that gives an absolute http(s) URL; kept as written but for a user name and password. */
 export function absoluteUrl(value: string | undefined, base?: string): string | undefined {
   const raw = cleanText(value);
-  if (!raw || !URL.canParse(raw, base)) return undefined;
+  if (!raw || raw.length > MAX_URL_LENGTH || !URL.canParse(raw, base)) return undefined;
   const url = new URL(raw, base);
+  url.username = '';
+  url.password = '';
   return ['http:', 'https:'].includes(url.protocol) ? url.href : undefined;
 }
 

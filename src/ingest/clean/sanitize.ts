@@ -112,10 +112,14 @@ function httpsIfProtocolRelative(value: string | undefined): string | undefined 
   return value?.trim().startsWith('//') ? `https:${value.trim()}` : value;
 }
 
+/** `value` resolved against `base`, without a user name or password (a credential in upstream content is never republished). */
 function toAbsolute(value: string | undefined, base: string): string | undefined {
   if (!value) return undefined;
   try {
-    return new URL(value.trim(), base).href;
+    const url = new URL(value.trim(), base);
+    url.username = '';
+    url.password = '';
+    return url.href;
   } catch {
     return undefined;
   }

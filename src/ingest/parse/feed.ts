@@ -141,12 +141,20 @@ async function readWithRssParser(
 }
 
 function notReadable(err: unknown): ParseError {
+  if (err instanceof RangeError) return new ParseError('parse: not a readable feed: elements nest too deeply', { cause: err });
   return new ParseError(`parse: not a readable feed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
 }
 
 /** Titles, content, bases and inherited authors from the ordered reading (nodes.ts), when it found the same entries. */
 function withRawReading(xml: string, entries: ParsedEntry[]): ParsedEntry[] {
-  const raw = needsRawReading(xml) ? readRawEntries(xml) : undefined;
+  let raw: RawEntry[] | undefined;
+  try {
+    raw = needsRawReading(xml) ? readRawEntries(xml) : undefined;
+  } catch {
+    // Markup nested past the stack's depth (a hostile title of 50,000 <b>):
+    // rss-parser's reading stands.
+    raw = undefined;
+  }
   if (!raw || raw.length !== entries.length) return entries;
   return entries.map((entry, i) => withRaw(entry, raw[i]!));
 }

@@ -24,6 +24,16 @@ describe('canonicalUrl', () => {
       expected: 'https://coast.example/news/story/1?id=5',
     },
     {
+      name: 'a user name and password are dropped: a credential is never republished',
+      value: 'https://editor:hunter2@coast.example/a',
+      expected: 'https://coast.example/a',
+    },
+    {
+      name: 'a link longer than 8,192 characters is no link',
+      value: `https://coast.example/${'a'.repeat(9000)}`,
+      expected: undefined,
+    },
+    {
       name: 'the fragment is dropped',
       value: 'https://coast.example/a#comments',
       expected: 'https://coast.example/a',

@@ -27,6 +27,11 @@ describe('sanitizeContent', () => {
       expected: { html: '<p><a>click</a> and <a>data</a></p>', related: [] },
     },
     {
+      name: 'a user name and password in a link or image address are dropped',
+      html: '<p><a href="https://editor:hunter2@coast.example/draft">Draft</a><img src="https://u:p@coast.example/g.jpg" alt="G"></p>',
+      expected: { html: '<p><a href="https://coast.example/draft">Draft</a><img src="https://coast.example/g.jpg" alt="G" /></p>', related: [] },
+    },
+    {
       name: 'an image with a data: src is removed',
       html: '<p>Chart<img src="data:image/png;base64,iVBORw0KGgo="></p>',
       expected: { html: '<p>Chart</p>', related: [] },
