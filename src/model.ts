@@ -88,6 +88,8 @@ export interface ArticleDraft extends ArticleFields {
   bodyText: string;
   /** ingest/clean/content-hash.ts of this draft, when whoever prepared it has worked it out already. */
   contentHash?: string;
+  /** The content's size in bytes as it came, when it was cut to ingest.max_content_bytes. */
+  contentCutFrom?: number;
 }
 
 /** A stored article with everything a feed needs to render it. */
@@ -115,6 +117,8 @@ export interface SourceResult {
    * (ingest/prepare/known-entries.ts).
    */
   itemsPrepared: number;
+  /** Entries prepared this time whose content was cut to ingest.max_content_bytes. */
+  itemsCapped?: number;
   /**
    * The document was the one read last time, byte for byte, and its articles
    * are stored as they were: it was not parsed (ingest/known-documents.ts).

@@ -36,6 +36,8 @@ interface Expected {
   /** Text that must appear nowhere in what is prepared (e.g. a file an external entity names). */
   forbid?: string;
   forbidLinkScheme?: string;
+  /** Every entry's content is too big: each is stored cut to ingest.max_content_bytes, and reported so. */
+  capped?: boolean;
   /** The class of a case we fail today. */
   todo?: string;
   note?: string;
@@ -114,5 +116,14 @@ for (const file of files) {
       else assert.ok(Math.abs(got.publishedAt.getTime() - Date.parse(want.date)) <= 1000, `${at} date: ${got.publishedAt.toISOString()}, want ${want.date}`);
       if (want.author !== undefined) assert.equal(got.author, want.author, `${at} author`);
     });
+    if (expected.capped) {
+      const cap = cfg.ingest.maxContentBytes;
+      for (const d of drafts) {
+        assert.ok(Buffer.byteLength(d.contentHtml) <= cap, `content of ${Buffer.byteLength(d.contentHtml)} bytes, over the cap of ${cap}`);
+        assert.ok(Buffer.byteLength(d.bodyText) <= cap, `body text of ${Buffer.byteLength(d.bodyText)} bytes, over the cap of ${cap}`);
+        assert.ok(d.contentHtml.length > cap / 2, `content cut far below the cap: ${d.contentHtml.length} characters`);
+      }
+      assert.equal(feed.capped.length, drafts.length, 'each cut entry is reported');
+    }
   });
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { decodeHTML } from 'entities';
 import sanitizeHtml from 'sanitize-html';
 import type { Image } from '../../model.js';
+import { precutHtml } from './cap.js';
 import { parseDate } from './dates.js';
 import type { ParsedEntry } from '../parse/parsed.js';
 import { collapseSpaces } from '../parse/spaces.js';
@@ -28,6 +29,8 @@ export interface NormalizedEntry {
   rights?: string;
   /** Where the content's relative href and src resolve: its xml:base, else the entry's URL. */
   baseUrl: string;
+  /** The content's size in bytes as it came, when it was cut short here (NormalizeContext.maxContentBytes). */
+  contentCutFrom?: number;
 }
 
 export interface NormalizeContext {
@@ -35,7 +38,19 @@ export interface NormalizeContext {
   baseUrl: string;
   /** The time of this ingest: stands in for a missing date and caps future ones. */
   now: Date;
+  /**
+   * The cap on stored content (ingest.max_content_bytes). Sanitizing drops
+   * markup and adds to links, so the raw HTML is cut here at a few times the
+   * cap, only to bound sanitize's work; capHtml applies the cap itself to
+   * what sanitize makes of it.
+   */
+  maxContentBytes?: number;
 }
+
+/** Raw HTML is cut at this many times the cap before sanitizing. */
+const PRECUT_FACTOR = 4;
+/** A summary is an excerpt of a few hundred characters: no more than this of its source is read. */
+const SUMMARY_SOURCE_MAX = 64 * 1024;
 
 // XML 1.0 (section 2.2) allows tab, LF, CR and U+0020 and above, minus the
 // surrogates and U+FFFE/U+FFFF. Anything else would make our feeds not
@@ -136,12 +151,15 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
     url ??
     `sha1:${createHash('sha1').update(`${title ?? ''}\n${published?.toISOString() ?? ''}`).digest('hex')}`;
   const imageUrl = canonicalUrl(entry.image?.url, contentBase);
+  const content = cleanText(entry.content) ?? '';
+  const precut = ctx.maxContentBytes === undefined ? undefined : precutHtml(content, ctx.maxContentBytes * PRECUT_FACTOR);
   return {
     guid,
     url: pageUrl,
     title: title ?? '(untitled)',
-    summary: excerpt(plainText(entry.summary)),
-    contentHtml: cleanText(entry.content) ?? '',
+    summary: excerpt(plainText(entry.summary && (precutHtml(entry.summary, SUMMARY_SOURCE_MAX) ?? entry.summary))),
+    contentHtml: precut ?? content,
+    contentCutFrom: precut === undefined ? undefined : Buffer.byteLength(content),
     author: authorName(entry.author),
     publishedAt,
     updatedAt,
