@@ -86,6 +86,12 @@ export interface ArticleDraft extends ArticleFields {
   related: RelatedRef[];
   /** The body's words without markup: what search indexes (ingest/clean/body-text.ts). */
   bodyText: string;
+  /**
+   * `url` is not the article's own but its feed's page, standing in for the
+   * link its entry did not have: shared by every such article of the feed,
+   * it is no evidence of which story this is.
+   */
+  urlFallback?: boolean;
   /** ingest/clean/content-hash.ts of this draft, when whoever prepared it has worked it out already. */
   contentHash?: string;
   /** The content's size in bytes as it came, when it was cut to ingest.max_content_bytes. */

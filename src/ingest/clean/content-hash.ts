@@ -11,7 +11,10 @@ import type { ArticleDraft } from '../../model.js';
  */
 export function contentHash(draft: ArticleDraft): string {
   const { url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language } = draft;
-  return createHash('sha256')
-    .update(JSON.stringify([url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language]))
-    .digest('hex');
+  const fields = [url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language];
+  // Counted only when set, so that the hash of every article with a URL of
+  // its own stays what it was before the flag existed, while one stored
+  // without the flag (db/migrations/015) is updated to carry it.
+  if (draft.urlFallback) fields.push('url-fallback');
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

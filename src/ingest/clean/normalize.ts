@@ -29,6 +29,8 @@ export interface NormalizedEntry {
   rights?: string;
   /** Where the content's relative href and src resolve: its xml:base, else the entry's URL. */
   baseUrl: string;
+  /** `url` is the feed's page standing in for a link the entry does not have (ArticleDraft.urlFallback). */
+  urlFallback: boolean;
   /** The content's size in bytes as it came, when it was cut short here (NormalizeContext.maxContentBytes). */
   contentCutFrom?: number;
 }
@@ -129,10 +131,14 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
   // Relative links resolve against xml:base (itself resolved against the
   // feed's base), then the feed's link, then the feed's own URL (ctx.baseUrl
   // is the first of those two that is absolute). A guid stands in for the
-  // link only when it is itself an absolute URL.
+  // link only when it is itself an absolute URL. A link to the feed's page
+  // itself is no link of the entry's own: feeds that have none for their
+  // items often repeat the channel's.
   const feedBaseUrl = absoluteUrl(ctx.baseUrl);
+  const feedPage = canonicalUrl(feedBaseUrl);
   const linkBase = absoluteUrl(entry.base, feedBaseUrl) ?? feedBaseUrl;
-  const url = canonicalUrl(entry.link, linkBase) ?? canonicalUrl(entry.guid);
+  const own = (value: string | undefined) => (value !== undefined && value !== feedPage ? value : undefined);
+  const url = own(canonicalUrl(entry.link, linkBase)) ?? own(canonicalUrl(entry.guid));
   // An entry without a link of its own is published with its feed's page,
   // which must then be absolute: "/" or "./" stored as a URL would be no
   // link at all to a reader, and cannot go in a feed.
@@ -145,7 +151,8 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
   const publishedAt = clamp(published ?? ctx.now, ctx.now);
   const updated = parseDate(entry.updated);
   const updatedAt = clamp(updated && updated > publishedAt ? updated : publishedAt, ctx.now);
-  // Identity: the upstream guid, else the link, else a hash of title and date.
+  // Identity: the upstream guid, else the entry's own link (never the page
+  // standing in for it, which its neighbours share), else a hash of title and date.
   const guid =
     cleanText(entry.guid) ??
     url ??
@@ -156,6 +163,7 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
   return {
     guid,
     url: pageUrl,
+    urlFallback: url === undefined,
     title: title ?? '(untitled)',
     summary: excerpt(plainText(entry.summary && (precutHtml(entry.summary, SUMMARY_SOURCE_MAX) ?? entry.summary))),
     contentHtml: precut ?? content,
