@@ -102,8 +102,16 @@ export interface ArticleDraft extends ArticleFields {
   related: RelatedRef[];
   /** The body's words without markup: what search indexes (ingest/clean/body-text.ts). */
   bodyText: string;
+  /**
+   * `url` is not the article's own but its feed's page, standing in for the
+   * link its entry did not have: shared by every such article of the feed,
+   * it is no evidence of which story this is.
+   */
+  urlFallback?: boolean;
   /** ingest/clean/content-hash.ts of this draft, when whoever prepared it has worked it out already. */
   contentHash?: string;
+  /** The content's size in bytes as it came, when it was cut to ingest.max_content_bytes. */
+  contentCutFrom?: number;
 }
 
 /** A stored article with everything a feed needs to render it. */
@@ -131,6 +139,8 @@ export interface SourceResult {
    * (ingest/prepare/known-entries.ts).
    */
   itemsPrepared: number;
+  /** Entries prepared this time whose content was cut to ingest.max_content_bytes. */
+  itemsCapped?: number;
   /**
    * The document was the one read last time, byte for byte, and its articles
    * are stored as they were: it was not parsed (ingest/known-documents.ts).

@@ -75,6 +75,8 @@ export interface Config {
     timeoutMs: number;
     connectTimeoutMs: number;
     maxBytes: number;
+    /** An article's stored HTML content is cut to this many bytes (UTF-8). */
+    maxContentBytes: number;
     maxRedirects: number;
     /** The longest a failing source waits before its next try. */
     maxBackoffMs: number;
@@ -199,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       timeoutMs: c.ingest.timeout_seconds * 1000,
       connectTimeoutMs: c.ingest.connect_timeout_seconds * 1000,
       maxBytes: c.ingest.max_bytes,
+      maxContentBytes: c.ingest.max_content_bytes,
       maxRedirects: c.ingest.max_redirects,
       maxBackoffMs: ms(c.ingest.max_backoff as ms.StringValue),
       boilerplate,

@@ -116,6 +116,10 @@ export const configSchema = z
         timeout_seconds: z.number().positive().default(20),
         connect_timeout_seconds: z.number().positive().default(10),
         max_bytes: z.number().int().positive().default(10 * 1024 * 1024),
+        // A news article is 500 to 5,000 words, a long-read 10,000 or so: about
+        // 60 KB of text, twice that with its markup. A quarter of a MiB holds
+        // the longest of them whole; past it, a body is a dump, not a story.
+        max_content_bytes: z.number().int().min(1024).default(256 * 1024),
         max_redirects: z.number().int().min(0).max(20).default(5),
         max_backoff: interval.default('24h'),
         boilerplate: z.array(z.string()).default([...defaultBoilerplate]),

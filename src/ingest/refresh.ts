@@ -96,6 +96,7 @@ export async function refreshSource(ctx: Context, source: Source, now = new Date
       http_status: result.httpStatus,
       items_seen: result.itemsSeen,
       items_prepared: result.itemsPrepared,
+      items_capped: result.itemsCapped || undefined,
       document_unchanged: result.documentUnchanged,
       items_new: result.itemsNew,
       items_updated: result.itemsUpdated,
@@ -197,6 +198,10 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
   const { drafts, problems } = prepared;
   result.itemsSeen = prepared.itemsSeen;
   result.itemsPrepared = drafts.length;
+  result.itemsCapped = prepared.capped.length;
+  if (prepared.capped.length > 0) {
+    ctx.log.warn({ event: 'content_capped', source: source.slug, entries: prepared.capped.map((line) => redactText(line)) }, 'content cut to ingest.max_content_bytes');
+  }
   // Not into a file that is gone, replaced or failing: the rows would be accepted and lost (store/db/health.ts).
   const unhealthy = unhealthyBecause(ctx.db);
   if (unhealthy) throw new Error(`store: not written: ${unhealthy}`);

@@ -50,6 +50,12 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   // Fewer than seen: an entry read before whose article is stored as it would be made again is skipped.
+  const entriesCapped = new Counter({
+    name: 'wirefeed_ingest_entries_capped_total',
+    help: 'Feed entries whose content ingest cut to ingest.max_content_bytes, by source',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
   const entriesPrepared = new Counter({
     name: 'wirefeed_ingest_entries_prepared_total',
     help: 'Feed entries cleaned and classified by ingest, by source',
@@ -127,6 +133,7 @@ export function createMetrics(): Metrics {
         if (result.itemsUpdated > 0) items.inc({ source: result.source, outcome: 'updated' }, result.itemsUpdated);
         if (result.itemsSeen > 0) entriesSeen.inc({ source: result.source }, result.itemsSeen);
         if (result.itemsPrepared > 0) entriesPrepared.inc({ source: result.source }, result.itemsPrepared);
+        if (result.itemsCapped) entriesCapped.inc({ source: result.source }, result.itemsCapped);
         if (result.status === 'error') sourceErrors.inc({ source: result.source });
       },
       onRun() {

@@ -39,6 +39,8 @@ interface Expected {
   /** Text that must appear nowhere in what is prepared (e.g. a file an external entity names). */
   forbid?: string;
   forbidLinkScheme?: string;
+  /** Every entry's content is too big: each is stored cut to ingest.max_content_bytes, and reported so. */
+  capped?: boolean;
   /** The class of a case we fail today. */
   todo?: string;
   note?: string;
@@ -123,5 +125,14 @@ for (const file of files) {
       if (want.author !== undefined) assert.equal(got.author, want.author, `${at} author`);
       if (want.enclosures !== undefined) assert.deepEqual(got.enclosures, want.enclosures, `${at} enclosures`);
     });
+    if (expected.capped) {
+      const cap = cfg.ingest.maxContentBytes;
+      for (const d of drafts) {
+        assert.ok(Buffer.byteLength(d.contentHtml) <= cap, `content of ${Buffer.byteLength(d.contentHtml)} bytes, over the cap of ${cap}`);
+        assert.ok(Buffer.byteLength(d.bodyText) <= cap, `body text of ${Buffer.byteLength(d.bodyText)} bytes, over the cap of ${cap}`);
+        assert.ok(d.contentHtml.length > cap / 2, `content cut far below the cap: ${d.contentHtml.length} characters`);
+      }
+      assert.equal(feed.capped.length, drafts.length, 'each cut entry is reported');
+    }
   });
 }

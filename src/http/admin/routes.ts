@@ -111,6 +111,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
         http_status: r.httpStatus ?? null,
         items_seen: r.itemsSeen,
         items_prepared: r.itemsPrepared ?? null,
+        items_capped: r.itemsCapped ?? 0,
         document_unchanged: r.documentUnchanged ?? false,
         items_new: r.itemsNew,
         items_updated: r.itemsUpdated,

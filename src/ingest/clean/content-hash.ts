@@ -15,5 +15,9 @@ export function contentHash(draft: ArticleDraft): string {
   const { url, title, summary, contentHtml, author, image, enclosures, upstreamCategories, upstreamTags, related, rights, language } = draft;
   const fields: unknown[] = [url, title, summary, contentHtml, author, image, upstreamCategories, upstreamTags, related, rights, language];
   if (enclosures?.length) fields.push(enclosures);
+  // Counted only when set, so that the hash of every article with a URL of
+  // its own stays what it was before the flag existed, while one stored
+  // without the flag (db/migrations/016) is updated to carry it.
+  if (draft.urlFallback) fields.push('url-fallback');
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }

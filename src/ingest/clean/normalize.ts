@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { decodeHTML } from 'entities';
 import sanitizeHtml from 'sanitize-html';
 import type { Enclosure, Image } from '../../model.js';
+import { precutHtml } from './cap.js';
 import { parseDate } from './dates.js';
 import { cleanEnclosures } from './enclosures.js';
 import type { ParsedEntry } from '../parse/parsed.js';
@@ -31,6 +32,10 @@ export interface NormalizedEntry {
   rights?: string;
   /** Where the content's relative href and src resolve: its xml:base, else the entry's URL. */
   baseUrl: string;
+  /** `url` is the feed's page standing in for a link the entry does not have (ArticleDraft.urlFallback). */
+  urlFallback: boolean;
+  /** The content's size in bytes as it came, when it was cut short here (NormalizeContext.maxContentBytes). */
+  contentCutFrom?: number;
 }
 
 export interface NormalizeContext {
@@ -38,7 +43,19 @@ export interface NormalizeContext {
   baseUrl: string;
   /** The time of this ingest: stands in for a missing date and caps future ones. */
   now: Date;
+  /**
+   * The cap on stored content (ingest.max_content_bytes). Sanitizing drops
+   * markup and adds to links, so the raw HTML is cut here at a few times the
+   * cap, only to bound sanitize's work; capHtml applies the cap itself to
+   * what sanitize makes of it.
+   */
+  maxContentBytes?: number;
 }
+
+/** Raw HTML is cut at this many times the cap before sanitizing. */
+const PRECUT_FACTOR = 4;
+/** A summary is an excerpt of a few hundred characters: no more than this of its source is read. */
+const SUMMARY_SOURCE_MAX = 64 * 1024;
 
 // XML 1.0 (section 2.2) allows tab, LF, CR and U+0020 and above, minus the
 // surrogates and U+FFFE/U+FFFF. Anything else would make our feeds not
@@ -129,10 +146,14 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
   // Relative links resolve against xml:base (itself resolved against the
   // feed's base), then the feed's link, then the feed's own URL (ctx.baseUrl
   // is the first of those two that is absolute). A guid stands in for the
-  // link only when it is itself an absolute URL.
+  // link only when it is itself an absolute URL. A link to the feed's page
+  // itself is no link of the entry's own: feeds that have none for their
+  // items often repeat the channel's.
   const feedBaseUrl = absoluteUrl(ctx.baseUrl);
+  const feedPage = canonicalUrl(feedBaseUrl);
   const linkBase = absoluteUrl(entry.base, feedBaseUrl) ?? feedBaseUrl;
-  const url = canonicalUrl(entry.link, linkBase) ?? canonicalUrl(entry.guid);
+  const own = (value: string | undefined) => (value !== undefined && value !== feedPage ? value : undefined);
+  const url = own(canonicalUrl(entry.link, linkBase)) ?? own(canonicalUrl(entry.guid));
   // An entry without a link of its own is published with its feed's page,
   // which must then be absolute: "/" or "./" stored as a URL would be no
   // link at all to a reader, and cannot go in a feed.
@@ -145,18 +166,23 @@ export function normalizeEntry(entry: ParsedEntry, ctx: NormalizeContext): Norma
   const publishedAt = clamp(published ?? ctx.now, ctx.now);
   const updated = parseDate(entry.updated);
   const updatedAt = clamp(updated && updated > publishedAt ? updated : publishedAt, ctx.now);
-  // Identity: the upstream guid, else the link, else a hash of title and date.
+  // Identity: the upstream guid, else the entry's own link (never the page
+  // standing in for it, which its neighbours share), else a hash of title and date.
   const guid =
     cleanText(entry.guid) ??
     url ??
     `sha1:${createHash('sha1').update(`${title ?? ''}\n${published?.toISOString() ?? ''}`).digest('hex')}`;
   const imageUrl = canonicalUrl(entry.image?.url, contentBase);
+  const content = cleanText(entry.content) ?? '';
+  const precut = ctx.maxContentBytes === undefined ? undefined : precutHtml(content, ctx.maxContentBytes * PRECUT_FACTOR);
   return {
     guid,
     url: pageUrl,
+    urlFallback: url === undefined,
     title: title ?? '(untitled)',
-    summary: excerpt(plainText(entry.summary)),
-    contentHtml: cleanText(entry.content) ?? '',
+    summary: excerpt(plainText(entry.summary && (precutHtml(entry.summary, SUMMARY_SOURCE_MAX) ?? entry.summary))),
+    contentHtml: precut ?? content,
+    contentCutFrom: precut === undefined ? undefined : Buffer.byteLength(content),
     author: authorName(entry.author),
     publishedAt,
     updatedAt,

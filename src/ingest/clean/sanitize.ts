@@ -67,12 +67,15 @@ export function sanitizeContent(html: string, options: SanitizeOptions): Sanitiz
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'form', 'button', 'select', 'label', 'iframe', 'object', 'svg', 'template'],
     transformTags: {
       a: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'href', absolute) }),
-      img: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'src', absolute) }),
+      // Decided here, on the attributes as written: the style that can make
+      // an image a beacon is not kept, so the filter below no longer sees it.
+      // A beacon loses its src, and an img without one is dropped.
+      img: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'src', isTrackingPixel(attribs) ? () => undefined : absolute) }),
       iframe: (tag, attribs) => ({ tagName: tag, attribs: withUrl(attribs, 'src', httpsIfProtocolRelative) }),
     },
     // An iframe whose src was refused (wrong host or scheme) is dropped, not left empty.
     exclusiveFilter: (frame) =>
-      (frame.tag === 'img' && (!frame.attribs.src || isTrackingPixel(frame.attribs))) ||
+      (frame.tag === 'img' && !frame.attribs.src) ||
       (frame.tag === 'iframe' && !frame.attribs.src) ||
       (frame.tag === 'p' && isBoilerplate(frame.text, options.boilerplate)),
   });

@@ -31,9 +31,41 @@ export function firstContentImage(html: string): ContentImage | undefined {
   return img ? { url: (img.attribs.src as string).trim(), caption: undefined, credit: undefined } : undefined;
 }
 
-/** A 1x1 (or 0x0) image is a tracking beacon, not a picture. */
+/**
+ * A 1x1 (or 0x0) or hidden image is a tracking beacon, not a picture: sized
+ * so by its width or height attribute, or by its inline style, where beacons
+ * that dodge the attribute check put the same thing ("width:1px;height:1px",
+ * "display:none").
+ */
 export function isTrackingPixel(attribs: Readonly<Record<string, string | undefined>>): boolean {
-  return [attribs.width, attribs.height].some((size) => size !== undefined && /^[01](px)?$/i.test(size.trim()));
+  if ([attribs.width, attribs.height].some((size) => size !== undefined && /^[01](px)?$/i.test(size.trim()))) return true;
+  return attribs.style !== undefined && hidesByStyle(attribs.style);
+}
+
+// A length of at most one pixel: 0 in any unit, or up to 1 in px or unitless
+// (CSS allows a unitless 0 only, but the quirks-mode "unitless length" rule
+// that browsers apply to pages without a doctype reads "1" as 1px).
+const AT_MOST_ONE_PIXEL = /^(?:0*\.?0+(?:[a-z]+|%)?|0*(?:1(?:\.0*)?|0?\.\d+)(?:px)?)$/;
+const SIZES = new Set(['width', 'height', 'max-width', 'max-height']);
+
+/**
+ * Whether an inline style makes the image invisible: a width or height (or
+ * their maxima) of at most one pixel, display:none, visibility:hidden, or
+ * opacity 0. Declarations are read as CSS writes them (property: value, ";"
+ * between, any case, comments and !important ignored).
+ */
+function hidesByStyle(style: string): boolean {
+  for (const declaration of style.replace(/\/\*[\s\S]*?\*\//g, '').split(';')) {
+    const colon = declaration.indexOf(':');
+    if (colon < 0) continue;
+    const property = declaration.slice(0, colon).trim().toLowerCase();
+    const value = declaration.slice(colon + 1).replace(/!\s*important\s*$/i, '').trim().toLowerCase();
+    if (SIZES.has(property) && AT_MOST_ONE_PIXEL.test(value)) return true;
+    if (property === 'display' && value === 'none') return true;
+    if (property === 'visibility' && (value === 'hidden' || value === 'collapse')) return true;
+    if (property === 'opacity' && /^0*\.?0+%?$/.test(value)) return true;
+  }
+  return false;
 }
 
 /** A relative or http(s) src; data:, javascript: and the like are not a picture we can republish. */

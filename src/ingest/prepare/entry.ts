@@ -8,6 +8,8 @@ import { excerpt, normalizeEntry } from '../clean/normalize.js';
 import type { ParsedEntry } from '../parse/parsed.js';
 import { explicitRelated } from '../relate/relate.js';
 import { sanitizeContent } from '../clean/sanitize.js';
+import { bodyText } from '../clean/body-text.js';
+import { capHtml } from '../clean/cap.js';
 
 export interface PrepareContext {
   /** Where the entry's relative links resolve. */
@@ -20,9 +22,13 @@ export interface PrepareContext {
 }
 
 export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry: ParsedEntry, p: PrepareContext): ArticleDraft {
-  const item = normalizeEntry(entry, { baseUrl: p.baseUrl, now: p.now });
   const { ingest } = ctx.cfg;
-  const content = sanitizeContent(item.contentHtml, { baseUrl: item.baseUrl, boilerplate: ingest.boilerplate, iframeHosts: ingest.iframeHosts });
+  const item = normalizeEntry(entry, { baseUrl: p.baseUrl, now: p.now, maxContentBytes: ingest.maxContentBytes });
+  const sanitized = sanitizeContent(item.contentHtml, { baseUrl: item.baseUrl, boilerplate: ingest.boilerplate, iframeHosts: ingest.iframeHosts });
+  const html = capHtml(sanitized.html, ingest.maxContentBytes);
+  // Search indexes what is stored: the text of a cut body is read again.
+  const content = html === sanitized.html ? sanitized : { ...sanitized, html, text: bodyText(html) };
+  const cut = item.contentCutFrom ?? (html === sanitized.html ? undefined : Buffer.byteLength(item.contentHtml));
   const { categories, tags } = classify(
     { title: item.title, summary: item.summary, upstreamCategories: item.upstreamCategories, tags: item.tags, sourceCategories: source.categories },
     ctx.cfg.categories,
@@ -41,5 +47,6 @@ export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry:
     related: explicitRelated(item.url, [...item.related, ...content.related]),
     language: p.language,
     rights: item.rights ?? p.rights,
+    contentCutFrom: cut,
   };
 }

@@ -25,6 +25,12 @@ export interface PreparedFeed {
   /** Entries in the feed, prepared or not. */
   itemsSeen: number;
   /**
+   * Entries prepared this time whose content was cut to
+   * ingest.max_content_bytes, one line each. Not problems: the article is
+   * stored, only shorter, and the source is not failing for it.
+   */
+  capped: string[];
+  /**
    * Every entry's guid and content hash, in the feed's order, prepared or
    * not; absent when some entry could not be prepared. What known-documents.ts
    * remembers of the document once it is stored.
@@ -49,11 +55,15 @@ export function prepareFeed(cfg: Readonly<Config>, source: Source, feed: ParsedF
     return before && stored?.get(before.guid) === before.hash ? before.guid : undefined;
   });
   const drafts: (ArticleDraft | undefined)[] = [];
+  const capped: string[] = [];
   // One entry that cannot be prepared is reported; the others still go in.
   const prepare = (i: number) => {
     const entry = feed.entries[i]!;
     try {
       const draft = prepareArticle({ cfg }, source, entry, { ...context, now });
+      if (draft.contentCutFrom !== undefined) {
+        capped.push(`entry ${i + 1} (${draft.guid}): content of ${draft.contentCutFrom} bytes cut to ${cfg.ingest.maxContentBytes}`);
+      }
       // Handed on with the draft, so that storing it does not work it out again on the main thread.
       draft.contentHash = contentHash(draft);
       known.set(keys[i]!, { guid: draft.guid, hash: draft.contentHash });
@@ -75,7 +85,7 @@ export function prepareFeed(cfg: Readonly<Config>, source: Source, feed: ParsedF
         // An entry left out is stored with the hash its draft had before.
         return draft ? [draft.guid, draft.contentHash!] : [unchanged[i]!, stored!.get(unchanged[i]!)!];
       });
-  return { drafts: kept, relateTexts: kept.map((d) => relateTextOf(d.title, d.summary)), problems, itemsSeen: feed.entries.length, entries };
+  return { drafts: kept, relateTexts: kept.map((d) => relateTextOf(d.title, d.summary)), problems, itemsSeen: feed.entries.length, capped, entries };
 }
 
 /** What the feed says for entries that say nothing: where their links resolve, their language and rights. */

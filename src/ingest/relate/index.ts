@@ -19,6 +19,7 @@ import { WordPostings } from './word-postings.js';
 /** An article as held: its words (relate/text.ts) but their counts, which are in the postings. */
 export interface IndexedArticle extends Omit<RelateText, 'counts'> {
   id: number;
+  /** Its identity for relate: its own URL, else a reference by id (store/articles/related.ts). */
   url: string;
   title: string;
   publishedAt: number;

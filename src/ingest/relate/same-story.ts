@@ -21,7 +21,12 @@ export interface StoryOptions {
   sameStoryText: number;
 }
 
-/** Whether a candidate tells the same story as the subject: the same URL, or another source's near-identical wording within the time allowed. */
+/**
+ * Whether a candidate tells the same story as the subject: the same URL, or
+ * another source's near-identical wording within the time allowed. The URLs
+ * compared are identities (store/articles/related.ts): an article whose link
+ * is only its feed's page has none to share.
+ */
 export function isSameStory(subject: RelateSubject, mine: SubjectStems, c: IndexedArticle, options: StoryOptions): boolean {
   if (c.url === subject.url) return true;
   if (c.sourceId === subject.sourceId) return false;

@@ -83,7 +83,7 @@ function findExisting(db: Db, sourceId: number, guid: string): ExistingRow | und
 }
 
 const COLUMNS = `source_id, guid, url, title, summary, content_html, body_text, author, published_at, updated_at, first_seen_at,
-  image_url, image_type, image_caption, image_credit, enclosures, language, rights, upstream_categories, upstream_tags, content_hash`;
+  image_url, image_type, image_caption, image_credit, enclosures, language, rights, upstream_categories, upstream_tags, content_hash, url_fallback`;
 const ROW = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
 const MAX_ROWS = 64;
 
@@ -113,6 +113,7 @@ function insertArticles(db: Db, sourceId: number, articles: readonly Pending[]):
       firstSeen,
       ...mediaValues(draft),
       hash,
+      draft.urlFallback ? 1 : 0,
     ]);
     const statement = prepared(db, `INSERT INTO articles (${COLUMNS}) VALUES ${Array(rows).fill(ROW).join(', ')} RETURNING id, guid`);
     for (const r of statement.all(values) as { id: number; guid: string }[]) ids.set(r.guid, r.id);
@@ -129,9 +130,9 @@ function updateArticle(db: Db, existing: ExistingRow, { draft, hash }: Pending, 
     db,
     `UPDATE articles SET url = ?, title = ?, summary = ?, content_html = ?, body_text = ?, author = ?, updated_at = ?,
        image_url = ?, image_type = ?, image_caption = ?, image_credit = ?, enclosures = ?, language = ?, rights = ?,
-       upstream_categories = ?, upstream_tags = ?, content_hash = ?
+       upstream_categories = ?, upstream_tags = ?, content_hash = ?, url_fallback = ?
      WHERE id = ?`,
-  ).run(...contentValues(draft), updatedAt, ...mediaValues(draft), hash, existing.id);
+  ).run(...contentValues(draft), updatedAt, ...mediaValues(draft), hash, draft.urlFallback ? 1 : 0, existing.id);
   // The article keeps its id and its published time.
   prepared(db, 'DELETE FROM article_categories WHERE article_id = ?').run(existing.id);
   prepared(db, 'DELETE FROM article_tags WHERE article_id = ?').run(existing.id);

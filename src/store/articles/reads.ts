@@ -3,6 +3,7 @@
 // all the rows (never a query per item).
 import type { Article, Category, Enclosure, Related, RelatedKind } from '../../model.js';
 import type { Db } from '../db/db.js';
+import { ARTICLE_REF } from './related.js';
 
 interface ArticleRow {
   id: number;
@@ -63,16 +64,22 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
       label: string;
     }[],
   );
-  // A related link resolves to the oldest article we hold (and have not withdrawn) at that URL.
+  // A related link resolves to the oldest article we hold (and have not
+  // withdrawn) with that URL as its own; one naming an article by its id
+  // (ARTICLE_REF: it has no URL of its own) to that article, and is shown
+  // with the page that stands in for its link, or left out once it is withdrawn.
   const related = groupBy(
     db
       .prepare(
-        `SELECT r.article_id, r.url, r.kind, t.id AS target_id, coalesce(r.title, t.title) AS title
-         FROM related r LEFT JOIN articles t ON t.id = (SELECT min(id) FROM articles WHERE url = r.url AND withdrawn_at IS NULL)
-         WHERE r.article_id IN (${marks(ids)})
+        `SELECT r.article_id, r.url AS ref, coalesce(CASE WHEN r.url LIKE '${ARTICLE_REF}%' THEN t.url END, r.url) AS url, r.kind,
+           t.id AS target_id, coalesce(r.title, t.title) AS title
+         FROM related r LEFT JOIN articles t ON t.id = CASE WHEN r.url LIKE '${ARTICLE_REF}%'
+             THEN (SELECT id FROM articles WHERE id = CAST(substr(r.url, ${ARTICLE_REF.length + 1}) AS INTEGER) AND withdrawn_at IS NULL)
+             ELSE (SELECT min(id) FROM articles WHERE url = r.url AND url_fallback = 0 AND withdrawn_at IS NULL) END
+         WHERE r.article_id IN (${marks(ids)}) AND (t.id IS NOT NULL OR r.url NOT LIKE '${ARTICLE_REF}%')
          ORDER BY r.article_id, CASE r.kind WHEN 'same-story' THEN 0 WHEN 'explicit' THEN 1 ELSE 2 END, r.position`,
       )
-      .all(...ids) as { article_id: number; url: string; kind: RelatedKind; target_id: number | null; title: string | null }[],
+      .all(...ids) as { article_id: number; ref: string; url: string; kind: RelatedKind; target_id: number | null; title: string | null }[],
   );
   return rows.map((r) => ({
     id: r.id,
@@ -98,7 +105,7 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
     // Other versions of the story first, then the article's own links, then
     // computed ones; a story reached in several ways is listed once, first way.
     related: (related.get(r.id) ?? [])
-      .filter((x, i, all) => all.findIndex((y) => y.url === x.url) === i)
+      .filter((x, i, all) => all.findIndex((y) => y.ref === x.ref) === i)
       .map((x): Related => ({ articleId: x.target_id ?? undefined, url: x.url, title: x.title ?? x.url, kind: x.kind })),
     language: r.language ?? undefined,
     rights: r.rights ?? undefined,

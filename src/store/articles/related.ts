@@ -5,9 +5,21 @@
 import { bumpContentVersion } from '../content-version.js';
 import { type Db, prepared } from '../db/db.js';
 
+/**
+ * How related lists name an article with no URL of its own (url_fallback:
+ * its url is its feed's page, which its neighbours share): by its id, in a
+ * form that is no http(s) URL, so that it is never taken for another
+ * article or for a page of ours. reads.ts turns it back into the article.
+ */
+export const ARTICLE_REF = 'wirefeed:article:';
+
+/** An article's identity for relate: its own URL, else ARTICLE_REF and its id. */
+const IDENTITY = `CASE WHEN a.url_fallback THEN '${ARTICLE_REF}' || a.id ELSE a.url END`;
+
 /** What relate reads of any article it compares. */
 interface RelateText {
   id: number;
+  /** The article's identity (IDENTITY): its URL when it has one of its own. */
   url: string;
   title: string;
   summary: string;
@@ -19,7 +31,7 @@ export interface RelateSubject extends RelateText {
   storyId: number | null;
 }
 
-const SUBJECT_COLUMNS = `a.id, a.url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId, a.story_id AS storyId`;
+const SUBJECT_COLUMNS = `a.id, ${IDENTITY} AS url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId, a.story_id AS storyId`;
 
 export function findRelateSubject(db: Db, id: number): RelateSubject | undefined {
   return prepared(db, `SELECT ${SUBJECT_COLUMNS} FROM articles a WHERE a.id = ?`).get(id) as RelateSubject | undefined;
@@ -54,7 +66,7 @@ export interface IndexRow extends RelateText {
 export function listIndexRows(db: Db, from: number, to: number): IndexRow[] {
   return prepared(
     db,
-    `SELECT a.id, a.url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId,
+    `SELECT a.id, ${IDENTITY} AS url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId,
        (SELECT json_group_array(slug) FROM article_tags WHERE article_id = a.id) AS tags,
        (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = a.id) AS categories
      FROM articles a WHERE a.id BETWEEN ? AND ? AND a.withdrawn_at IS NULL ORDER BY a.id`,

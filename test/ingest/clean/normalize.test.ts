@@ -195,6 +195,26 @@ describe('normalizeEntry', () => {
       expected: { url: 'https://coast.example/news/' },
     },
     {
+      name: 'an entry with its own link is marked as having one',
+      entry: entry({ guid: 'g1', link: 'https://coast.example/news/barrier' }),
+      expected: { url: 'https://coast.example/news/barrier', urlFallback: false },
+    },
+    {
+      name: "without a link the feed's page stands in, marked as a fallback",
+      entry: entry({ guid: 'coast-1', title: 'Orphan' }),
+      expected: { guid: 'coast-1', url: 'https://coast.example/news/', urlFallback: true },
+    },
+    {
+      name: "a link to the feed's own page is no link of the entry's: a fallback, and not its guid",
+      entry: entry({ title: 'Gates shut', link: 'https://coast.example/news/#latest', published: '2026-11-17T08:15:00Z' }),
+      expected: { url: 'https://coast.example/news/', urlFallback: true },
+    },
+    {
+      name: "a guid that is the feed's own page is not the entry's URL either",
+      entry: entry({ guid: 'https://coast.example/news/?utm_source=rss', title: 'Gates shut' }),
+      expected: { url: 'https://coast.example/news/', urlFallback: true },
+    },
+    {
       name: 'the guid is the upstream guid when there is one',
       entry: entry({ guid: ' coast-1 ', link: 'https://coast.example/a' }),
       expected: { guid: 'coast-1' },
@@ -335,6 +355,12 @@ describe('normalizeEntry', () => {
     assert.equal(guid({ title: 'Tide tables', published: 'Tue, 17 Nov 2026 09:15:00 +0100' }), first, 'same instant written differently');
     assert.notEqual(guid({ title: 'Tide tables', published: '2026-11-18T08:15:00Z' }), first, 'another date');
     assert.notEqual(guid({ title: 'Tide charts', published: '2026-11-17T08:15:00Z' }), first, 'another title');
+  });
+
+  test("entries whose only link is the feed's page get guids of their own, by title and date", () => {
+    const guid = (title: string) => normalizeEntry(entry({ title, link: 'https://coast.example/news/', published: '2026-11-17T08:15:00Z' }), ctx).guid;
+    assert.match(guid('Gates shut'), /^sha1:/);
+    assert.notEqual(guid('Gates shut'), guid('Gates open'));
   });
 
   test(

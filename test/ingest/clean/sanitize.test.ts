@@ -55,6 +55,21 @@ describe('sanitizeContent', () => {
       expected: { html: '<p>Gates closed.</p>', related: [] },
     },
     {
+      name: 'an image sized 1x1 by its style is removed',
+      html: '<p>Gates closed.<img src="https://track.example/p.gif" style="width:1px;height:1px"></p>',
+      expected: { html: '<p>Gates closed.</p>', related: [] },
+    },
+    {
+      name: 'an image hidden by its style (upper case, !important) is removed',
+      html: '<p>Gates closed.<img src="https://track.example/p.gif" STYLE="DISPLAY: NONE !IMPORTANT"></p>',
+      expected: { html: '<p>Gates closed.</p>', related: [] },
+    },
+    {
+      name: 'an image styled to full width is kept, without its style (style is never kept)',
+      html: '<p><img src="https://coast.example/g.jpg" style="width:100%" alt="Gates"></p>',
+      expected: { html: '<p><img src="https://coast.example/g.jpg" alt="Gates" /></p>', related: [] },
+    },
+    {
       name: 'an image with a real size is kept with its size',
       html: '<p><img src="https://coast.example/g.jpg" width="640" height="480" alt="Gates"></p>',
       expected: { html: '<p><img src="https://coast.example/g.jpg" width="640" height="480" alt="Gates" /></p>', related: [] },
