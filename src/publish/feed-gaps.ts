@@ -28,6 +28,7 @@
 import { Feed } from 'feed';
 import { js2xml } from 'xml-js';
 import type { Category, Image } from '../model.js';
+import { mediaTypeFromUrl } from '../media-types.js';
 import type { FeedDocument, PageLinks } from './document.js';
 
 type XmlNode = Record<string, unknown>;
@@ -84,21 +85,11 @@ export function htmlText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const imageTypes: Record<string, string> = {
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  svg: 'image/svg+xml',
-};
-
 /** The declared media type when there is one, else one from the file extension, else JPEG. */
 export function imageType(url: string, declared?: string): string {
   if (declared && /^image\/[\w.+-]+$/.test(declared)) return declared;
-  const ext = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? '';
-  return imageTypes[ext] ?? 'image/jpeg';
+  const guessed = mediaTypeFromUrl(new URL(url).pathname);
+  return guessed?.startsWith('image/') ? guessed : 'image/jpeg';
 }
 
 /** Media RSS <media:content> for an image, with its caption and credit (xml-js compact form). */

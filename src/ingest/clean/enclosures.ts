@@ -5,7 +5,7 @@
 // with caption and credit (normalize.ts); listing them again would show a
 // reader the same picture twice.
 import type { Enclosure } from '../../model.js';
-import { isImageEnclosure, mediaTypeFromUrl } from '../parse/media-types.js';
+import { isImageEnclosure, mediaTypeFromUrl } from '../../media-types.js';
 
 /** What normalize resolved; type, length and duration still as written. */
 export interface ResolvedEnclosure {

@@ -9,7 +9,7 @@ import { contentImage } from './content-image.js';
 import { attr, type Fields, isObject, list, needsRawReading, type Node, type RawEntry, readRawEntries, text } from './nodes.js';
 import { parseJsonFeed } from './json-feed.js';
 import { internalEntities } from './xml/entities.js';
-import { isImageEnclosure } from './media-types.js';
+import { isImageEnclosure } from '../../media-types.js';
 import { withUsualPrefixes } from './xml/namespaces.js';
 import { caseBlind, fromCdf, withChannel, withoutLeadingText, withStrayCharactersEscaped } from './xml/prepass.js';
 import { ParseError, type ParsedEnclosure, type ParsedEntry, type ParsedFeed, type ParsedImage } from './parsed.js';

@@ -1,6 +1,6 @@
-// Media types guessed from a file name, for enclosures that come without a
-// type (RSS 2.0 requires one, yet feeds leave it out) or with one that is
-// not a media type at all. Only the extensions feeds commonly link to: a
+// Media types guessed from a file name, for enclosures and images that come
+// without a type (RSS 2.0 requires one, yet feeds leave it out) or with one
+// that is not a media type at all. Only the extensions feeds commonly link to: a
 // guess we cannot make is left to the caller (normalize falls back on
 // application/octet-stream, RFC 2046 4.5.1's "arbitrary binary data").
 
