@@ -1,6 +1,8 @@
 // The upstream for the ingest benchmark, run as a child process:
-//   feed-server.js FEEDS ITEMS
-// serves FEEDS RSS 2.0 feeds of ITEMS items each, feed i on a port of its
+//   feed-server.js FEEDS ITEMS [ATOM_EVERY]
+// serves FEEDS RSS 2.0 feeds of ITEMS items each (every ATOM_EVERY-th feed,
+// when given, as Atom 1.0 with the same entries: a share of the documents
+// that also takes parse/nodes.ts's second reading), feed i on a port of its
 // own on 127.0.0.1 (runIngest allows one request at a time per host, and a
 // host is name and port), gzip-compressed when asked, with an ETag it honours
 // in If-None-Match (304, no body). Items look like wire copy found in the
@@ -25,7 +27,7 @@ const topicByUpstream: Record<string, string> = {
 
 const xml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
-function item(text: TextMaker, random: Random, feed: number, n: number, published: Date): string {
+function item(text: TextMaker, random: Random, feed: number, n: number, published: Date, atom: boolean): string {
   const upstream = random.pick(upstreamNames);
   const topic = topicByUpstream[upstream]!;
   const site = `https://feed${feed}.example`;
@@ -43,27 +45,72 @@ function item(text: TextMaker, random: Random, feed: number, n: number, publishe
     '<script>trackPageView()</script><img src="https://pixel.example/t.gif" width="1" height="1">',
     '<p>You must be logged in to post a comment.</p>',
   ].join('\n');
-  const tags = Array.from({ length: random.int(0, 2) }, () => `<category>${text.name()}</category>`).join('');
+  const tagNames = Array.from({ length: random.int(0, 2) }, () => text.name());
+  const author = text.person();
+  const summary = text.prose(topic, 300);
+  if (atom) return atomEntry({ title, path, feed, n, published, author, upstream, tagNames, summary, body, site, caption, credit });
+  const tags = tagNames.map((name) => `<category>${name}</category>`).join('');
   return `<item>
 <title>${xml(title)}</title>
 <link>${path}?utm_source=rss&amp;utm_medium=feed</link>
 <guid isPermaLink="false">feed${feed}-story-${n}</guid>
 <pubDate>${published.toUTCString()}</pubDate>
-<dc:creator>${text.person()}</dc:creator>
+<dc:creator>${author}</dc:creator>
 <category>${upstream}</category>${tags}
-<description>${xml(text.prose(topic, 300))}</description>
+<description>${xml(summary)}</description>
 <content:encoded><![CDATA[${body}]]></content:encoded>
 <media:content url="${site}/images/${n}.jpg" type="image/jpeg" medium="image"><media:description>${xml(caption)}</media:description><media:credit>${xml(credit)}</media:credit></media:content>
 </item>`;
 }
 
-function feedXml(feed: number, items: number, generation: number): string {
+interface Entry {
+  title: string;
+  path: string;
+  feed: number;
+  n: number;
+  published: Date;
+  author: string;
+  upstream: string;
+  tagNames: string[];
+  summary: string;
+  body: string;
+  site: string;
+  caption: string;
+  credit: string;
+}
+
+/** The same story as an Atom 1.0 entry (RFC 4287): escaped HTML content, a text summary. */
+function atomEntry(e: Entry): string {
+  const categories = [e.upstream, ...e.tagNames].map((c) => `<category term="${xml(c)}"/>`).join('');
+  return `<entry>
+<title>${xml(e.title)}</title>
+<link rel="alternate" href="${e.path}?utm_source=rss&amp;utm_medium=feed"/>
+<id>feed${e.feed}-story-${e.n}</id>
+<published>${e.published.toISOString()}</published>
+<updated>${e.published.toISOString()}</updated>
+<author><name>${xml(e.author)}</name></author>
+${categories}
+<summary>${xml(e.summary)}</summary>
+<content type="html">${xml(e.body)}</content>
+<media:content url="${e.site}/images/${e.n}.jpg" type="image/jpeg" medium="image"><media:description>${xml(e.caption)}</media:description><media:credit>${xml(e.credit)}</media:credit></media:content>
+</entry>`;
+}
+
+function feedXml(feed: number, items: number, generation: number, atom: boolean): string {
   // Generation 0 as it always was, so that the ingest benchmark's figures stay comparable.
   const random = new Random(feed + generation * 100_003);
   const text = new TextMaker(random, 2000);
   const newest = Date.parse('2026-11-20T12:00:00Z') - feed * 60_000 + generation * items * 20 * 60_000;
   const first = generation * items;
-  const entries = Array.from({ length: items }, (_, n) => item(text, random, feed, first + n, new Date(newest - n * 20 * 60_000)));
+  const entries = Array.from({ length: items }, (_, n) => item(text, random, feed, first + n, new Date(newest - n * 20 * 60_000), atom));
+  if (atom) {
+    return `<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/" xml:lang="en">
+<title>Feed ${feed} Wire</title><link rel="alternate" href="https://feed${feed}.example/"/><id>https://feed${feed}.example/</id>
+<updated>${new Date(newest).toISOString()}</updated><subtitle>Wire copy from feed ${feed}</subtitle>
+${entries.join('\n')}
+</feed>`;
+  }
   return `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">
 <channel><title>Feed ${feed} Wire</title><link>https://feed${feed}.example/</link><description>Wire copy from feed ${feed}</description><language>en</language>
@@ -71,7 +118,8 @@ ${entries.join('\n')}
 </channel></rss>`;
 }
 
-const [feeds = 200, items = 50] = process.argv.slice(2).map(Number);
+const [feeds = 200, items = 50, atomEvery = 0] = process.argv.slice(2).map(Number);
+const isAtom = (feed: number) => atomEvery > 0 && feed % atomEvery === 0;
 
 interface Document {
   body: Buffer;
@@ -80,7 +128,7 @@ interface Document {
 }
 
 function document(feed: number, generation: number): Document {
-  const body = Buffer.from(feedXml(feed, items, generation), 'utf8');
+  const body = Buffer.from(feedXml(feed, items, generation, isAtom(feed)), 'utf8');
   return { body, gzip: gzipSync(body), etag: `"${createHash('sha1').update(body).digest('hex')}"` };
 }
 
@@ -99,7 +147,7 @@ for (let feed = 1; feed <= feeds; feed++) {
     const gzipped = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
     const payload = gzipped ? gzip : body;
     res.writeHead(200, {
-      'content-type': 'application/rss+xml; charset=utf-8',
+      'content-type': isAtom(feed) ? 'application/atom+xml; charset=utf-8' : 'application/rss+xml; charset=utf-8',
       'content-length': payload.length,
       etag,
       ...(gzipped ? { 'content-encoding': 'gzip', vary: 'Accept-Encoding' } : {}),

@@ -6,6 +6,9 @@
 // sources again, when every one answers 304 to its stored ETag, and once
 // more without their validators, so that every one answers 200 with the
 // document already stored (a feed server that ignores conditional GET).
+// Every fourth feed is Atom. Before each round, the same documents are parsed
+// alone on this thread (parse-floor.ts): the parse floor the round's rate is
+// set against, measured in the same run on the same machine.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +23,10 @@ import type { SourceResult } from '../src/model.js';
 import { startCheckpointer } from '../src/store/db/checkpointer.js';
 import { listSources } from '../src/store/sources.js';
 import { cpuSeconds, startChild } from './child.js';
+import { fetchDocuments, type ParseFloorPass, parseFloorPass } from './parse-floor.js';
+
+/** One feed in this many is served as Atom 1.0. */
+export const ATOM_EVERY = 4;
 
 /** One fresh ingest into an empty database. */
 interface Round {
@@ -48,12 +55,18 @@ export interface IngestResult extends Round {
   repollNotModified: number;
   /** The re-poll without validators: every source answers 200 with the same items. */
   unchanged: { seconds: number; serviceCpuSeconds: number; itemsSeen: number; itemsChanged: number };
+  /** The parse floor, a pass before each round; the median pass (by parseFeed's rate) shown, with each pass's parseFeed rate. */
+  floor: ParseFloorPass & { passes: number[] };
 }
 
 export async function benchIngest(feeds: number, itemsPerFeed: number, rounds: number, repolls: number): Promise<IngestResult> {
-  const upstream = await startChild('feed-server.js', [String(feeds), String(itemsPerFeed)]);
+  const upstream = await startChild('feed-server.js', [String(feeds), String(itemsPerFeed), String(ATOM_EVERY)]);
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-bench-ingest-'));
   try {
+    const documents = await fetchDocuments(upstream.ports);
+    // Untimed: the parsers' code compiled and warm, as it is by the middle of an ingest.
+    await parseFloorPass(documents);
+    const floors: ParseFloorPass[] = [];
     const measured: Round[] = [];
     let repollSeconds: number[] = [];
     let repoll: SourceResult[] = [];
@@ -65,6 +78,7 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, rounds: n
       // As serve and `wirefeed ingest` run: WAL checkpoints on a thread of their own.
       const checkpointer = startCheckpointer(ctx.db, ctx.log);
       try {
+        floors.push(await parseFloorPass(documents));
         measured.push(await freshIngest(ctx, upstream.pid));
         if (round === rounds) {
           for (let i = 0; i < repolls; i++) {
@@ -81,6 +95,7 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, rounds: n
       }
     }
     const median = [...measured].sort((a, b) => a.itemsPerSecond - b.itemsPerSecond)[Math.floor(measured.length / 2)]!;
+    const floor = [...floors].sort((a, b) => a.parseFeed - b.parseFeed)[Math.floor(floors.length / 2)]!;
     return {
       ...median,
       feeds,
@@ -90,6 +105,7 @@ export async function benchIngest(feeds: number, itemsPerFeed: number, rounds: n
       repollSeconds,
       repollNotModified: repoll.filter((r) => r.status === 'not-modified').length,
       unchanged: unchanged!,
+      floor: { ...floor, passes: floors.map((f) => f.parseFeed) },
     };
   } finally {
     await upstream.stop();

@@ -1,8 +1,11 @@
 // Worker threads for the CPU-bound half of ingest (decode, parse, normalize,
 // sanitize, classify: prepare/feed.ts), so that an ingest uses more than one
-// core while the main thread fetches and writes to the database. One feed at
-// a time per worker; a worker that dies fails only the feed it had, and is
-// replaced. Idle workers do not keep the process alive.
+// core while the main thread fetches and writes to the database. A worker
+// prepares one feed at a time and has the next one waiting beside it
+// (IN_FLIGHT): a finished feed's answer is read on the main thread, which may
+// be busy storing another feed for tens of milliseconds, and a worker handed
+// its next feed only then stood idle meanwhile. A worker that dies fails only
+// the feeds it had, and is replaced. Idle workers do not keep the process alive.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
@@ -27,9 +30,12 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** Feeds handed to a worker at once: the one it prepares and the next. */
+const IN_FLIGHT = 2;
+
 export class PreparePool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Pending>();
+  /** Each started worker's feeds, by task id, in the order handed to it. */
+  private readonly workers = new Map<Worker, Map<number, Pending>>();
   private readonly queue: Pending[] = [];
   private nextId = 1;
 
@@ -47,32 +53,44 @@ export class PreparePool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const worker = this.idle.pop() ?? (this.busy.size < this.size ? this.start() : undefined);
+      const worker = this.leastBusy();
       if (!worker) return;
       const pending = this.queue.shift()!;
-      this.busy.set(worker, pending);
+      const tasks = this.workers.get(worker)!;
+      tasks.set(pending.task.id, pending);
       worker.ref();
       worker.postMessage(pending.task);
     }
   }
 
+  /** An idle worker, else a new one while there may be more, else the least busy with room for another feed. */
+  private leastBusy(): Worker | undefined {
+    let best: Worker | undefined;
+    for (const [worker, tasks] of this.workers) {
+      if (tasks.size === 0) return worker;
+      if (tasks.size < IN_FLIGHT && (!best || tasks.size < this.workers.get(best)!.size)) best = worker;
+    }
+    return this.workers.size < this.size ? this.start() : best;
+  }
+
   private start(): Worker {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.cfg });
+    const tasks = new Map<number, Pending>();
+    this.workers.set(worker, tasks);
     worker.on('message', (reply: PrepareReply) => {
-      const pending = this.busy.get(worker);
-      this.busy.delete(worker);
-      worker.unref();
-      this.idle.push(worker);
+      const pending = tasks.get(reply.id);
+      tasks.delete(reply.id);
+      if (tasks.size === 0) worker.unref();
       if (pending && 'prepared' in reply) pending.resolve(reply.prepared);
       else if (pending && 'error' in reply) pending.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
       this.dispatch();
     });
     const fail = (err: Error) => {
-      const pending = this.busy.get(worker);
-      this.busy.delete(worker);
-      const at = this.idle.indexOf(worker);
-      if (at >= 0) this.idle.splice(at, 1);
-      pending?.reject(new Error(`prepare: worker failed: ${err.message}`, { cause: err }));
+      // Once: a worker that throws emits 'error' and then 'exit'.
+      if (this.workers.get(worker) !== tasks) return;
+      this.workers.delete(worker);
+      for (const pending of tasks.values()) pending.reject(new Error(`prepare: worker failed: ${err.message}`, { cause: err }));
+      tasks.clear();
       this.dispatch();
     };
     worker.on('error', fail);

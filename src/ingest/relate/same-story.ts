@@ -52,17 +52,33 @@ export function joinStory(db: Db, subject: RelateSubject, best: IndexedArticle):
 
 /**
  * Whether the Jaccard similarity of `a` (each stem once) and `b` reaches
- * `threshold`. Most candidates share few stems, so counting stops as soon as
- * sharing every stem left would still fall short: the similarity only grows
- * with the count, so the answer is the one a full count gives.
+ * `threshold`. The similarity only grows with the number of stems shared, so
+ * it reaches the threshold exactly when that number reaches `least`: counting
+ * stops as soon as the answer is known either way (most candidates share few
+ * stems, and miss enough of them to be refused after a few), and the answer
+ * is the one a full count gives.
  */
 function similarEnough(a: readonly string[], b: ReadonlySet<string>, threshold: number): boolean {
-  const total = a.length + b.size;
-  const jaccard = (common: number) => (total - common === 0 ? 0 : common / (total - common));
+  const least = leastShared(a.length, b.size, threshold);
+  if (least === 0) return true;
+  if (least > a.length) return false;
   let common = 0;
+  let misses = a.length - least;
   for (let i = 0; i < a.length; i++) {
-    if (b.has(a[i]!)) common++;
-    else if (jaccard(common + a.length - i - 1) < threshold) return false;
+    if (!b.has(a[i]!)) {
+      if (--misses < 0) return false;
+    } else if (++common === least) return true;
   }
-  return jaccard(common) >= threshold;
+  return false;
+}
+
+/** The fewest shared stems whose Jaccard similarity reaches `threshold`, for sets of these sizes; above `sizeA` when none does. */
+function leastShared(sizeA: number, sizeB: number, threshold: number): number {
+  const total = sizeA + sizeB;
+  const jaccard = (common: number) => (total - common === 0 ? 0 : common / (total - common));
+  // common / (total − common) ≥ t ⇔ common ≥ t·total / (1 + t): a guess, settled by the same sum as before.
+  let least = Math.min(sizeA + 1, Math.max(0, Math.ceil((threshold * total) / (1 + threshold))));
+  while (least > 0 && jaccard(least - 1) >= threshold) least--;
+  while (least <= sizeA && jaccard(least) < threshold) least++;
+  return least;
 }
