@@ -77,8 +77,8 @@ function printReport(set: StorySet, e: Evaluation, missed: string[], seconds: nu
   console.log(
     `  ${size.articles} articles, ${size.sources} sources (${size.formats.join(', ')}), ${size.threads} threads, ${size.events} events, ${size.sameStoryGroups} same-story groups\n`,
   );
-  const header = ['order', 'P@3', 'links', 'R@3', 'same-story recall', 'false merges', 'leaks', 'all items / events', 'ms'];
-  const rows = e.orders.map(({ key, name, scores: s, durationMs }) => [
+  const header = ['order', 'P@3', 'links', 'R@3', 'same-story recall', 'false merges', 'leaks', 'all items / events', 'differs', 'ms'];
+  const rows = e.orders.map(({ key, name, scores: s, durationMs, differences }) => [
     `${key} ${name}`,
     s.precisionAt3.toFixed(3),
     String(s.linksShown),
@@ -87,6 +87,7 @@ function printReport(set: StorySet, e: Evaluation, missed: string[], seconds: nu
     String(s.falseMerges.length),
     `${s.leaks.length}/${s.sameStoryGroups}`,
     `${s.allItems} / ${s.events}`,
+    String(differences.length),
     String(durationMs),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
