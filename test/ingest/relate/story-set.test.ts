@@ -1,0 +1,92 @@
+// The story set (test/fixtures/story-set/) run through the real ingest and
+// read back over HTTP, in two orders (bench/story-set/). Until the set's
+// article files arrive, a development copy made from relatedness.json
+// stands in. The goals are issue 18's, not yet met by the current relate
+// code, so that test is marked todo until the rewrite lands; the harness
+// itself is held here without exception.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Parser from 'rss-parser';
+import { type Evaluation, evaluate, missedGoals } from '../../../bench/story-set/evaluate.js';
+import { serveSetFeeds } from '../../../bench/story-set/feed-server.js';
+import { writeDevelopmentSet } from '../../../bench/story-set/from-relatedness.js';
+import { loadStorySet, type SetArticle, type StorySet } from '../../../bench/story-set/set.js';
+import { fixturesDir } from '../../helpers.js';
+
+const setDir = join(fixturesDir, 'story-set');
+let devDir: string | undefined;
+
+/** The real set when its article files are there, else the development copy. */
+function storySet(): StorySet {
+  const real = loadStorySet(setDir);
+  if (real.articles.length > 0) return real;
+  devDir = mkdtempSync(join(tmpdir(), 'wirefeed-story-dev-'));
+  return loadStorySet(writeDevelopmentSet(join(fixturesDir, 'relatedness.json'), join(setDir, 'sources.json'), devDir));
+}
+
+// Text that breaks careless escaping: markup characters, quotes, a CDATA end, a non-ASCII dash.
+const awkward = `Q&A: "Rates" <up> 5% — it's ]]> done`;
+
+describe('story-set harness', () => {
+  let set: StorySet;
+  let evaluation: Evaluation;
+
+  before(async () => {
+    set = storySet();
+    evaluation = await evaluate(set, ['a', 'b']);
+  });
+
+  after(() => {
+    if (devDir) rmSync(devDir, { recursive: true, force: true });
+  });
+
+  test('each source is served as a feed of its format that parses back to the labelled text', async () => {
+    const first = set.articles[0] as SetArticle;
+    const tricky = { ...set, articles: set.articles.map((a) => (a === first ? { ...a, title: awkward, summary: awkward, body: `${awkward}\n\nSecond <p>aragraph` } : a)) };
+    const feeds = await serveSetFeeds(tricky);
+    try {
+      for (const source of tricky.sources) {
+        const url = feeds.feedUrls.get(source.slug) ?? '';
+        const res = await fetch(url);
+        assert.equal(res.status, 200, url);
+        const text = await res.text();
+        const items =
+          source.format === 'json'
+            ? (JSON.parse(text) as { items: { url: string; title: string; summary: string }[] }).items.map((i) => ({ link: i.url, ...i }))
+            : ((await new Parser().parseString(text)).items as { link?: string; title?: string; summary?: string; contentSnippet?: string }[]);
+        const expected = tricky.articles.filter((a) => a.source === source.slug);
+        assert.equal(items.length, expected.length, source.slug);
+        for (const a of expected) {
+          const item = items.find((i) => i.link === a.url);
+          assert.ok(item, `${source.slug}: ${a.id} is in its feed`);
+          assert.equal(item.title, a.title, `${source.slug}: ${a.id}'s title`);
+        }
+      }
+      // Growing feeds: a cutoff hides what is published after it.
+      feeds.setCutoff(0);
+      const json = set.sources.find((s) => s.format === 'json');
+      const empty = await (await fetch(feeds.feedUrls.get(json?.slug ?? '') ?? '')).text();
+      assert.deepEqual(JSON.parse(empty).items, []);
+    } finally {
+      await feeds.close();
+    }
+  });
+
+  test('every labelled article is found through HTTP, in every order tried', () => {
+    for (const o of evaluation.orders) {
+      assert.deepEqual(o.scores.missing, [], `order ${o.key}`);
+      assert.equal(o.observation.related.size, set.articles.length, `order ${o.key}`);
+      // Every labelled story reaches /feeds/all at least once, and nothing else does.
+      const labelled = new Set(set.articles.map((a) => a.id));
+      assert.ok(o.observation.allItems.every((id) => labelled.has(id)), `order ${o.key}: /feeds/all shows only the set`);
+      assert.ok(o.scores.allItems >= o.scores.events, `order ${o.key}: /feeds/all shows every event`);
+    }
+  });
+
+  test('meets the goals: same-story recall, no false merges, related precision, no leaks, any order', { todo: 'issue 18: relate rewrite' }, () => {
+    assert.deepEqual(missedGoals(evaluation), []);
+  });
+});
