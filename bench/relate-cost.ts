@@ -82,7 +82,7 @@ export function relateSection(): string {
 ## Related stories
 
 Quality on the labelled set (test/fixtures/relatedness.json: ${set.articles.length} articles on eight news threads, written for this
-project; test/relate-quality.test.ts holds these above floors):
+project; test/ingest/relate/quality.test.ts holds these above floors):
 
 | measure | value |
 | --- | --- |
