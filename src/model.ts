@@ -55,7 +55,12 @@ export interface Enclosure {
   durationSeconds?: number;
 }
 
-export type RelatedKind = 'explicit' | 'computed' | 'same-story';
+/**
+ * Why a story is related: the same event from another source, named by the
+ * article itself (or pinned by an editor), a later story of the same thread,
+ * or an earlier one found by similarity.
+ */
+export type RelatedKind = 'explicit' | 'computed' | 'same-story' | 'follow-up';
 
 /** A related story as found at ingest: a URL, or one of our own articles by slug. */
 export interface RelatedRef {
@@ -70,6 +75,12 @@ export interface Related {
   url: string;
   title: string;
   kind: RelatedKind;
+  /** How strongly relate found it (same-story 1); absent for links the article names itself. */
+  score?: number;
+  /** What relate saw in common (a JSON object it fills: similarity, shared entities …), published as stored. */
+  evidence?: Record<string, unknown>;
+  /** An editor pinned it (store/articles/related-edits.ts). */
+  pinned?: boolean;
 }
 
 /** What every article has, from the end of ingest to publishing. */

@@ -156,7 +156,7 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
     db.prepare('DELETE FROM related WHERE article_id = ?').run(id);
     // Another article at the same URL (a copy from another source) keeps its links.
     const sameUrl = db.prepare('SELECT 1 FROM articles WHERE url = ? AND id <> ? AND withdrawn_at IS NULL').get(row.url, id);
-    if (!sameUrl) db.prepare("DELETE FROM related WHERE url = ? AND kind IN ('computed', 'same-story')").run(row.url);
+    if (!sameUrl) db.prepare("DELETE FROM related WHERE url = ? AND kind IN ('computed', 'same-story', 'follow-up')").run(row.url);
     // The story it headed or belonged to, without it.
     const storyId = row.story_id ?? id;
     const members = listStoryMembers(db, storyId).filter((m) => m.id !== id);

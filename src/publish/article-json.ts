@@ -4,15 +4,9 @@
 // reader may have the full text (http/partner.ts decides; this module only
 // obeys). Built field by field, never by spreading the stored article, so
 // that a column added to the store is not published by accident.
-import type { Article, RelatedKind } from '../model.js';
+import type { Article } from '../model.js';
+import { relatedReason, relatedScore } from './related-why.js';
 import { isHttpUrl } from './renderable.js';
-
-/** Why a related story is listed, in words, by its kind. */
-const reasons: Record<RelatedKind, string> = {
-  'same-story': 'the same story, from another source',
-  explicit: 'linked by the article itself',
-  computed: 'on the same subject',
-};
 
 export function articleJson(article: Article, baseUrl: string, fullText: boolean): Record<string, unknown> {
   return {
@@ -42,12 +36,19 @@ export function articleJson(article: Article, baseUrl: string, fullText: boolean
       // Our own feed of the source: the upstream feed URL may carry a licensed wire's key.
       feed_url: `${baseUrl}/feeds/sources/${article.source.slug}.rss`,
     },
-    related: article.related.map((r) => ({
-      id: r.articleId === undefined ? null : `${baseUrl}/articles/${r.articleId}`,
-      url: r.url,
-      title: r.title,
-      kind: r.kind,
-      why: reasons[r.kind],
-    })),
+    // Only http(s) links, as in the feeds (publish/renderable.ts), whatever the row holds.
+    related: article.related
+      .filter((r) => isHttpUrl(r.url))
+      .map((r) => ({
+        id: r.articleId === undefined ? null : `${baseUrl}/articles/${r.articleId}`,
+        url: r.url,
+        title: r.title,
+        kind: r.kind,
+        why: relatedReason(r),
+        score: relatedScore(r.score),
+        // What relate stored, as it stored it: it holds only what relate saw in published text.
+        evidence: r.evidence ?? null,
+        pinned: r.pinned === true,
+      })),
   };
 }

@@ -1,5 +1,6 @@
 // The admin API, /admin/…: publish, replace and withdraw the publisher's
-// articles (admin/articles.ts); list, add, change, disable and import
+// articles (admin/articles.ts); pin and remove related stories
+// (admin/related.ts); list, add, change, disable and import
 // sources (admin/sources.ts); run an ingest. A bearer token (config
 // admin.token or WIREFEED_ADMIN_TOKEN) guards it; without one configured the
 // API is off and every /admin route is a 404. Also `withdrawnArticles`,
@@ -16,6 +17,7 @@ import { findSourceBySlug, listSources } from '../../store/sources.js';
 import { unhealthyBecause } from '../../store/db/health.js';
 import { adminArticleRoutes } from './articles.js';
 import { jsonInput, sendError } from './input.js';
+import { adminRelatedRoutes } from './related.js';
 import { adminSourceRoutes } from './sources.js';
 
 const BODY_LIMIT = '1mb';
@@ -82,6 +84,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
   admin.use(express.text({ type: ['text/x-opml', 'application/xml', 'text/xml'], limit: BODY_LIMIT }));
 
   admin.use(adminArticleRoutes(ctx));
+  admin.use(adminRelatedRoutes(ctx));
   admin.use(adminSourceRoutes(ctx, checkUrl));
 
   // An ingest now: of every enabled source, or of the one named.

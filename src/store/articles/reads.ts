@@ -1,9 +1,9 @@
 // Reads articles whole for publishing: each row with its source, then
 // hydrated with categories, tags and related stories in one query each for
 // all the rows (never a query per item).
-import type { Article, Category, Enclosure, Related, RelatedKind } from '../../model.js';
+import type { Article, Category, Enclosure } from '../../model.js';
 import type { Db } from '../db/db.js';
-import { ARTICLE_REF } from './related.js';
+import { relatedOf } from './related-reads.js';
 
 interface ArticleRow {
   id: number;
@@ -64,23 +64,7 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
       label: string;
     }[],
   );
-  // A related link resolves to the oldest article we hold (and have not
-  // withdrawn) with that URL as its own; one naming an article by its id
-  // (ARTICLE_REF: it has no URL of its own) to that article, and is shown
-  // with the page that stands in for its link, or left out once it is withdrawn.
-  const related = groupBy(
-    db
-      .prepare(
-        `SELECT r.article_id, r.url AS ref, coalesce(CASE WHEN r.url LIKE '${ARTICLE_REF}%' THEN t.url END, r.url) AS url, r.kind,
-           t.id AS target_id, coalesce(r.title, t.title) AS title
-         FROM related r LEFT JOIN articles t ON t.id = CASE WHEN r.url LIKE '${ARTICLE_REF}%'
-             THEN (SELECT id FROM articles WHERE id = CAST(substr(r.url, ${ARTICLE_REF.length + 1}) AS INTEGER) AND withdrawn_at IS NULL)
-             ELSE (SELECT min(id) FROM articles WHERE url = r.url AND url_fallback = 0 AND withdrawn_at IS NULL) END
-         WHERE r.article_id IN (${marks(ids)}) AND (t.id IS NOT NULL OR r.url NOT LIKE '${ARTICLE_REF}%')
-         ORDER BY r.article_id, CASE r.kind WHEN 'same-story' THEN 0 WHEN 'explicit' THEN 1 ELSE 2 END, r.position`,
-      )
-      .all(...ids) as { article_id: number; ref: string; url: string; kind: RelatedKind; target_id: number | null; title: string | null }[],
-  );
+  const related = relatedOf(db, ids);
   return rows.map((r) => ({
     id: r.id,
     guid: r.guid,
@@ -102,11 +86,7 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
     enclosures: storedEnclosures(r.enclosures),
     categories: (categories.get(r.id) ?? []).map(({ slug, label }) => ({ slug, label })),
     tags: (tags.get(r.id) ?? []).map((t) => t.label),
-    // Other versions of the story first, then the article's own links, then
-    // computed ones; a story reached in several ways is listed once, first way.
-    related: (related.get(r.id) ?? [])
-      .filter((x, i, all) => all.findIndex((y) => y.ref === x.ref) === i)
-      .map((x): Related => ({ articleId: x.target_id ?? undefined, url: x.url, title: x.title ?? x.url, kind: x.kind })),
+    related: related.get(r.id) ?? [],
     language: r.language ?? undefined,
     rights: r.rights ?? undefined,
     source: {

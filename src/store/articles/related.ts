@@ -4,6 +4,7 @@
 // costs the same whatever the size of the archive; the rows here feed it.
 import { bumpContentVersion } from '../content-version.js';
 import { type Db, prepared } from '../db/db.js';
+import { type Evidence, evidenceText, storedEvidence } from './evidence.js';
 
 /**
  * How related lists name an article with no URL of its own (url_fallback:
@@ -110,30 +111,37 @@ export interface RelatedLink {
   url: string;
   title: string;
   score: number;
+  /** What relate saw in common, a JSON object (store/articles/evidence.ts); absent for none. */
+  evidence?: Evidence;
 }
+
+/** The kinds relate writes; 'explicit' links are the article's own, written with it. */
+export type ComputedKind = 'computed' | 'same-story' | 'follow-up';
 
 /**
  * Replaces an article's related stories of one kind, writing only the
- * positions that change; `stored` is what the caller has just read with
- * listRelatedOfKind, to save reading it again.
+ * positions that change (evidence included); `stored` is what the caller has
+ * just read with listRelatedOfKind, to save reading it again.
  */
 export function replaceRelated(
   db: Db,
   articleId: number,
-  kind: 'computed' | 'same-story',
+  kind: ComputedKind,
   links: readonly RelatedLink[],
   stored = listRelatedOfKind(db, articleId, kind),
 ): void {
   const upsert = prepared(
     db,
-    `INSERT INTO related (article_id, kind, position, url, title, score) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (article_id, kind, position) DO UPDATE SET url = excluded.url, title = excluded.title, score = excluded.score`,
+    `INSERT INTO related (article_id, kind, position, url, title, score, evidence) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (article_id, kind, position) DO UPDATE SET url = excluded.url, title = excluded.title, score = excluded.score,
+       evidence = excluded.evidence`,
   );
   let changed = false;
   links.forEach((l, i) => {
     const s = stored[i];
-    if (s && s.url === l.url && s.title === l.title && s.score === l.score) return;
-    upsert.run(articleId, kind, i, l.url, l.title, l.score);
+    const evidence = evidenceText(l.evidence);
+    if (s && s.url === l.url && s.title === l.title && s.score === l.score && evidenceText(s.evidence) === evidence) return;
+    upsert.run(articleId, kind, i, l.url, l.title, l.score, evidence);
     changed = true;
   });
   if (stored.length > links.length) {
@@ -143,9 +151,16 @@ export function replaceRelated(
   if (changed) bumpContentVersion(db);
 }
 
-/** An article's related stories of one kind, in order. */
-export function listRelatedOfKind(db: Db, articleId: number, kind: 'computed' | 'same-story'): RelatedLink[] {
-  return prepared(db, 'SELECT url, title, score FROM related WHERE article_id = ? AND kind = ? ORDER BY position').all(articleId, kind) as RelatedLink[];
+/** An article's related stories of one kind, in order; evidence that is not a JSON object reads as none. */
+export function listRelatedOfKind(db: Db, articleId: number, kind: ComputedKind): RelatedLink[] {
+  const rows = prepared(db, 'SELECT url, title, score, evidence FROM related WHERE article_id = ? AND kind = ? ORDER BY position').all(
+    articleId,
+    kind,
+  ) as (Omit<RelatedLink, 'evidence'> & { evidence: string | null })[];
+  return rows.map(({ evidence, ...link }) => {
+    const parsed = storedEvidence(evidence);
+    return parsed === undefined ? link : { ...link, evidence: parsed };
+  });
 }
 
 /** The members of a story: its first article and those that joined it. */
