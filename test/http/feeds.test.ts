@@ -222,6 +222,9 @@ describe('published feeds over HTTP (demo content)', () => {
       url: 'https://northernledger.example/transport/2026/11/14/commuters-brace-for-rail-strike',
       title: 'Commuters brace for rail strike as talks stall',
       kind: 'explicit',
+      // The article names it itself: no score.
+      why: 'explicit',
+      score: null,
     });
   });
 
