@@ -238,7 +238,7 @@ describe('related stories explained, and edited by editors', () => {
     assert.ok(urls.includes(url('g1')) && urls.includes(url('c1')), 'both versions are items');
   });
 
-  test('relate run again does not join a story an editor split', { todo: 'relate must ask isRelationRemoved before joining a story (issue 18, relate side)' }, async () => {
+  test('relate run again does not join a story an editor split', async () => {
     relateAgain('c1', 'g1');
     assert.equal(storyOf('c1'), null);
     const all = await request(app).get('/feeds/all.json').expect(200);

@@ -24,6 +24,7 @@ import {
   type Window,
   windowFrom,
 } from '../../store/articles/related.js';
+import { listRemovedIds } from '../../store/articles/related-edits.js';
 import { canonicalUrl } from '../clean/normalize.js';
 import { type IndexedArticle, type RelateIndex, relateIndexFor } from './index.js';
 import { isSameStory, joinStory, type StoryOptions } from './same-story.js';
@@ -129,7 +130,9 @@ export function relateArticle(db: Db, id: number, options: RelateOptions = defau
     tags: new Set(indexed.tags),
     categories: new Set(indexed.categories),
   };
-  const found = findCandidates(index, mine, words, window);
+  // An editor's removal sticks: such an article is neither joined nor linked again.
+  const removed = listRemovedIds(db, subject.id);
+  const found = findCandidates(index, mine, words, window).filter((c) => !removed.has(c.article.id));
   const best = Math.max(...found.map((c) => c.text), 0);
   // The story the subject is in, as it stood before this article joined any.
   const story = subject.storyId ?? subject.id;
