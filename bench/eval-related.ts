@@ -1,17 +1,13 @@
-// npm run eval:related [-- --set DIR | --dev] [--orders a,b,...] [--json] [--verbose] [--check]
+// npm run eval:related [-- --set DIR] [--orders a,b,...] [--json] [--verbose] [--check]
 //
 // How well wirefeed tells the same story from several sources and links
 // related stories, on the labelled story set, measured through the public
 // surface only (bench/story-set/). Exits 0 whatever it measures, unless
-// --check: then 1 when a goal is missed. --dev runs a development copy made
-// from test/fixtures/relatedness.json (story-set/from-relatedness.ts) instead.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// --check: then 1 when a goal is missed.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/paths.js';
 import { type Evaluation, evaluate, goals, missedGoals } from './story-set/evaluate.js';
-import { writeDevelopmentSet } from './story-set/from-relatedness.js';
 import { orderKeys } from './story-set/orders.js';
 import { loadStorySet, type StorySet, setSize } from './story-set/set.js';
 
@@ -22,19 +18,12 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
-    dev: { type: 'boolean', default: false },
   },
 });
 
-const fixtures = join(packageRoot, 'test', 'fixtures');
-if (values.dev) {
-  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-story-dev-'));
-  values.set = writeDevelopmentSet(join(fixtures, 'relatedness.json'), join(fixtures, 'story-set', 'sources.json'), dir);
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-}
 const set = loadStorySet(values.set);
 if (set.articles.length === 0) {
-  console.error(`eval-related: ${values.set} has no articles yet (only sources.json); pass --set DIR or --dev`);
+  console.error(`eval-related: ${values.set} has no articles (only sources.json?); pass --set DIR`);
   process.exit(2);
 }
 const started = performance.now();

@@ -1,30 +1,24 @@
 // The story set (test/fixtures/story-set/) run through the real ingest and
-// read back over HTTP, in two orders (bench/story-set/). Until the set's
-// article files arrive, a development copy made from relatedness.json
-// stands in. The goals are issue 18's, not yet met by the current relate
-// code, so that test is marked todo until the rewrite lands; the harness
-// itself is held here without exception.
+// read back over HTTP, in two orders (bench/story-set/). The goals are
+// issue 18's, not yet met by the current relate code, so that test is marked
+// todo until the rewrite lands; the harness itself is held here without
+// exception.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import Parser from 'rss-parser';
 import { type Evaluation, evaluate, missedGoals } from '../../../bench/story-set/evaluate.js';
 import { serveSetFeeds } from '../../../bench/story-set/feed-server.js';
-import { writeDevelopmentSet } from '../../../bench/story-set/from-relatedness.js';
 import { loadStorySet, type SetArticle, type StorySet } from '../../../bench/story-set/set.js';
 import { fixturesDir } from '../../helpers.js';
 
 const setDir = join(fixturesDir, 'story-set');
-let devDir: string | undefined;
 
-/** The real set when its article files are there, else the development copy. */
+/** The set's article files, which the harness must find. */
 function storySet(): StorySet {
-  const real = loadStorySet(setDir);
-  if (real.articles.length > 0) return real;
-  devDir = mkdtempSync(join(tmpdir(), 'wirefeed-story-dev-'));
-  return loadStorySet(writeDevelopmentSet(join(fixturesDir, 'relatedness.json'), join(setDir, 'sources.json'), devDir));
+  const set = loadStorySet(setDir);
+  assert.ok(set.articles.length > 0, `no articles in ${setDir}`);
+  return set;
 }
 
 // Text that breaks careless escaping: markup characters, quotes, a CDATA end, a non-ASCII dash.
@@ -37,10 +31,6 @@ describe('story-set harness', () => {
   before(async () => {
     set = storySet();
     evaluation = await evaluate(set, ['a', 'b']);
-  });
-
-  after(() => {
-    if (devDir) rmSync(devDir, { recursive: true, force: true });
   });
 
   test('each source is served as a feed of its format that parses back to the labelled text', async () => {
