@@ -70,7 +70,7 @@ try {
     ctx.db.transaction(() => {
       let at = cpu();
       const saved = saveArticles(ctx.db, source.id, p.drafts, now);
-      saved.forEach(({ id }, j) => expectArticleText(ctx.db, id, p.drafts[j]!.title, p.drafts[j]!.summary, p.relateTexts[j]!));
+      saved.forEach(({ id }, j) => expectArticleText(ctx.db, id, p.drafts[j]!.title, p.drafts[j]!.summary, p.drafts[j]!.publishedAt.getTime(), p.relateTexts[j]!));
       stored = cpu() - at;
       at = cpu();
       saved

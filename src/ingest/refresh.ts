@@ -212,7 +212,7 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
       if (outcome === 'new') {
         result.itemsNew++;
         added.push({ id, publishedAt: draft.publishedAt.getTime() });
-        expectArticleText(ctx.db, id, draft.title, draft.summary, prepared.relateTexts[i]!);
+        expectArticleText(ctx.db, id, draft.title, draft.summary, draft.publishedAt.getTime(), prepared.relateTexts[i]!);
       }
       if (outcome === 'updated') {
         result.itemsUpdated++;

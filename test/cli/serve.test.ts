@@ -77,7 +77,8 @@ describe('wirefeed serve', () => {
     }
     assert.equal(stored, 21, 'every demo article is stored');
     assert.equal(items, faces(), 'each story is listed once');
-    assert.ok(items >= 15, `${items} stories listed`);
+    // 21 articles, 14 stories since issue 18 (same-story reads bodies: the strike-day guide joins the strike-day reports).
+    assert.ok(items >= 14, `${items} stories listed`);
 
     // The write-ahead log is copied into the database file while the server
     // runs, by its checkpoint thread: SQLite's own checkpoint would wait for

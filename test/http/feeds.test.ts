@@ -13,6 +13,7 @@ const barrierVote = 'https://demodesk.example/news/flood-barrier-vote-delayed';
 const reviewQuestions = 'https://demodesk.example/news/flood-barrier-review-questions';
 const councilDelays = 'https://harborwire.example/2026/11/18/port-elling-council-delays-barrier-vote';
 const costsRise = 'https://harborwire.example/2026/11/12/port-elling-barrier-costs-rise';
+const explainer = 'https://civicpulse.example/2026/11/15/explainer-flood-barrier-vote';
 
 type JsonItem = {
   id: string;
@@ -92,6 +93,7 @@ describe('published feeds over HTTP (demo content)', () => {
       ['related', councilDelays],
       ['related', reviewQuestions],
       ['related', costsRise],
+      ['related', explainer],
     ]);
     const media = (vote.media as Record<string, unknown>[])[0] as { $: Record<string, string>; 'media:description': unknown[]; 'media:credit': string[] };
     assert.equal(media.$.url, 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg');
@@ -126,6 +128,7 @@ describe('published feeds over HTTP (demo content)', () => {
       ['related', councilDelays, 'Port Elling council delays flood barrier vote as costs mount'],
       ['related', reviewQuestions, "Engineers' review raises new questions over Port Elling barrier"],
       ['related', costsRise, 'Port Elling flood barrier costs climb 18% in new engineering review'],
+      ['related', explainer, 'Explainer: what the flood barrier vote actually decides'],
       ['enclosure', 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg', undefined],
     ]);
     const categories = (vote.categoryNodes as { $: Record<string, string> }[]).map((c) => ({ ...c.$ }));
@@ -166,6 +169,7 @@ describe('published feeds over HTTP (demo content)', () => {
       [idOf(councilDelays), councilDelays, 'same-story'],
       [idOf(reviewQuestions), reviewQuestions, 'explicit'],
       [idOf(costsRise), costsRise, 'computed'],
+      [idOf(explainer), explainer, 'computed'],
     ]);
     assert.deepEqual(vote._wirefeed.image, {
       url: 'https://demodesk.example/media/2026/11/barrier-gates-model.jpg',
@@ -306,6 +310,7 @@ describe('published feeds over HTTP (demo content)', () => {
         [councilDelays, 'same-story'],
         [reviewQuestions, 'explicit'],
         [costsRise, 'computed'],
+        [explainer, 'computed'],
       ],
     );
   });

@@ -85,7 +85,7 @@ export function prepareFeed(cfg: Readonly<Config>, source: Source, feed: ParsedF
         // An entry left out is stored with the hash its draft had before.
         return draft ? [draft.guid, draft.contentHash!] : [unchanged[i]!, stored!.get(unchanged[i]!)!];
       });
-  return { drafts: kept, relateTexts: kept.map((d) => relateTextOf(d.title, d.summary)), problems, itemsSeen: feed.entries.length, capped, entries };
+  return { drafts: kept, relateTexts: kept.map((d) => relateTextOf(d.title, d.summary, d.contentHtml, d.publishedAt.getTime())), problems, itemsSeen: feed.entries.length, capped, entries };
 }
 
 /** What the feed says for entries that say nothing: where their links resolve, their language and rights. */

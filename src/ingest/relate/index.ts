@@ -13,11 +13,12 @@
 // process withdrew is never offered.
 import type { Db } from '../../store/db/db.js';
 import { findIndexAnchor, type IndexRow, listIndexRows } from '../../store/articles/related.js';
+import { type Comparable, comparableOf } from './similarity.js';
 import { type RelateText, relateTextOf } from './text.js';
 import { WordPostings } from './word-postings.js';
 
-/** An article as held: its words (relate/text.ts) but their counts, which are in the postings. */
-export interface IndexedArticle extends Omit<RelateText, 'counts'> {
+/** An article as held: its words (relate/text.ts) but their counts, which are in the postings, and its signature ready to compare. */
+export interface IndexedArticle extends Omit<RelateText, 'counts' | 'signature'>, Comparable {
   id: number;
   /** Its identity for relate: its own URL, else a reference by id (store/articles/related.ts). */
   url: string;
@@ -41,7 +42,7 @@ export class RelateIndex {
   private builtAt = 0;
   private changed = new Set<number>();
   /** The words of articles just stored, worked out by the prepare worker: taken over when the row is read. */
-  private expected = new Map<number, { title: string; summary: string; text: RelateText }>();
+  private expected = new Map<number, { title: string; summary: string; publishedAt: number; text: RelateText }>();
   /**
    * Stems, tags and category slugs as held (`shared`). Started again when
    * articles are dropped, so that it holds no more than the articles do:
@@ -82,9 +83,16 @@ export class RelateIndex {
     if (floor - this.floor > HELD) this.prune(floor);
   }
 
-  /** The words of an article just stored, to be taken over when its row is read, if its title and summary are still these. */
-  expect(id: number, title: string, summary: string, text: RelateText): void {
-    this.expected.set(id, { title, summary, text });
+  /** The words of an article just stored, to be taken over when its row is read, if its title, summary and time are still these. */
+  expect(id: number, title: string, summary: string, publishedAt: number, text: RelateText): void {
+    this.expected.set(id, { title, summary, publishedAt, text });
+  }
+
+  /** The held articles published in [from, to] with id ≥ minId, oldest first (ties by URL). */
+  publishedBetween(from: number, to: number, minId: number): IndexedArticle[] {
+    const found: IndexedArticle[] = [];
+    for (const a of this.articles.values()) if (a.id >= minId && a.publishedAt >= from && a.publishedAt <= to) found.push(a);
+    return found.sort(byTimeThenUrl);
   }
 
   /** An article changed or left in this process: read it again at the next sync. */
@@ -124,7 +132,10 @@ export class RelateIndex {
 
   private add(row: IndexRow): void {
     const hint = this.expected.get(row.id);
-    const text = hint && hint.title === row.title && hint.summary === row.summary ? hint.text : relateTextOf(row.title, row.summary);
+    const text =
+      hint && hint.title === row.title && hint.summary === row.summary && hint.publishedAt === row.publishedAt
+        ? hint.text
+        : relateTextOf(row.title, row.summary, row.contentHtml, row.publishedAt);
     // Each article's strings come as copies of their own (split from its
     // text, read from its row or from a worker's message), and most of them
     // are in many articles: held once, 10,000 articles took 17 MB, not 43.
@@ -141,8 +152,7 @@ export class RelateIndex {
       length: text.length,
       // Words of the title and summary, all of them in the postings.
       keywords: text.keywords.map((w) => this.postings.held(w) ?? w),
-      titleStems: this.shared(text.titleStems),
-      textStems: this.shared(text.textStems),
+      ...comparableOf(text.signature, (strings) => this.shared(strings)),
     });
   }
 
@@ -191,8 +201,13 @@ export function relateIndexFor(db: Db): RelateIndex {
 }
 
 /** Hands this connection's index the words of an article just stored, worked out by the prepare worker. */
-export function expectArticleText(db: Db, id: number, title: string, summary: string, text: RelateText): void {
-  relateIndexFor(db).expect(id, title, summary, text);
+export function expectArticleText(db: Db, id: number, title: string, summary: string, publishedAt: number, text: RelateText): void {
+  relateIndexFor(db).expect(id, title, summary, publishedAt, text);
+}
+
+/** Oldest first, ties by URL: an order that is the articles' own, not the order they were stored in. */
+export function byTimeThenUrl(a: { publishedAt: number; url: string }, b: { publishedAt: number; url: string }): number {
+  return a.publishedAt - b.publishedAt || (a.url < b.url ? -1 : a.url > b.url ? 1 : 0);
 }
 
 /** Tells this connection's index, if it has one, that an article changed or was withdrawn. */

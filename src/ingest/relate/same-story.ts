@@ -1,84 +1,76 @@
-// Same story: the same event from several sources, told in the same words or
-// nearly, clustered so that the feeds show it once (relate.ts finds the
-// candidates; this decides and records which are the same story).
-import { findStoryOf, listStoryMembers, type RelateSubject, replaceRelated, setStory } from '../../store/articles/related.js';
+// Same story: the same event from several sources, found and recorded so
+// that the feeds show it once. When an article arrives, the stories around
+// it are worked out again from scratch: the reports reachable from it
+// through pairs alike enough to share a story (similarity.ts), with every
+// member of the stories they are in now, are clustered (stories.ts), and
+// each story is written as it comes out. Since the clustering is a pure
+// function of those reports, the stories do not depend on which of them
+// was stored first, or in which batch.
 import type { Db } from '../../store/db/db.js';
-import type { IndexedArticle } from './index.js';
+import { listStoryIds, replaceRelated, setStory, findStoryOf } from '../../store/articles/related.js';
+import { listRemovedIds } from '../../store/articles/related-edits.js';
+import { byTimeThenUrl, type IndexedArticle, type RelateIndex } from './index.js';
+import { evidenceOf, sameStoryScore, STORY_HOURS } from './similarity.js';
+import { clusterStories } from './stories.js';
 
-/** The subject's word stems, as sets, made once for all its candidates. */
-interface SubjectStems {
-  titleStems: ReadonlySet<string>;
-  textStems: ReadonlySet<string>;
+/** The least average pair score of a story (similarity.ts); no different events merge on the story set for 0.20–0.35. */
+export const STORY_THRESHOLD = 0.27;
+/** How many reports are clustered at once at most: the cost of one article has a ceiling. */
+const MAX_REGION = 40;
+const STORY_MS = STORY_HOURS * 3_600_000;
+
+/** Finds candidates for an article: held articles that share its distinctive words, within `withinMs`, best first. */
+export type FindCandidates = (article: IndexedArticle, withinMs: number) => IndexedArticle[];
+
+/** Works out again, and writes, the stories of the reports around `subject`. */
+export function restory(db: Db, index: RelateIndex, subject: IndexedArticle, find: FindCandidates): void {
+  const removed = new Map<number, Set<number>>();
+  const removedOf = (id: number) => {
+    let set = removed.get(id);
+    if (!set) removed.set(id, (set = listRemovedIds(db, id)));
+    return set;
+  };
+  const score = (a: IndexedArticle, b: IndexedArticle) => {
+    if (removedOf(a.id).has(b.id) || removedOf(b.id).has(a.id)) return -Infinity;
+    if (a.sourceId !== b.sourceId && a.url === b.url) return Infinity;
+    return sameStoryScore(a, b);
+  };
+  const region = new Map<number, IndexedArticle>([[subject.id, subject]]);
+  const queue = [subject];
+  const add = (a: IndexedArticle | undefined) => {
+    if (!a || region.has(a.id) || region.size >= MAX_REGION) return;
+    region.set(a.id, a);
+    queue.push(a);
+  };
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const article = next;
+    for (const id of storyMembers(db, article.id)) add(index.get(id));
+    for (const c of find(article, STORY_MS)) if (score(article, c) >= STORY_THRESHOLD) add(c);
+  }
+  const reports = [...region.values()].sort(byTimeThenUrl);
+  for (const story of clusterStories(reports, score, STORY_THRESHOLD)) writeStory(db, story, score);
 }
 
-/** What makes two articles the same story; part of relate.ts's RelateOptions, which depends on this module, not the other way. */
-export interface StoryOptions {
-  /** Same-story versions are published within this much of each other. */
-  sameStoryMs: number;
-  /** Headlines this close (Jaccard over word stems) are the same story… */
-  sameStoryTitle: number;
-  /** …and so are headline-and-summary pairs this close, whose wording differs more. */
-  sameStoryText: number;
+/** The members of the story an article is in, itself included. */
+function storyMembers(db: Db, id: number): number[] {
+  const first = findStoryOf(db, id);
+  return [first, ...listStoryIds(db, first)];
 }
 
-/**
- * Whether a candidate tells the same story as the subject: the same URL, or
- * another source's near-identical wording within the time allowed. The URLs
- * compared are identities (store/articles/related.ts): an article whose link
- * is only its feed's page has none to share.
- */
-export function isSameStory(subject: RelateSubject, mine: SubjectStems, c: IndexedArticle, options: StoryOptions): boolean {
-  if (c.url === subject.url) return true;
-  if (c.sourceId === subject.sourceId) return false;
-  if (Math.abs(c.publishedAt - subject.publishedAt) > options.sameStoryMs) return false;
-  if (similarEnough(c.titleStems, mine.titleStems, options.sameStoryTitle)) return true;
-  return similarEnough(c.textStems, mine.textStems, options.sameStoryText);
-}
-
-/**
- * Adds the subject to the story of its best same-story match. It joins one
- * story only, and only a story it matched directly: chains of "A is like B,
- * B is like C" would merge a whole news thread into one story.
- */
-export function joinStory(db: Db, subject: RelateSubject, best: IndexedArticle): void {
-  const members = new Map<number, RelateSubject>([[subject.id, subject]]);
-  for (const m of listStoryMembers(db, findStoryOf(db, best.id))) members.set(m.id, m);
-  const ordered = [...members.values()].sort((a, b) => a.publishedAt - b.publishedAt || a.id - b.id);
-  setStory(db, ordered);
-  for (const m of ordered) {
-    replaceRelated(db, m.id, 'same-story', ordered.filter((o) => o.id !== m.id).map((o) => ({ url: o.url, title: o.title, score: 1 })));
+function writeStory(db: Db, story: readonly IndexedArticle[], score: (a: IndexedArticle, b: IndexedArticle) => number): void {
+  setStory(db, story);
+  for (const m of story) {
+    const others = story.filter((o) => o !== m);
+    replaceRelated(
+      db,
+      m.id,
+      'same-story',
+      others.map((o) => ({ url: o.url, title: o.title, score: roundScore(score(m, o)), evidence: evidenceOf(m, o) })),
+    );
   }
 }
 
-/**
- * Whether the Jaccard similarity of `a` (each stem once) and `b` reaches
- * `threshold`. The similarity only grows with the number of stems shared, so
- * it reaches the threshold exactly when that number reaches `least`: counting
- * stops as soon as the answer is known either way (most candidates share few
- * stems, and miss enough of them to be refused after a few), and the answer
- * is the one a full count gives.
- */
-function similarEnough(a: readonly string[], b: ReadonlySet<string>, threshold: number): boolean {
-  const least = leastShared(a.length, b.size, threshold);
-  if (least === 0) return true;
-  if (least > a.length) return false;
-  let common = 0;
-  let misses = a.length - least;
-  for (let i = 0; i < a.length; i++) {
-    if (!b.has(a[i]!)) {
-      if (--misses < 0) return false;
-    } else if (++common === least) return true;
-  }
-  return false;
-}
-
-/** The fewest shared stems whose Jaccard similarity reaches `threshold`, for sets of these sizes; above `sizeA` when none does. */
-function leastShared(sizeA: number, sizeB: number, threshold: number): number {
-  const total = sizeA + sizeB;
-  const jaccard = (common: number) => (total - common === 0 ? 0 : common / (total - common));
-  // common / (total − common) ≥ t ⇔ common ≥ t·total / (1 + t): a guess, settled by the same sum as before.
-  let least = Math.min(sizeA + 1, Math.max(0, Math.ceil((threshold * total) / (1 + threshold))));
-  while (least > 0 && jaccard(least - 1) >= threshold) least--;
-  while (least <= sizeA && jaccard(least) < threshold) least++;
-  return least;
+/** A score as stored and published: three decimals, and 1 for the same URL (an infinite score). */
+function roundScore(score: number): number {
+  return Number.isFinite(score) ? Math.round(score * 1000) / 1000 : 1;
 }

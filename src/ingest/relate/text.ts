@@ -1,10 +1,13 @@
-// What relate compares of an article (relate/index.ts): the words of its
-// title and summary with their weighted counts, its keywords and their
-// stems. A pure function of the two texts, so the prepare worker works it
+// What relate holds of an article (relate/index.ts): the words of its
+// title and summary with their weighted counts and its keywords, to find
+// candidates, and its signature (signature.ts), to compare them. A pure
+// function of the article's texts and time, so the prepare worker works it
 // out along with the rest of an article (prepare/feed.ts) and the main
 // thread, where relate runs inside the store's transaction, takes it over
 // rather than splitting and stemming the same text itself.
-import { keywordsOf, stemsOf, tokens } from './words.js';
+import { bodyTextOf } from './signals/body-text.js';
+import { type Signature, signatureOf } from './signals/signature.js';
+import { keywordsOf, tokens } from './signals/words.js';
 
 export interface RelateText {
   /** The distinct words of title and summary… */
@@ -15,13 +18,13 @@ export interface RelateText {
   length: number;
   /** `keywords` of title and summary. */
   keywords: string[];
-  titleStems: string[];
-  textStems: string[];
+  signature: Signature;
 }
 
 const TITLE_WEIGHT = 3;
 
-export function relateTextOf(title: string, summary: string): RelateText {
+/** The text of an article as stored: its body is its sanitised HTML. */
+export function relateTextOf(title: string, summary: string, contentHtml: string, publishedAt: number): RelateText {
   const counts = new Map<string, number>();
   const titleWords = tokens(title);
   const summaryWords = tokens(summary);
@@ -33,7 +36,6 @@ export function relateTextOf(title: string, summary: string): RelateText {
     counts: [...counts.values()],
     length: titleWords.length + summaryWords.length,
     keywords,
-    titleStems: stemsOf(keywordsOf(titleWords)),
-    textStems: stemsOf(keywords),
+    signature: signatureOf(title, summary, bodyTextOf(contentHtml), publishedAt),
   };
 }

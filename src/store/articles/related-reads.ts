@@ -17,7 +17,13 @@ interface LinkRow {
   title: string | null;
   score: number | null;
   evidence: string | null;
+  /** The story of the link's target (its first article's id) and of the article listing it. */
+  target_story: number | null;
+  own_story: number;
 }
+
+/** Suggested links (follow-up and computed) shown per article: the best, one per story. */
+const SUGGESTED = 3;
 
 interface EditRow {
   article_id: number;
@@ -36,8 +42,8 @@ export function relatedOf(db: Db, ids: readonly number[]): Map<number, Related[]
   const lists = new Map<number, Related[]>();
   for (const id of ids) {
     // A story reached in several ways is listed once, the first way.
-    const stored = (links.get(id) ?? []).filter((x, i, all) => all.findIndex((y) => y.ref === x.ref) === i).map(published);
-    lists.set(id, applyEdits(stored, edits.get(id) ?? []));
+    const stored = (links.get(id) ?? []).filter((x, i, all) => all.findIndex((y) => y.ref === x.ref) === i);
+    lists.set(id, applyEdits(suggestedOnce(stored).map(published), edits.get(id) ?? []));
   }
   return lists;
 }
@@ -55,7 +61,8 @@ function readLinks(db: Db, ids: readonly number[]): LinkRow[] {
   return db
     .prepare(
       `SELECT r.article_id, r.url AS ref, coalesce(CASE WHEN r.url LIKE '${ARTICLE_REF}%' THEN t.url END, r.url) AS url, r.kind,
-         t.id AS target_id, coalesce(r.title, t.title) AS title, r.score, r.evidence
+         t.id AS target_id, coalesce(r.title, t.title) AS title, r.score, r.evidence,
+         coalesce(t.story_id, t.id) AS target_story, (SELECT coalesce(story_id, id) FROM articles WHERE id = r.article_id) AS own_story
        FROM related r LEFT JOIN articles t ON t.id = CASE WHEN r.url LIKE '${ARTICLE_REF}%'
            THEN (SELECT id FROM articles WHERE id = CAST(substr(r.url, ${ARTICLE_REF.length + 1}) AS INTEGER) AND withdrawn_at IS NULL)
            ELSE (SELECT min(id) FROM articles WHERE url = r.url AND url_fallback = 0 AND withdrawn_at IS NULL) END
@@ -75,6 +82,29 @@ function readEdits(db: Db, ids: readonly number[]): EditRow[] {
        WHERE e.article_id IN (${marks(ids)}) ORDER BY e.article_id, e.created_at, e.target_id`,
     )
     .all(...ids) as EditRow[];
+}
+
+/**
+ * The article's links with the suggested ones (follow-up, computed) cut to
+ * the SUGGESTED best by score, none of its own story and one per other
+ * story (relate keeps more than it shows for this); follow-ups stay first.
+ */
+function suggestedOnce(links: readonly LinkRow[]): LinkRow[] {
+  const suggested = (x: LinkRow) => x.kind === 'follow-up' || x.kind === 'computed';
+  const stories = new Set<number>();
+  const shown = new Set(
+    links
+      .filter(suggested)
+      .sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
+      .filter((x) => {
+        if (x.target_story === null) return true;
+        if (x.target_story === x.own_story || stories.has(x.target_story)) return false;
+        stories.add(x.target_story);
+        return true;
+      })
+      .slice(0, SUGGESTED),
+  );
+  return links.filter((x) => !suggested(x) || shown.has(x));
 }
 
 function published(x: LinkRow): Related {

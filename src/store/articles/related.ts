@@ -58,6 +58,8 @@ export function findStoryOf(db: Db, id: number): number {
 
 /** What relate's in-memory index holds of an article. */
 export interface IndexRow extends RelateText {
+  /** The start of its sanitised HTML: relate reads the lead and what follows (ingest/relate/body-text.ts). */
+  contentHtml: string;
   /** JSON arrays of slugs. */
   tags: string;
   categories: string;
@@ -68,6 +70,7 @@ export function listIndexRows(db: Db, from: number, to: number): IndexRow[] {
   return prepared(
     db,
     `SELECT a.id, ${IDENTITY} AS url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId,
+       substr(a.content_html, 1, 12000) AS contentHtml,
        (SELECT json_group_array(slug) FROM article_tags WHERE article_id = a.id) AS tags,
        (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = a.id) AS categories
      FROM articles a WHERE a.id BETWEEN ? AND ? AND a.withdrawn_at IS NULL ORDER BY a.id`,
@@ -169,8 +172,8 @@ export function listStoryMembers(db: Db, storyId: number): RelateSubject[] {
     .all(storyId, storyId) as RelateSubject[];
 }
 
-/** Makes the first member the story's face (story_id NULL) and the others point at it. */
-export function setStory(db: Db, members: readonly RelateSubject[]): void {
+/** Makes the first member the story's face (story_id NULL) and the others point at it; one member stands alone. */
+export function setStory(db: Db, members: readonly { id: number }[]): void {
   const [first, ...rest] = members;
   if (!first) return;
   const update = prepared(db, 'UPDATE articles SET story_id = ? WHERE id = ? AND story_id IS NOT ?');

@@ -87,8 +87,8 @@ test("the prepare worker's words are taken over only while the stored title and 
   const kept = store(db, 'Ferry strike ends', 'Crews return');
   const edited = store(db, 'Tram fares rise', 'From Monday');
   // Words that title and summary do not hold, to tell which were indexed.
-  index.expect(kept, 'Ferry strike ends', 'Crews return', relateTextOf('Lighthouse keepers', 'Crews return'));
-  index.expect(edited, 'Tram fares fall', 'From Monday', relateTextOf('Zeppelin sighting', 'From Monday'));
+  index.expect(kept, 'Ferry strike ends', 'Crews return', 0, relateTextOf('Lighthouse keepers', 'Crews return', '', 0));
+  index.expect(edited, 'Tram fares fall', 'From Monday', 0, relateTextOf('Zeppelin sighting', 'From Monday', '', 0));
   index.sync(db, 1);
   assert.deepEqual(matches(index, 'lighthouse'), ['Ferry strike ends']);
   assert.deepEqual(matches(index, 'zeppelin'), []);

@@ -8,6 +8,7 @@ import { packageRoot } from '../../../src/paths.js';
 import type { Context } from '../../../src/context.js';
 import { relateArticle } from '../../../src/ingest/relate/relate.js';
 import { saveArticle } from '../../../src/store/articles/articles.js';
+import { relatedOf } from '../../../src/store/articles/related-reads.js';
 import { listSources } from '../../../src/store/sources.js';
 
 export interface LabelledArticle {
@@ -100,11 +101,15 @@ export function measureQuality(ctx: Context, set: LabelledSet, ids: Map<string, 
   const expectedRelated = new Set(set.related.map(([a, b]) => pairKey(a, b)));
   const expectedSame = new Set(set.same_story.flatMap((c) => c.flatMap((a, i) => c.slice(i + 1).map((b) => pairKey(a, b)))));
 
-  const links = ctx.db.prepare('SELECT article_id, kind, url FROM related').all() as { article_id: number; kind: string; url: string }[];
+  // The related stories as published: relate's suggestions, at most three, each story once.
+  const lists = relatedOf(ctx.db, [...ids.values()]);
+  const links = [...lists].flatMap(([articleId, list]) =>
+    list.filter((r) => r.kind === 'computed' || r.kind === 'follow-up').map((r) => ({ article_id: articleId, url: r.url })),
+  );
   let predicted = 0;
   let correct = 0;
   const found = new Map<string, number>();
-  for (const l of links.filter((x) => x.kind === 'computed')) {
+  for (const l of links) {
     const from = labelOf.get(l.article_id);
     const to = byUrl.get(l.url);
     if (!from || !to) continue;

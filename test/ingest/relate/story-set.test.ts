@@ -1,8 +1,8 @@
 // The story set (test/fixtures/story-set/) run through the real ingest and
-// read back over HTTP, in two orders (bench/story-set/). The goals are
-// issue 18's, not yet met by the current relate code, so that test is marked
-// todo until the rewrite lands; the harness itself is held here without
-// exception.
+// read back over HTTP, in every order the harness knows (bench/story-set/),
+// held to issue 18's goals. One goal is not met: no same-story group shown
+// twice in /feeds/all (4 of 83 are, BENCHMARKS.md); that count is held from
+// growing.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -30,7 +30,7 @@ describe('story-set harness', () => {
 
   before(async () => {
     set = storySet();
-    evaluation = await evaluate(set, ['a', 'b']);
+    evaluation = await evaluate(set, ['a', 'b', 'c', 'd', 'e']);
   });
 
   test('each source is served as a feed of its format that parses back to the labelled text', async () => {
@@ -76,7 +76,11 @@ describe('story-set harness', () => {
     }
   });
 
-  test('meets the goals: same-story recall, no false merges, related precision, no leaks, any order', { todo: 'issue 18: relate rewrite' }, () => {
-    assert.deepEqual(missedGoals(evaluation), []);
+  test('meets the goals: same-story recall, no false merges, related precision, the same in any order; leaks held', () => {
+    assert.deepEqual(
+      missedGoals(evaluation).filter((m) => !m.includes('shown more than once')),
+      [],
+    );
+    for (const o of evaluation.orders) assert.ok(o.scores.leaks.length <= 4, `order ${o.key}: ${o.scores.leaks.length} groups shown more than once`);
   });
 });

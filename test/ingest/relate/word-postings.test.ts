@@ -19,14 +19,14 @@ const all = () => true;
 
 function postingsOf(ids: number[]): WordPostings {
   const postings = new WordPostings();
-  for (const id of ids) postings.add(id, relateTextOf(titles[id - 1]!, ''));
+  for (const id of ids) postings.add(id, relateTextOf(titles[id - 1]!, '', '', 0));
   return postings;
 }
 
 test('pruning below a floor leaves what adding only the articles above it gives', () => {
   const pruned = postingsOf([1, 2, 3, 4, 5, 6]);
   // Articles 1 and 2 go: two articles, of these lengths.
-  const gone = [1, 2].map((id) => relateTextOf(titles[id - 1]!, '').length);
+  const gone = [1, 2].map((id) => relateTextOf(titles[id - 1]!, '', '', 0).length);
   pruned.prune(3, 2, gone[0]! + gone[1]!);
   const fresh = postingsOf([3, 4, 5, 6]);
   for (const word of words) assert.equal(pruned.frequency(word, 1), fresh.frequency(word, 1), word);
@@ -39,7 +39,7 @@ test('pruning below a floor leaves what adding only the articles above it gives'
 
 test('removing an article leaves what never adding it gives; the best come first, the older first among equals', () => {
   const removed = postingsOf([1, 2, 3, 4, 5, 6]);
-  removed.remove(4, relateTextOf(titles[3]!, ''));
+  removed.remove(4, relateTextOf(titles[3]!, '', '', 0));
   const fresh = postingsOf([1, 2, 3, 5, 6]);
   assert.deepEqual(removed.search(words, 1, 6, all, 10), fresh.search(words, 1, 6, all, 10));
   const found = fresh.search(['storm', 'harbour'], 1, 6, all, 10);

@@ -22,15 +22,20 @@ export function keywords(text: string): string[] {
   return keywordsOf(tokens(text));
 }
 
-/** `keywords` of text already split into tokens. */
-export function keywordsOf(words: readonly string[]): string[] {
+/** `keywords` of text already split into tokens, the first `limit` of them. */
+export function keywordsOf(words: readonly string[], limit = 32): string[] {
   const seen = new Set<string>();
   for (const w of words) {
-    if (w.length < 3 || /^\d+$/.test(w) || STOP_WORDS.has(w)) continue;
+    if (!isKeyword(w)) continue;
     seen.add(w);
-    if (seen.size === 32) break;
+    if (seen.size === limit) break;
   }
   return [...seen];
+}
+
+/** Whether a token carries meaning: three letters or more, no stop word, no bare number. */
+export function isKeyword(w: string): boolean {
+  return w.length >= 3 && !/^\d+$/.test(w) && !STOP_WORDS.has(w);
 }
 
 /** Keywords reduced to their Porter stems, so that "strike" and "strikes" meet. */
@@ -40,20 +45,21 @@ export function stems(text: string): string[] {
 
 /** The distinct stems of some keywords. */
 export function stemsOf(keywords: readonly string[]): string[] {
-  return [...new Set(keywords.map(stem))];
+  return [...new Set(keywords.map(stemOf))];
 }
 
 // News copy repeats its words: a word's stem is worked out once and
 // remembered, up to a bound, past which the memory starts again.
-const stemOf = new Map<string, string>();
+const stemsSeen = new Map<string, string>();
 const REMEMBERED_STEMS = 50_000;
 
-function stem(word: string): string {
-  let found = stemOf.get(word);
+/** A word's Porter stem. */
+export function stemOf(word: string): string {
+  let found = stemsSeen.get(word);
   if (found === undefined) {
-    if (stemOf.size >= REMEMBERED_STEMS) stemOf.clear();
+    if (stemsSeen.size >= REMEMBERED_STEMS) stemsSeen.clear();
     found = stemmer(word);
-    stemOf.set(word, found);
+    stemsSeen.set(word, found);
   }
   return found;
 }
