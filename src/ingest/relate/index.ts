@@ -88,13 +88,6 @@ export class RelateIndex {
     this.expected.set(id, { title, summary, publishedAt, text });
   }
 
-  /** The held articles published in [from, to] with id ≥ minId, oldest first (ties by URL). */
-  publishedBetween(from: number, to: number, minId: number): IndexedArticle[] {
-    const found: IndexedArticle[] = [];
-    for (const a of this.articles.values()) if (a.id >= minId && a.publishedAt >= from && a.publishedAt <= to) found.push(a);
-    return found.sort(byTimeThenUrl);
-  }
-
   /** An article changed or left in this process: read it again at the next sync. */
   markChanged(id: number): void {
     this.changed.add(id);
