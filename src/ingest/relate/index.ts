@@ -6,13 +6,15 @@
 // The database stays the truth. Before each use the index reads the articles
 // stored since it last looked, whoever stored them; it starts again from the
 // database when the newest article it knows is gone or changed (a rolled-back
-// transaction), and at the latest after MAX_AGE_MS, so that an edit made by
-// another process is picked up. Writers in this process mark the articles
+// transaction); and every MAX_AGE_MS it compares the content hash of each
+// article it holds with the database's, and reads again those that changed
+// or were withdrawn, so that an edit made by another process is picked up
+// (reading all again would work out thousands of signatures: seconds). Writers in this process mark the articles
 // they change, reclassify or withdraw (`markArticleChanged`); relate checks
 // the links it chose against the database, so that an article another
 // process withdrew is never offered.
 import type { Db } from '../../store/db/db.js';
-import { findIndexAnchor, type IndexRow, listIndexRows } from '../../store/articles/related.js';
+import { findIndexAnchor, type IndexRow, listIndexHashes, listIndexRows } from '../../store/articles/related.js';
 import { type Comparable, comparableOf } from './similarity.js';
 import { type RelateText, relateTextOf } from './text.js';
 import { WordPostings } from './word-postings.js';
@@ -25,6 +27,7 @@ export interface IndexedArticle extends Omit<RelateText, 'counts' | 'signature'>
   title: string;
   publishedAt: number;
   sourceId: number;
+  contentHash: string;
   tags: string[];
   categories: string[];
 }
@@ -57,7 +60,8 @@ export class RelateIndex {
     if (this.newest) {
       const anchor = latest.id === this.newest.id ? latest : findIndexAnchor(db, this.newest.id);
       const same = anchor?.firstSeenAt === this.newest.firstSeenAt && anchor.url === this.newest.url;
-      if (!same || Date.now() - this.builtAt > MAX_AGE_MS) this.clear();
+      if (!same) this.clear();
+      else if (Date.now() - this.builtAt > MAX_AGE_MS) this.checkHashes(db);
     }
     if (!this.newest) {
       this.builtAt = Date.now();
@@ -139,6 +143,7 @@ export class RelateIndex {
       title: row.title,
       publishedAt: row.publishedAt,
       sourceId: row.sourceId,
+      contentHash: row.contentHash,
       tags: this.shared(JSON.parse(row.tags) as string[]),
       categories: this.shared(JSON.parse(row.categories) as string[]),
       words,
@@ -147,6 +152,15 @@ export class RelateIndex {
       keywords: text.keywords.map((w) => this.postings.held(w) ?? w),
       ...comparableOf(text.signature, (strings) => this.shared(strings)),
     });
+  }
+
+  /** Marks the held articles whose content changed, or that were withdrawn, since they were read. */
+  private checkHashes(db: Db): void {
+    this.builtAt = Date.now();
+    for (const row of listIndexHashes(db, this.floor)) {
+      const held = this.articles.get(row.id);
+      if (held ? row.withdrawn || held.contentHash !== row.contentHash : !row.withdrawn) this.changed.add(row.id);
+    }
   }
 
   /** The strings as held by the index, the first copy of each that it met. */

@@ -69,11 +69,12 @@ export function relateArticle(db: Db, id: number): void {
   const me = index.get(subject.id);
   if (!me) return;
   const find = (article: IndexedArticle, withinMs: number) => findCandidates(db, index, article, withinMs, window);
-  restory(db, index, me, find);
+  const found = find(me, WINDOW_MS);
+  restory(db, index, me, find, found);
 
   // An editor's removal sticks: such an article is never linked again.
   const removed = listRemovedIds(db, me.id);
-  const alike = find(me, WINDOW_MS)
+  const alike = found
     .filter((c) => !removed.has(c.id))
     .map((article) => ({ article, score: round(relatedScore(me, article)) }))
     .filter((s) => s.score >= MIN_RELATED);

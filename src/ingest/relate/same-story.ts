@@ -16,24 +16,35 @@ import { clusterStories } from './stories.js';
 /** The least average pair score of a story (similarity.ts); no different events merge on the story set for 0.20–0.35. */
 export const STORY_THRESHOLD = 0.27;
 /** How many reports are clustered at once at most: the cost of one article has a ceiling. */
-const MAX_REGION = 40;
+const MAX_REGION = 16;
 const STORY_MS = STORY_HOURS * 3_600_000;
 
 /** Finds candidates for an article: held articles that share its distinctive words, within `withinMs`, best first. */
 export type FindCandidates = (article: IndexedArticle, withinMs: number) => IndexedArticle[];
 
-/** Works out again, and writes, the stories of the reports around `subject`. */
-export function restory(db: Db, index: RelateIndex, subject: IndexedArticle, find: FindCandidates): void {
+/**
+ * Works out again, and writes, the stories of the reports around `subject`;
+ * `found` is what `find` gave for the subject over a wider time, if the caller has it.
+ */
+export function restory(db: Db, index: RelateIndex, subject: IndexedArticle, find: FindCandidates, found?: readonly IndexedArticle[]): void {
   const removed = new Map<number, Set<number>>();
   const removedOf = (id: number) => {
     let set = removed.get(id);
     if (!set) removed.set(id, (set = listRemovedIds(db, id)));
     return set;
   };
+  // Each pair once: the search from each report meets the same pairs again, and clustering asks for them all.
+  const scored = new Map<string, number>();
   const score = (a: IndexedArticle, b: IndexedArticle) => {
-    if (removedOf(a.id).has(b.id) || removedOf(b.id).has(a.id)) return -Infinity;
-    if (a.sourceId !== b.sourceId && a.url === b.url) return Infinity;
-    return sameStoryScore(a, b);
+    const key = a.id < b.id ? `${a.id} ${b.id}` : `${b.id} ${a.id}`;
+    let s = scored.get(key);
+    if (s === undefined) {
+      if (removedOf(a.id).has(b.id) || removedOf(b.id).has(a.id)) s = -Infinity;
+      else if (a.sourceId !== b.sourceId && a.url === b.url) s = Infinity;
+      else s = sameStoryScore(a, b);
+      scored.set(key, s);
+    }
+    return s;
   };
   const region = new Map<number, IndexedArticle>([[subject.id, subject]]);
   const queue = [subject];
@@ -45,7 +56,8 @@ export function restory(db: Db, index: RelateIndex, subject: IndexedArticle, fin
   for (let next = queue.shift(); next; next = queue.shift()) {
     const article = next;
     for (const id of storyMembers(db, article.id)) add(index.get(id));
-    for (const c of find(article, STORY_MS)) if (score(article, c) >= STORY_THRESHOLD) add(c);
+    const candidates = article === subject && found ? found.filter((c) => Math.abs(c.publishedAt - subject.publishedAt) <= STORY_MS) : find(article, STORY_MS);
+    for (const c of candidates) if (score(article, c) >= STORY_THRESHOLD) add(c);
   }
   const reports = [...region.values()].sort(byTimeThenUrl);
   for (const story of clusterStories(reports, score, STORY_THRESHOLD)) writeStory(db, story, score);

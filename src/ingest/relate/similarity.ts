@@ -58,6 +58,7 @@ const QUANTITIES_AGREE = 0.1;
 const QUANTITIES_DIFFER = 0.2;
 const LATE = 0.3;
 const GRACE_HOURS = 24;
+const COVERAGE_FLOOR = 0.15;
 
 /** A signature ready to compare; `hold` may swap strings for copies it already holds. */
 export function comparableOf(s: Signature, hold: (strings: string[]) => string[] = (x) => x): Comparable {
@@ -141,7 +142,10 @@ export function sameStoryScore(a: Compared, b: Compared): number {
   if (a.sourceId === b.sourceId) return -Infinity;
   const hours = hoursApart(a, b);
   if (hours > STORY_HOURS) return -Infinity;
-  let score = 0.5 * leadSimilarity(a, b) + 0.5 * Math.min(coverage(a, b), coverage(b, a));
+  const covered = Math.min(coverage(a, b), coverage(b, a));
+  // Alike leads count in full only when each report also covers what the other says happened: names alone
+  // (the same minister, the same club) make leads alike across a whole thread.
+  let score = 0.5 * leadSimilarity(a, b) * Math.min(1, covered / COVERAGE_FLOOR) + 0.5 * covered;
   score += dayScore(a, b);
   const quantities = sharedOf(a.quantities, b.quantities).length;
   if (quantities > 0) score += (QUANTITIES_AGREE * Math.min(quantities, 3)) / 3;

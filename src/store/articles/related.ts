@@ -58,8 +58,10 @@ export function findStoryOf(db: Db, id: number): number {
 
 /** What relate's in-memory index holds of an article. */
 export interface IndexRow extends RelateText {
-  /** The start of its sanitised HTML: relate reads the lead and what follows (ingest/relate/body-text.ts). */
+  /** The start of its sanitised HTML: relate reads the lead and what follows (ingest/relate/signals/body-text.ts). */
   contentHtml: string;
+  /** What changes when its content does (articles.content_hash). */
+  contentHash: string;
   /** JSON arrays of slugs. */
   tags: string;
   categories: string;
@@ -70,11 +72,20 @@ export function listIndexRows(db: Db, from: number, to: number): IndexRow[] {
   return prepared(
     db,
     `SELECT a.id, ${IDENTITY} AS url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId,
-       substr(a.content_html, 1, 12000) AS contentHtml,
+       substr(a.content_html, 1, 12000) AS contentHtml, a.content_hash AS contentHash,
        (SELECT json_group_array(slug) FROM article_tags WHERE article_id = a.id) AS tags,
        (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = a.id) AS categories
      FROM articles a WHERE a.id BETWEEN ? AND ? AND a.withdrawn_at IS NULL ORDER BY a.id`,
   ).all(from, to) as IndexRow[];
+}
+
+/** Every article with id ≥ from: its content hash and whether it is withdrawn, to tell which an index holds stale. */
+export function listIndexHashes(db: Db, from: number): { id: number; contentHash: string; withdrawn: number }[] {
+  return prepared(db, 'SELECT id, content_hash AS contentHash, withdrawn_at IS NOT NULL AS withdrawn FROM articles WHERE id >= ?').all(from) as {
+    id: number;
+    contentHash: string;
+    withdrawn: number;
+  }[];
 }
 
 /** The newest article (or the one of `id`) as the index remembers it, to notice when it is gone. */

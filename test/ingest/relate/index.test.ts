@@ -94,3 +94,22 @@ test("the prepare worker's words are taken over only while the stored title and 
   assert.deepEqual(matches(index, 'zeppelin'), []);
   assert.deepEqual(matches(index, 'rise'), ['Tram fares rise']);
 });
+
+test('an edit or withdrawal by another process, unmarked, is picked up by the periodic hash check', (t) => {
+  const db = database();
+  const index = new RelateIndex();
+  const edited = store(db, 'Storm warning issued');
+  const withdrawn = store(db, 'Storm damage counted');
+  const kept = store(db, 'Storm drains cleared');
+  index.sync(db, 1);
+  // Another process: new content (and so a new hash) for one, a withdrawal of another; this index is not told.
+  db.prepare("UPDATE articles SET title = 'Heatwave warning issued', content_hash = 'edited' WHERE id = ?").run(edited);
+  db.prepare('UPDATE articles SET withdrawn_at = 1 WHERE id = ?').run(withdrawn);
+  index.sync(db, 1);
+  assert.deepEqual(matches(index, 'heatwave'), [], 'not before the check is due');
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() + 11 * 60_000 });
+  index.sync(db, 1);
+  assert.deepEqual(matches(index, 'heatwave'), ['Heatwave warning issued']);
+  assert.deepEqual(matches(index, 'storm'), ['Storm drains cleared']);
+  assert.equal(index.get(kept)?.title, 'Storm drains cleared');
+});

@@ -6,12 +6,23 @@
 // out. Our own, as the packages that read number words (words-to-numbers)
 // misread "thirty-eight million" and know nothing of "per cent".
 
-const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-};
-const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
-const SCALES: Record<string, number> = { hundred: 100, thousand: 1e3, k: 1e3, million: 1e6, mln: 1e6, m: 1e6, billion: 1e9, bln: 1e9, bn: 1e9 };
+const UNITS = new Map(
+  ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'].map(
+    (w, i) => [w, i],
+  ),
+);
+const TENS = new Map(['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'].map((w, i) => [w, 20 + 10 * i]));
+const SCALES = new Map([
+  ['hundred', 100],
+  ['thousand', 1e3],
+  ['k', 1e3],
+  ['million', 1e6],
+  ['mln', 1e6],
+  ['m', 1e6],
+  ['billion', 1e9],
+  ['bln', 1e9],
+  ['bn', 1e9],
+]);
 const PERCENT = new Set(['%', 'pct', 'percent']);
 
 /** The distinct quantities of a text, normalised ("18000000", "87%"). */
@@ -34,12 +45,13 @@ function readQuantity(words: readonly string[], i: number): { value: number; per
   const first = words[i]!;
   let value: number;
   let end = i;
-  const numeral = /^\d/.test(first);
+  const code = first.charCodeAt(0);
+  const numeral = code >= 48 && code <= 57;
   if (numeral) value = parseFloat(first);
-  else if (first in UNITS) value = UNITS[first]!;
-  else if (first in TENS) {
-    value = TENS[first]!;
-    const unit = UNITS[words[i + 1] ?? ''];
+  else if (UNITS.has(first)) value = UNITS.get(first)!;
+  else if (TENS.has(first)) {
+    value = TENS.get(first)!;
+    const unit = UNITS.get(words[i + 1] ?? '');
     if (unit !== undefined && unit > 0 && unit < 10) {
       value += unit;
       end++;
@@ -50,7 +62,7 @@ function readQuantity(words: readonly string[], i: number): { value: number; per
     end += 3;
   }
   // "m" and "k" are scales only straight after a numeral ("18m"), not after "eight".
-  for (let scale = SCALES[words[end + 1] ?? '']; scale !== undefined; scale = SCALES[words[end + 1] ?? '']) {
+  for (let scale = SCALES.get(words[end + 1] ?? ''); scale !== undefined; scale = SCALES.get(words[end + 1] ?? '')) {
     if ((words[end + 1] === 'm' || words[end + 1] === 'k') && !numeral) break;
     value *= scale;
     end++;
