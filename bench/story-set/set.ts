@@ -62,7 +62,7 @@ export function loadStorySet(dir: string): StorySet {
   return set;
 }
 
-/** Ids unique, sources known, dates readable: a labelling slip would otherwise show as a bad score. */
+/** Ids unique, sources known, dates readable and past: a labelling slip would otherwise show as a bad score. */
 function checkSet(set: StorySet, dir: string): void {
   const slugs = new Set(set.sources.map((s) => s.slug));
   const seen = new Set<string>();
@@ -71,6 +71,9 @@ function checkSet(set: StorySet, dir: string): void {
     seen.add(a.id);
     if (!slugs.has(a.source)) throw new Error(`story-set: ${dir}: article ${a.id} names unknown source ${a.source}`);
     if (Number.isNaN(Date.parse(a.published))) throw new Error(`story-set: ${dir}: article ${a.id} has a bad date ${a.published}`);
+    // Ingest takes a date in the future as the time it read the item: every such article would seem published at
+    // once, and the scores would measure nothing about time.
+    if (Date.parse(a.published) > Date.now()) throw new Error(`story-set: ${dir}: article ${a.id} is dated in the future (${a.published})`);
   }
 }
 

@@ -28,8 +28,6 @@ export interface IndexedArticle extends Omit<RelateText, 'counts' | 'signature'>
   publishedAt: number;
   sourceId: number;
   contentHash: string;
-  tags: string[];
-  categories: string[];
 }
 
 /** How many of the newest articles are held: relate compares at most the 5,000 most recent (store/articles/related.ts). */
@@ -47,7 +45,7 @@ export class RelateIndex {
   /** The words of articles just stored, worked out by the prepare worker: taken over when the row is read. */
   private expected = new Map<number, { title: string; summary: string; publishedAt: number; text: RelateText }>();
   /**
-   * Stems, tags and category slugs as held (`shared`). Started again when
+   * Names as held (`shared`). Started again when
    * articles are dropped, so that it holds no more than the articles do:
    * those still held keep their strings all the same.
    */
@@ -144,8 +142,6 @@ export class RelateIndex {
       publishedAt: row.publishedAt,
       sourceId: row.sourceId,
       contentHash: row.contentHash,
-      tags: this.shared(JSON.parse(row.tags) as string[]),
-      categories: this.shared(JSON.parse(row.categories) as string[]),
       words,
       length: text.length,
       // Words of the title and summary, all of them in the postings.

@@ -29,7 +29,7 @@ import { listRemovedIds } from '../../store/articles/related-edits.js';
 import { canonicalUrl } from '../clean/normalize.js';
 import { byTimeThenUrl, type IndexedArticle, type RelateIndex, relateIndexFor } from './index.js';
 import { restory } from './same-story.js';
-import { evidenceOf, relatedScore } from './similarity.js';
+import { evidenceOf, leadSimilarity, rounded } from './similarity.js';
 
 export function explicitRelated(articleUrl: string, candidates: readonly { url: string; title?: string }[]): RelatedRef[] {
   const seen = new Set([articleUrl]);
@@ -69,14 +69,14 @@ export function relateArticle(db: Db, id: number): void {
   const me = index.get(subject.id);
   if (!me) return;
   const find = (article: IndexedArticle, withinMs: number) => findCandidates(db, index, article, withinMs, window);
+  restory(db, index, me, find);
   const found = find(me, WINDOW_MS);
-  restory(db, index, me, find, found);
 
   // An editor's removal sticks: such an article is never linked again.
   const removed = listRemovedIds(db, me.id);
   const alike = found
     .filter((c) => !removed.has(c.id))
-    .map((article) => ({ article, score: round(relatedScore(me, article)) }))
+    .map((article) => ({ article, score: rounded(leadSimilarity(me, article)) }))
     .filter((s) => s.score >= MIN_RELATED);
   writeList(db, me, alike);
   for (const { article, score } of alike) writeList(db, article, [{ article: me, score }]);
@@ -127,8 +127,4 @@ function writeList(db: Db, owner: IndexedArticle, found: readonly Scored[]): voi
     .slice(0, STORED);
   replaceRelated(db, owner.id, 'follow-up', best.filter((b) => b.later).map((b) => b.link), stored['follow-up']);
   replaceRelated(db, owner.id, 'computed', best.filter((b) => !b.later).map((b) => b.link), stored.computed);
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

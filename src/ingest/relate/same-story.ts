@@ -10,7 +10,7 @@ import type { Db } from '../../store/db/db.js';
 import { listStoryIds, replaceRelated, setStory, findStoryOf } from '../../store/articles/related.js';
 import { listRemovedIds } from '../../store/articles/related-edits.js';
 import { byTimeThenUrl, type IndexedArticle, type RelateIndex } from './index.js';
-import { evidenceOf, sameStoryScore, STORY_HOURS } from './similarity.js';
+import { evidenceOf, rounded, sameStoryScore, STORY_HOURS } from './similarity.js';
 import { clusterStories } from './stories.js';
 
 /** The least average pair score of a story (similarity.ts); no different events merge on the story set for 0.20–0.35. */
@@ -22,11 +22,8 @@ const STORY_MS = STORY_HOURS * 3_600_000;
 /** Finds candidates for an article: held articles that share its distinctive words, within `withinMs`, best first. */
 export type FindCandidates = (article: IndexedArticle, withinMs: number) => IndexedArticle[];
 
-/**
- * Works out again, and writes, the stories of the reports around `subject`;
- * `found` is what `find` gave for the subject over a wider time, if the caller has it.
- */
-export function restory(db: Db, index: RelateIndex, subject: IndexedArticle, find: FindCandidates, found?: readonly IndexedArticle[]): void {
+/** Works out again, and writes, the stories of the reports around `subject`. */
+export function restory(db: Db, index: RelateIndex, subject: IndexedArticle, find: FindCandidates): void {
   const removed = new Map<number, Set<number>>();
   const removedOf = (id: number) => {
     let set = removed.get(id);
@@ -46,18 +43,21 @@ export function restory(db: Db, index: RelateIndex, subject: IndexedArticle, fin
     }
     return s;
   };
+  // Every member of a story in the region comes with it, past the cap too: a story worked out without some
+  // of its members would leave them pointing at a first article that is no longer first, or in another story.
   const region = new Map<number, IndexedArticle>([[subject.id, subject]]);
   const queue = [subject];
   const add = (a: IndexedArticle | undefined) => {
-    if (!a || region.has(a.id) || region.size >= MAX_REGION) return;
+    if (!a || region.has(a.id)) return;
     region.set(a.id, a);
     queue.push(a);
   };
   for (let next = queue.shift(); next; next = queue.shift()) {
     const article = next;
     for (const id of storyMembers(db, article.id)) add(index.get(id));
-    const candidates = article === subject && found ? found.filter((c) => Math.abs(c.publishedAt - subject.publishedAt) <= STORY_MS) : find(article, STORY_MS);
-    for (const c of candidates) if (score(article, c) >= STORY_THRESHOLD) add(c);
+    if (region.size >= MAX_REGION) continue;
+    // Its own search, not the subject's 30-day one cut to 72 hours: the best matches of a month crowd out some of three days.
+    for (const c of find(article, STORY_MS)) if (score(article, c) >= STORY_THRESHOLD) add(c);
   }
   const reports = [...region.values()].sort(byTimeThenUrl);
   for (const story of clusterStories(reports, score, STORY_THRESHOLD)) writeStory(db, story, score);
@@ -77,12 +77,7 @@ function writeStory(db: Db, story: readonly IndexedArticle[], score: (a: Indexed
       db,
       m.id,
       'same-story',
-      others.map((o) => ({ url: o.url, title: o.title, score: roundScore(score(m, o)), evidence: evidenceOf(m, o) })),
+      others.map((o) => ({ url: o.url, title: o.title, score: rounded(score(m, o)), evidence: evidenceOf(m, o) })),
     );
   }
-}
-
-/** A score as stored and published: three decimals, and 1 for the same URL (an infinite score). */
-function roundScore(score: number): number {
-  return Number.isFinite(score) ? Math.round(score * 1000) / 1000 : 1;
 }

@@ -2,7 +2,7 @@
 // times alone: nothing here reads the archive, so a pair scores the same
 // whenever, and in whatever order, its articles were stored.
 //
-// Related (relatedScore): the cosine similarity of their leads.
+// Related: the cosine similarity of their leads (leadSimilarity).
 //
 // Same story (sameStoryScore), the rule documented in README "Related
 // stories": two reports of one event, from different sources, published
@@ -58,7 +58,6 @@ const QUANTITIES_AGREE = 0.1;
 const QUANTITIES_DIFFER = 0.2;
 const LATE = 0.3;
 const GRACE_HOURS = 24;
-const COVERAGE_FLOOR = 0.15;
 
 /** A signature ready to compare; `hold` may swap strings for copies it already holds. */
 export function comparableOf(s: Signature, hold: (strings: string[]) => string[] = (x) => x): Comparable {
@@ -142,10 +141,7 @@ export function sameStoryScore(a: Compared, b: Compared): number {
   if (a.sourceId === b.sourceId) return -Infinity;
   const hours = hoursApart(a, b);
   if (hours > STORY_HOURS) return -Infinity;
-  const covered = Math.min(coverage(a, b), coverage(b, a));
-  // Alike leads count in full only when each report also covers what the other says happened: names alone
-  // (the same minister, the same club) make leads alike across a whole thread.
-  let score = 0.5 * leadSimilarity(a, b) * Math.min(1, covered / COVERAGE_FLOOR) + 0.5 * covered;
+  let score = 0.5 * leadSimilarity(a, b) + 0.5 * Math.min(coverage(a, b), coverage(b, a));
   score += dayScore(a, b);
   const quantities = sharedOf(a.quantities, b.quantities).length;
   if (quantities > 0) score += (QUANTITIES_AGREE * Math.min(quantities, 3)) / 3;
@@ -167,17 +163,16 @@ function dayScore(a: Compared, b: Compared): number {
   return later.day! > earlier.day! ? -DAY_DIFFERS : 0;
 }
 
-/** How related two articles are: the cosine similarity of their leads. */
-export function relatedScore(a: Comparable, b: Comparable): number {
-  return leadSimilarity(a, b);
+/** A score as stored and published: three decimals; an infinite one (the same URL) is 1. */
+export function rounded(score: number): number {
+  return Number.isFinite(score) ? Math.round(score * 1000) / 1000 : 1;
 }
 
 /** What two articles have in common, as a related link's evidence (store/articles/evidence.ts). */
 export function evidenceOf(a: Compared, b: Compared): Record<string, unknown> {
-  const round = (x: number) => Math.round(x * 1000) / 1000;
   return {
-    similarity: round(leadSimilarity(a, b)),
-    coverage: round(Math.min(coverage(a, b), coverage(b, a))),
+    similarity: rounded(leadSimilarity(a, b)),
+    coverage: rounded(Math.min(coverage(a, b), coverage(b, a))),
     shared_entities: sharedOf(a.names, b.names).slice(0, 8),
     shared_numbers: sharedOf(a.quantities, b.quantities).slice(0, 8),
     ...(a.day && b.day ? { same_day: a.day === b.day } : {}),

@@ -62,9 +62,6 @@ export interface IndexRow extends RelateText {
   contentHtml: string;
   /** What changes when its content does (articles.content_hash). */
   contentHash: string;
-  /** JSON arrays of slugs. */
-  tags: string;
-  categories: string;
 }
 
 /** The published articles with ids in [from, to], ascending. */
@@ -72,9 +69,7 @@ export function listIndexRows(db: Db, from: number, to: number): IndexRow[] {
   return prepared(
     db,
     `SELECT a.id, ${IDENTITY} AS url, a.title, a.summary, a.published_at AS publishedAt, a.source_id AS sourceId,
-       substr(a.content_html, 1, 12000) AS contentHtml, a.content_hash AS contentHash,
-       (SELECT json_group_array(slug) FROM article_tags WHERE article_id = a.id) AS tags,
-       (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = a.id) AS categories
+       substr(a.content_html, 1, 12000) AS contentHtml, a.content_hash AS contentHash
      FROM articles a WHERE a.id BETWEEN ? AND ? AND a.withdrawn_at IS NULL ORDER BY a.id`,
   ).all(from, to) as IndexRow[];
 }

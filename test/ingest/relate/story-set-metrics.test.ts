@@ -1,11 +1,14 @@
 // The story-set harness's scores (bench/story-set/metrics.ts) on small
 // hand-made cases whose answers are worked out by hand.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { differences, pairsWithin, score, signatures, storyGroups } from '../../../bench/story-set/metrics.js';
 import { orderPlan } from '../../../bench/story-set/orders.js';
 import type { Observation, ShownLink } from '../../../bench/story-set/read.js';
-import type { SetArticle, StorySet } from '../../../bench/story-set/set.js';
+import { loadStorySet, type SetArticle, type StorySet } from '../../../bench/story-set/set.js';
 
 const article = (id: string, event: string, thread: string | null, source = 's1'): SetArticle => ({
   id,
@@ -134,4 +137,18 @@ describe('story-set orders', () => {
     assert.deepEqual(orderPlan(set, 'e').rounds.map((r) => r.sources[0]), e);
     assert.deepEqual([...e].sort(), ['s1', 's2', 's3']);
   });
+});
+
+test('a set with an article dated in the future is refused, naming it: ingest would take its date as the time of reading', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'story-set-'));
+  try {
+    writeFileSync(join(dir, 'sources.json'), JSON.stringify({ sources: [{ slug: 's1', name: 'S1', format: 'rss' }] }));
+    const future = { ...article('a1', 'e1', null), published: new Date(Date.now() + 86_400_000).toISOString() };
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ threads: [], aliases: {}, articles: [article('a2', 'e2', null), future] }));
+    assert.throws(() => loadStorySet(dir), /article a1 is dated in the future/);
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ threads: [], aliases: {}, articles: [article('a2', 'e2', null)] }));
+    assert.equal(loadStorySet(dir).articles.length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
