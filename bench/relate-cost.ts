@@ -121,8 +121,8 @@ project; test/ingest/relate/quality.test.ts holds these above floors):
 
 Precision counts a shown link (follow-up or computed, three at most) as right when the labels call the pair related or
 the same story; recall at 3 is, per article, the labelled related stories found among its links over min(3, how many
-it has). This set has titles and summaries only: few pairs reach relate's similarity floor, set for precision on
-articles with bodies (the story set, \`npm run eval:related\`).
+it has). This set has titles and summaries only, short leads that share few words: relate's related floor falls for
+them, but only as far as precision on the story set allows (\`npm run eval:related\`).
 
 Cost of relating one new article (200 new articles from five sources after a synthetic archive spanning a year; the
 new article's signature handed over as the prepare worker does; the first, which also reads the index, apart):

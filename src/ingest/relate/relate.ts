@@ -45,8 +45,26 @@ export function explicitRelated(articleUrl: string, candidates: readonly { url: 
 
 /** How far apart in time related articles may be published. */
 const WINDOW_MS = 30 * 86_400_000;
-/** Least lead similarity of a related article: below it, on the story set, a third of links or more join different threads. */
+/**
+ * Least lead similarity of a related article, for leads of LONG_LEAD stems
+ * or more: below it, on the story set, a third of links or more join
+ * different threads. Shorter leads (a headline and a summary, no body) share
+ * fewer words with anything, so the floor falls with the shorter lead's
+ * length, to SHORT_FLOOR at SHORT_LEAD stems: summary-only items
+ * (relatedness.json) get links at all, while precision@3 on the story set
+ * and its hold-out stays above 0.9 (a lower floor, or a longer ramp, does
+ * not: BENCHMARKS.md).
+ */
 const MIN_RELATED = 0.5;
+const SHORT_FLOOR = 0.35;
+const LONG_LEAD = 35;
+const SHORT_LEAD = 25;
+
+function relatedFloor(a: IndexedArticle, b: IndexedArticle): number {
+  const stems = Math.min(a.lead.ids.length, b.lead.ids.length);
+  const share = Math.min(1, Math.max(0, (stems - SHORT_LEAD) / (LONG_LEAD - SHORT_LEAD)));
+  return SHORT_FLOOR + share * (MIN_RELATED - SHORT_FLOOR);
+}
 /**
  * Links kept per article: more than are shown, since versions of the
  * article's own story and several versions of another story take places
@@ -77,7 +95,7 @@ export function relateArticle(db: Db, id: number): void {
   const alike = found
     .filter((c) => !removed.has(c.id))
     .map((article) => ({ article, score: rounded(leadSimilarity(me, article)) }))
-    .filter((s) => s.score >= MIN_RELATED);
+    .filter((s) => s.score >= relatedFloor(me, s.article));
   writeList(db, me, alike);
   for (const { article, score } of alike) writeList(db, article, [{ article: me, score }]);
 }

@@ -15,11 +15,14 @@
 //   news: its coverage of the follow-up's headline is low;
 // - then: +DAY_AGREES when both leads name the same day for their news,
 //   −DAY_DIFFERS when the later report names a later day; +up to QUANTITIES_AGREE
-//   for shared figures ("18 million crowns"), −QUANTITIES_DIFFER when both
-//   state figures and none of them agree; and −up to LATE for the hours
-//   apart past the first day.
+//   for agreeing figures ("18 million crowns"; "48 per cent" and "almost
+//   halved", quantities.ts), −QUANTITIES_DIFFER when both leads state two
+//   figures or more and no figure of either text agrees with the other's
+//   (figures further down, a bystander's age, say nothing of the event);
+//   and −up to LATE for the hours apart past the first day.
 // The scores were set on the story set (test/fixtures/story-set, BENCHMARKS.md)
 // where no different events merge for any threshold in 0.20–0.35.
+import { figuresAgree } from './signals/quantities.js';
 import type { Signature } from './signals/signature.js';
 
 /** Stems as sorted 32-bit hashes (stemHash), with a weight each. */
@@ -41,6 +44,8 @@ export interface Comparable {
   /** Sorted. */
   names: string[];
   quantities: string[];
+  /** How many figures the lead states. */
+  leadFigures: number;
   day?: string;
 }
 
@@ -67,6 +72,7 @@ export function comparableOf(s: Signature, hold: (strings: string[]) => string[]
     body: Uint32Array.from(new Set(s.body.map(stemHash))).sort(),
     names: hold([...s.names].sort()),
     quantities: [...s.quantities].sort(),
+    leadFigures: s.leadFigures,
     ...(s.day ? { day: s.day } : {}),
   };
 }
@@ -117,6 +123,11 @@ export function coverage(a: Comparable, b: Comparable): number {
   return total === 0 ? 0 : covered / total;
 }
 
+/** The figures of `a` that agree with one of `b`'s (quantities.ts: "48%" and "~50%" do). */
+function agreeingFigures(a: readonly string[], b: readonly string[]): string[] {
+  return a.filter((x) => b.some((y) => figuresAgree(x, y)));
+}
+
 /** What two sorted lists share. */
 export function sharedOf(a: readonly string[], b: readonly string[]): string[] {
   const shared: string[] = [];
@@ -143,9 +154,9 @@ export function sameStoryScore(a: Compared, b: Compared): number {
   if (hours > STORY_HOURS) return -Infinity;
   let score = 0.5 * leadSimilarity(a, b) + 0.5 * Math.min(coverage(a, b), coverage(b, a));
   score += dayScore(a, b);
-  const quantities = sharedOf(a.quantities, b.quantities).length;
-  if (quantities > 0) score += (QUANTITIES_AGREE * Math.min(quantities, 3)) / 3;
-  else if (a.quantities.length >= 2 && b.quantities.length >= 2) score -= QUANTITIES_DIFFER;
+  const agreeing = Math.min(agreeingFigures(a.quantities, b.quantities).length, agreeingFigures(b.quantities, a.quantities).length);
+  if (agreeing > 0) score += (QUANTITIES_AGREE * Math.min(agreeing, 3)) / 3;
+  else if (a.leadFigures >= 2 && b.leadFigures >= 2) score -= QUANTITIES_DIFFER;
   score -= (LATE * Math.max(0, hours - GRACE_HOURS)) / (STORY_HOURS - GRACE_HOURS);
   return score;
 }
@@ -174,7 +185,7 @@ export function evidenceOf(a: Compared, b: Compared): Record<string, unknown> {
     similarity: rounded(leadSimilarity(a, b)),
     coverage: rounded(Math.min(coverage(a, b), coverage(b, a))),
     shared_entities: sharedOf(a.names, b.names).slice(0, 8),
-    shared_numbers: sharedOf(a.quantities, b.quantities).slice(0, 8),
+    shared_numbers: agreeingFigures(a.quantities, b.quantities).slice(0, 8),
     ...(a.day && b.day ? { same_day: a.day === b.day } : {}),
     hours_apart: Math.round(hoursApart(a, b) * 10) / 10,
   };

@@ -12,14 +12,14 @@ test('computed related stories and same-story clusters stay above their measured
   try {
     const quality = measureQuality(ctx, set, ingestLabelledSet(ctx, set));
     t.diagnostic(JSON.stringify(quality));
-    // Measured (BENCHMARKS.md): precision@3 1.0 on 4 links, recall@3 0.02;
+    // Measured (BENCHMARKS.md): precision@3 1.0 on 25 links, recall@3 0.15;
     // same-story precision 1.0, recall 0.69. This set has a title and a
-    // summary only, whose leads rarely reach relate's similarity floor (set
-    // for precision on the story set, whose articles have bodies): few links,
-    // all right. Before issue 18: precision@3 0.85, recall@3 0.80, and no
-    // same-story pair found.
+    // summary only, short leads that share few words: the related floor
+    // falls for them (relate.ts), but only as far as the story set's
+    // precision allows. Before issue 18: precision@3 0.85, recall@3 0.80,
+    // and no same-story pair found.
     assert.ok(quality.relatedPrecisionAt3 >= 0.9, `precision@3 ${quality.relatedPrecisionAt3}`);
-    assert.ok(quality.relatedRecallAt3 >= 0.02, `recall@3 ${quality.relatedRecallAt3}`);
+    assert.ok(quality.relatedRecallAt3 >= 0.12, `recall@3 ${quality.relatedRecallAt3}`);
     assert.equal(quality.clusterPrecision, 1, `cluster precision ${quality.clusterPrecision}`);
     assert.ok(quality.clusterRecall >= 0.65, `cluster recall ${quality.clusterRecall}`);
   } finally {

@@ -81,7 +81,8 @@ describe('story-set harness', () => {
       missedGoals(evaluation).filter((m) => !m.includes('shown more than once')),
       [],
     );
-    for (const o of evaluation.orders) assert.ok(o.scores.leaks.length <= 4, `order ${o.key}: ${o.scores.leaks.length} groups shown more than once`);
+    // Measured 3 of 83: commentary a day or more after the news (BENCHMARKS.md).
+    for (const o of evaluation.orders) assert.ok(o.scores.leaks.length <= 3, `order ${o.key}: ${o.scores.leaks.length} groups shown more than once`);
   });
 });
 
@@ -89,12 +90,8 @@ describe('story-set harness', () => {
 // set above, in another invented country and house style (wire flashes, summary-only items), so that the rule is held
 // on material its thresholds were not set on.
 describe('story-set hold-out', () => {
-  test('meets the same goals in two orders: recall, no false merge, precision, order-independence; leaks held', async () => {
+  test('meets every goal in two orders: recall, no false merge, no leak, precision, order-independence', async () => {
     const holdout = await evaluate(loadStorySet(join(fixturesDir, 'story-set-holdout')), ['a', 'c']);
-    assert.deepEqual(
-      missedGoals(holdout).filter((m) => !m.includes('shown more than once')),
-      [],
-    );
-    for (const o of holdout.orders) assert.ok(o.scores.leaks.length <= 1, `order ${o.key}: ${o.scores.leaks.length} groups shown more than once`);
+    assert.deepEqual(missedGoals(holdout), []);
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventDayOf } from '../../../src/ingest/relate/signals/event-day.js';
 import { namesOf } from '../../../src/ingest/relate/signals/names.js';
-import { quantitiesOf } from '../../../src/ingest/relate/signals/quantities.js';
+import { figuresAgree, quantitiesOf } from '../../../src/ingest/relate/signals/quantities.js';
 import { type Compared, comparableOf, evidenceOf, sameStoryScore } from '../../../src/ingest/relate/similarity.js';
 import { clusterStories } from '../../../src/ingest/relate/stories.js';
 import { signatureOf } from '../../../src/ingest/relate/signals/signature.js';
@@ -28,6 +28,69 @@ test('figures meet however they are written', () => {
   // Small counts and years say nothing about which event it is; "eight m" is no scale.
   assert.deepEqual(sorted('three people in 2024 and four more'), []);
   assert.deepEqual(sorted('eight m'), []);
+});
+
+test('shares in words are approximate percentages, and meet precise figures near them', () => {
+  const sorted = (t: string) => quantitiesOf(t).sort();
+  assert.deepEqual(sorted('the new pill almost halved deaths'), ['~50%']);
+  assert.deepEqual(sorted('patients were half as likely to need surgery'), ['~50%']);
+  assert.deepEqual(sorted('one in five fewer died'), ['~20%']);
+  assert.deepEqual(sorted('it cut waiting lists by a third'), ['~33.3%']);
+  assert.deepEqual(sorted('two-thirds of members backed it'), ['~66.7%']);
+  assert.deepEqual(sorted('three quarters of the seats'), ['~75%']);
+  // An order, a part of a match or a time is no share.
+  assert.deepEqual(sorted('she won a third term after the second half'), []);
+  assert.deepEqual(sorted('both halves of the match'), []);
+  assert.ok(figuresAgree('48%', '~50%'));
+  assert.ok(figuresAgree('21%', '~20%'));
+  assert.ok(!figuresAgree('40%', '~50%'));
+  assert.ok(figuresAgree('48%', '50%'), 'a round figure may be a rounded one');
+  assert.ok(!figuresAgree('48%', '46%'), 'two precise figures agree only when equal');
+  // A round figure ("more than three thousand") meets a precise one near it; two precise ones do not.
+  assert.ok(figuresAgree('3000', '3400'));
+  assert.ok(!figuresAgree('3100', '3400'));
+  assert.ok(!figuresAgree('3000', '4000'));
+  assert.ok(!figuresAgree('48%', '48'), 'a share is not a count');
+});
+
+test('a result in per cent and in words is one story; figures in a reaction piece that the news does not state count for nothing', () => {
+  const result = report(
+    1,
+    '2026-11-06T07:00:00Z',
+    'Marlow Bio stroke drug cuts second strokes by 52 per cent',
+    'Patients on the daily tablet Corvessa were 52 per cent less likely to suffer another stroke within two years, the company said.',
+    'Marlow Bio said on Friday that its drug Corvessa cut the risk of a second stroke by 52 per cent in a trial of 4,100 patients across 19 countries. ' +
+      'Bleeding, the main worry with such drugs, was no more common than on placebo. The company will seek approval next year.',
+  );
+  const retold = report(
+    2,
+    '2026-11-06T10:20:00Z',
+    "Daily tablet 'halves' risk of another stroke, trial shows",
+    'Survivors of a stroke given a new pill were around half as likely to have a second one.',
+    'A pill taken once a day roughly halved the chance that people who had survived a stroke would suffer another, a large study has found. ' +
+      'More than four thousand patients took part. Half were given Corvessa, made by Marlow Bio, and half a dummy pill.',
+  );
+  assert.ok(sameStoryScore(result, retold) >= 0.27, `retold in words: ${sameStoryScore(result, retold)} ${JSON.stringify(evidenceOf(result, retold))}`);
+  assert.deepEqual(evidenceOf(result, retold).shared_numbers, ['4100', '52%']);
+
+  const verdict = report(
+    1,
+    '2026-11-19T15:05:00Z',
+    'Former mayor Aldo Penrith guilty of taking bribes',
+    'A jury at Harrowgate Crown Court convicted Aldo Penrith of three counts of bribery.',
+    'Aldo Penrith, who was mayor of Harrowgate until last year, was found guilty of bribery on Thursday after a six-week trial. ' +
+      'The jury cleared him of misconduct in public office. Prosecutors said he took £250,000 from builders bidding for contracts worth £4m. ' +
+      'He will be sentenced next month.',
+  );
+  const reaction = report(
+    2,
+    '2026-11-19T16:10:00Z',
+    "'Justice at last': campaigners cheer outside court as Penrith convicted",
+    'About 40 people who had campaigned against the former mayor gathered on the court steps for the verdict.',
+    '"Justice at last," said Mabel Crane, 71, who had written 26 letters to the council about the contracts. ' +
+      'The jury found Aldo Penrith guilty of bribery at Harrowgate Crown Court after a trial of six weeks, and around 40 campaigners cheered.',
+  );
+  assert.ok(sameStoryScore(verdict, reaction) >= 0.27, `reaction piece: ${sameStoryScore(verdict, reaction)} ${JSON.stringify(evidenceOf(verdict, reaction))}`);
 });
 
 test('the day of the news is read from the lead against the publication time', () => {

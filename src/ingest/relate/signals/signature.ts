@@ -9,7 +9,9 @@
 //   same way: what the report says happened, whoever it happened to.
 // - `body`: every stem of the text read, to see how much of another report's
 //   head this report covers.
-// - `names`, `quantities`, `day`: names.ts, quantities.ts, event-day.ts.
+// - `names`, `quantities`, `day`: names.ts, quantities.ts, event-day.ts;
+//   `leadFigures`: how many figures the headline, summary and first
+//   sentences state, the ones the report is about.
 import { eventDayOf } from './event-day.js';
 import { namesOf } from './names.js';
 import { quantitiesOf } from './quantities.js';
@@ -27,6 +29,7 @@ export interface Signature {
   body: string[];
   names: string[];
   quantities: string[];
+  leadFigures: number;
   /** "yyyy-mm-dd", absent when the lead names no day. */
   day?: string;
 }
@@ -46,13 +49,15 @@ export function signatureOf(title: string, summary: string, body: string, publis
   normalise(lead);
   const head = weighted([...tokens(title), ...tokens(summary)], nameSet);
   const firstSentences = body.split(/(?<=[.!?])\s+/u).slice(0, DAY_SENTENCES).join(' ');
-  const day = eventDayOf(`${title}. ${summary} ${firstSentences}`, publishedAt);
+  const leadText = `${title}. ${summary} ${firstSentences}`;
+  const day = eventDayOf(leadText, publishedAt);
   return {
     lead,
     head,
     body: [...new Set(keywordsOf(tokens(text), Infinity).map(stemOf))],
     names,
     quantities: quantitiesOf(text),
+    leadFigures: quantitiesOf(leadText).length,
     ...(day ? { day } : {}),
   };
 }
