@@ -16,10 +16,9 @@
 // - then: +DAY_AGREES when both leads name the same day for their news,
 //   −DAY_DIFFERS when the later report names a later day; +up to QUANTITIES_AGREE
 //   for agreeing figures ("18 million crowns"; "48 per cent" and "almost
-//   halved", quantities.ts), −QUANTITIES_DIFFER when both leads state two
-//   figures or more and no figure of either text agrees with the other's
-//   (figures further down, a bystander's age, say nothing of the event);
-//   and −up to LATE for the hours apart past the first day.
+//   halved", quantities.ts), −QUANTITIES_DIFFER when both state two
+//   figures or more and none agree; and −up to LATE for the hours apart
+//   past the first day.
 // The scores were set on the story set (test/fixtures/story-set, BENCHMARKS.md)
 // where no different events merge for any threshold in 0.20–0.35.
 import { figuresAgree } from './signals/quantities.js';
@@ -44,8 +43,6 @@ export interface Comparable {
   /** Sorted. */
   names: string[];
   quantities: string[];
-  /** How many figures the lead states. */
-  leadFigures: number;
   day?: string;
 }
 
@@ -72,7 +69,6 @@ export function comparableOf(s: Signature, hold: (strings: string[]) => string[]
     body: Uint32Array.from(new Set(s.body.map(stemHash))).sort(),
     names: hold([...s.names].sort()),
     quantities: [...s.quantities].sort(),
-    leadFigures: s.leadFigures,
     ...(s.day ? { day: s.day } : {}),
   };
 }
@@ -156,7 +152,7 @@ export function sameStoryScore(a: Compared, b: Compared): number {
   score += dayScore(a, b);
   const agreeing = Math.min(agreeingFigures(a.quantities, b.quantities).length, agreeingFigures(b.quantities, a.quantities).length);
   if (agreeing > 0) score += (QUANTITIES_AGREE * Math.min(agreeing, 3)) / 3;
-  else if (a.leadFigures >= 2 && b.leadFigures >= 2) score -= QUANTITIES_DIFFER;
+  else if (a.quantities.length >= 2 && b.quantities.length >= 2) score -= QUANTITIES_DIFFER;
   score -= (LATE * Math.max(0, hours - GRACE_HOURS)) / (STORY_HOURS - GRACE_HOURS);
   return score;
 }

@@ -53,7 +53,7 @@ test('shares in words are approximate percentages, and meet precise figures near
   assert.ok(!figuresAgree('48%', '48'), 'a share is not a count');
 });
 
-test('a result in per cent and in words is one story; figures in a reaction piece that the news does not state count for nothing', () => {
+test('a result in per cent and in words is one story; a feature with other figures the next day is not', () => {
   const result = report(
     1,
     '2026-11-06T07:00:00Z',
@@ -73,24 +73,24 @@ test('a result in per cent and in words is one story; figures in a reaction piec
   assert.ok(sameStoryScore(result, retold) >= 0.27, `retold in words: ${sameStoryScore(result, retold)} ${JSON.stringify(evidenceOf(result, retold))}`);
   assert.deepEqual(evidenceOf(result, retold).shared_numbers, ['4100', '52%']);
 
-  const verdict = report(
+  // A feature the next morning on the same club names the same day and its people, but none of its figures.
+  const draw = report(
     1,
-    '2026-11-19T15:05:00Z',
-    'Former mayor Aldo Penrith guilty of taking bribes',
-    'A jury at Harrowgate Crown Court convicted Aldo Penrith of three counts of bribery.',
-    'Aldo Penrith, who was mayor of Harrowgate until last year, was found guilty of bribery on Thursday after a six-week trial. ' +
-      'The jury cleared him of misconduct in public office. Prosecutors said he took £250,000 from builders bidding for contracts worth £4m. ' +
-      'He will be sentenced next month.',
+    '2026-11-18T12:30:00Z',
+    'Harwick Town drawn at home to champions Ostley United',
+    'The fifth-tier side will host Ostley United in the fourth round of the Shield.',
+    "Harwick Town will host champions Ostley United in the fourth round of the Shield after Wednesday's draw. " +
+      'The club hopes to add temporary seating to lift capacity above 5,000 for the tie on the weekend of Jan. 9, its 120th season.',
   );
-  const reaction = report(
+  const feature = report(
     2,
-    '2026-11-19T16:10:00Z',
-    "'Justice at last': campaigners cheer outside court as Penrith convicted",
-    'About 40 people who had campaigned against the former mayor gathered on the court steps for the verdict.',
-    '"Justice at last," said Mabel Crane, 71, who had written 26 letters to the council about the contracts. ' +
-      'The jury found Aldo Penrith guilty of bribery at Harrowgate Crown Court after a trial of six weeks, and around 40 campaigners cheered.',
+    '2026-11-19T08:00:00Z',
+    'The plumber, the kit man and a season nobody in Harwick expected',
+    'Goals from a man who fixes boilers by day have given a small harbour town something to sing about.',
+    "On Wednesday morning, hours after his goal sent Harwick Town into the fourth round of the Shield, Dan Ferris was fitting a boiler. " +
+      'Until this autumn the club rarely drew more than 700 people; the replay sold all 2,600 tickets in a day.',
   );
-  assert.ok(sameStoryScore(verdict, reaction) >= 0.27, `reaction piece: ${sameStoryScore(verdict, reaction)} ${JSON.stringify(evidenceOf(verdict, reaction))}`);
+  assert.ok(sameStoryScore(draw, feature) < 0.27, `feature: ${sameStoryScore(draw, feature)} ${JSON.stringify(evidenceOf(draw, feature))}`);
 });
 
 test('the day of the news is read from the lead against the publication time', () => {

@@ -9,9 +9,7 @@
 //   same way: what the report says happened, whoever it happened to.
 // - `body`: every stem of the text read, to see how much of another report's
 //   head this report covers.
-// - `names`, `quantities`, `day`: names.ts, quantities.ts, event-day.ts;
-//   `leadFigures`: how many figures the headline, summary and first
-//   sentences state, the ones the report is about.
+// - `names`, `quantities`, `day`: names.ts, quantities.ts, event-day.ts.
 import { eventDayOf } from './event-day.js';
 import { namesOf } from './names.js';
 import { quantitiesOf } from './quantities.js';
@@ -29,7 +27,6 @@ export interface Signature {
   body: string[];
   names: string[];
   quantities: string[];
-  leadFigures: number;
   /** "yyyy-mm-dd", absent when the lead names no day. */
   day?: string;
 }
@@ -49,15 +46,13 @@ export function signatureOf(title: string, summary: string, body: string, publis
   normalise(lead);
   const head = weighted([...tokens(title), ...tokens(summary)], nameSet);
   const firstSentences = body.split(/(?<=[.!?])\s+/u).slice(0, DAY_SENTENCES).join(' ');
-  const leadText = `${title}. ${summary} ${firstSentences}`;
-  const day = eventDayOf(leadText, publishedAt);
+  const day = eventDayOf(`${title}. ${summary} ${firstSentences}`, publishedAt);
   return {
     lead,
     head,
     body: [...new Set(keywordsOf(tokens(text), Infinity).map(stemOf))],
     names,
     quantities: quantitiesOf(text),
-    leadFigures: quantitiesOf(leadText).length,
     ...(day ? { day } : {}),
   };
 }
