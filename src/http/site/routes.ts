@@ -13,7 +13,6 @@ import { feedDirectory } from '../../pages/directory.js';
 import { frontPage } from '../../pages/front.js';
 import { feedUrls, type PageFeed, type Shell } from '../../pages/html.js';
 import { listingPage } from '../../pages/listing.js';
-import { messagePage } from '../../pages/message.js';
 import { searchPage } from '../../pages/search.js';
 import { packageRoot } from '../../paths.js';
 import type { FeedCache } from '../../publish/cache.js';
@@ -28,7 +27,7 @@ import { readPage } from '../paging.js';
 import { fullTextAllowed, partnerOf } from '../partner.js';
 import { findList, type ListKind, searchQuery } from './lists.js';
 import { prefersHtml } from './negotiate.js';
-import { type Built, newestOf, sendPage } from './send.js';
+import { type Built, htmlType, newestOf, sendPage } from './send.js';
 
 export const pagesStylesheetPath = join(packageRoot, 'public', 'pages.css');
 
@@ -47,8 +46,9 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
   const all: PageFeed = { title: spec.title, urls: feedUrls(base, spec.path) };
   const within = (res: Response) => partnerOf(res)?.categories ?? [];
   const page = (req: Request, res: Response, build: () => Built) => sendPage(ctx, cache, req, res, build);
-  const notFound = (message: string): Built => ({ status: 404, body: messagePage(shell, 'Not found', message) });
-  const bad = (message: string): Built => ({ status: 400, body: messagePage(shell, 'Cannot show this page', message) });
+  // Short plain messages, as the feeds and the JSON routes answer them; only search shows its form again.
+  const notFound = (message: string): Built => ({ status: 404, type: 'text/plain; charset=utf-8', body: `Not found: ${message}\n` });
+  const bad = (message: string): Built => ({ status: 400, type: 'text/plain; charset=utf-8', body: `${message}\n` });
 
   // Named by its content in every page, so it may be kept for a year (RFC 8246 immutable).
   router.get('/pages.css', (req, res) => {
@@ -87,11 +87,11 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
       if (req.query.q === undefined) return { body: searchPage(shell, { query: '', all }) };
       const checked = searchQuery(req.query.q);
       const query = typeof req.query.q === 'string' ? req.query.q.trim() : '';
-      if ('bad' in checked) return { status: 400, body: searchPage(shell, { query, problem: checked.bad, all }) };
+      if ('bad' in checked) return { status: 400, type: htmlType, body: searchPage(shell, { query, problem: checked.bad, all }) };
       const list = findList(ctx, root, 'search', '', req.query.q, within(res));
       if (!('filter' in list)) return bad('q cannot be searched');
       const found = readPage(ctx.db, req.query, list.filter, PAGE_LIMIT, within(res));
-      if ('error' in found) return { status: 400, body: searchPage(shell, { query, problem: found.error, all }) };
+      if ('error' in found) return { status: 400, type: htmlType, body: searchPage(shell, { query, problem: found.error, all }) };
       const body = searchPage(shell, { query: checked.query, all, results: { feed: list.feed, stories: found.items, olderCursor: found.page.olderCursor } });
       return { body, lastModified: newestOf(found.items) };
     }),

@@ -22,8 +22,8 @@ const policy = [
 
 export const htmlType = 'text/html; charset=utf-8';
 
-/** A page built, or what to answer instead (a 404 or 400 page, never cached). */
-export type Built = { body: string; lastModified?: Date } | { status: 400 | 404; body: string };
+/** A page built, or what to answer instead (a 404 or 400, never cached). */
+export type Built = { body: string; lastModified?: Date } | { status: 400 | 404; type: string; body: string };
 
 /** What a page's body depends on besides its path, in a fixed order. */
 const PAGE_PARAMETERS = ['cursor', 'limit', 'q', 'view'] as const;
@@ -39,7 +39,7 @@ export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Resp
   if (!entry) {
     const built = build();
     if ('status' in built) {
-      res.status(built.status).type(htmlType).send(built.body);
+      res.status(built.status).type(built.type).send(built.body);
       return;
     }
     entry = cache.set(key, version, { body: built.body, contentType: htmlType, lastModified: built.lastModified });
