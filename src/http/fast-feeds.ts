@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FeedCache } from '../publish/cache.js';
 import { feedAnswer } from './conditional.js';
-import { prefersHtml } from './site/negotiate.js';
+import { feedTypes, prefersHtml } from './site/negotiate.js';
 import type { RequestObserver, UrlRecorder } from '../observe/requests.js';
 
 interface KnownUrl {
@@ -56,7 +56,7 @@ export class FastFeeds {
     const feed = this.cache.getHit(known.key, this.currentVersion());
     if (!feed) return false;
     // A browser's navigation gets the feed's HTML preview, from Express (site/routes.ts).
-    if (prefersHtml(req.headers.accept, feed.contentType)) return false;
+    if (prefersHtml(req.headers.accept, feedTypes)) return false;
     const answer = feedAnswer(req, feed, this.cacheControl);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);

@@ -3,9 +3,12 @@
 // `text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8` (Chrome,
 // Firefox, Safari alike); feed readers ask for their feed types, `*/*`, or
 // send no Accept at all. The rule: HTML only when Accept gives text/html a
-// strictly higher quality than the resource's own type, each scored by the
-// most specific range that matches it (RFC 9110 12.5.1). A tie, a missing or
-// unreadable header, goes to the feed: no feed reader is ever sent a page.
+// strictly higher quality than every machine-readable type the client could
+// be after (for a feed URL: any feed type, XML or JSON, whichever format the
+// URL names, since a reader that lists Atom may be handed a JSON Feed URL),
+// each scored by the most specific range that matches it (RFC 9110 12.5.1).
+// A tie, a missing or unreadable header, goes to the feed: no feed reader is
+// ever sent a page.
 
 /** Accept values seen are few; each is read once. */
 const parsed = new Map<string, Range[]>();
@@ -17,11 +20,18 @@ interface Range {
   q: number;
 }
 
-/** `ownType`: the resource's media type; parameters (`; charset=utf-8`) are ignored. */
-export function prefersHtml(accept: string | undefined, ownType: string): boolean {
+/** What a feed URL may be asked for as by a feed reader. */
+export const feedTypes: readonly string[] = ['application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/xml', 'text/xml', 'application/json'];
+
+/** What /articles/{id} is asked for as by an API client. */
+export const jsonTypes: readonly string[] = ['application/json'];
+
+/** Whether Accept ranks text/html above every one of `machineTypes` (parameters such as `; charset=utf-8` are ignored). */
+export function prefersHtml(accept: string | undefined, machineTypes: readonly string[]): boolean {
   if (!accept) return false;
   const ranges = rangesOf(accept);
-  return qualityOf(ranges, 'text/html') > qualityOf(ranges, ownType);
+  const html = qualityOf(ranges, 'text/html');
+  return html > 0 && machineTypes.every((type) => qualityOf(ranges, type) < html);
 }
 
 /** The quality Accept gives `mediaType`: that of the most specific matching range, 0 when none matches. */

@@ -17,7 +17,7 @@ import { searchPage } from '../../pages/search.js';
 import { packageRoot } from '../../paths.js';
 import type { FeedCache } from '../../publish/cache.js';
 import { allFeed, categoryFeed, sourceFeed } from '../../publish/catalog.js';
-import { contentTypes, type FeedFormat, feedFormats } from '../../publish/document.js';
+import { type FeedFormat, feedFormats } from '../../publish/document.js';
 import { getArticle } from '../../store/articles/reads.js';
 import { listCategories } from '../../store/categories.js';
 import { feedStats } from '../../store/feed-stats.js';
@@ -26,7 +26,7 @@ import { listTags } from '../../store/tags.js';
 import { readPage } from '../paging.js';
 import { fullTextAllowed, partnerOf } from '../partner.js';
 import { findList, type ListKind, searchQuery } from './lists.js';
-import { prefersHtml } from './negotiate.js';
+import { feedTypes, jsonTypes, prefersHtml } from './negotiate.js';
 import { type Built, htmlType, newestOf, sendPage } from './send.js';
 
 export const pagesStylesheetPath = join(packageRoot, 'public', 'pages.css');
@@ -98,12 +98,13 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
   );
 
   // A browser's navigation (Accept prefers text/html over JSON) gets the page; `.json` and API clients, the JSON (pages.ts).
+  // Anything but a plain id (`1.json`, junk) is left to pages.ts as well.
   router.get('/articles/:id', (req, res, next) => {
-    if (!prefersHtml(req.headers.accept, 'application/json')) return next();
+    const id = String(req.params.id);
+    if (!/^\d{1,15}$/.test(id) || !prefersHtml(req.headers.accept, jsonTypes)) return next();
     res.vary('Accept');
     page(req, res, () => {
-      const id = String(req.params.id);
-      const article = /^\d{1,15}$/.test(id) ? getArticle(ctx.db, Number(id)) : undefined;
+      const article = getArticle(ctx.db, Number(id));
       if (!article) return notFound(`no article "${id}"`);
       const fullText = fullTextAllowed(ctx.cfg, partnerOf(res), article.categories.map((c) => c.slug));
       const source = sourceFeed(site, article.source);
@@ -120,7 +121,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
   const preview = (kind: ListKind) => (req: Request, res: Response, next: () => void) => {
     const format = String(req.params.format) as FeedFormat;
     if (!feedFormats.includes(format)) return next();
-    if (req.query.view !== 'html' && !prefersHtml(req.headers.accept, contentTypes[format].split(';')[0]!)) return next();
+    if (req.query.view !== 'html' && !prefersHtml(req.headers.accept, feedTypes)) return next();
     const list = findList(ctx, root, kind, String(req.params.slug ?? ''), req.query.q, within(res));
     // The feed route says what is wrong, as it does to a feed reader.
     if (!('filter' in list)) return next();
