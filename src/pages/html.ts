@@ -68,6 +68,7 @@ export function layout(shell: Shell, doc: Document): string {
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${esc(doc.title)}</title>${doc.description ? `\n  <meta name="description" content="${esc(doc.description)}">` : ''}
   <link rel="stylesheet" href="${esc(shell.stylesheet)}">
+  <link rel="icon" href="data:,">
   ${discovery}
 </head>
 <body>
