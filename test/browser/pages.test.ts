@@ -37,6 +37,9 @@ async function text(page: Page, selector: string): Promise<string> {
 async function snap(page: Page, name: string): Promise<void> {
   if (!screenshots) return;
   mkdirSync(screenshots, { recursive: true });
+  // Pictures below the fold are lazy; a screenshot of the whole page should show them.
+  await page.evaluate(`document.querySelectorAll('img[loading=lazy]').forEach((img) => { img.loading = 'eager'; })`);
+  await page.waitForNetworkIdle({ idleTime: 100, timeout: 5000 });
   await page.screenshot({ path: join(screenshots, `${name}.png`) as `${string}.png`, fullPage: true });
 }
 
