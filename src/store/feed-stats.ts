@@ -24,8 +24,9 @@ interface StatRow {
 }
 
 export function feedStats(db: Db): FeedStats {
+  // As the feed of everything lists them: a story told by several sources once.
   const all = db
-    .prepare('SELECT count(*) AS articles, max(published_at) AS newest FROM articles WHERE withdrawn_at IS NULL')
+    .prepare('SELECT count(*) AS articles, max(published_at) AS newest FROM articles WHERE story_id IS NULL AND withdrawn_at IS NULL')
     .get() as { articles: number; newest: number | null };
   return {
     all: all.articles > 0 && all.newest !== null ? { articles: all.articles, newest: new Date(all.newest) } : undefined,
