@@ -15,6 +15,7 @@ import { noteDatabaseError } from '../store/db/health.js';
 import { PartnerUsage } from '../store/partner-usage.js';
 import { opsRoutes } from './ops.js';
 import { pageRoutes } from './pages.js';
+import { siteRoutes } from './site/routes.js';
 import { type Budget, identifyPartner, RateLimiter, type UsageCounter } from './partner.js';
 import { toPrimary } from './to-primary.js';
 import { statusRoutes } from './status.js';
@@ -73,6 +74,8 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.use((req, res, next) => (/^\/admin(\/|$)/i.test(req.path) ? next() : partners(req, res, next)));
   app.use(statusRoutes(ctx));
   app.use(withdrawnArticles(ctx));
+  // The HTML pages, and the preview of a feed a browser opens, ahead of the JSON and feed routes of the same paths.
+  app.use(siteRoutes(ctx, cache));
   app.use(pageRoutes(ctx));
   app.use(feedRoutes(ctx, cache, fast));
   app.use((req, res) => notFound(res, shortened(req.path)));

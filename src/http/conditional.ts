@@ -64,8 +64,9 @@ function feedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean,
   if (!notModified) headers.push(['Content-Type', feed.contentType]);
   headers.push(
     ['Cache-Control', cacheControl],
-    // A partner's key in Authorization gets a different body.
-    ['Vary', 'Accept-Encoding, Authorization'],
+    // A partner's key in Authorization gets a different body; a browser's
+    // Accept gets the feed's HTML preview instead (site/negotiate.ts).
+    ['Vary', 'Accept, Accept-Encoding, Authorization'],
     ['ETag', feed.etags[encoding]],
   );
   if (feed.lastModifiedHttp) headers.push(['Last-Modified', feed.lastModifiedHttp]);

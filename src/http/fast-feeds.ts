@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FeedCache } from '../publish/cache.js';
 import { feedAnswer } from './conditional.js';
+import { feedTypes, prefersHtml } from './site/negotiate.js';
 import type { RequestObserver, UrlRecorder } from '../observe/requests.js';
 
 interface KnownUrl {
@@ -54,6 +55,8 @@ export class FastFeeds {
     if (!known) return false;
     const feed = this.cache.getHit(known.key, this.currentVersion());
     if (!feed) return false;
+    // A browser's navigation gets the feed's HTML preview, from Express (site/routes.ts).
+    if (prefersHtml(req.headers.accept, feedTypes)) return false;
     const answer = feedAnswer(req, feed, this.cacheControl);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);

@@ -1,7 +1,7 @@
-// The HTML index of every feed, with <link rel="alternate"> autodiscovery;
-// the same feeds as OPML (/opml); the stylesheet that makes a feed readable
-// in a browser (/feed.xsl); and the JSON routes: /articles/{id}(.json),
-// /categories, /sources (a last error by its kind only), /tags. (/healthz and the other ops routes are in ops.ts.)
+// Every feed as OPML (/opml); the stylesheet that makes a feed readable in
+// a browser that applies it (/feed.xsl); and the JSON routes: /articles/{id}(.json),
+// /categories, /sources (a last error by its kind only), /tags. (/healthz and the other ops routes are in ops.ts;
+// the HTML pages, the front page among them, in site/routes.ts.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Request, type Response, Router } from 'express';
@@ -9,8 +9,8 @@ import { packageRoot } from '../paths.js';
 import type { Context } from '../context.js';
 import { writeOpml } from '../opml/opml.js';
 import { articleJson } from '../publish/article-json.js';
-import { catalog, type CatalogGroup, tagFeed } from '../publish/catalog.js';
-import { contentTypes, feedFormats } from '../publish/document.js';
+import { catalog, tagFeed } from '../publish/catalog.js';
+import { feedFormats } from '../publish/document.js';
 import { publicSourceError } from '../publish/source-error.js';
 import { listCategories } from '../store/categories.js';
 import { getArticle } from '../store/articles/reads.js';
@@ -18,12 +18,9 @@ import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { cacheControlFor } from './conditional.js';
 import { notFound } from './feeds.js';
-import { sendHtml } from './html.js';
 import { fullTextAllowed, partnerOf } from './partner.js';
 
 export const stylesheetPath = join(packageRoot, 'public', 'feed.xsl');
-
-const formatNames = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' } as const;
 
 export function pageRoutes(ctx: Context): Router {
   const router = Router();
@@ -31,10 +28,6 @@ export function pageRoutes(ctx: Context): Router {
   const base = site.baseUrl;
   const stylesheet = readFileSync(stylesheetPath, 'utf8');
   const feeds = () => catalog(site, { categories: listCategories(ctx.db), sources: listSourceHealth(ctx.db), tags: listTags(ctx.db) });
-
-  router.get('/', (_req, res) => {
-    sendHtml(res, indexPage(site.title, base, feeds()));
-  });
 
   // OPML 2.0 subscription list: every feed as RSS, the format every reader takes.
   router.get('/opml', (_req, res) => {
@@ -55,6 +48,8 @@ export function pageRoutes(ctx: Context): Router {
     const found = /^\d{1,15}$/.test(id) ? getArticle(ctx.db, Number(id)) : undefined;
     if (!found) return notFound(res, `no article "${id}"`);
     const fullText = fullTextAllowed(ctx.cfg, partnerOf(res), found.categories.map((c) => c.slug));
+    // A browser's navigation to /articles/{id} gets the article page instead (site/routes.ts).
+    res.vary('Accept');
     res.vary('Authorization');
     res.set('Cache-Control', cacheControlFor(ctx.cfg.publish.maxAgeSeconds, partnerOf(res) !== undefined));
     res.json(articleJson(found, base, fullText));
@@ -95,42 +90,6 @@ export function pageRoutes(ctx: Context): Router {
 
 function feedLinks(base: string, path: string): Record<string, string> {
   return Object.fromEntries(feedFormats.map((f) => [f, `${base}${path}.${f}`]));
-}
-
-function indexPage(title: string, base: string, groups: CatalogGroup[]): string {
-  const discovery = feedFormats
-    .map((f) => `<link rel="alternate" type="${contentTypes[f].split(';')[0]}" title="${escapeHtml(`${title} (${formatNames[f]})`)}" href="${base}/feeds/all.${f}">`)
-    .join('\n  ');
-  const sections = groups
-    .filter((g) => g.feeds.length > 0)
-    .map(
-      (g) => `<h2>${escapeHtml(g.heading)}</h2>\n<ul>\n${g.feeds
-        .map(
-          (feed) =>
-            `  <li>${escapeHtml(feed.name)}: ${feedFormats
-              .map((f) => `<a href="${escapeHtml(`${base}${feed.spec.path}.${f}`)}">${formatNames[f]}</a>`)
-              .join(' · ')}</li>`,
-        )
-        .join('\n')}\n</ul>`,
-    )
-    .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escapeHtml(title)}: feeds</title>
-  ${discovery}
-  <style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:1.6rem}a{color:#0b5cad}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-<p>Subscribe in any feed reader. Each feed comes as RSS 2.0, Atom 1.0 and JSON Feed 1.1; add <code>?limit=N</code> (up to 200) for more items, and follow a feed's <code>next</code> link for older ones. <a href="${escapeHtml(base)}/opml">All feeds as OPML</a> for your reader's import.</p>
-<form action="${escapeHtml(base)}/feeds/search.rss" method="get"><label>Search feed: <input type="search" name="q" required></label> <button>Open as RSS</button></form>
-${sections}
-</body>
-</html>
-`;
 }
 
 export function escapeHtml(value: string): string {

@@ -68,7 +68,7 @@ describe('the render cache and conditional GET', () => {
     assert.deepEqual(brotliDecompressSync(br.body), plain.body);
     assert.ok(br.body.length < plain.body.length / 2, `brotli ${br.body.length} of ${plain.body.length} bytes`);
     for (const r of [plain, gz, br]) {
-      assert.equal(r.headers.vary, 'Accept-Encoding, Authorization');
+      assert.equal(r.headers.vary, 'Accept, Accept-Encoding, Authorization');
       assert.equal(r.headers['cache-control'], 'public, max-age=300');
       assert.equal(r.headers['content-type'], 'application/rss+xml; charset=utf-8');
       assert.equal(Number(r.headers['content-length']), r.body.length);

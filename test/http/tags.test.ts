@@ -72,9 +72,9 @@ describe('tag feeds (demo content)', () => {
     });
   });
 
-  test('the index page lists the tag feeds', async () => {
+  test('the front page lists the tag feeds', async () => {
     const res = await request(app).get('/').expect(200);
-    assert.match(res.text, /<h2>Tags<\/h2>/);
+    assert.match(res.text, /<caption>Tags<\/caption>/);
     assert.ok(res.text.includes(`${base}/feeds/tags/port-elling.atom`));
   });
 });

@@ -1,0 +1,63 @@
+// How the HTML pages are answered: from the render cache the feeds use
+// (publish/cache.ts), built once per content version and per reader's tier,
+// then sent as feeds are (http/conditional.ts): ETag and Last-Modified, 304,
+// Cache-Control, gzip or brotli. Every page carries a Content-Security-Policy
+// that allows no script at all: the pages need none.
+import type { Request, Response } from 'express';
+import type { Context } from '../../context.js';
+import type { FeedCache } from '../../publish/cache.js';
+import { contentVersion } from '../../store/content-version.js';
+import { cacheControlFor, sendCachedFeed } from '../conditional.js';
+import { partnerOf } from '../partner.js';
+
+const policy = [
+  "default-src 'none'",
+  "style-src 'self'",
+  // Article images are hot-linked from their publishers, as feed readers show them.
+  'img-src http: https: data:',
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const htmlType = 'text/html; charset=utf-8';
+
+/** A page built, or what to answer instead (a 404 or 400, never cached). */
+export type Built = { body: string; lastModified?: Date } | { status: 400 | 404; type: string; body: string };
+
+/** What a page's body depends on besides its path, in a fixed order. */
+const PAGE_PARAMETERS = ['cursor', 'limit', 'q', 'view'] as const;
+
+export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Response, build: () => Built): void {
+  res.set('Content-Security-Policy', policy);
+  res.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  const partner = partnerOf(res);
+  // Built before the query runs: a write landing meanwhile leaves the entry stale, never wrong.
+  const version = contentVersion(ctx.db);
+  const key = `${partner ? `partner:${partner.id}` : 'public'} page ${req.path}?${pageParameters(req)}`;
+  let entry = cache.get(key, version);
+  if (!entry) {
+    const built = build();
+    if ('status' in built) {
+      res.status(built.status).type(built.type).send(built.body);
+      return;
+    }
+    entry = cache.set(key, version, { body: built.body, contentType: htmlType, lastModified: built.lastModified });
+  }
+  sendCachedFeed(req, res, entry, cacheControlFor(ctx.cfg.publish.maxAgeSeconds, partner !== undefined));
+}
+
+/** Only the parameters a page is made from, so that `?utm_source=…` is the same page and entry. */
+function pageParameters(req: Request): string {
+  const at = req.originalUrl.indexOf('?');
+  const given = new URLSearchParams(at < 0 ? '' : req.originalUrl.slice(at + 1));
+  const kept = new URLSearchParams();
+  for (const name of PAGE_PARAMETERS) for (const value of given.getAll(name)) kept.append(name, value);
+  return kept.toString();
+}
+
+/** The newest update among what a page shows: its Last-Modified. */
+export function newestOf(items: readonly { updatedAt: Date }[]): Date | undefined {
+  const newest = items.reduce((max, a) => Math.max(max, a.updatedAt.getTime()), 0);
+  return newest > 0 ? new Date(newest) : undefined;
+}
