@@ -86,12 +86,14 @@ function readEdits(db: Db, ids: readonly number[]): EditRow[] {
 
 /**
  * The article's links with the suggested ones (follow-up, computed) cut to
- * the SUGGESTED best by score, none of its own story and one per other
- * story (relate keeps more than it shows for this); follow-ups stay first.
+ * the SUGGESTED best by score, none of its own story, none of a story it
+ * links to otherwise, and one per other story (relate keeps more than it
+ * shows for this); follow-ups stay first.
  */
 function suggestedOnce(links: readonly LinkRow[]): LinkRow[] {
   const suggested = (x: LinkRow) => x.kind === 'follow-up' || x.kind === 'computed';
-  const stories = new Set<number>();
+  // A story the article already links to itself (explicit) is not suggested again.
+  const stories = new Set(links.filter((x) => !suggested(x) && x.target_story !== null).map((x) => x.target_story!));
   const shown = new Set(
     links
       .filter(suggested)
