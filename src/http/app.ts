@@ -36,6 +36,8 @@ export interface AppOptions {
   primaryPort?: number;
   /** serve: ingests asked for over HTTP are handed to the writer thread (admin/routes.ts). */
   ingestsGoToWriter?: boolean;
+  /** serve: /readyz is a 503 until the first ingest has finished on a database without articles (ops.ts). */
+  awaitFirstIngest?: boolean;
 }
 
 /** A node:http request listener: give it to createServer, or to supertest. */
@@ -62,7 +64,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     res.set('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(opsRoutes(ctx, metrics, options.metricsText));
+  app.use(opsRoutes(ctx, metrics, { metricsText: options.metricsText, awaitFirstIngest: options.awaitFirstIngest }));
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx, { ingestsGoToWriter: options.ingestsGoToWriter });
   if (admin) app.use(admin);
