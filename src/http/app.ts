@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
+import { aimedRoute } from './aimed-route.js';
 import { cacheControlFor } from './conditional.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';
@@ -58,7 +59,9 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.set('etag', 'strong');
   // Before the request log and counts: the primary logs and counts what it answers.
   if (options.primaryPort !== undefined) app.use(['/admin', '/metrics'], toPrimary(options.primaryPort));
-  app.use(observeRequests(observer));
+  // Read through `app.router` once the routes below are in place.
+  const aimedAt = (path: string) => aimedRoute(app.router, path);
+  app.use(observeRequests(observer, (path) => aimedAt(path)?.pattern));
   // No answer of ours is to be sniffed into another type (a JSON body or a feed read as HTML).
   app.use((_req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');
@@ -77,7 +80,16 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.use(withdrawnArticles(ctx));
   app.use(pageRoutes(ctx));
   app.use(feedRoutes(ctx, cache, fast));
-  app.use((req, res) => notFound(res, shortened(req.path)));
+  app.use((req, res) => {
+    // A route that exists but not for this method (a POST to a feed) is a 405 naming the methods it takes (RFC 9110 15.5.6).
+    const aimed = aimedAt(req.path);
+    if (aimed && !aimed.methods.has(req.method.toLowerCase())) {
+      const allow = [...(aimed.methods.has('get') ? ['GET', 'HEAD'] : []), ...[...aimed.methods].filter((m) => m !== 'get' && m !== 'head').map((m) => m.toUpperCase())];
+      res.status(405).set('Allow', allow.join(', ')).type('text/plain').send(`Method not allowed: ${req.method} ${shortened(req.path)}; allowed: ${allow.join(', ')}\n`);
+      return;
+    }
+    notFound(res, shortened(req.path));
+  });
   // Express 5 hands thrown errors here. A client's mistake is a 4xx that
   // says what it is; anything else is our bug: logged, and a 500 without a
   // stack trace.
