@@ -377,13 +377,13 @@ describe('wirefeed articles add', () => {
       name: 'no title',
       file: 'no-title.md',
       text: article('published: 2026-11-20T10:00:00Z'),
-      stderr: 'articles: no-title.md: title: Invalid input: expected string, received undefined\n',
+      stderr: 'articles: no-title.md: title: is required\n',
     },
     {
       name: 'no published date',
       file: 'undated.md',
       text: article('title: "Undated"'),
-      stderr: 'articles: undated.md: published: Invalid input\n',
+      stderr: 'articles: undated.md: published: is required\n',
     },
     {
       name: 'a published date that is not a date',
@@ -395,7 +395,19 @@ describe('wirefeed articles add', () => {
       name: 'categories that are not a list',
       file: 'one-category.md',
       text: article('title: "One"\npublished: 2026-11-20T10:00:00Z\ncategories: climate'),
-      stderr: 'articles: one-category.md: categories: Invalid input: expected array, received string\n',
+      stderr: 'articles: one-category.md: categories: must be a list, not the text "climate"\n',
+    },
+    {
+      name: 'front matter that is not YAML (an unclosed quote)',
+      file: 'unclosed.md',
+      text: article('title: "Harbour reopens\npublished: 2026-11-20T10:00:00Z'),
+      stderr: 'articles: unclosed.md: line 2, near field "title": the front matter is not valid YAML: unexpected end of the stream within a double quoted scalar\n',
+    },
+    {
+      name: 'front matter that is not YAML (a bad indent)',
+      file: 'indented.md',
+      text: article('title: "Harbour"\npublished: 2026-11-20T10:00:00Z\n  author: x\n    tags: [a]'),
+      stderr: 'articles: indented.md: line 5, near field "published": the front matter is not valid YAML: bad indentation of a mapping entry\n',
     },
     {
       name: 'a file name that cannot be a slug',
