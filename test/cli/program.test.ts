@@ -231,7 +231,7 @@ sources:
       assert.equal(r.code, 2);
       assert.equal(
         r.stderr,
-        `config: ${join(dir, 'config.yaml')} is not valid:\n  sources.0.slug: must be a lowercase slug (a-z, 0-9, dashes)\n`,
+        `config: ${join(dir, 'config.yaml')}: sources.0.slug: must be a lowercase slug (a-z, 0-9, dashes)\n`,
       );
       assert.equal(r.stdout, '');
       assert.equal(existsSync(db), false);
