@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
 import { listMigrations } from '../../src/store/db/db.js';
-import { configWithSources, runCli } from '../helpers.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../src/paths.js';
+import { configWithSources, demoConfigPath, runCli, until } from '../helpers.js';
+
+const cliPath = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
 const wirefeed = runCli;
 
@@ -133,10 +138,55 @@ describe('wirefeed command line', () => {
     assert.equal(r.stdout, '');
   });
 
-  test('ingest without --once exits 2 and says to pass --once', async (t) => {
-    const r = await wirefeed(['ingest'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
+  test('ingest without --once runs the schedule in the foreground (ingesting at once) until SIGTERM, then exits 0', async (t) => {
+    const db = join(tempDir(t), 'w.db');
+    const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_DB: db, WIREFEED_LOG_LEVEL: 'info' };
+    delete env.WIREFEED_CONFIG;
+    delete env.NODE_TEST_CONTEXT;
+    const child = spawn(process.execPath, [cliPath, 'ingest', '--config', demoConfigPath], { env });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await until(() => (stderr.match(/"event":"source_refreshed"/g) ?? []).length >= 4, `four sources ingested:\n${stderr}`, 20_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /^Ingesting on the schedule "\* \* \* \* \*", and once now, in the foreground/);
+    assert.equal(stdout, '');
+    const listed = await wirefeed(['sources'], { WIREFEED_DB: db });
+    assert.ok(readTable(listed.stdout, sourcesColumns).every((r) => r.status === 'ok' && Number(r.articles) > 0), listed.stdout);
+  });
+
+  test('ingest --source without --once exits 2 and says why', async (t) => {
+    const r = await wirefeed(['ingest', '--source', 'harbor-wire'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'ingest: pass --once (the schedule runs inside `wirefeed serve`)\n');
+    assert.equal(r.stderr, 'ingest: --source needs --once (the schedule ingests every source when it is due)\n');
+  });
+
+  test('--version prints the version of package.json', async () => {
+    const r = await wirefeed(['--version'], {});
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+  });
+
+  test('--config FILE works on every command, before or after its name, like WIREFEED_CONFIG', async (t) => {
+    const dir = tempDir(t);
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, configWithSources('  - { slug: only-one, name: Only One, url: "https://only.example/feed.xml" }'));
+    const env = { WIREFEED_DB: join(dir, 'w.db') };
+    for (const args of [['sources', '--config', config], ['--config', config, 'sources', 'list']]) {
+      const r = await wirefeed(args, env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(readTable(r.stdout, sourcesColumns).map((row) => row.source), ['only-one']);
+    }
+    const missing = await wirefeed(['migrate', '--config', join(dir, 'nope.yaml')], env);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, `config: cannot read ${join(dir, 'nope.yaml')}: no such file (set WIREFEED_CONFIG or --config to the YAML file)\n`);
+    assert.match((await wirefeed(['ingest', '--help'], env)).stdout, /--config <file>/);
   });
 
   test('sources before any ingest lists every demo source as never fetched with 0 articles', async (t) => {
