@@ -88,7 +88,7 @@ export function changeSourceCommand(io: CliIo, slug: string, change: 'remove' | 
   const ctx = start(io, 'warn');
   try {
     const owner = sourceOwnership(ctx.db, slug);
-    const known = () => listSources(ctx.db).map((s) => s.slug).join(', ');
+    const known = () => listSourceHealth(ctx.db).map((s) => s.slug).join(', ');
     if (!owner) throw new CliError(`sources ${change}: no source "${slug}"; known: ${known() || '(none)'}`);
     if (owner.origin === 'config' && owner.enabled) {
       throw new CliError(`sources ${change}: source "${slug}" is in the config file ${ctx.cfg.configPath}; ${change === 'enable' ? 'it is enabled' : 'remove it there'}`);
