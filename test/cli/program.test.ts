@@ -93,10 +93,12 @@ describe('wirefeed command line', () => {
     const db = join(tempDir(t), 'w.db');
     const r = await wirefeed(['ingest', '--once'], { WIREFEED_DB: db });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.split('\n')[0], 'Ingesting 4 sources…');
-    assert.match(r.stdout, /^\[\d\/4\] harbor-wire: 6 new, 0 updated$/m);
+    // Piped: the table alone on standard output, progress on standard error.
+    assert.equal(r.stderr.split('\n')[0], 'Ingesting 4 sources…');
+    assert.match(r.stderr, /^\[\d\/4\] harbor-wire: 6 new, 0 updated$/m);
+    assert.equal(r.stdout.split('\n')[0]?.split(/\s{2,}/).join('|'), ingestColumns.join('|'));
     assert.deepEqual(readTable(r.stdout, ingestColumns), demoFirstRun);
-    assert.equal(r.stderr, '');
+    assert.doesNotMatch(r.stderr, /"level"/, 'no log lines at the default level');
   });
 
   test('a second ingest --once finds every demo article already stored: 0 new and 0 updated for every source', async (t) => {
@@ -116,7 +118,7 @@ describe('wirefeed command line', () => {
     const env = { WIREFEED_DB: join(tempDir(t), 'w.db') };
     const r = await wirefeed(['ingest', '--once', '--source', 'harbor-wire'], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.split('\n')[0], 'Ingesting 1 source…');
+    assert.equal(r.stderr.split('\n')[0], 'Ingesting 1 source…');
     assert.deepEqual(readTable(r.stdout, ingestColumns), [row('harbor-wire', 'ok', 6, 6, 0)]);
 
     const sources = await wirefeed(['sources'], env);
@@ -328,13 +330,13 @@ describe('wirefeed help and usage', () => {
 });
 
 describe('wirefeed ingest progress on a terminal', () => {
-  // The child's stdout is a pipe; this makes it say it is a terminal 60 columns wide.
-  const asTerminal = ['--import', 'data:text/javascript,process.stdout.isTTY=true;process.stdout.columns=60;'];
+  // The child's stderr, where progress goes, is a pipe; this makes it say it is a terminal 60 columns wide.
+  const asTerminal = ['--import', 'data:text/javascript,process.stderr.isTTY=true;process.stderr.columns=60;'];
 
   test('redraws one progress line in place ("[2/4] harbor-wire ok 6 new"), clears it, then prints the table', async (t) => {
     const r = await wirefeed(['ingest', '--once'], { WIREFEED_DB: join(tempDir(t), 'w.db') }, asTerminal);
     assert.equal(r.code, 0, r.stderr);
-    const [first, progress = '', ...rest] = r.stdout.split('\n');
+    const [first, progress = ''] = r.stderr.split('\n');
     assert.equal(first, 'Ingesting 4 sources…');
     const frames = progress.split('\r').slice(1);
     assert.equal(frames.length, 5, `four redraws and a clear in ${JSON.stringify(progress)}`);
@@ -346,8 +348,8 @@ describe('wirefeed ingest progress on a terminal', () => {
     ]);
     assert.deepEqual(frames.slice(0, 4).map((f) => f.slice(0, 6)), ['[1/4] ', '[2/4] ', '[3/4] ', '[4/4] ']);
     assert.equal(frames[4], '\x1b[K', 'the progress line is cleared before the table');
-    assert.deepEqual(readTable(rest.join('\n'), ingestColumns), demoFirstRun);
-    assert.doesNotMatch(r.stdout, /harbor-wire: 6 new/, 'no plain per-source lines on a terminal');
+    assert.deepEqual(readTable(r.stdout, ingestColumns), demoFirstRun);
+    assert.doesNotMatch(r.stderr, /harbor-wire: 6 new/, 'no plain per-source lines on a terminal');
   });
 
   test('a line wider than the terminal is cut, so that the carriage return still redraws it', async (t) => {
@@ -356,7 +358,8 @@ describe('wirefeed ingest progress on a terminal', () => {
     writeFileSync(join(dir, 'config.yaml'), configWithSources('  - { slug: broken, name: Broken, file: broken.rss }'));
     const r = await wirefeed(['ingest', '--once'], { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'w.db') }, asTerminal);
     assert.equal(r.code, 1);
-    const frame = r.stdout.split('\n')[1]?.split('\r')[1] ?? '';
+    // The log's warning for the failed source shares standard error (a terminal): the frame is the text after a carriage return.
+    const frame = r.stderr.split('\n').find((l) => l.includes('\r[1/1]'))?.split('\r')[1] ?? '';
     assert.match(frame, /^\[1\/1\] broken error: parse: .*…\x1b\[K$/);
     assert.equal(frame.replace('\x1b[K', '').length, 59);
   });
