@@ -7,13 +7,15 @@
 // only typescript and the @types packages, which are dependencies so that a
 // production install (`npm ci --omit=dev`) builds too.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(root, 'dist', 'src', 'main.js');
+// Written after each build: tsc rewrites only the files that changed, so main.js's own time says nothing.
+const stamp = join(root, 'dist', '.built-src');
 const force = process.argv.includes('--force');
 
 /** The newest modification time of a file under `dir` (or `dir` itself, a file). */
@@ -24,8 +26,8 @@ function newest(path) {
 }
 
 function stale() {
-  if (!existsSync(entry)) return true;
-  const built = statSync(entry).mtimeMs;
+  if (!existsSync(entry) || !existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
   return ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json'].some((p) => newest(join(root, p)) > built);
 }
 
@@ -41,4 +43,5 @@ if (force || stale()) {
   const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   chmodSync(entry, 0o755);
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -6,7 +6,7 @@ import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
-import { aimedRoute } from './aimed-route.js';
+import { aimedRoute } from '../observe/aimed-route.js';
 import { cacheControlFor } from './conditional.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';

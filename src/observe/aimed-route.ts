@@ -1,4 +1,5 @@
-// Which route a request was aimed at, when none answered it: a request
+// Which route a request was aimed at, when none answered it (for the request
+// log and metrics, and the 405 of http/app.ts): a request
 // refused before routing (a partner key that is a 401) or sent with a method
 // the route does not take (a POST to a feed: 405, RFC 9110 15.5.6). Read from
 // the app's own router, so that every route, present and future, counts.
