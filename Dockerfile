@@ -4,26 +4,32 @@
 # SIGTERM stops it gracefully (README: Running in production); a running
 # fetch may take ingest.timeout_seconds, hence more than Docker's default 10 s.
 
+# Node 24, the LTS line, pinned to a release so that a rebuild gets the same
+# runtime; move the two FROM lines together. package.json's engines (>=20.18.1)
+# is what the code needs, not what the image runs.
+ARG NODE_IMAGE=node:24.11.1-bookworm-slim
+
 # --- build: compile better-sqlite3 and the TypeScript -------------------------
-FROM node:20-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json tsconfig.json ./
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY scripts/build.mjs ./scripts/build.mjs
 COPY src ./src
-COPY test ./test
 COPY db ./db
 COPY config ./config
 COPY public ./public
-# npm ci builds better-sqlite3 and, through "prepare", the TypeScript.
-RUN npm ci \
- && rm -rf dist/test \
- && npm prune --omit=dev \
+# A production install, as on any server: better-sqlite3 is built, and
+# "prepare" compiles src/ (typescript and the @types are dependencies for
+# that). The image runs dist/ and never compiles, so they are dropped after.
+RUN npm ci --omit=dev \
+ && rm -rf node_modules/typescript node_modules/@types \
  && npm cache clean --force
 
 # --- run -------------------------------------------------------------------------
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     WIREFEED_DB=/data/wirefeed.db \
     WIREFEED_PORT=8080

@@ -6,9 +6,12 @@ import { type Context, type OpenOptions, openContext } from '../context.js';
 import { createLog } from '../observe/log.js';
 
 export interface CliIo {
+  /** Results: what a pipe or a file should receive (tables, ids, OPML). */
   out: (line: string) => void;
+  /** Progress and notes for the person watching; standard error when absent, so that piped output stays clean. */
+  err?: (line: string) => void;
   env: NodeJS.ProcessEnv;
-  /** Where ingest progress is drawn; process.stdout when absent. */
+  /** Where ingest progress is drawn in place; process.stderr when absent. */
   terminal?: Terminal;
 }
 

@@ -9,20 +9,21 @@ import { ingestProgress, resultTable } from './output.js';
 
 /** Ingests `sources` (all of them, or the one named `slug`), prints the table; exit code 1 if a source failed. */
 export async function ingestOnce(io: CliIo, ctx: Context, sources: readonly Source[], slug: string | undefined): Promise<void> {
-  io.out(`Ingesting ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
-  const progress = ingestProgress(sources.length, io.out, io.terminal ?? process.stdout);
+  // Progress on standard error, the table alone on standard output: `wirefeed ingest --once > results.txt` holds just the table.
+  const say = io.err ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  say(`Ingesting ${sources.length} source${sources.length === 1 ? '' : 's'}…`);
+  const progress = ingestProgress(sources.length, say, io.terminal ?? process.stderr);
   let results;
   try {
-    results = await runOnce(ctx, sources, slug, { say: io.out, onResult: (r) => progress.advance(r), checkpoints: true });
+    results = await runOnce(ctx, sources, slug, { say, onResult: (r) => progress.advance(r), checkpoints: true });
   } finally {
     progress.end();
   }
   if (!results) {
-    io.out('The running server could not run this ingest; its log says why.');
+    say('The running server could not run this ingest; its log says why.');
     process.exitCode = 1;
     return;
   }
-  io.out('');
   io.out(resultTable(results));
   if (results.some((r) => r.status === 'error')) process.exitCode = 1;
 }

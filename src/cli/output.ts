@@ -6,7 +6,7 @@ import type { SourceResult } from '../model.js';
 import type { ImportPlan } from '../opml/import.js';
 import type { RecordedResult } from '../store/runs.js';
 
-/** Where progress goes: process.stdout, or a stand-in for it. */
+/** Where progress goes: process.stderr, or a stand-in for it. */
 export interface Terminal {
   isTTY?: boolean;
   columns?: number;

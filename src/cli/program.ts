@@ -3,15 +3,16 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { addArticle } from './articles.js';
 import { backupDatabase } from './backup.js';
 import { CliError, type CliIo, open, start } from './common.js';
 import { loadConfig } from '../config/config.js';
 import { ingestOnce } from './ingest.js';
+import { runSchedule } from './schedule.js';
 import { addPartner, listPartnersCommand, revokePartnerCommand } from './partners.js';
-import { exportSources, importSources, listSourcesCommand } from './sources.js';
+import { changeSourceCommand, exportSources, importSources, listSourcesCommand } from './sources.js';
 import { reclassifyAll } from '../ingest/reclassify.js';
 import { packageRoot } from '../paths.js';
 import { serve } from './serve/serve.js';
@@ -30,12 +31,21 @@ export function buildCli(io: CliIo): Command {
   const program = new Command('wirefeed')
     .description('News syndication: ingest feeds and articles, publish RSS, Atom and JSON Feed')
     .version(packageVersion(), '-V, --version', 'print the version')
+    // Recognised before or after the command's name (commander's default), so `wirefeed ingest --once --config x.yaml` works.
+    .option('--config <file>', 'the configuration file (the same as WIREFEED_CONFIG; default: config/default.yaml)')
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', environmentHelp)
     .showHelpAfterError()
     // A usage error (unknown command or option, missing argument) exits 2, like a config error.
     .exitOverride((err) => {
       throw err.exitCode === 0 ? err : new CommanderError(2, err.code, err.message);
     });
+
+  program.hook('preAction', () => {
+    const file = program.opts<{ config?: string }>().config;
+    // Through the environment, so that loadConfig stays the one reader of it and serve's reader processes inherit it.
+    if (file !== undefined) io.env.WIREFEED_CONFIG = resolve(file);
+  });
 
   program
     .command('serve')
@@ -52,10 +62,18 @@ export function buildCli(io: CliIo): Command {
 
   program
     .command('ingest')
-    .description('ingest sources now: with --once one run that shows progress and ends with a per-source table; exits 1 if a source failed')
-    .option('--once', 'run one ingest now and exit (the schedule itself runs inside `wirefeed serve`)')
-    .option('--source <slug>', 'ingest only this source (see `wirefeed sources`)')
+    .description(
+      'ingest sources: with --once one run now that shows progress and ends with a per-source table (exits 1 if a source failed); ' +
+        'without it, the ingest schedule in the foreground until Ctrl-C (serve runs the same schedule beside the HTTP server)',
+    )
+    .option('--once', 'run one ingest now and exit')
+    .option('--source <slug>', 'with --once: ingest only this source (see `wirefeed sources`)')
+    .addHelpText('after', '\nExamples:\n  wirefeed ingest --once > results.txt   # the table on stdout, progress and logs on stderr\n  wirefeed ingest                        # ingest.schedule in the foreground')
     .action(async (opts: { once?: boolean; source?: string }) => {
+      if (!opts.once) {
+        if (opts.source) throw new CliError('ingest: --source needs --once (the schedule ingests every source when it is due)');
+        return runSchedule(start(io, undefined, { check: true }));
+      }
       const ctx = start(io, 'warn', { check: true });
       try {
         const all = listSources(ctx.db);
@@ -63,7 +81,6 @@ export function buildCli(io: CliIo): Command {
         if (opts.source && sources.length === 0) {
           throw new CliError(`ingest: no source "${opts.source}"; known: ${all.map((s) => s.slug).join(', ')}`);
         }
-        if (!opts.once) throw new CliError('ingest: pass --once (the schedule runs inside `wirefeed serve`)');
         await ingestOnce(io, ctx, sources, opts.source);
       } finally {
         ctx.db.close();
@@ -115,6 +132,18 @@ export function buildCli(io: CliIo): Command {
     .command('list', { isDefault: true })
     .description('list every source with its health: status, HTTP status, last fetch, next due, articles, errors, last error (the default)')
     .action(() => listSourcesCommand(io));
+
+  for (const [change, what] of [
+    ['remove', 'stop fetching a source that is not in the config file (the admin API\'s DELETE); its articles stay published'],
+    ['disable', 'stop fetching a source that is not in the config file; its articles stay published'],
+    ['enable', 'fetch a disabled source again, from the next ingest'],
+  ] as const) {
+    sources
+      .command(change)
+      .description(what)
+      .argument('<slug>', 'the source (see `wirefeed sources`)')
+      .action((slug: string) => changeSourceCommand(io, slug, change));
+  }
 
   sources
     .command('import')

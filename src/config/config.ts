@@ -7,7 +7,9 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ms from 'ms';
 import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
 import { adminTokenProblem, configSchema, logLevels } from './schema.js';
+import { plainIssue } from '../plain-issues.js';
 import type { Category, SourceConfig } from '../model.js';
 import { packageRoot } from '../paths.js';
 
@@ -96,77 +98,48 @@ export interface Config {
   sources: SourceConfig[];
 }
 
+type ConfigFile = z.infer<typeof configSchema>;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads, validates and freezes the configuration; throws ConfigError naming the bad key. */
+/**
+ * Reads, validates and freezes the configuration. Every problem is found
+ * before any is reported: one ConfigError, a line per problem, each naming
+ * the file and the key (or environment variable) and what is wrong, in plain words.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const configPath = resolve(env.WIREFEED_CONFIG || defaultConfigPath);
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(configPath, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(`config: cannot read ${configPath}: ${(err as Error).message}`, { cause: err });
-  }
+  const raw = readConfigFile(configPath);
+  const problems: string[] = [];
   const parsed = configSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
-    throw new ConfigError(`config: ${configPath} is not valid:\n${lines.join('\n')}`);
-  }
-  const c = parsed.data;
-  const here = dirname(configPath);
-  const port = env.WIREFEED_PORT === undefined ? c.server.port : Number(env.WIREFEED_PORT);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => plainIssue(i, '(top level)', raw ?? {})));
+
+  const port = env.WIREFEED_PORT === undefined ? (parsed.data?.server.port ?? 8080) : Number(env.WIREFEED_PORT);
   if (!/^\d{1,5}$/.test(env.WIREFEED_PORT ?? String(port)) || port > 65535) {
-    throw new ConfigError(`config: WIREFEED_PORT must be a port number, got "${env.WIREFEED_PORT}"`);
+    problems.push(`WIREFEED_PORT (environment): must be a port number, got "${env.WIREFEED_PORT}"`);
   }
-  const baseUrl = (env.WIREFEED_BASE_URL ?? c.site.base_url).replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl)) {
-    throw new ConfigError(`config: WIREFEED_BASE_URL must be an http(s) URL, got "${baseUrl}"`);
+  const baseUrl = (env.WIREFEED_BASE_URL ?? parsed.data?.site.base_url ?? 'http://unset').replace(/\/+$/, '');
+  if (env.WIREFEED_BASE_URL !== undefined && (!/^https?:\/\//.test(baseUrl) || !URL.canParse(baseUrl))) {
+    problems.push(`WIREFEED_BASE_URL (environment): must be an http(s) URL, got "${baseUrl}"`);
   }
-  const logLevel = env.WIREFEED_LOG_LEVEL ?? c.log.level;
+  const logLevel = env.WIREFEED_LOG_LEVEL ?? parsed.data?.log.level ?? 'info';
   if (!logLevels.includes(logLevel as (typeof logLevels)[number])) {
-    throw new ConfigError(`config: WIREFEED_LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+    problems.push(`WIREFEED_LOG_LEVEL (environment): must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
-
-  // node:http refuses a header timeout longer than the request's; say which keys rather than let it throw at start.
-  if (c.server.headers_timeout_seconds > c.server.request_timeout_seconds) {
-    throw new ConfigError('config: server.headers_timeout_seconds must not be more than server.request_timeout_seconds');
-  }
-
-  // The writer steps down at half the timeout without a beat: one late beat must not make it.
-  if (msOf(c.server.writer_timeout_seconds) < 3 * msOf(c.server.writer_heartbeat_seconds)) {
-    throw new ConfigError('config: server.writer_timeout_seconds must be at least three times server.writer_heartbeat_seconds');
-  }
-
   // Set at all, even to "", it is the token: an empty one must not quietly leave the API off.
-  const adminToken = env.WIREFEED_ADMIN_TOKEN ?? c.admin.token;
   const tokenProblem = env.WIREFEED_ADMIN_TOKEN === undefined ? undefined : adminTokenProblem(env.WIREFEED_ADMIN_TOKEN);
-  if (tokenProblem) throw new ConfigError(`config: WIREFEED_ADMIN_TOKEN ${tokenProblem}`);
+  if (tokenProblem) problems.push(`WIREFEED_ADMIN_TOKEN (environment): ${tokenProblem}`);
 
-  const boilerplate = c.ingest.boilerplate.map((pattern, i) => {
-    try {
-      return new RegExp(pattern, 'i');
-    } catch (err) {
-      throw new ConfigError(`config: ingest.boilerplate.${i}: not a valid regular expression: ${(err as Error).message}`);
-    }
-  });
-  const categorySlugs = new Set(c.categories.map((cat) => cat.slug));
-  c.categories.forEach((cat, i) => {
-    if (cat.parent && !categorySlugs.has(cat.parent)) throw new ConfigError(`config: categories.${i}.parent: unknown category "${cat.parent}"`);
-    const seen = new Set([cat.slug]);
-    for (let up = cat.parent; up; up = c.categories.find((p) => p.slug === up)?.parent) {
-      if (seen.has(up)) throw new ConfigError(`config: categories.${i}.parent: "${cat.slug}" is its own ancestor`);
-      seen.add(up);
-    }
-  });
-  c.sources.forEach((s, i) =>
-    s.categories.forEach((cat, j) => {
-      if (!categorySlugs.has(cat)) throw new ConfigError(`config: sources.${i}.categories.${j}: unknown category "${cat}"`);
-    }),
-  );
-  const duplicate = c.sources.map((s) => s.slug).find((s, i, all) => all.indexOf(s) !== i);
-  if (duplicate) throw new ConfigError(`config: sources: slug "${duplicate}" is used twice`);
+  const c = parsed.data;
+  const boilerplate = c ? crossKeyProblems(c, problems) : [];
+  if (!c || problems.length > 0) {
+    // One line per problem, each naming the file: one problem is one line, and many are all there at once.
+    throw new ConfigError(problems.map((p) => `config: ${configPath}: ${p}`).join('\n'));
+  }
+  const here = dirname(configPath);
+  const adminToken = env.WIREFEED_ADMIN_TOKEN ?? c.admin.token;
 
   const config: Config = {
     configPath,
@@ -222,6 +195,69 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     })),
   };
   return deepFreeze(config);
+}
+
+/** The file as YAML; a file that cannot be read or parsed is a ConfigError of one line. */
+function readConfigFile(configPath: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(configPath, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new ConfigError(`config: cannot read ${configPath}: ${why} (set WIREFEED_CONFIG or --config to the YAML file)`, { cause: err });
+  }
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    const { linePos, message } = err as { linePos?: { line: number; col: number }[]; message?: string };
+    const first = (message ?? String(err)).split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const at = linePos?.[0] ? `line ${linePos[0].line}, column ${linePos[0].col}: ` : '';
+    throw new ConfigError(`config: ${configPath} is not valid YAML: ${at}${first}`, { cause: err });
+  }
+}
+
+/** What the schema cannot check (references between keys); adds to `problems`, returns the compiled boilerplate. */
+function crossKeyProblems(c: ConfigFile, problems: string[]): RegExp[] {
+  // node:http refuses a header timeout longer than the request's; say which keys rather than let it throw at start.
+  if (c.server.headers_timeout_seconds > c.server.request_timeout_seconds) {
+    problems.push('server.headers_timeout_seconds: must not be more than server.request_timeout_seconds');
+  }
+  // The writer steps down at half the timeout without a beat: one late beat must not make it.
+  if (msOf(c.server.writer_timeout_seconds) < 3 * msOf(c.server.writer_heartbeat_seconds)) {
+    problems.push('server.writer_timeout_seconds: must be at least three times server.writer_heartbeat_seconds');
+  }
+  const boilerplate: RegExp[] = [];
+  c.ingest.boilerplate.forEach((pattern, i) => {
+    try {
+      boilerplate.push(new RegExp(pattern, 'i'));
+    } catch (err) {
+      problems.push(`ingest.boilerplate.${i}: not a valid regular expression: ${(err as Error).message}`);
+    }
+  });
+  const categorySlugs = new Set(c.categories.map((cat) => cat.slug));
+  c.categories.forEach((cat, i) => {
+    if (cat.parent && !categorySlugs.has(cat.parent)) {
+      problems.push(`categories.${i}.parent: unknown category "${cat.parent}"`);
+      return;
+    }
+    const seen = new Set([cat.slug]);
+    for (let up = cat.parent; up; up = c.categories.find((p) => p.slug === up)?.parent) {
+      if (seen.has(up)) {
+        problems.push(`categories.${i}.parent: "${cat.slug}" is its own ancestor`);
+        break;
+      }
+      seen.add(up);
+    }
+  });
+  c.sources.forEach((s, i) =>
+    s.categories.forEach((cat, j) => {
+      if (!categorySlugs.has(cat)) problems.push(`sources.${i}.categories.${j}: unknown category "${cat}"`);
+    }),
+  );
+  const duplicate = c.sources.map((s) => s.slug).find((s, i, all) => all.indexOf(s) !== i);
+  if (duplicate) problems.push(`sources: slug "${duplicate}" is used twice`);
+  return boilerplate;
 }
 
 /** Whole milliseconds: node:http takes integers. */

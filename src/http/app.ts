@@ -6,6 +6,7 @@ import { createMetrics, type Metrics } from '../observe/metrics.js';
 import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
+import { aimedRoute } from '../observe/aimed-route.js';
 import { cacheControlFor } from './conditional.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   primaryPort?: number;
   /** serve: ingests asked for over HTTP are handed to the writer thread (admin/routes.ts). */
   ingestsGoToWriter?: boolean;
+  /** serve: /readyz is a 503 until the first ingest has finished on a database without articles (ops.ts). */
+  awaitFirstIngest?: boolean;
 }
 
 /** A node:http request listener: give it to createServer, or to supertest. */
@@ -57,13 +60,15 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.set('etag', 'strong');
   // Before the request log and counts: the primary logs and counts what it answers.
   if (options.primaryPort !== undefined) app.use(['/admin', '/metrics'], toPrimary(options.primaryPort));
-  app.use(observeRequests(observer));
+  // Read through `app.router` once the routes below are in place.
+  const aimedAt = (path: string) => aimedRoute(app.router, path);
+  app.use(observeRequests(observer, (path) => aimedAt(path)?.pattern));
   // No answer of ours is to be sniffed into another type (a JSON body or a feed read as HTML).
   app.use((_req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');
     next();
   });
-  app.use(opsRoutes(ctx, metrics, options.metricsText));
+  app.use(opsRoutes(ctx, metrics, { metricsText: options.metricsText, awaitFirstIngest: options.awaitFirstIngest }));
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx, { ingestsGoToWriter: options.ingestsGoToWriter });
   if (admin) app.use(admin);
@@ -78,7 +83,16 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.use(siteRoutes(ctx, cache));
   app.use(pageRoutes(ctx));
   app.use(feedRoutes(ctx, cache, fast));
-  app.use((req, res) => notFound(res, shortened(req.path)));
+  app.use((req, res) => {
+    // A route that exists but not for this method (a POST to a feed) is a 405 naming the methods it takes (RFC 9110 15.5.6).
+    const aimed = aimedAt(req.path);
+    if (aimed && !aimed.methods.has(req.method.toLowerCase())) {
+      const allow = [...(aimed.methods.has('get') ? ['GET', 'HEAD'] : []), ...[...aimed.methods].filter((m) => m !== 'get' && m !== 'head').map((m) => m.toUpperCase())];
+      res.status(405).set('Allow', allow.join(', ')).type('text/plain').send(`Method not allowed: ${req.method} ${shortened(req.path)}; allowed: ${allow.join(', ')}\n`);
+      return;
+    }
+    notFound(res, shortened(req.path));
+  });
   // Express 5 hands thrown errors here. A client's mistake is a 4xx that
   // says what it is; anything else is our bug: logged, and a 500 without a
   // stack trace.

@@ -19,7 +19,7 @@ export interface FeedAnswer {
 export function feedAnswer(req: IncomingMessage, feed: CachedFeed, cacheControl: string): FeedAnswer {
   const encoding = chooseEncoding(req.headers['accept-encoding']);
   const notModified = isNotModified(req.headers, feed);
-  const headers = preparedHeaders(feed, encoding, notModified, cacheControl);
+  const headers = preparedHeaders(feed, encoding, notModified, feed.lastModified ? cacheControl : emptyFeedCacheControl(cacheControl));
   return notModified ? { status: 304, headers } : { status: 200, headers, body: feed.body(encoding) };
 }
 
@@ -34,6 +34,17 @@ export function sendCachedFeed(req: IncomingMessage, res: ServerResponse, feed: 
 /** Public feeds may sit in shared caches; a partner's may not. */
 export function cacheControlFor(maxAgeSeconds: number, partner: boolean): string {
   return `${partner ? 'private' : 'public'}, max-age=${maxAgeSeconds}`;
+}
+
+/**
+ * An empty feed (no items, so no Last-Modified) is answered `no-cache`: a
+ * cache may keep it but must ask again before reusing it (RFC 9111 5.2.2.4).
+ * On a fresh database before the first ingest, or a category yet to get a
+ * story, a CDN would otherwise serve the empty feed for max-age after items
+ * arrive. The 304 keeps revalidation cheap.
+ */
+export function emptyFeedCacheControl(cacheControl: string): string {
+  return `${cacheControl.startsWith('private') ? 'private' : 'public'}, no-cache`;
 }
 
 /** A cached entry's header lists for one Cache-Control value, by answer kind and encoding. */

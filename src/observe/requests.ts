@@ -77,17 +77,22 @@ export function requestObserver(log: Log, metrics: Metrics): RequestObserver {
 }
 
 /** The Express middleware: the route is the one that matched, known once the response is done. */
-export function observeRequests(observer: RequestObserver): RequestHandler {
+export function observeRequests(observer: RequestObserver, aimedAt?: (path: string) => string | undefined): RequestHandler {
   return (req, res, next) => {
-    observer.watch(req, res, performance.now(), () => routeOf(req));
+    observer.watch(req, res, performance.now(), () => routeOf(req, aimedAt));
     next();
   };
 }
 
-/** The pattern of the route that answered, with the prefix of the router it is mounted under. */
-export function routeOf(req: Request): string {
+/**
+ * The pattern of the route that answered, with the prefix of the router it
+ * is mounted under; for a request no route answered (a 401 before routing, a
+ * 405), the route it was aimed at, when `aimedAt` knows it; else "unmatched".
+ */
+export function routeOf(req: Request, aimedAt?: (path: string) => string | undefined): string {
   const path: unknown = req.route?.path;
-  return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
+  if (typeof path === 'string') return `${req.baseUrl}${path}`;
+  return aimedAt?.(req.path) ?? 'unmatched';
 }
 
 /** Body bytes sent: what Content-Length declared, none for HEAD and bodiless statuses (RFC 9110 6.4.1). */

@@ -35,6 +35,12 @@ export function planImport(feeds: readonly OpmlFeed[], taxonomy: readonly Catego
     const url = httpUrl(feed.xmlUrl);
     const name = feed.name ?? (url ? new URL(url).host : feed.xmlUrl) ?? '(untitled)';
     const skip = (reason: string) => plan.skip.push({ name, url: feed.xmlUrl, reason });
+    // A list exported from here names the config file's sources too, local files among them: they are there already.
+    const configured = feed.xmlUrl === undefined ? undefined : stored.get(url ?? feed.xmlUrl);
+    if (configured?.origin === 'config' && configured.enabled) {
+      skip(`already in the config file as "${configured.slug}"`);
+      continue;
+    }
     if (!url) {
       skip(feed.xmlUrl ? 'not an http(s) URL' : 'no xmlUrl');
       continue;
@@ -45,10 +51,6 @@ export function planImport(feeds: readonly OpmlFeed[], taxonomy: readonly Catego
     }
     seen.add(url);
     const match = stored.get(url);
-    if (match?.origin === 'config' && match.enabled) {
-      skip(`already in the config file as "${match.slug}"`);
-      continue;
-    }
     const source: ImportedSource = {
       slug: match?.slug ?? uniqueSlug(sourceSlug(name, url), taken),
       name,

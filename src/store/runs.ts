@@ -31,3 +31,21 @@ export function listRunResults(db: Db, runId: number): RecordedResult[] {
     .all(runId) as (Omit<SourceResult, 'error'> & { error: string | null })[];
   return rows.map(({ error, ...r }) => (error === null ? r : { ...r, error }));
 }
+
+/**
+ * Whether the archive is worth serving: it holds an article, or an ingest
+ * run has finished (the sources were read, even if they had nothing), or
+ * there is no enabled source to wait for. A fresh database before its first
+ * ingest is none of these: its feeds would be empty, and a cache in front
+ * would keep them so (http/ops.ts, /readyz).
+ */
+export function archiveReady(db: Db): boolean {
+  const row = db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM articles)
+           OR EXISTS (SELECT 1 FROM ingest_runs WHERE finished_at IS NOT NULL)
+           OR NOT EXISTS (SELECT 1 FROM sources WHERE enabled = 1) AS ready`,
+    )
+    .get() as { ready: number };
+  return row.ready === 1;
+}

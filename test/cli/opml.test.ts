@@ -283,6 +283,58 @@ describe('wirefeed sources export', () => {
   });
 });
 
+describe('export then import on the same configuration (the demo: local feed files)', () => {
+  test('the config file\'s sources, file:// ones included, are skipped as already configured, in the same or a fresh database', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wirefeed-opml-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'feeds.opml');
+    const exported = await wirefeed(['sources', 'export', file], { WIREFEED_DB: join(dir, 'a.db') });
+    assert.equal(exported.stdout, `Exported 3 sources to ${file}.\n`);
+    for (const db of ['a.db', 'b.db']) {
+      const r = await wirefeed(['sources', 'import', file], { WIREFEED_DB: join(dir, db) });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(
+        tableRows(r.stdout, 'action').map((row) => [row[0], row[1], row.at(-1)]),
+        [
+          ['skipped', 'Civic Pulse', 'already in the config file as "civic-pulse"'],
+          ['skipped', 'Harbor Wire', 'already in the config file as "harbor-wire"'],
+          ['skipped', 'The Northern Ledger', 'already in the config file as "northern-ledger"'],
+        ],
+      );
+      assert.match(r.stdout, /^Added 0, updated 0, skipped 3\.$/m);
+    }
+  });
+});
+
+describe('sources remove, disable and enable', () => {
+  test('an imported source is disabled, enabled and removed (no longer fetched, articles kept); a config source is refused with exit 2', async (t) => {
+    const { dir, env } = desk(t, '  - { slug: configured, name: Configured, url: "https://configured.example/feed.xml" }');
+    const list = join(dir, 'list.opml');
+    writeFileSync(list, '<opml version="2.0"><head/><body><outline text="Tide Watch" xmlUrl="https://tidewatch.example/feed.xml"/></body></opml>');
+    assert.equal((await wirefeed(['sources', 'import', list], env)).code, 0);
+    const status = async () => Object.fromEntries(tableRows((await wirefeed(['sources'], env)).stdout, 'source').map((r) => [r[0], r[1]]));
+
+    assert.deepEqual(await wirefeed(['sources', 'disable', 'tide-watch'], env), {
+      code: 0,
+      stdout: 'Disabled tide-watch: no longer fetched; its articles stay published (`wirefeed sources enable tide-watch` to fetch it again).\n',
+      stderr: '',
+    });
+    assert.equal((await status())['tide-watch'], 'disabled');
+    assert.equal((await wirefeed(['sources', 'enable', 'tide-watch'], env)).stdout, 'Enabled tide-watch: it is fetched at the next ingest.\n');
+    assert.equal((await status())['tide-watch'], 'never fetched');
+    const removed = await wirefeed(['sources', 'remove', 'tide-watch'], env);
+    assert.match(removed.stdout, /^Removed tide-watch: no longer fetched; its articles stay published/);
+    assert.equal((await status())['tide-watch'], 'disabled');
+
+    const refused = await wirefeed(['sources', 'remove', 'configured'], env);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr, `sources remove: source "configured" is in the config file ${env.WIREFEED_CONFIG}; remove it there\n`);
+    const unknown = await wirefeed(['sources', 'disable', 'nope'], env);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr, 'sources disable: no source "nope"; known: configured, tide-watch\n');
+  });
+});
+
 describe('sources help', () => {
   for (const [command, words] of [
     ['import', /OPML 1\.0 or 2\.0[\s\S]*xmlUrl[\s\S]*category attribute[\s\S]*Example:\n {2}wirefeed sources import/],

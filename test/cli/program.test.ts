@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
 import { listMigrations } from '../../src/store/db/db.js';
-import { configWithSources, runCli } from '../helpers.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../src/paths.js';
+import { configWithSources, demoConfigPath, runCli, until } from '../helpers.js';
+
+const cliPath = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
 const wirefeed = runCli;
 
@@ -88,10 +93,12 @@ describe('wirefeed command line', () => {
     const db = join(tempDir(t), 'w.db');
     const r = await wirefeed(['ingest', '--once'], { WIREFEED_DB: db });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.split('\n')[0], 'Ingesting 4 sources…');
-    assert.match(r.stdout, /^\[\d\/4\] harbor-wire: 6 new, 0 updated$/m);
+    // Piped: the table alone on standard output, progress on standard error.
+    assert.equal(r.stderr.split('\n')[0], 'Ingesting 4 sources…');
+    assert.match(r.stderr, /^\[\d\/4\] harbor-wire: 6 new, 0 updated$/m);
+    assert.equal(r.stdout.split('\n')[0]?.split(/\s{2,}/).join('|'), ingestColumns.join('|'));
     assert.deepEqual(readTable(r.stdout, ingestColumns), demoFirstRun);
-    assert.equal(r.stderr, '');
+    assert.doesNotMatch(r.stderr, /"level"/, 'no log lines at the default level');
   });
 
   test('a second ingest --once finds every demo article already stored: 0 new and 0 updated for every source', async (t) => {
@@ -111,7 +118,7 @@ describe('wirefeed command line', () => {
     const env = { WIREFEED_DB: join(tempDir(t), 'w.db') };
     const r = await wirefeed(['ingest', '--once', '--source', 'harbor-wire'], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.split('\n')[0], 'Ingesting 1 source…');
+    assert.equal(r.stderr.split('\n')[0], 'Ingesting 1 source…');
     assert.deepEqual(readTable(r.stdout, ingestColumns), [row('harbor-wire', 'ok', 6, 6, 0)]);
 
     const sources = await wirefeed(['sources'], env);
@@ -133,10 +140,55 @@ describe('wirefeed command line', () => {
     assert.equal(r.stdout, '');
   });
 
-  test('ingest without --once exits 2 and says to pass --once', async (t) => {
-    const r = await wirefeed(['ingest'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
+  test('ingest without --once runs the schedule in the foreground (ingesting at once) until SIGTERM, then exits 0', async (t) => {
+    const db = join(tempDir(t), 'w.db');
+    const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_DB: db, WIREFEED_LOG_LEVEL: 'info' };
+    delete env.WIREFEED_CONFIG;
+    delete env.NODE_TEST_CONTEXT;
+    const child = spawn(process.execPath, [cliPath, 'ingest', '--config', demoConfigPath], { env });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await until(() => (stderr.match(/"event":"source_refreshed"/g) ?? []).length >= 4, `four sources ingested:\n${stderr}`, 20_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /^Ingesting on the schedule "\* \* \* \* \*", and once now, in the foreground/);
+    assert.equal(stdout, '');
+    const listed = await wirefeed(['sources'], { WIREFEED_DB: db });
+    assert.ok(readTable(listed.stdout, sourcesColumns).every((r) => r.status === 'ok' && Number(r.articles) > 0), listed.stdout);
+  });
+
+  test('ingest --source without --once exits 2 and says why', async (t) => {
+    const r = await wirefeed(['ingest', '--source', 'harbor-wire'], { WIREFEED_DB: join(tempDir(t), 'w.db') });
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'ingest: pass --once (the schedule runs inside `wirefeed serve`)\n');
+    assert.equal(r.stderr, 'ingest: --source needs --once (the schedule ingests every source when it is due)\n');
+  });
+
+  test('--version prints the version of package.json', async () => {
+    const r = await wirefeed(['--version'], {});
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, `${(JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version}\n`);
+  });
+
+  test('--config FILE works on every command, before or after its name, like WIREFEED_CONFIG', async (t) => {
+    const dir = tempDir(t);
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, configWithSources('  - { slug: only-one, name: Only One, url: "https://only.example/feed.xml" }'));
+    const env = { WIREFEED_DB: join(dir, 'w.db') };
+    for (const args of [['sources', '--config', config], ['--config', config, 'sources', 'list']]) {
+      const r = await wirefeed(args, env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(readTable(r.stdout, sourcesColumns).map((row) => row.source), ['only-one']);
+    }
+    const missing = await wirefeed(['migrate', '--config', join(dir, 'nope.yaml')], env);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stderr, `config: cannot read ${join(dir, 'nope.yaml')}: no such file (set WIREFEED_CONFIG or --config to the YAML file)\n`);
+    assert.match((await wirefeed(['ingest', '--help'], env)).stdout, /--config <file>/);
   });
 
   test('sources before any ingest lists every demo source as never fetched with 0 articles', async (t) => {
@@ -231,7 +283,7 @@ sources:
       assert.equal(r.code, 2);
       assert.equal(
         r.stderr,
-        `config: ${join(dir, 'config.yaml')} is not valid:\n  sources.0.slug: must be a lowercase slug (a-z, 0-9, dashes)\n`,
+        `config: ${join(dir, 'config.yaml')}: sources.0.slug: must be a lowercase slug (a-z, 0-9, dashes)\n`,
       );
       assert.equal(r.stdout, '');
       assert.equal(existsSync(db), false);
@@ -278,13 +330,13 @@ describe('wirefeed help and usage', () => {
 });
 
 describe('wirefeed ingest progress on a terminal', () => {
-  // The child's stdout is a pipe; this makes it say it is a terminal 60 columns wide.
-  const asTerminal = ['--import', 'data:text/javascript,process.stdout.isTTY=true;process.stdout.columns=60;'];
+  // The child's stderr, where progress goes, is a pipe; this makes it say it is a terminal 60 columns wide.
+  const asTerminal = ['--import', 'data:text/javascript,process.stderr.isTTY=true;process.stderr.columns=60;'];
 
   test('redraws one progress line in place ("[2/4] harbor-wire ok 6 new"), clears it, then prints the table', async (t) => {
     const r = await wirefeed(['ingest', '--once'], { WIREFEED_DB: join(tempDir(t), 'w.db') }, asTerminal);
     assert.equal(r.code, 0, r.stderr);
-    const [first, progress = '', ...rest] = r.stdout.split('\n');
+    const [first, progress = ''] = r.stderr.split('\n');
     assert.equal(first, 'Ingesting 4 sources…');
     const frames = progress.split('\r').slice(1);
     assert.equal(frames.length, 5, `four redraws and a clear in ${JSON.stringify(progress)}`);
@@ -296,8 +348,8 @@ describe('wirefeed ingest progress on a terminal', () => {
     ]);
     assert.deepEqual(frames.slice(0, 4).map((f) => f.slice(0, 6)), ['[1/4] ', '[2/4] ', '[3/4] ', '[4/4] ']);
     assert.equal(frames[4], '\x1b[K', 'the progress line is cleared before the table');
-    assert.deepEqual(readTable(rest.join('\n'), ingestColumns), demoFirstRun);
-    assert.doesNotMatch(r.stdout, /harbor-wire: 6 new/, 'no plain per-source lines on a terminal');
+    assert.deepEqual(readTable(r.stdout, ingestColumns), demoFirstRun);
+    assert.doesNotMatch(r.stderr, /harbor-wire: 6 new/, 'no plain per-source lines on a terminal');
   });
 
   test('a line wider than the terminal is cut, so that the carriage return still redraws it', async (t) => {
@@ -306,7 +358,8 @@ describe('wirefeed ingest progress on a terminal', () => {
     writeFileSync(join(dir, 'config.yaml'), configWithSources('  - { slug: broken, name: Broken, file: broken.rss }'));
     const r = await wirefeed(['ingest', '--once'], { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'w.db') }, asTerminal);
     assert.equal(r.code, 1);
-    const frame = r.stdout.split('\n')[1]?.split('\r')[1] ?? '';
+    // The log's warning for the failed source shares standard error (a terminal): the frame is the text after a carriage return.
+    const frame = r.stderr.split('\n').find((l) => l.includes('\r[1/1]'))?.split('\r')[1] ?? '';
     assert.match(frame, /^\[1\/1\] broken error: parse: .*…\x1b\[K$/);
     assert.equal(frame.replace('\x1b[K', '').length, 59);
   });
@@ -377,13 +430,13 @@ describe('wirefeed articles add', () => {
       name: 'no title',
       file: 'no-title.md',
       text: article('published: 2026-11-20T10:00:00Z'),
-      stderr: 'articles: no-title.md: title: Invalid input: expected string, received undefined\n',
+      stderr: 'articles: no-title.md: title: is required\n',
     },
     {
       name: 'no published date',
       file: 'undated.md',
       text: article('title: "Undated"'),
-      stderr: 'articles: undated.md: published: Invalid input\n',
+      stderr: 'articles: undated.md: published: is required\n',
     },
     {
       name: 'a published date that is not a date',
@@ -395,7 +448,19 @@ describe('wirefeed articles add', () => {
       name: 'categories that are not a list',
       file: 'one-category.md',
       text: article('title: "One"\npublished: 2026-11-20T10:00:00Z\ncategories: climate'),
-      stderr: 'articles: one-category.md: categories: Invalid input: expected array, received string\n',
+      stderr: 'articles: one-category.md: categories: must be a list, not the text "climate"\n',
+    },
+    {
+      name: 'front matter that is not YAML (an unclosed quote)',
+      file: 'unclosed.md',
+      text: article('title: "Harbour reopens\npublished: 2026-11-20T10:00:00Z'),
+      stderr: 'articles: unclosed.md: line 2, near field "title": the front matter is not valid YAML: unexpected end of the stream within a double quoted scalar\n',
+    },
+    {
+      name: 'front matter that is not YAML (a bad indent)',
+      file: 'indented.md',
+      text: article('title: "Harbour"\npublished: 2026-11-20T10:00:00Z\n  author: x\n    tags: [a]'),
+      stderr: 'articles: indented.md: line 5, near field "published": the front matter is not valid YAML: bad indentation of a mapping entry\n',
     },
     {
       name: 'a file name that cannot be a slug',

@@ -102,7 +102,7 @@ describe('serve --readers 2', () => {
     for (let i = 0; i < 6; i++) assert.equal((await getFresh(serve.port, '/healthz')).status, 200);
     const metrics = (await getFresh(serve.port, '/metrics')).body;
     assert.match(metrics, /^wirefeed_http_requests_total\{method="GET",route="\/healthz",status="200"\} 6$/m, 'both readers counted');
-    assert.match(metrics, /^wirefeed_http_requests_total\{method="GET",route="unmatched",status="429"\} 20$/m, 'refused before any route');
+    assert.match(metrics, /^wirefeed_http_requests_total\{method="GET",route="\/categories",status="429"\} 20$/m, 'refused before routing, counted under the route it was aimed at');
     await until(() => /"event":"writer_acquired"/.test(serve.log()), 'the writer');
     assert.match((await getFresh(serve.port, '/metrics')).body, /^wirefeed_writer 1$/m, 'one writer among the processes');
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { runCli } from '../helpers.js';
+import { demoConfigPath, runCli } from '../helpers.js';
 
 const commands = [['migrate'], ['ingest', '--once'], ['serve']];
 
@@ -121,11 +121,11 @@ describe('start-up failures of the admin token', () => {
     for (const token of ['', '   ']) {
       const r = await runCli(['migrate'], { WIREFEED_DB: db, WIREFEED_ADMIN_TOKEN: token });
       assert.equal(r.code, 2, r.stderr);
-      assert.equal(r.stderr, 'config: WIREFEED_ADMIN_TOKEN is empty: set a token of at least 16 characters, or leave it out to turn the admin API off\n');
+      assert.equal(r.stderr, `config: ${demoConfigPath}: WIREFEED_ADMIN_TOKEN (environment): is empty: set a token of at least 16 characters, or leave it out to turn the admin API off\n`);
     }
     const spaced = await runCli(['migrate'], { WIREFEED_DB: db, WIREFEED_ADMIN_TOKEN: 'sixteen letters or more with spaces' });
     assert.equal(spaced.code, 2, spaced.stderr);
-    assert.match(spaced.stderr, /^config: WIREFEED_ADMIN_TOKEN must not contain spaces/);
+    assert.match(spaced.stderr, /^config: .*: WIREFEED_ADMIN_TOKEN \(environment\): must not contain spaces/);
   });
 
   test('admin.token blank in the config file is an error naming the key', async (t) => {
@@ -135,7 +135,8 @@ describe('start-up failures of the admin token', () => {
       writeFileSync(config, `site: { title: T, base_url: "http://feeds.test", author: A }\nadmin:\n  token: ${token}\n`);
       const r = await runCli(['migrate'], { WIREFEED_CONFIG: config, WIREFEED_DB: join(dir, 'w.db') });
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /^ {2}admin\.token: is empty: set a token of at least 16 characters/m);
+      assert.equal(r.stderr.split('\n').length, 2, 'one line');
+      assert.match(r.stderr, /^config: .*config\.yaml: admin\.token: is empty: set a token of at least 16 characters/);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
     }
   });

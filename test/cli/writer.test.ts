@@ -186,7 +186,7 @@ describe('ingest --once next to a running serve', () => {
     console.log(`ingest --once handed to the writer: ${took} ms (the serve's own run was going)`);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr + r.stdout, /locked|SQLITE_BUSY/i);
-    assert.match(r.stdout, /^Ingesting 3 sources…\nAnother process is the writer: this ingest is handed to it; waiting…\n/);
+    assert.match(r.stderr, /^Ingesting 3 sources…\nAnother process is the writer: this ingest is handed to it; waiting…\n/);
     const table = r.stdout.slice(r.stdout.indexOf('source  '));
     assert.deepEqual(
       table.trim().split('\n').slice(2).map((line) => line.trim().split(/\s{2,}/)),
@@ -233,7 +233,7 @@ describe('ingest --once next to a running serve', () => {
     const late = Date.now() - (deadAt + 1_000);
     console.log(`ingest --once ended ${late} ms after the dead writer's lease went stale (timeout 1000 ms)`);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Ingesting 1 source…\nAnother process is the writer: this ingest is handed to it; waiting…\nThe writer has stopped; ingesting here\.\n/);
+    assert.match(r.stderr, /^Ingesting 1 source…\nAnother process is the writer: this ingest is handed to it; waiting…\nThe writer has stopped; ingesting here\.\n/);
     assert.match(r.stdout, /\nc +ok +2 +0 +0\n/);
     const db = new Database(join(dir, 'w.db'), { readonly: true, fileMustExist: true });
     try {

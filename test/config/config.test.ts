@@ -57,94 +57,94 @@ describe('loadConfig rejects a bad configuration file with a ConfigError naming 
     {
       name: 'a source slug that is not a slug',
       yaml: config('sources:\n  - { slug: Harbor_Wire, name: Harbor, url: "http://harbor.test/feed" }\n'),
-      message: (p) => `config: ${p} is not valid:\n  sources.0.slug: must be a lowercase slug (a-z, 0-9, dashes)`,
+      message: (p) => `config: ${p}: sources.0.slug: must be a lowercase slug (a-z, 0-9, dashes)`,
     },
     {
       name: 'a source with both url and file',
       yaml: config('sources:\n  - { slug: harbor, name: Harbor, url: "http://harbor.test/feed", file: feed.xml }\n'),
-      message: (p) => `config: ${p} is not valid:\n  sources.0: needs exactly one of "url", "file" or "articles"`,
+      message: (p) => `config: ${p}: sources.0: needs exactly one of "url", "file" or "articles"`,
     },
     {
       name: 'a source with neither url, file nor articles',
       yaml: config('sources:\n  - { slug: harbor, name: Harbor }\n'),
-      message: (p) => `config: ${p} is not valid:\n  sources.0: needs exactly one of "url", "file" or "articles"`,
+      message: (p) => `config: ${p}: sources.0: needs exactly one of "url", "file" or "articles"`,
     },
     {
       name: 'a source url that is not http(s) or file',
       yaml: config('sources:\n  - { slug: harbor, name: Harbor, url: "ftp://harbor.test/feed" }\n'),
-      message: (p) => `config: ${p} is not valid:\n  sources.0.url: must be an http(s):// or file:// URL`,
+      message: (p) => `config: ${p}: sources.0.url: must be an http(s):// or file:// URL`,
     },
     {
       name: 'an unknown category in a source',
       yaml: config('sources:\n  - { slug: harbor, name: Harbor, file: feed.xml, categories: [climate, sport] }\n'),
-      message: () => 'config: sources.0.categories.1: unknown category "sport"',
+      message: (p) => `config: ${p}: sources.0.categories.1: unknown category "sport"`,
     },
     {
       name: 'a site.base_url that is not a URL',
       yaml: 'site:\n  title: Test Desk\n  base_url: feeds dot test\n  author: Test Desk\n',
-      message: (p) => `config: ${p} is not valid:\n  site.base_url: must be an http(s) URL`,
+      message: (p) => `config: ${p}: site.base_url: must be an http(s) URL`,
     },
     {
       name: 'a publish.hub that is not an http(s) URL',
       yaml: config('publish:\n  hub: "hub.example/websub"\n'),
-      message: (p) => `config: ${p} is not valid:\n  publish.hub: must be an http(s) URL`,
+      message: (p) => `config: ${p}: publish.hub: must be an http(s) URL`,
     },
     {
       name: 'an ingest.schedule that is not a cron expression',
       yaml: config('ingest:\n  schedule: every five minutes\n'),
-      message: (p) => `config: ${p} is not valid:\n  ingest.schedule: must be a cron expression, like "*/5 * * * *"`,
+      message: (p) => `config: ${p}: ingest.schedule: must be a cron expression, like "*/5 * * * *"`,
     },
     {
       name: 'a source fetched more often than once a minute',
       yaml: config('sources:\n  - { slug: harbor, name: Harbor, file: feed.xml, every: 10s }\n'),
-      message: (p) => `config: ${p} is not valid:\n  sources.0.every: must be a duration of at least one minute, like "15m" or "2h"`,
+      message: (p) => `config: ${p}: sources.0.every: must be a duration of at least one minute, like "15m" or "2h"`,
     },
     {
       name: 'a source interval that is not a duration',
       yaml: config('sources:\n  - { slug: harbor, name: Harbor, file: feed.xml, every: often }\n'),
-      message: (p) => `config: ${p} is not valid:\n  sources.0.every: must be a duration of at least one minute, like "15m" or "2h"`,
+      message: (p) => `config: ${p}: sources.0.every: must be a duration of at least one minute, like "15m" or "2h"`,
     },
     {
       name: 'an unknown top-level key',
       yaml: config('feeds: []\n'),
-      message: (p) => `config: ${p} is not valid:\n  (top level): Unrecognized key: "feeds"`,
+      message: (p) => `config: ${p}: (top level): unknown key "feeds" (a misspelling, or a key in the wrong section?)`,
     },
     {
       name: 'an unknown key inside a section',
       yaml: config('ingest:\n  workers: 4\n'),
-      message: (p) => `config: ${p} is not valid:\n  ingest: Unrecognized key: "workers"`,
+      message: (p) => `config: ${p}: ingest: unknown key "workers" (a misspelling, or a key in the wrong section?)`,
     },
     {
       name: 'a missing required key',
       yaml: 'site:\n  title: Test Desk\n  base_url: http://feeds.test\n',
-      message: (p) => `config: ${p} is not valid:\n  site.author: Invalid input: expected string, received undefined`,
+      message: (p) => `config: ${p}: site.author: is required`,
     },
     {
       name: 'two sources with the same slug',
       yaml: config(
         'sources:\n  - { slug: harbor, name: Harbor, file: a.xml }\n  - { slug: ledger, name: Ledger, file: b.xml }\n  - { slug: harbor, name: Harbor again, file: c.xml }\n',
       ),
-      message: () => 'config: sources: slug "harbor" is used twice',
+      message: (p) => `config: ${p}: sources: slug "harbor" is used twice`,
     },
     {
       name: 'a boilerplate pattern that is not a regular expression',
       yaml: config('ingest:\n  boilerplate: ["^share this", "(unclosed"]\n'),
-      message: () => /^config: ingest\.boilerplate\.1: not a valid regular expression: Invalid regular expression: .*\(unclosed/,
+      message: (p) => new RegExp(`^config: ${escape(p)}: ingest\\.boilerplate\\.1: not a valid regular expression: Invalid regular expression: .*\\(unclosed`),
     },
     {
       name: 'a server timeout of zero (node:http would take it as no bound at all)',
       yaml: config('server:\n  idle_timeout_seconds: 0\n'),
-      message: (p) => `config: ${p} is not valid:\n  server.idle_timeout_seconds: must be a number of seconds, at least 0.001`,
+      message: (p) => `config: ${p}: server.idle_timeout_seconds: must be a number of seconds, at least 0.001`,
     },
     {
       name: 'a header timeout longer than the request timeout',
       yaml: config('server:\n  headers_timeout_seconds: 40\n  request_timeout_seconds: 30\n'),
-      message: () => 'config: server.headers_timeout_seconds must not be more than server.request_timeout_seconds',
+      message: (p) => `config: ${p}: server.headers_timeout_seconds: must not be more than server.request_timeout_seconds`,
     },
     {
       name: 'a YAML syntax error',
       yaml: 'site:\n  title: [Test Desk\n  base_url: http://feeds.test\n',
-      message: (p) => new RegExp(`^config: cannot read ${escape(p)}: .+ at line \\d+, column \\d+`),
+      message: (p) => new RegExp(`^config: ${escape(p)} is not valid YAML: line \\d+, column \\d+: [^\\n]+$`),
     },
   ];
 
@@ -157,19 +157,55 @@ describe('loadConfig rejects a bad configuration file with a ConfigError naming 
 
   test('a missing file', (t) => {
     const path = join(tempDir(t), 'nowhere.yaml');
-    assertConfigError(() => loadConfig({ WIREFEED_CONFIG: path }), new RegExp(`^config: cannot read ${escape(path)}: ENOENT`));
+    assertConfigError(() => loadConfig({ WIREFEED_CONFIG: path }), `config: cannot read ${path}: no such file (set WIREFEED_CONFIG or --config to the YAML file)`);
   });
 
   test('a path that cannot be read as a file (a folder)', (t) => {
     const path = tempDir(t);
-    assertConfigError(() => loadConfig({ WIREFEED_CONFIG: path }), new RegExp(`^config: cannot read ${escape(path)}: EISDIR`));
+    assertConfigError(() => loadConfig({ WIREFEED_CONFIG: path }), `config: cannot read ${path}: it is a folder, not a file (set WIREFEED_CONFIG or --config to the YAML file)`);
   });
 
   test('an empty file (no site section)', (t) => {
     const path = writeConfig(tempDir(t), '# nothing here\n');
     assertConfigError(
       () => loadConfig({ WIREFEED_CONFIG: path }),
-      `config: ${path} is not valid:\n  site: Invalid input: expected object, received undefined`,
+      `config: ${path}: site: is required`,
+    );
+  });
+});
+
+describe('loadConfig reports every problem at once', () => {
+  test('every problem of the file and the environment is reported, a line each naming the file and the key, in plain words', (t) => {
+    const path = writeConfig(tempDir(t), 'site:\n  title: T\nserver:\n  port: "80"\nsources:\n  - slug: A\n    name: a\n');
+    assertConfigError(
+      () => loadConfig({ WIREFEED_CONFIG: path, WIREFEED_PORT: 'x' }),
+      [
+        'site.base_url: is required',
+        'site.author: is required',
+        'server.port: must be a number, not the text "80"',
+        'sources.0.slug: must be a lowercase slug (a-z, 0-9, dashes)',
+        'sources.0: needs exactly one of "url", "file" or "articles"',
+        'WIREFEED_PORT (environment): must be a port number, got "x"',
+      ]
+        .map((line) => `config: ${path}: ${line}`)
+        .join('\n'),
+    );
+  });
+
+  test('problems between keys (checked once every key is valid) are reported together too', (t) => {
+    const path = writeConfig(
+      tempDir(t),
+      'site: { title: T, base_url: "http://x.test", author: A }\nserver: { headers_timeout_seconds: 60 }\nsources:\n  - { slug: a, name: A, file: a.xml, categories: [nope] }\n  - { slug: a, name: B, file: b.xml }\n',
+    );
+    assertConfigError(
+      () => loadConfig({ WIREFEED_CONFIG: path }),
+      [
+        'server.headers_timeout_seconds: must not be more than server.request_timeout_seconds',
+        'sources.0.categories.0: unknown category "nope"',
+        'sources: slug "a" is used twice',
+      ]
+        .map((line) => `config: ${path}: ${line}`)
+        .join('\n'),
     );
   });
 });
@@ -208,7 +244,7 @@ describe('loadConfig environment overrides', () => {
       const path = writeConfig(tempDir(t), fileYaml);
       assertConfigError(
         () => loadConfig({ WIREFEED_CONFIG: path, WIREFEED_PORT: port }),
-        `config: WIREFEED_PORT must be a port number, got "${port}"`,
+        `config: ${path}: WIREFEED_PORT (environment): must be a port number, got "${port}"`,
       );
     });
   }
@@ -217,20 +253,20 @@ describe('loadConfig environment overrides', () => {
     const path = writeConfig(tempDir(t), fileYaml);
     assertConfigError(
       () => loadConfig({ WIREFEED_CONFIG: path, WIREFEED_BASE_URL: 'feeds.test' }),
-      'config: WIREFEED_BASE_URL must be an http(s) URL, got "feeds.test"',
+      `config: ${path}: WIREFEED_BASE_URL (environment): must be an http(s) URL, got "feeds.test"`,
     );
   });
 
   test('an empty WIREFEED_PORT is a ConfigError, not "any free port"', (t) => {
     const path = writeConfig(tempDir(t), fileYaml);
-    assertConfigError(() => loadConfig({ WIREFEED_CONFIG: path, WIREFEED_PORT: '' }), 'config: WIREFEED_PORT must be a port number, got ""');
+    assertConfigError(() => loadConfig({ WIREFEED_CONFIG: path, WIREFEED_PORT: '' }), `config: ${path}: WIREFEED_PORT (environment): must be a port number, got ""`);
   });
 
   test('an unknown WIREFEED_LOG_LEVEL is a ConfigError', (t) => {
     const path = writeConfig(tempDir(t), fileYaml);
     assertConfigError(
       () => loadConfig({ WIREFEED_CONFIG: path, WIREFEED_LOG_LEVEL: 'loud' }),
-      'config: WIREFEED_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got "loud"',
+      `config: ${path}: WIREFEED_LOG_LEVEL (environment): must be one of trace, debug, info, warn, error, fatal, silent, got "loud"`,
     );
   });
 
@@ -238,7 +274,7 @@ describe('loadConfig environment overrides', () => {
     const path = writeConfig(tempDir(t), fileYaml);
     assertConfigError(
       () => loadConfig({ WIREFEED_CONFIG: path, WIREFEED_BASE_URL: 'javascript:alert(1)' }),
-      'config: WIREFEED_BASE_URL must be an http(s) URL, got "javascript:alert(1)"',
+      `config: ${path}: WIREFEED_BASE_URL (environment): must be an http(s) URL, got "javascript:alert(1)"`,
     );
   });
 });
@@ -319,7 +355,7 @@ describe('loadConfig result', () => {
     const path = writeConfig(tempDir(t), config('server:\n  writer_heartbeat_seconds: 2\n  writer_timeout_seconds: 5\n'));
     assert.throws(() => loadConfig({ WIREFEED_CONFIG: path }), {
       name: 'ConfigError',
-      message: 'config: server.writer_timeout_seconds must be at least three times server.writer_heartbeat_seconds',
+      message: `config: ${path}: server.writer_timeout_seconds: must be at least three times server.writer_heartbeat_seconds`,
     });
   });
 

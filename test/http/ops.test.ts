@@ -129,6 +129,18 @@ describe('/metrics', () => {
     assert.equal(sample(text, 'wirefeed_http_requests_total', { method: 'GET', route: '/feeds/all.:format', status: '304' }), 5);
   });
 
+  test('counts a 401 (a bad partner key, refused before routing) and a 405 under the route they were aimed at', async () => {
+    const app = createApp(ctx, { metrics: createMetrics() });
+    await request(app).get('/feeds/all.rss').set('Authorization', 'Bearer no-such-partner-key-0123').expect(401);
+    await request(app).get('/articles/1.json').set('Authorization', 'Bearer no-such-partner-key-0123').expect(401);
+    await request(app).post('/feeds/all.rss').expect(405);
+    const text = (await request(app).get('/metrics').expect(200)).text;
+    assert.equal(sample(text, 'wirefeed_http_requests_total', { method: 'GET', route: '/feeds/all.:format', status: '401' }), 1);
+    assert.equal(sample(text, 'wirefeed_http_requests_total', { method: 'GET', route: '/articles/:id.json', status: '401' }), 1);
+    assert.equal(sample(text, 'wirefeed_http_requests_total', { method: 'POST', route: '/feeds/all.:format', status: '405' }), 1);
+    assert.equal(sample(text, 'wirefeed_http_requests_total', { method: 'GET', route: 'unmatched', status: '401' }), undefined);
+  });
+
   test('names requests no route answered "unmatched", so that no raw URL becomes a label', async () => {
     const app = createApp(ctx, { metrics: createMetrics() });
     await request(app).get('/feeds/sources/no-such-source-42.rss').expect(404);

@@ -25,7 +25,8 @@ async function ingestLog(t: TestContext, nodeArgs: string[] = []): Promise<strin
 
 describe('log output', () => {
   test('on a pipe every line is one JSON event with snake_case keys, one per source', async (t) => {
-    const lines = (await ingestLog(t)).trim().split('\n');
+    // Standard error also carries the command's progress for a person ("Ingesting 4 sources…", "[1/4] …"): every other line is a log event.
+    const lines = (await ingestLog(t)).trim().split('\n').filter((l) => !/^(Ingesting |\[\d+\/\d+\] )/.test(l));
     const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const sources = events.filter((e) => e.event === 'source_refreshed');
     assert.deepEqual(sources.map((e) => e.source).sort(), ['civic-pulse', 'demo-desk', 'harbor-wire', 'northern-ledger']);
@@ -40,7 +41,8 @@ describe('log output', () => {
     // The child's stderr is a pipe; this makes it say it is a terminal.
     const stderr = await ingestLog(t, ['--import', 'data:text/javascript,process.stderr.isTTY=true;']);
     assert.doesNotMatch(stderr, /^\{/m);
-    const refreshed = stderr.match(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: source refreshed$/gm) ?? [];
+    // A log line may follow the progress line redrawn in place (after its carriage return), hence no ^.
+    const refreshed = stderr.match(/\[\d\d:\d\d:\d\d\.\d{3}\] INFO: source refreshed$/gm) ?? [];
     assert.equal(refreshed.length, 4, stderr);
     assert.match(stderr, /^ {4}source: "harbor-wire"$/m);
     assert.match(stderr, /^ {4}items_new: 6$/m);

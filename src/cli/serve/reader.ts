@@ -29,7 +29,7 @@ export async function serveAsReader(ctx: Context): Promise<void> {
   const probe = startHealthProbe(ctx.db, ctx.log);
   const usage = usageToPrimary();
   const budget = primaryBudget(new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute));
-  const server = createHttpServer(createApp(ctx, { metrics, partnerUsage: usage, budget, primaryPort }), ctx.cfg.server);
+  const server = createHttpServer(createApp(ctx, { metrics, partnerUsage: usage, budget, primaryPort, awaitFirstIngest: true }), ctx.cfg.server);
   server.on('drop', () => metrics.observeDroppedConnection());
   const port = await listen(server, ctx.cfg.port);
   ctx.log.info({ event: 'listening', port, base_url: ctx.cfg.site.baseUrl, reader: process.pid }, `reader ${process.pid} serving on http://localhost:${port}`);

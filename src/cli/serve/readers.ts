@@ -34,7 +34,7 @@ export async function serveWithReaders(ctx: Context): Promise<void> {
   const probe = startHealthProbe(ctx.db, ctx.log);
   const partnerUsage = new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
   const limiter = new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute);
-  const app = createApp(ctx, { metrics, partnerUsage, budget: limiter, ingestsGoToWriter: true, metricsText: () => clusterMetricsText(metrics.registry) });
+  const app = createApp(ctx, { metrics, partnerUsage, budget: limiter, ingestsGoToWriter: true, awaitFirstIngest: true, metricsText: () => clusterMetricsText(metrics.registry) });
   const internal = createHttpServer(app, ctx.cfg.server);
   const primaryPort = await listen(internal, 0, '127.0.0.1');
 

@@ -36,7 +36,7 @@ export async function serve(ctx: Context, isReader: boolean): Promise<void> {
   const probe = startHealthProbe(ctx.db, ctx.log);
   // Partner request counts, in memory until flushed: written at shutdown too.
   const partnerUsage = new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
-  const server = createHttpServer(createApp(ctx, { metrics, partnerUsage, ingestsGoToWriter: true }), ctx.cfg.server);
+  const server = createHttpServer(createApp(ctx, { metrics, partnerUsage, ingestsGoToWriter: true, awaitFirstIngest: true }), ctx.cfg.server);
   server.on('drop', () => metrics.observeDroppedConnection());
   const port = await listen(server, ctx.cfg.port);
   ctx.log.info({ event: 'listening', port, base_url: ctx.cfg.site.baseUrl }, `serving on http://localhost:${port}`);

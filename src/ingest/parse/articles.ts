@@ -7,6 +7,7 @@ import { marked } from 'marked';
 import { z } from 'zod';
 import { escapeHtml } from './nodes.js';
 import type { ParsedEntry, ParsedFeed } from './parsed.js';
+import { plainIssue } from '../../plain-issues.js';
 
 const date = z.union([z.date(), z.string()]).transform((v) => (v instanceof Date ? v.toISOString() : v));
 
@@ -51,10 +52,17 @@ export async function readArticleFolder(dir: string, siteUrl: string): Promise<P
 
 export async function readArticleFile(path: string, siteUrl: string): Promise<ParsedEntry> {
   const slug = basename(path, '.md');
-  const { data, content } = matter(await readFile(path, 'utf8'));
+  const text = await readFile(path, 'utf8');
+  let data: unknown;
+  let content: string;
+  try {
+    ({ data, content } = matter(text));
+  } catch (err) {
+    throw new ArticleFileError(`articles: ${basename(path)}: ${yamlProblem(err, text)}`, { cause: err });
+  }
   const parsed = frontMatter.safeParse(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'front matter'}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => plainIssue(i, 'front matter', data));
     throw new ArticleFileError(`articles: ${basename(path)}: ${problems.join('; ')}`);
   }
   const fm = parsed.data;
@@ -74,4 +82,28 @@ export async function readArticleFile(path: string, siteUrl: string): Promise<Pa
     related: fm.related.map((r) => ({ url: 'slug' in r ? new URL(r.slug, base).href : r.url, title: escapeHtml(r.title) })),
     rights: escapeHtml(fm.rights),
   };
+}
+
+/**
+ * Front matter that is not YAML, in one line: the line of the file (js-yaml
+ * counts from the line after the opening "---") and the field it is in, for
+ * the person who must fix it; never the parser's stack or snippet.
+ */
+function yamlProblem(err: unknown, text: string): string {
+  const { name, reason, mark, message } = err as { name?: string; reason?: string; message?: string; mark?: { line?: number; column?: number } };
+  if (name !== 'YAMLException') return `front matter: ${message ?? String(err)}`;
+  const lines = text.split(/\r?\n/);
+  // Index in `lines`: js-yaml's line 0 is the file's second line, after the opening "---".
+  let at = mark?.line === undefined ? undefined : mark.line + 1;
+  // An unclosed quote is found only at the end of the front matter: point at the line that opened it.
+  if (reason?.includes('quoted scalar')) {
+    const opened = lines.findIndex((l, i) => i >= 1 && ((l.match(/(?<!\\)"/g) ?? []).length % 2 === 1 || (l.match(/'/g) ?? []).length % 2 === 1));
+    if (opened >= 1) at = opened;
+  }
+  // A mark at the start of a line blames what came before it (a list left open on the line above).
+  const from = at === undefined ? -1 : mark?.column === 0 && at > 1 && !reason?.includes('quoted scalar') ? at - 1 : at;
+  let field: string | undefined;
+  for (let i = from; i >= 1 && field === undefined; i--) field = /^([A-Za-z_][\w-]*)\s*:/.exec(lines[i] ?? '')?.[1];
+  const where = [at === undefined ? undefined : `line ${at + 1}`, field && `near field "${field}"`].filter(Boolean).join(', ');
+  return `${where ? `${where}: ` : ''}the front matter is not valid YAML: ${reason ?? 'cannot be read'}`;
 }
