@@ -8,6 +8,7 @@ import {
   addPageLinks,
   appendToAtomEntries,
   atomCategories,
+  atomSummary,
   atomTextConstructs,
   cdata,
   createFeed,
@@ -18,6 +19,7 @@ import {
   xmlAttr,
   xmlText,
 } from './feed-gaps.js';
+import { hasHtmlBody, itemBodyHtml } from './item-html.js';
 
 type XmlNode = Record<string, unknown>;
 
@@ -39,8 +41,9 @@ function atomItem(doc: FeedDocument, a: Article): Item {
     link: a.url,
     date: a.updatedAt,
     published: a.publishedAt,
-    description: cdata(a.summary),
-    content: doc.fullText && a.contentHtml ? cdata(a.contentHtml) : undefined,
+    // The summary is written last, by atomExtras (feed-gaps.ts says why); the
+    // body is always there with an image, so that the caption is not read as it.
+    content: hasHtmlBody(doc, a) || a.image !== undefined ? cdata(itemBodyHtml(doc, a)) : undefined,
     author: a.author ? [{ name: xmlText(a.author) }] : undefined,
     copyright: doc.fullText && a.rights ? xmlText(a.rights) : undefined,
   };
@@ -69,6 +72,7 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
   links.push({ _attributes: { rel: 'self', href: xmlAttr(`${sourceId(doc, a)}.atom`) } });
   source.link = links;
   nodes.push({ source });
+  if (a.summary) nodes.push(atomSummary(a.summary));
   return [...categories, ...nodes];
 }
 

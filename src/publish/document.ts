@@ -34,6 +34,8 @@ export interface FeedDocument {
   rights?: string;
   /** Publish content:encoded / Atom content / content_html. */
   fullText: boolean;
+  /** Each item's HTML body also shows its image, categories and related stories (item-html.ts). */
+  metadataInHtml: boolean;
   /** Where category slugs are defined: {base}/categories. */
   categoryScheme: string;
   baseUrl: string;
@@ -101,6 +103,7 @@ export function buildDocument(
     author: cfg.site.author,
     rights: cfg.site.rights,
     fullText,
+    metadataInHtml: cfg.publish.metadataInHtml,
     categoryScheme: `${base}/categories`,
     baseUrl: base,
     items,

@@ -25,6 +25,14 @@
 // - The xml-stylesheet href is escaped like an attribute (only `"`), so it
 //   goes through `xmlAttr` too.
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
+// - An item's summary is written where `feed` puts it, before the content
+//   and our extensions, but the Universal Feed Parser reads Media RSS
+//   <media:description> (the image caption) as a description too: as the
+//   item's content when no content came before it, else over the summary's
+//   details. Only the order content, media:description, summary leaves it
+//   our summary as the summary and our body as the content, so the summary
+//   is written last, by `rssSummary` and `atomSummary` (and every item with
+//   an image has a content element: rss.ts, atom.ts).
 import { Feed } from 'feed';
 import { js2xml } from 'xml-js';
 import type { Category, Image } from '../model.js';
@@ -117,6 +125,16 @@ export const namespaces = {
   dc: 'http://purl.org/dc/elements/1.1/',
   media: 'http://search.yahoo.com/mrss/',
 };
+
+/** An RSS item's <description> as the item's last extension: HTML, so plain text escaped (see the header for why last). */
+export function rssSummary(summary: string): { name: string; objects: XmlNode } {
+  return { name: 'description', objects: { _cdata: cdata(htmlText(summary)) } };
+}
+
+/** An Atom entry's <summary>, plain text (RFC 4287 3.1.1), as the entry's last extra (see the header for why last). */
+export function atomSummary(summary: string): XmlNode {
+  return { summary: { _attributes: { type: 'text' }, _cdata: cdata(summary) } };
+}
 
 /**
  * Marks entry titles and summaries as plain text (RFC 4287 3.1.1). `feed`

@@ -4,6 +4,7 @@
 import type { Article } from '../model.js';
 import { type FeedDocument, itemId } from './document.js';
 import { imageType } from './feed-gaps.js';
+import { hasHtmlBody, itemBodyHtml } from './item-html.js';
 import { relatedScore } from './related-why.js';
 
 export function renderJson(doc: FeedDocument): string {
@@ -27,7 +28,7 @@ export function renderJson(doc: FeedDocument): string {
 }
 
 function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
-  const fullText = doc.fullText && a.contentHtml !== '';
+  const withBody = hasHtmlBody(doc, a);
   // The image first, as before, then every other media file.
   const attachments = [
     ...(a.image ? [{ url: a.image.url, mime_type: imageType(a.image.url, a.image.type) }] : []),
@@ -45,8 +46,8 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
     title: a.title,
     summary: a.summary,
     // 1.1 requires content_html or content_text: the summary stands in when
-    // the full text is not published to this reader.
-    ...(fullText ? { content_html: a.contentHtml } : { content_text: a.summary }),
+    // there is nothing more to show (no full text for this reader, no metadata in the body).
+    ...(withBody ? { content_html: itemBodyHtml(doc, a) } : { content_text: a.summary }),
     date_published: a.publishedAt.toISOString(),
     date_modified: a.updatedAt.toISOString(),
     ...(a.author ? { authors: [{ name: a.author }] } : {}),
