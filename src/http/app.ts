@@ -7,6 +7,7 @@ import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
 import { cacheControlFor } from './conditional.js';
+import { corsPreflight, corsPublic } from './cors.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';
 import { contentVersion } from '../store/content-version.js';
@@ -63,6 +64,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     next();
   });
   app.use(opsRoutes(ctx, metrics, options.metricsText));
+  app.use(corsPreflight);
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx, { ingestsGoToWriter: options.ingestsGoToWriter });
   if (admin) app.use(admin);
@@ -71,6 +73,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const budget = options.budget ?? new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute);
   const partners = identifyPartner(ctx, budget, usage, (id) => metrics.observePartnerRequest(id));
   app.use((req, res, next) => (/^\/admin(\/|$)/i.test(req.path) ? next() : partners(req, res, next)));
+  app.use(corsPublic);
   app.use(statusRoutes(ctx));
   app.use(withdrawnArticles(ctx));
   app.use(pageRoutes(ctx));

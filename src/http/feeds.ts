@@ -153,8 +153,15 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
     body: renderFeed(doc, format as FeedFormat, ctx.log),
     contentType: contentTypes[format as FeedFormat],
     lastModified: doc.items.length > 0 ? doc.updated : undefined,
+    link: linkHeader(doc.hub, doc.urls[format as FeedFormat]),
   });
   answerFromCache(ctx, req, res, key, rendered);
+}
+
+/** RFC 8288 Link: the hub (when configured) and self, as WebSub 4 asks of every topic's answer. */
+function linkHeader(hub: string | undefined, self: string): string {
+  const quoted = (url: string) => `<${url.replace(/[<>\s]/g, encodeURIComponent)}>`;
+  return [...(hub ? [`${quoted(hub)}; rel="hub"`] : []), `${quoted(self)}; rel="self"`].join(', ');
 }
 
 export function notFound(res: Response, message: string): void {
