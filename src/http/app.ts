@@ -8,6 +8,7 @@ import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
 import { cacheControlFor } from './conditional.js';
 import { corsPreflight, corsPublic } from './cors.js';
+import { pingHubAfterAdminChanges } from './admin/websub.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';
 import { contentVersion } from '../store/content-version.js';
@@ -67,7 +68,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.use(corsPreflight);
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx, { ingestsGoToWriter: options.ingestsGoToWriter });
-  if (admin) app.use(admin);
+  if (admin) app.use(pingHubAfterAdminChanges(ctx), admin);
   // Every public route below knows its reader: the public, or a partner (a bad key is a 401 on any of them).
   const usage = options.partnerUsage ?? new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
   const budget = options.budget ?? new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute);
