@@ -10,7 +10,7 @@ import { renderFeed } from '../publish/render.js';
 import { renderableItems } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
 import type { FeedFilter } from '../store/articles/feeds.js';
-import { contentVersion } from '../store/content-version.js';
+import { contentVersion, databaseCreatedAt } from '../store/content-version.js';
 import { matchExpression } from '../store/articles/search.js';
 import { findSourceBySlug } from '../store/sources.js';
 import { findTag } from '../store/tags.js';
@@ -147,7 +147,8 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   if ('error' in found) return badRequest(res, found.error);
   // Stored data is not trusted: an item that cannot be rendered is left out (and logged), never the feed.
   const items = renderableItems(found.items, ctx.log);
-  const doc = buildDocument(ctx.cfg, spec, items, found.page, fullTextAllowed(ctx.cfg, partner));
+  const emptySince = items.length === 0 ? databaseCreatedAt(ctx.db) : undefined;
+  const doc = buildDocument(ctx.cfg, spec, items, found.page, fullTextAllowed(ctx.cfg, partner), emptySince);
   const key = cacheKey(req, res);
   const rendered = ctx.cache.set(key, version, {
     body: renderFeed(doc, format as FeedFormat, ctx.log),

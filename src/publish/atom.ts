@@ -8,6 +8,7 @@ import {
   addPageLinks,
   appendToAtomEntries,
   atomCategories,
+  atomLanguages,
   atomSummary,
   atomTextConstructs,
   cdata,
@@ -30,7 +31,8 @@ export function renderAtom(doc: FeedDocument): string {
     addPageLinks(feed.atom1(), 'atom', doc.pages.atom, 'application/atom+xml'),
     doc.items.map((a) => atomExtras(doc, a)),
   );
-  return declareNamespaces(atomTextConstructs(xml), 'feed', { media: namespaces.media });
+  const languages = doc.items.map((a) => a.language);
+  return atomLanguages(declareNamespaces(atomTextConstructs(xml), 'feed', { media: namespaces.media }), doc.language, languages);
 }
 
 function atomItem(doc: FeedDocument, a: Article): Item {

@@ -80,9 +80,11 @@ export function buildDocument(
   items: Article[],
   page: PageSpec = {},
   fullText = cfg.publish.fullTextPublic,
+  /** The date of a feed with no items: when the database was created (store/content-version.ts), not 1970. */
+  emptySince?: Date,
 ): FeedDocument {
   const base = cfg.site.baseUrl;
-  const newest = items.reduce((max, a) => Math.max(max, a.updatedAt.getTime()), 0);
+  const newest = items.reduce((max, a) => Math.max(max, a.updatedAt.getTime()), 0) || (emptySince?.getTime() ?? 0);
   const url = (format: FeedFormat, cursor?: string) =>
     `${base}${spec.path}.${format}${query({ ...spec.params, limit: page.limit?.toString(), cursor })}`;
   const links = (format: FeedFormat): PageLinks => ({

@@ -17,6 +17,8 @@ export function renderRss(doc: FeedDocument): string {
 function rssItem(doc: FeedDocument, a: Article): Item {
   const extensions: Item['extensions'] = [];
   if (a.author) extensions.push({ name: 'dc:creator', objects: { _text: xmlText(a.author) } });
+  // RSS 2.0 has no modified date: Atom's, as feedparser and others read it in RSS.
+  if (a.updatedAt.getTime() !== a.publishedAt.getTime()) extensions.push({ name: 'atom:updated', objects: { _text: a.updatedAt.toISOString() } });
   if (a.image) extensions.push({ name: 'media:content', objects: mediaContent(a.image) });
   if (a.related.length > 0) {
     const links = a.related.map((r) => ({ _attributes: { rel: 'related', href: xmlAttr(r.url), title: xmlAttr(r.title) } }));
@@ -35,7 +37,8 @@ function rssItem(doc: FeedDocument, a: Article): Item {
     title: cdata(a.title),
     id: itemId(doc, a),
     link: a.url,
-    date: a.updatedAt,
+    // `feed` writes `date` as <pubDate>: the publication, the change goes in atom:updated.
+    date: a.publishedAt,
     published: a.publishedAt,
     content: withBody ? cdata(itemBodyHtml(doc, a)) : undefined,
     // An item's own rights travel with its full text (partners, or everyone by config).
