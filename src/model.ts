@@ -159,7 +159,7 @@ export interface SourceResult {
   documentUnchanged?: true;
   itemsNew: number;
   itemsUpdated: number;
-  /** The ids of the articles stored new or changed: the feeds that show them are pinged to the WebSub hub (publish/websub.ts). */
+  /** The ids of the articles stored new or changed: the feeds that show them are pinged to the WebSub hub (publish/push/websub.ts). */
   changedArticles?: number[];
   error?: string;
   /**

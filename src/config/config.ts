@@ -67,7 +67,7 @@ export interface Config {
     searchWindow: number;
     /** The WebSub hub named in every feed and pinged when a feed changes, if any. */
     hub?: string;
-    /** Show the image, categories and related stories in each item's HTML body too (publish/item-html.ts). */
+    /** Show the image, categories and related stories in each item's HTML body too (itemBodyHtml in publish/document.ts). */
     metadataInHtml: boolean;
   };
   ingest: {

@@ -7,7 +7,7 @@ import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
 import { cacheControlFor } from './conditional.js';
-import { corsPreflight, corsPublic } from './cors.js';
+import { corsPreflight, corsPublic } from './partner.js';
 import { pingHubAfterAdminChanges } from './admin/websub.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';

@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import Negotiator from 'negotiator';
 import type { CachedFeed, Encoding } from '../publish/cache.js';
-import { publicCorsHeaders } from './cors.js';
+import { publicCorsHeaders } from './partner.js';
 
 export interface FeedAnswer {
   status: 200 | 304;

@@ -6,7 +6,7 @@
 // recorded as interrupted; a source past its fetch is stored as usual.
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
-import { pingHub } from '../publish/websub.js';
+import { pingHub } from '../publish/push/websub.js';
 import { feedPathsOfArticles } from '../store/articles/feeds-of.js';
 import { finishRun, recordRunResult, startRun } from '../store/runs.js';
 import { refreshSource } from './refresh.js';

@@ -3,7 +3,7 @@
 // <source>) are added through feed-gaps.ts.
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
-import { type FeedDocument, itemId } from './document.js';
+import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
 import {
   addPageLinks,
   appendToAtomEntries,
@@ -20,7 +20,6 @@ import {
   xmlAttr,
   xmlText,
 } from './feed-gaps.js';
-import { hasHtmlBody, itemBodyHtml } from './item-html.js';
 
 type XmlNode = Record<string, unknown>;
 

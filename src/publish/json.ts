@@ -2,9 +2,8 @@
 // writes 1.0 only (a single `author`, the 1.0 version URL), so this format
 // is written here directly; see feed-gaps.ts for the other gaps.
 import type { Article } from '../model.js';
-import { type FeedDocument, itemId } from './document.js';
+import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
 import { imageType } from './feed-gaps.js';
-import { hasHtmlBody, itemBodyHtml } from './item-html.js';
 import { relatedScore } from './related-why.js';
 
 export function renderJson(doc: FeedDocument): string {

@@ -3,9 +3,8 @@
 // rel="related", and <source>. See feed-gaps.ts for what `feed` lacks.
 import type { Enclosure, Item } from 'feed';
 import type { Article } from '../model.js';
-import { type FeedDocument, itemId } from './document.js';
+import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
 import { addPageLinks, cdata, createFeed, declareNamespaces, imageType, mediaContent, namespaces, rssSummary, xmlAttr, xmlText } from './feed-gaps.js';
-import { hasHtmlBody, itemBodyHtml } from './item-html.js';
 
 export function renderRss(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.rss);

@@ -1,11 +1,11 @@
 // After an admin change that moved the content (store/content-version.ts),
-// the WebSub hub is told which feeds changed (publish/websub.ts): those of
+// the WebSub hub is told which feeds changed (publish/push/websub.ts): those of
 // the article named in the path, of the articles the request added, and of
 // the source named in the path; /feeds/all always. Runs once the answer is
 // sent, and never holds it up.
 import type { NextFunction, Request, Response } from 'express';
 import type { Context } from '../../context.js';
-import { pingHub } from '../../publish/websub.js';
+import { pingHub } from '../../publish/push/websub.js';
 import { articlesFirstSeenSince, feedPathsOfArticles } from '../../store/articles/feeds-of.js';
 import { contentVersion } from '../../store/content-version.js';
 

@@ -1,6 +1,6 @@
 // Which feeds show an article: everything, its source, its categories and
 // its tags. Asked after a change, to tell the WebSub hub which feeds moved
-// (publish/websub.ts). Feed paths without their format extension.
+// (publish/push/websub.ts). Feed paths without their format extension.
 import type { Db } from '../db/db.js';
 
 export function feedPathsOfArticles(db: Db, ids: readonly number[]): string[] {

@@ -6,9 +6,9 @@
 // The hub is admin config (publish.hub), so it is not checked against
 // private addresses; its URL may carry a credential, so logs name only its
 // origin and path.
-import type { Config } from '../config/config.js';
-import type { Log } from '../observe/log.js';
-import { feedFormats } from './document.js';
+import type { Config } from '../../config/config.js';
+import type { Log } from '../../observe/log.js';
+import { feedFormats } from '../document.js';
 
 const PING_TIMEOUT_MS = 10_000;
 
