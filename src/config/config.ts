@@ -67,8 +67,10 @@ export interface Config {
     partnerUsageFlushMs: number;
     /** Search ranks the newest this many matches of a query (store/articles/search.ts). */
     searchWindow: number;
-    /** The WebSub hub named in every feed, if any. */
+    /** The WebSub hub named in every feed and pinged when a feed changes, if any. */
     hub?: string;
+    /** Show the image, categories and related stories in each item's HTML body too (itemBodyHtml in publish/document.ts). */
+    metadataInHtml: boolean;
   };
   ingest: {
     schedule: string;
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       partnerUsageFlushMs: msOf(c.publish.partner_counts_flush_seconds),
       searchWindow: c.publish.search_window,
       hub: c.publish.hub,
+      metadataInHtml: c.publish.metadata_in_html,
     },
     ingest: {
       schedule: c.ingest.schedule,

@@ -105,6 +105,7 @@ export const configSchema = z
         partner_counts_flush_seconds: z.number().positive().max(3600).default(5),
         search_window: z.number().int().min(1).default(DEFAULT_SEARCH_WINDOW),
         hub: httpUrl.optional(),
+        metadata_in_html: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -8,6 +8,8 @@ import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
 import { aimedRoute } from '../observe/aimed-route.js';
 import { cacheControlFor } from './conditional.js';
+import { corsPreflight, corsPublic } from './partner.js';
+import { pingHubAfterAdminChanges } from './admin/websub.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';
 import { contentVersion } from '../store/content-version.js';
@@ -69,14 +71,16 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
     next();
   });
   app.use(opsRoutes(ctx, metrics, { metricsText: options.metricsText, awaitFirstIngest: options.awaitFirstIngest }));
+  app.use(corsPreflight);
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx, { ingestsGoToWriter: options.ingestsGoToWriter });
-  if (admin) app.use(admin);
+  if (admin) app.use(pingHubAfterAdminChanges(ctx), admin);
   // Every public route below knows its reader: the public, or a partner (a bad key is a 401 on any of them).
   const usage = options.partnerUsage ?? new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
   const budget = options.budget ?? new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute);
   const partners = identifyPartner(ctx, budget, usage, (id) => metrics.observePartnerRequest(id));
   app.use((req, res, next) => (/^\/admin(\/|$)/i.test(req.path) ? next() : partners(req, res, next)));
+  app.use(corsPublic);
   app.use(statusRoutes(ctx));
   app.use(withdrawnArticles(ctx));
   // The HTML pages, and the preview of a feed a browser opens, ahead of the JSON and feed routes of the same paths.

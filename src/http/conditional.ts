@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import Negotiator from 'negotiator';
 import type { CachedFeed, Encoding } from '../publish/cache.js';
+import { publicCorsHeaders } from './partner.js';
 
 export interface FeedAnswer {
   status: 200 | 304;
@@ -81,6 +82,10 @@ function feedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean,
     ['ETag', feed.etags[encoding]],
   );
   if (feed.lastModifiedHttp) headers.push(['Last-Modified', feed.lastModifiedHttp]);
+  // WebSub 4: the hub and the topic's self URL, on a 304 too (RFC 9110 15.4.5 keeps what a 200 would send).
+  if (feed.link) headers.push(['Link', feed.link]);
+  // Only a public answer is open to other origins; a partner's (private) never is.
+  if (cacheControl.startsWith('public')) headers.push(...publicCorsHeaders);
   if (notModified) return headers;
   if (encoding !== 'identity') headers.push(['Content-Encoding', encoding]);
   headers.push(['Content-Length', String(feed.body(encoding).length)]);

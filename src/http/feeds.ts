@@ -10,7 +10,7 @@ import { renderFeed } from '../publish/render.js';
 import { renderableItems } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
 import type { FeedFilter } from '../store/articles/feeds.js';
-import { contentVersion } from '../store/content-version.js';
+import { contentVersion, databaseCreatedAt } from '../store/content-version.js';
 import { matchExpression } from '../store/articles/search.js';
 import { findSourceBySlug } from '../store/sources.js';
 import { findTag } from '../store/tags.js';
@@ -147,14 +147,22 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   if ('error' in found) return badRequest(res, found.error);
   // Stored data is not trusted: an item that cannot be rendered is left out (and logged), never the feed.
   const items = renderableItems(found.items, ctx.log);
-  const doc = buildDocument(ctx.cfg, spec, items, found.page, fullTextAllowed(ctx.cfg, partner));
+  const emptySince = items.length === 0 ? databaseCreatedAt(ctx.db) : undefined;
+  const doc = buildDocument(ctx.cfg, spec, items, found.page, fullTextAllowed(ctx.cfg, partner), emptySince);
   const key = cacheKey(req, res);
   const rendered = ctx.cache.set(key, version, {
     body: renderFeed(doc, format as FeedFormat, ctx.log),
     contentType: contentTypes[format as FeedFormat],
     lastModified: doc.items.length > 0 ? doc.updated : undefined,
+    link: linkHeader(doc.hub, doc.urls[format as FeedFormat]),
   });
   answerFromCache(ctx, req, res, key, rendered);
+}
+
+/** RFC 8288 Link: the hub (when configured) and self, as WebSub 4 asks of every topic's answer. */
+function linkHeader(hub: string | undefined, self: string): string {
+  const quoted = (url: string) => `<${url.replace(/[<>\s]/g, encodeURIComponent)}>`;
+  return [...(hub ? [`${quoted(hub)}; rel="hub"`] : []), `${quoted(self)}; rel="self"`].join(', ');
 }
 
 export function notFound(res: Response, message: string): void {

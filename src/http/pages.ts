@@ -12,7 +12,7 @@ import { articleJson } from '../publish/article-json.js';
 import { catalog, tagFeed } from '../publish/catalog.js';
 import { feedFormats } from '../publish/document.js';
 import { publicSourceError } from '../publish/source-error.js';
-import { listCategories } from '../store/categories.js';
+import { listCategories, listCategoriesInUse } from '../store/categories.js';
 import { getArticle } from '../store/articles/reads.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
@@ -27,7 +27,7 @@ export function pageRoutes(ctx: Context): Router {
   const site = ctx.cfg.site;
   const base = site.baseUrl;
   const stylesheet = readFileSync(stylesheetPath, 'utf8');
-  const feeds = () => catalog(site, { categories: listCategories(ctx.db), sources: listSourceHealth(ctx.db), tags: listTags(ctx.db) });
+  const feeds = () => catalog(site, { categories: listCategoriesInUse(ctx.db), sources: listSourceHealth(ctx.db), tags: listTags(ctx.db) });
 
   // OPML 2.0 subscription list: every feed as RSS, the format every reader takes.
   router.get('/opml', (_req, res) => {

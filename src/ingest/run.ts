@@ -6,6 +6,8 @@
 // recorded as interrupted; a source past its fetch is stored as usual.
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
+import { pingHub } from '../publish/push/websub.js';
+import { feedPathsOfArticles } from '../store/articles/feeds-of.js';
 import { finishRun, recordRunResult, startRun } from '../store/runs.js';
 import { refreshSource } from './refresh.js';
 import { createTurns } from './turns.js';
@@ -65,7 +67,20 @@ export async function runIngestRecorded(
   };
   await Promise.all(Array.from({ length: Math.min(ctx.cfg.ingest.concurrency, pending.length) }, worker));
   finishRun(ctx.db, runId, new Date());
+  pingHubForChanges(ctx, results);
   return { runId, results: results.sort((a, b) => a.source.localeCompare(b.source)) };
+}
+
+/** Tells the WebSub hub which feeds moved; started, not awaited: the ingest never waits for the hub. */
+function pingHubForChanges(ctx: Context, results: readonly SourceResult[]): void {
+  if (!ctx.cfg.publish.hub) return;
+  const changed = results.flatMap((r) => r.changedArticles ?? []);
+  if (changed.length === 0) return;
+  try {
+    void pingHub(ctx.cfg, ctx.log, feedPathsOfArticles(ctx.db, changed));
+  } catch (err) {
+    ctx.log.warn({ event: 'websub_ping_failed', err }, 'websub: could not find the feeds that changed');
+  }
 }
 
 /** The host a source's requests go to; local files and article folders share none. */

@@ -132,11 +132,11 @@ export function writeOpml(head: OpmlHead, feeds: readonly (OpmlFeed & { name: st
   return builder.buildObject({
     opml: {
       $: { version: '2.0' },
-      // dateCreated is an RFC 822 date-time, as in RSS 2.0.
+      // dateCreated is an RFC 822 date-time, as in RSS 2.0. No <docs>:
+      // OPML 2.0 lists it, but the W3C validator reports it as an error.
       head: {
         title: head.title,
         ...(head.dateCreated ? { dateCreated: head.dateCreated.toUTCString() } : {}),
-        docs: 'http://opml.org/spec2.opml',
       },
       body: { outline },
     },

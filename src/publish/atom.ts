@@ -3,11 +3,13 @@
 // <source>) are added through feed-gaps.ts.
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
-import { type FeedDocument, itemId } from './document.js';
+import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
 import {
   addPageLinks,
   appendToAtomEntries,
   atomCategories,
+  atomLanguages,
+  atomSummary,
   atomTextConstructs,
   cdata,
   createFeed,
@@ -28,7 +30,8 @@ export function renderAtom(doc: FeedDocument): string {
     addPageLinks(feed.atom1(), 'atom', doc.pages.atom, 'application/atom+xml'),
     doc.items.map((a) => atomExtras(doc, a)),
   );
-  return declareNamespaces(atomTextConstructs(xml), 'feed', { media: namespaces.media });
+  const languages = doc.items.map((a) => a.language);
+  return atomLanguages(declareNamespaces(atomTextConstructs(xml), 'feed', { media: namespaces.media }), doc.language, languages);
 }
 
 function atomItem(doc: FeedDocument, a: Article): Item {
@@ -39,8 +42,9 @@ function atomItem(doc: FeedDocument, a: Article): Item {
     link: a.url,
     date: a.updatedAt,
     published: a.publishedAt,
-    description: cdata(a.summary),
-    content: doc.fullText && a.contentHtml ? cdata(a.contentHtml) : undefined,
+    // The summary is written last, by atomExtras (feed-gaps.ts says why); the
+    // body is always there with an image, so that the caption is not read as it.
+    content: hasHtmlBody(doc, a) || a.image !== undefined ? cdata(itemBodyHtml(doc, a)) : undefined,
     author: a.author ? [{ name: xmlText(a.author) }] : undefined,
     copyright: doc.fullText && a.rights ? xmlText(a.rights) : undefined,
   };
@@ -69,6 +73,7 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
   links.push({ _attributes: { rel: 'self', href: xmlAttr(`${sourceId(doc, a)}.atom`) } });
   source.link = links;
   nodes.push({ source });
+  if (a.summary) nodes.push(atomSummary(a.summary));
   return [...categories, ...nodes];
 }
 

@@ -20,6 +20,8 @@ export interface Rendered {
   contentType: string;
   /** The newest item's time; absent for an empty feed. */
   lastModified?: Date;
+  /** The HTTP Link header (RFC 8288): the WebSub hub and the feed's self URL (WebSub 4). */
+  link?: string;
 }
 
 export class CachedFeed {
@@ -37,6 +39,7 @@ export class CachedFeed {
     readonly contentType: string,
     readonly lastModified: Date | undefined,
     body: string,
+    readonly link?: string,
   ) {
     const identity = (this.identity = Buffer.from(body, 'utf8'));
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
@@ -100,7 +103,7 @@ export class FeedCache {
   }
 
   set(key: string, version: number, rendered: Rendered): CachedFeed {
-    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body);
+    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link);
     // Stored again as it grows, so that lru-cache counts the new bytes (and
     // evicts others to make room). Setting the very same entry again would
     // keep its old size, so it is taken out first.

@@ -24,7 +24,17 @@
 //   previous, next, and their archive names) are added by `addPageLinks`.
 // - The xml-stylesheet href is escaped like an attribute (only `"`), so it
 //   goes through `xmlAttr` too.
+// - Atom output has no xml:lang (RFC 4287 2; XML 1.0 2.12) at all: the feed's
+//   language and an entry's own, when it differs, are added by `atomLanguages`.
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
+// - An item's summary is written where `feed` puts it, before the content
+//   and our extensions, but the Universal Feed Parser reads Media RSS
+//   <media:description> (the image caption) as a description too: as the
+//   item's content when no content came before it, else over the summary's
+//   details. Only the order content, media:description, summary leaves it
+//   our summary as the summary and our body as the content, so the summary
+//   is written last, by `rssSummary` and `atomSummary` (and every item with
+//   an image has a content element: rss.ts, atom.ts).
 import { Feed } from 'feed';
 import { js2xml } from 'xml-js';
 import type { Category, Image } from '../model.js';
@@ -117,6 +127,31 @@ export const namespaces = {
   dc: 'http://purl.org/dc/elements/1.1/',
   media: 'http://search.yahoo.com/mrss/',
 };
+
+/** An RSS item's <description> as the item's last extension: HTML, so plain text escaped (see the header for why last). */
+export function rssSummary(summary: string): { name: string; objects: XmlNode } {
+  return { name: 'description', objects: { _cdata: cdata(htmlText(summary)) } };
+}
+
+/** An Atom entry's <summary>, plain text (RFC 4287 3.1.1), as the entry's last extra (see the header for why last). */
+export function atomSummary(summary: string): XmlNode {
+  return { summary: { _attributes: { type: 'text' }, _cdata: cdata(summary) } };
+}
+
+/**
+ * xml:lang on the <feed> root, and on each <entry> whose language (the i-th
+ * of `entries`) is not the feed's. `feed` writes one `<entry>` per item in
+ * item order, so the i-th opening tag is the i-th item's.
+ */
+export function atomLanguages(xml: string, feed: string, entries: (string | undefined)[]): string {
+  const lang = (value: string) => ` xml:lang="${xmlAttr(value).replace(/"/g, '&quot;')}"`;
+  let index = 0;
+  const withEntries = xml.replace(/<entry>/g, () => {
+    const own = entries[index++];
+    return own && own !== feed ? `<entry${lang(own)}>` : '<entry>';
+  });
+  return feed ? withEntries.replace(/<feed(\s[^>]*)?>/, (tag) => tag.replace(/\s*>$/, `${lang(feed)}>`)) : withEntries;
+}
 
 /**
  * Marks entry titles and summaries as plain text (RFC 4287 3.1.1). `feed`

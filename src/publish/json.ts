@@ -2,7 +2,7 @@
 // writes 1.0 only (a single `author`, the 1.0 version URL), so this format
 // is written here directly; see feed-gaps.ts for the other gaps.
 import type { Article } from '../model.js';
-import { type FeedDocument, itemId } from './document.js';
+import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
 import { imageType } from './feed-gaps.js';
 import { relatedScore } from './related-why.js';
 
@@ -27,7 +27,7 @@ export function renderJson(doc: FeedDocument): string {
 }
 
 function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
-  const fullText = doc.fullText && a.contentHtml !== '';
+  const withBody = hasHtmlBody(doc, a);
   // The image first, as before, then every other media file.
   const attachments = [
     ...(a.image ? [{ url: a.image.url, mime_type: imageType(a.image.url, a.image.type) }] : []),
@@ -45,8 +45,8 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
     title: a.title,
     summary: a.summary,
     // 1.1 requires content_html or content_text: the summary stands in when
-    // the full text is not published to this reader.
-    ...(fullText ? { content_html: a.contentHtml } : { content_text: a.summary }),
+    // there is nothing more to show (no full text for this reader, no metadata in the body).
+    ...(withBody ? { content_html: itemBodyHtml(doc, a) } : { content_text: a.summary }),
     date_published: a.publishedAt.toISOString(),
     date_modified: a.updatedAt.toISOString(),
     ...(a.author ? { authors: [{ name: a.author }] } : {}),

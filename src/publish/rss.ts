@@ -3,8 +3,8 @@
 // rel="related", and <source>. See feed-gaps.ts for what `feed` lacks.
 import type { Enclosure, Item } from 'feed';
 import type { Article } from '../model.js';
-import { type FeedDocument, itemId } from './document.js';
-import { addPageLinks, cdata, createFeed, declareNamespaces, htmlText, imageType, mediaContent, namespaces, xmlAttr, xmlText } from './feed-gaps.js';
+import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
+import { addPageLinks, cdata, createFeed, declareNamespaces, imageType, mediaContent, namespaces, rssSummary, xmlAttr, xmlText } from './feed-gaps.js';
 
 export function renderRss(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.rss);
@@ -16,6 +16,8 @@ export function renderRss(doc: FeedDocument): string {
 function rssItem(doc: FeedDocument, a: Article): Item {
   const extensions: Item['extensions'] = [];
   if (a.author) extensions.push({ name: 'dc:creator', objects: { _text: xmlText(a.author) } });
+  // RSS 2.0 has no modified date: Atom's, as feedparser and others read it in RSS.
+  if (a.updatedAt.getTime() !== a.publishedAt.getTime()) extensions.push({ name: 'atom:updated', objects: { _text: a.updatedAt.toISOString() } });
   if (a.image) extensions.push({ name: 'media:content', objects: mediaContent(a.image) });
   if (a.related.length > 0) {
     const links = a.related.map((r) => ({ _attributes: { rel: 'related', href: xmlAttr(r.url), title: xmlAttr(r.title) } }));
@@ -26,14 +28,18 @@ function rssItem(doc: FeedDocument, a: Article): Item {
   // the source, never the upstream one, whose URL may carry a licensed wire's key.
   const sourceFeed = `${doc.baseUrl}/feeds/sources/${a.source.slug}.rss`;
   extensions.push({ name: 'source', objects: { _attributes: { url: xmlAttr(sourceFeed) }, _text: xmlText(a.source.name) } });
+  if (a.summary) extensions.push(rssSummary(a.summary));
+  // The body (full text, or the summary with the image and lists around it);
+  // always there with an image, so that the caption is not read as the body (feed-gaps.ts).
+  const withBody = hasHtmlBody(doc, a) || a.image !== undefined;
   return {
     title: cdata(a.title),
     id: itemId(doc, a),
     link: a.url,
-    date: a.updatedAt,
+    // `feed` writes `date` as <pubDate>: the publication, the change goes in atom:updated.
+    date: a.publishedAt,
     published: a.publishedAt,
-    description: htmlText(a.summary),
-    content: doc.fullText && a.contentHtml ? cdata(a.contentHtml) : undefined,
+    content: withBody ? cdata(itemBodyHtml(doc, a)) : undefined,
     // An item's own rights travel with its full text (partners, or everyone by config).
     copyright: doc.fullText ? a.rights : undefined,
     category: a.categories.map((c) => ({ name: xmlText(c.label), domain: doc.categoryScheme })),

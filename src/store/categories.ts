@@ -14,6 +14,22 @@ export function listCategories(db: Db): Category[] {
   return db.prepare('SELECT slug, label FROM categories ORDER BY label').all() as Category[];
 }
 
+/**
+ * The categories that have at least one published story: the ones the
+ * index, the OPML list and autodiscovery advertise. An empty category's
+ * feed still answers (a valid empty feed); it is just not offered.
+ */
+export function listCategoriesInUse(db: Db): Category[] {
+  return db
+    .prepare(
+      `SELECT slug, label FROM categories c
+        WHERE EXISTS (SELECT 1 FROM article_categories ac JOIN articles a ON a.id = ac.article_id
+                       WHERE ac.category_slug = c.slug AND a.withdrawn_at IS NULL)
+        ORDER BY label`,
+    )
+    .all() as Category[];
+}
+
 export function findCategory(db: Db, slug: string): Category | undefined {
   return db.prepare('SELECT slug, label FROM categories WHERE slug = ?').get(slug) as Category | undefined;
 }

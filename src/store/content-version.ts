@@ -23,3 +23,12 @@ export function bumpContentVersion(db: Db): void {
   // savepoint, at which FTS5 writes out the index entries it holds (store/articles/articles.ts).
   prepared(db, 'UPDATE content_version SET version = version + 1 WHERE id = 1').run();
 }
+
+/**
+ * When the database was created (its first migration): the date an empty
+ * feed carries, rather than 1970. Stable, so that the feed's bytes and ETag are.
+ */
+export function databaseCreatedAt(db: Db): Date | undefined {
+  const at = prepared(db, 'SELECT min(applied_at) FROM schema_migrations').pluck().get() as number | null;
+  return at === null ? undefined : new Date(at);
+}

@@ -38,6 +38,16 @@ describe('a WebSub hub in the config', () => {
     assert.equal((await readWithFeedParser(res.text)).self, 'http://feeds.test/feeds/categories/climate.atom');
   });
 
+  test('every feed answer, and its 304, names the hub and its canonical self URL in Link headers (WebSub 4)', async () => {
+    for (const format of ['rss', 'atom', 'json']) {
+      const res = await request(app(ctx)).get(`/feeds/categories/climate.${format}`).expect(200);
+      const self = `http://feeds.test/feeds/categories/climate.${format}`;
+      assert.equal(res.headers.link, `<${hub}>; rel="hub", <${self}>; rel="self"`);
+      const again = await request(app(ctx)).get(`/feeds/categories/climate.${format}`).set('If-None-Match', res.headers.etag ?? '').expect(304);
+      assert.equal(again.headers.link, res.headers.link);
+    }
+  });
+
   test('JSON Feed names it in hubs', async () => {
     const res = await request(app(ctx)).get('/feeds/all.json').expect(200);
     assert.deepEqual(res.body.hubs, [{ type: 'WebSub', url: hub }]);

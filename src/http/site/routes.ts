@@ -19,7 +19,7 @@ import type { FeedCache } from '../../publish/cache.js';
 import { allFeed, categoryFeed, sourceFeed } from '../../publish/catalog.js';
 import { type FeedFormat, feedFormats } from '../../publish/document.js';
 import { getArticle } from '../../store/articles/reads.js';
-import { listCategories } from '../../store/categories.js';
+import { listCategoriesInUse } from '../../store/categories.js';
 import { feedStats } from '../../store/feed-stats.js';
 import { listSourceHealth } from '../../store/sources.js';
 import { listTags } from '../../store/tags.js';
@@ -60,7 +60,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
     page(req, res, () => {
       const found = readPage(ctx.db, req.query, { kind: 'all' }, PAGE_LIMIT, within(res));
       if ('error' in found) return bad(found.error);
-      const categories = listCategories(ctx.db).filter((c) => within(res).length === 0 || within(res).includes(c.slug));
+      const categories = listCategoriesInUse(ctx.db).filter((c) => within(res).length === 0 || within(res).includes(c.slug));
       const lists = { categories, sources: listSourceHealth(ctx.db), tags: listTags(ctx.db) };
       const directory = feedDirectory(base, root, lists, feedStats(ctx.db));
       const body = frontPage(shell, { description: site.description, all, stories: found.items, olderCursor: found.page.olderCursor, directory });
