@@ -21,7 +21,6 @@ import { pageRoutes } from './pages.js';
 import { siteRoutes } from './site/routes.js';
 import { type Budget, identifyPartner, RateLimiter, type UsageCounter } from './partner.js';
 import { toPrimary } from './to-primary.js';
-import { statusRoutes } from './status.js';
 
 export interface AppOptions {
   /** Shared with the scheduler, which counts ingests into it; a fresh registry when absent. */
@@ -81,7 +80,6 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const partners = identifyPartner(ctx, budget, usage, (id) => metrics.observePartnerRequest(id));
   app.use((req, res, next) => (/^\/admin(\/|$)/i.test(req.path) ? next() : partners(req, res, next)));
   app.use(corsPublic);
-  app.use(statusRoutes(ctx));
   app.use(withdrawnArticles(ctx));
   // The HTML pages, and the preview of a feed a browser opens, ahead of the JSON and feed routes of the same paths.
   app.use(siteRoutes(ctx, cache));

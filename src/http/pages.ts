@@ -91,7 +91,3 @@ export function pageRoutes(ctx: Context): Router {
 function feedLinks(base: string, path: string): Record<string, string> {
   return Object.fromEntries(feedFormats.map((f) => [f, `${base}${path}.${f}`]));
 }
-
-export function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}

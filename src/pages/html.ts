@@ -50,6 +50,8 @@ export interface Document {
   /** Announced in <head> for feed readers' autodiscovery, the page's own first. */
   feeds: PageFeed[];
   main: string;
+  /** Kept out of search engines' indexes. */
+  noindex?: boolean;
 }
 
 export function layout(shell: Shell, doc: Document): string {
@@ -66,7 +68,9 @@ export function layout(shell: Shell, doc: Document): string {
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${esc(doc.title)}</title>${doc.description ? `\n  <meta name="description" content="${esc(doc.description)}">` : ''}
+  <title>${esc(doc.title)}</title>${doc.description ? `\n  <meta name="description" content="${esc(doc.description)}">` : ''}${
+    doc.noindex ? '\n  <meta name="robots" content="noindex">' : ''
+  }
   <link rel="stylesheet" href="${esc(shell.stylesheet)}">
   <link rel="icon" href="data:,">
   ${discovery}

@@ -108,6 +108,50 @@ describe('nothing private on a public surface', () => {
     }
   });
 
+  /** The HTML pages, and every path above as a browser asks for it (a feed's preview, the article page). */
+  const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const pagePaths = (id: number) => [
+    ...publicPaths(id),
+    '/categories/transport',
+    '/sources/wire',
+    '/sources/down',
+    '/sources/local',
+    '/search?q=zanzibarite',
+    '/search?q=harbour',
+    '/feeds/all.rss?view=html',
+    '/feeds/sources/down.atom?view=html',
+  ];
+
+  test('no HTML page or feed preview shows the full text, an upstream URL, its host or its key', async () => {
+    const host = new URL(upstream.url).host;
+    let pages = 0;
+    for (const path of pagePaths(transportId)) {
+      const res = await request(app).get(path).set('Accept', BROWSER);
+      assert.ok(res.status < 500, `${path}: ${res.status}`);
+      const text = res.text ?? '';
+      if (/^text\/html/.test(res.headers['content-type'] ?? '')) pages++;
+      assert.ok(!text.includes(BODY_ONLY), `${path} shows the full text`);
+      assert.ok(!text.includes(UPSTREAM_KEY), `${path} shows the upstream key`);
+      assert.ok(!text.includes(host), `${path} shows the upstream host`);
+      assert.ok(!text.includes('licensed-feed.xml') && !text.includes('broken-feed.xml'), `${path} shows the upstream path`);
+    }
+    // The browser got pages, not the feeds: the loop above read what a person sees.
+    assert.ok(pages >= 20, `only ${pages} HTML answers`);
+  });
+
+  test('the article page shows the full text to a full-text partner only, inside its categories', async () => {
+    const page = (headers: Record<string, string>) => request(app).get(`/articles/${transportId}`).set({ Accept: BROWSER, ...headers }).expect(200);
+    const full = await page({ Authorization: `Bearer ${fullKey}` });
+    assert.match(full.headers['content-type'] ?? '', /^text\/html/);
+    assert.ok(full.text.includes(BODY_ONLY));
+    assert.match(full.headers['cache-control'] ?? '', /^private/);
+    const outside = await page({ Authorization: `Bearer ${climateKey}` });
+    assert.ok(!outside.text.includes(BODY_ONLY));
+    const open = await page({});
+    assert.ok(!open.text.includes(BODY_ONLY));
+    assert.ok(open.text.includes('Short summary 2.'));
+  });
+
   test('a failing source is shown by the kind of its error and its HTTP status only', async () => {
     const sources = (await request(app).get('/sources').expect(200)).body as { slug: string; last_error: string | null; last_status: string }[];
     const bySlug = Object.fromEntries(sources.map((s) => [s.slug, s]));
@@ -188,8 +232,8 @@ describe('nothing private on a public surface', () => {
   });
 
   test('HTML pages forbid scripts by policy, and no answer may be sniffed into another type', async () => {
-    for (const path of ['/', '/status']) {
-      const res = await request(app).get(path).expect(200);
+    for (const path of ['/', '/status', '/categories/transport', '/search?q=harbour', `/articles/${transportId}`, '/feeds/all.rss?view=html']) {
+      const res = await request(app).get(path).set('Accept', BROWSER).expect(200);
       assert.match(res.headers['content-security-policy'] ?? '', /default-src 'none'/, path);
       assert.doesNotMatch(res.headers['content-security-policy'] ?? '', /script-src/, path);
       assert.equal(res.headers['x-content-type-options'], 'nosniff', path);
@@ -203,6 +247,8 @@ describe('nothing private on a public surface', () => {
     for (const path of ['/', '/feeds/all.rss', '/feeds/all.atom', '/feeds/all.json', '/opml', `/articles/${transportId}`]) {
       const res = await request(app).get(path).set('Host', 'attacker.example').set('X-Forwarded-Host', 'attacker.example');
       assert.ok(!res.text.includes('attacker.example'), path);
+      const page = await request(app).get(path).set('Accept', BROWSER).set('Host', 'attacker.example').set('X-Forwarded-Host', 'attacker.example');
+      assert.ok(!page.text.includes('attacker.example'), `${path} as a page`);
     }
     const adminCtx = testContext(configWithSources('  []'), { WIREFEED_ADMIN_TOKEN: 'abuse-admin-token-0123456789' });
     try {

@@ -119,6 +119,17 @@ describe('the pages in a real browser', { skip: noBrowser }, () => {
     await page.close();
   });
 
+  test('the source status page renders under the pages\' policy (no inline style refused) and passes axe', async () => {
+    const { page, errors } = await openPage(browser, site.url);
+    assert.equal((await page.goto(`${site.url}/status`))?.status(), 200);
+    assert.ok((await page.$$('table.status tbody tr')).length >= 3, 'a row per source');
+    // The stylesheet applied: the table is laid out by pages.css, not the browser's defaults.
+    assert.equal(await page.evaluate(`getComputedStyle(document.querySelector('table.status')).borderCollapse`), 'collapse');
+    assert.deepEqual(await seriousViolations(page), [], '/status');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('every link of our own on the front page answers', async () => {
     const { page } = await openPage(browser, site.url);
     await page.goto(`${site.url}/`);

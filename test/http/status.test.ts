@@ -58,6 +58,11 @@ describe('/status', () => {
   test('is an HTML page, never cached', () => {
     assert.equal(headers['content-type'], 'text/html; charset=utf-8');
     assert.equal(headers['cache-control'], 'no-store');
+    // The site's stylesheet, not inline styles: the same policy as every page, no 'unsafe-inline'.
+    assert.match(headers['content-security-policy'] ?? '', /default-src 'none'; style-src 'self'/);
+    assert.doesNotMatch(headers['content-security-policy'] ?? '', /unsafe-inline/);
+    assert.doesNotMatch(html, /<style|style=/);
+    assert.match(html, /<link rel="stylesheet" href="\/pages\.css\?v=/);
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /<p>4 sources: 1 failing, 1 disabled\./);
   });
@@ -84,8 +89,8 @@ describe('/status', () => {
     assert.doesNotMatch(html, /onerror|more/);
   });
 
-  test('links each source to its feed and marks failing rows', () => {
+  test('links each source to its page and marks failing rows', () => {
     assert.match(html, /<tr id="source-broken" class="failing">/);
-    assert.match(html, /<a href="http:\/\/feeds\.test\/feeds\/sources\/good\.rss">/);
+    assert.match(html, /<a href="\/sources\/good">/);
   });
 });

@@ -14,6 +14,7 @@ import { frontPage } from '../../pages/front.js';
 import { feedUrls, type PageFeed, type Shell } from '../../pages/html.js';
 import { listingPage } from '../../pages/listing.js';
 import { searchPage } from '../../pages/search.js';
+import { statusPage } from '../../pages/status.js';
 import { packageRoot } from '../../paths.js';
 import type { FeedCache } from '../../publish/cache.js';
 import { allFeed, categoryFeed, sourceFeed } from '../../publish/catalog.js';
@@ -27,7 +28,7 @@ import { readPage } from '../paging.js';
 import { fullTextAllowed, partnerOf } from '../partner.js';
 import { findList, type ListKind, searchQuery } from './lists.js';
 import { feedTypes, jsonTypes, prefersHtml } from './negotiate.js';
-import { type Built, htmlType, newestOf, sendPage } from './send.js';
+import { type Built, htmlType, newestOf, sendPage, setPageHeaders } from './send.js';
 
 export const pagesStylesheetPath = join(packageRoot, 'public', 'pages.css');
 
@@ -67,6 +68,13 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
       return { body, lastModified: newestOf(found.items) };
     }),
   );
+
+  // Source health as of now: it moves with every fetch, not only with the content, so it is never cached.
+  router.get('/status', (_req, res) => {
+    setPageHeaders(res);
+    res.set('Cache-Control', 'no-store');
+    res.type(htmlType).send(statusPage(shell, { sources: listSourceHealth(ctx.db), now: new Date(), all }));
+  });
 
   const listing = (kind: ListKind) => (req: Request, res: Response) =>
     page(req, res, () => {

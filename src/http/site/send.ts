@@ -28,9 +28,14 @@ export type Built = { body: string; lastModified?: Date } | { status: 400 | 404;
 /** What a page's body depends on besides its path, in a fixed order. */
 const PAGE_PARAMETERS = ['cursor', 'limit', 'q', 'view'] as const;
 
-export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Response, build: () => Built): void {
+/** The headers of every HTML page, cached or not: no script, no framing, no referrer path to other sites. */
+export function setPageHeaders(res: Response): void {
   res.set('Content-Security-Policy', policy);
   res.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+}
+
+export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Response, build: () => Built): void {
+  setPageHeaders(res);
   const partner = partnerOf(res);
   // Built before the query runs: a write landing meanwhile leaves the entry stale, never wrong.
   const version = contentVersion(ctx.db);
