@@ -27,14 +27,17 @@
 // - Atom output has no xml:lang (RFC 4287 2; XML 1.0 2.12) at all: the feed's
 //   language and an entry's own, when it differs, are added by `atomLanguages`.
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
-// - An item's summary is written where `feed` puts it, before the content
-//   and our extensions, but the Universal Feed Parser reads Media RSS
-//   <media:description> (the image caption) as a description too: as the
-//   item's content when no content came before it, else over the summary's
-//   details. Only the order content, media:description, summary leaves it
-//   our summary as the summary and our body as the content, so the summary
-//   is written last, by `rssSummary` and `atomSummary` (and every item with
-//   an image has a content element: rss.ts, atom.ts).
+// - The Universal Feed Parser reads Media RSS <media:description> (the image
+//   caption) as a description too: as the item's content when no content
+//   came before it, as the summary when no summary did, and else over the
+//   summary's details. So every item with an image has a content element
+//   (rss.ts, atom.ts) and the caption comes after it. In RSS the summary
+//   stays where `feed` writes <description>, before <content:encoded>: the
+//   W3C validator asks for that order (NeedDescriptionBeforeContent), and
+//   feedparser then keeps our summary as the summary, though its
+//   summary_detail takes the caption's text. Atom has no such rule, so there
+//   the summary is written last, by `atomSummary`, and feedparser's summary
+//   and its details are both ours.
 import { Feed } from 'feed';
 import { js2xml } from 'xml-js';
 import type { Category, Image } from '../model.js';
@@ -127,11 +130,6 @@ export const namespaces = {
   dc: 'http://purl.org/dc/elements/1.1/',
   media: 'http://search.yahoo.com/mrss/',
 };
-
-/** An RSS item's <description> as the item's last extension: HTML, so plain text escaped (see the header for why last). */
-export function rssSummary(summary: string): { name: string; objects: XmlNode } {
-  return { name: 'description', objects: { _cdata: cdata(htmlText(summary)) } };
-}
 
 /** An Atom entry's <summary>, plain text (RFC 4287 3.1.1), as the entry's last extra (see the header for why last). */
 export function atomSummary(summary: string): XmlNode {

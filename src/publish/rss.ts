@@ -4,7 +4,7 @@
 import type { Enclosure, Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
-import { addPageLinks, cdata, createFeed, declareNamespaces, imageType, mediaContent, namespaces, rssSummary, xmlAttr, xmlText } from './feed-gaps.js';
+import { addPageLinks, cdata, createFeed, declareNamespaces, htmlText, imageType, mediaContent, namespaces, xmlAttr, xmlText } from './feed-gaps.js';
 
 export function renderRss(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.rss);
@@ -28,9 +28,8 @@ function rssItem(doc: FeedDocument, a: Article): Item {
   // the source, never the upstream one, whose URL may carry a licensed wire's key.
   const sourceFeed = `${doc.baseUrl}/feeds/sources/${a.source.slug}.rss`;
   extensions.push({ name: 'source', objects: { _attributes: { url: xmlAttr(sourceFeed) }, _text: xmlText(a.source.name) } });
-  if (a.summary) extensions.push(rssSummary(a.summary));
   // The body (full text, or the summary with the image and lists around it);
-  // always there with an image, so that the caption is not read as the body (feed-gaps.ts).
+  // always there with an image, and before the caption, so that the caption is not read as the body (feed-gaps.ts).
   const withBody = hasHtmlBody(doc, a) || a.image !== undefined;
   return {
     title: cdata(a.title),
@@ -39,6 +38,8 @@ function rssItem(doc: FeedDocument, a: Article): Item {
     // `feed` writes `date` as <pubDate>: the publication, the change goes in atom:updated.
     date: a.publishedAt,
     published: a.publishedAt,
+    // <description> (HTML, so plain text escaped) comes before <content:encoded>, as the W3C validator asks (feed-gaps.ts).
+    description: a.summary ? cdata(htmlText(a.summary)) : undefined,
     content: withBody ? cdata(itemBodyHtml(doc, a)) : undefined,
     // An item's own rights travel with its full text (partners, or everyone by config).
     copyright: doc.fullText ? a.rights : undefined,

@@ -101,20 +101,32 @@ describe('the image, categories and related stories in the item HTML', () => {
       assert.ok(entries.length >= 5);
       for (const e of entries) {
         assert.ok(summaries.has(e.summary.trim()), `${format}: summary ${JSON.stringify(e.summary.slice(0, 80))}`);
-        assert.equal(e.detail, e.summary, `${format}: summary_detail`);
+        // In RSS feedparser's summary_detail takes the caption's text, the price of the order the W3C validator asks for (feed-gaps.ts).
+        if (format === 'atom') assert.equal(e.detail, e.summary, `${format}: summary_detail`);
         assert.ok(e.content.length <= 1, `${format}: one content`);
         for (const c of e.content) assert.ok(!captions.includes(c), `${format}: caption read as content`);
       }
     }
   });
 
-  test('in the XML the summary comes after the body and the Media RSS caption', async () => {
+  test('in RSS the description comes before the body (W3C validator) and the caption after it; in Atom the summary comes last', async () => {
     const rss = (await request(app).get('/feeds/all.rss').expect(200)).text;
+    let captions = 0;
     for (const item of rss.split('<item>').slice(1)) {
       const at = (tag: string) => item.indexOf(tag);
+      if (at('<content:encoded>') >= 0) assert.ok(at('<description>') < at('<content:encoded>'), item);
       if (at('<media:description') < 0) continue;
-      assert.ok(at('<content:encoded>') < at('<media:description') && at('<media:description') < at('<description>'), item);
+      captions++;
+      assert.ok(at('<description>') < at('<content:encoded>') && at('<content:encoded>') < at('<media:description'), item);
     }
+    const atom = (await request(app).get('/feeds/all.atom').expect(200)).text;
+    for (const entry of atom.split('<entry>').slice(1)) {
+      const at = (tag: string) => entry.indexOf(tag);
+      if (at('<media:description') < 0) continue;
+      captions++;
+      assert.ok(at('<content') < at('<media:description') && at('<media:description') < at('<summary'), entry);
+    }
+    assert.ok(captions >= 6, `${captions} items with a caption`);
   });
 });
 
