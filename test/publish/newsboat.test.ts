@@ -21,9 +21,13 @@ import { configWithSources, demoArticlesDir, type TestContext, testContext } fro
 const run = promisify(execFile);
 
 async function missingTools(): Promise<string | undefined> {
-  for (const tool of ['newsboat', 'tmux']) {
+  // Each one's version flag (tmux's -v would turn on its debug logs in the working folder).
+  for (const [tool, version] of [
+    ['newsboat', '-v'],
+    ['tmux', '-V'],
+  ] as const) {
     try {
-      await run(tool, ['-v']);
+      await run(tool, [version]);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return `${tool} is not installed (apt-get install ${tool})`;
     }
