@@ -95,9 +95,29 @@ export interface Config {
     /** Sources added through the API may point at private and loopback addresses. */
     allowPrivateSources: boolean;
   };
+  /** A cache in front of the service (publish/edge/). */
+  edge: {
+    /** Surrogate-Control max-age of public answers: long when purgers keep the cache current, else publish.maxAgeSeconds. */
+    maxAgeSeconds: number;
+    staleWhileRevalidateSeconds: number;
+    staleIfErrorSeconds: number;
+    purgers: Purger[];
+  };
   categories: CategoryRule[];
   gazetteer: GazetteerEntry[];
   sources: SourceConfig[];
+}
+
+/** Where the writer sends the keys to purge (publish/edge/purge-request.ts). */
+export interface Purger {
+  /** May hold `{key}`: then one request per key, the key in the URL; else the keys go in `keysHeader`. */
+  url: string;
+  method: string;
+  keysHeader: string;
+  /** Sent with every purge: a CDN's API token, say. Never logged. */
+  headers: Record<string, string>;
+  /** Keys per request at most. */
+  batch: number;
 }
 
 type ConfigFile = z.infer<typeof configSchema>;
@@ -185,6 +205,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     logLevel,
     admin: { token: adminToken, allowPrivateSources: c.admin.allow_private_sources },
+    edge: {
+      // A day when purges keep the cache in front current; without purgers it may keep no longer than anyone else.
+      maxAgeSeconds: c.edge.max_age_seconds ?? (c.edge.purgers.length > 0 ? 86_400 : c.publish.max_age_seconds),
+      staleWhileRevalidateSeconds: c.edge.stale_while_revalidate_seconds,
+      staleIfErrorSeconds: c.edge.stale_if_error_seconds,
+      purgers: c.edge.purgers.map((p) => ({ url: p.url, method: p.method, keysHeader: p.keys_header, headers: p.headers, batch: p.batch })),
+    },
     categories: c.categories,
     gazetteer: c.tags,
     sources: c.sources.map((s) => ({

@@ -34,6 +34,16 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 
 // Fractions too, down to a millisecond: the tests run servers with timeouts of a fraction of a second.
 const seconds = z.number().min(0.001, 'must be a number of seconds, at least 0.001');
+/** A purge endpoint of the cache in front (publish/edge/purge-request.ts); `{key}` in the URL: one request per key. */
+const purgerSchema = z
+  .object({
+    url: httpUrl,
+    method: z.string().regex(/^[A-Z]+$/, 'must be an HTTP method in capitals, like PURGE or POST').default('PURGE'),
+    keys_header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name, like Surrogate-Key').default('Surrogate-Key'),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string()).default({}),
+    batch: z.number().int().min(1).max(1000).default(256),
+  })
+  .strict();
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, dashes)');
 const interval = z.string().refine((v) => {
   const n = ms(v as ms.StringValue);
@@ -139,6 +149,16 @@ export const configSchema = z
           })
           .optional(),
         allow_private_sources: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    // A cache in front (Varnish, a CDN): how long it may keep public answers, and where to purge them.
+    edge: z
+      .object({
+        max_age_seconds: z.number().int().min(0).optional(),
+        stale_while_revalidate_seconds: z.number().int().min(0).default(60),
+        stale_if_error_seconds: z.number().int().min(0).default(86_400),
+        purgers: z.array(purgerSchema).default([]),
       })
       .strict()
       .prefault({}),

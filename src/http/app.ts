@@ -3,11 +3,12 @@ import { type IncomingMessage, type RequestListener, type ServerResponse, STATUS
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
+import { purgeBacklog } from '../store/edge-purges.js';
 import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
 import { aimedRoute } from '../observe/aimed-route.js';
-import { cacheControlFor } from './conditional.js';
+import { cachingFor } from './conditional.js';
 import { corsPreflight, corsPublic } from './partner.js';
 import { pingHubAfterAdminChanges } from './admin/websub.js';
 import { FastFeeds } from './fast-feeds.js';
@@ -54,8 +55,9 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const metrics = options.metrics ?? createMetrics();
   const cache = new FeedCache(ctx.cfg.publish.cacheBytes);
   metrics.watchFeedCache(cache);
+  if (ctx.cfg.edge.purgers.length > 0) metrics.watchPurgeBacklog(() => purgeBacklog(ctx.db, Date.now()));
   const observer = requestObserver(ctx.log, metrics);
-  const fast = new FastFeeds(cache, () => contentVersion(ctx.db), cacheControlFor(ctx.cfg.publish.maxAgeSeconds, false), observer);
+  const fast = new FastFeeds(cache, () => contentVersion(ctx.db), cachingFor(ctx.cfg, false), observer);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');

@@ -6,6 +6,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import Negotiator from 'negotiator';
 import type { CachedFeed, Encoding } from '../publish/cache.js';
+import type { Config } from '../config/config.js';
+import { allKey } from '../publish/edge/keys.js';
 import { publicCorsHeaders } from './partner.js';
 
 export interface FeedAnswer {
@@ -17,24 +19,56 @@ export interface FeedAnswer {
 }
 
 /** The answer to `req` from `feed`: a 304 when the client holds it, else the body in the encoding chosen. */
-export function feedAnswer(req: IncomingMessage, feed: CachedFeed, cacheControl: string): FeedAnswer {
+export function feedAnswer(req: IncomingMessage, feed: CachedFeed, caching: Caching): FeedAnswer {
   const encoding = chooseEncoding(req.headers['accept-encoding']);
   const notModified = isNotModified(req.headers, feed);
-  const headers = preparedHeaders(feed, encoding, notModified, feed.lastModified ? cacheControl : emptyFeedCacheControl(cacheControl));
+  const headers = preparedHeaders(feed, encoding, notModified, feed.lastModified ? caching : emptyFeedCaching(caching));
   return notModified ? { status: 304, headers } : { status: 200, headers, body: feed.body(encoding) };
 }
 
 /** Sends the answer through the progressive API, so that the headers stay readable (the request log reads Content-Length). */
-export function sendCachedFeed(req: IncomingMessage, res: ServerResponse, feed: CachedFeed, cacheControl: string): void {
-  const answer = feedAnswer(req, feed, cacheControl);
+export function sendCachedFeed(req: IncomingMessage, res: ServerResponse, feed: CachedFeed, caching: Caching): void {
+  const answer = feedAnswer(req, feed, caching);
   for (let i = 0; i < answer.headers.length; i += 2) res.setHeader(answer.headers[i]!, answer.headers[i + 1]!);
   res.statusCode = answer.status;
   res.end(answer.body);
 }
 
-/** Public feeds may sit in shared caches; a partner's may not. */
-export function cacheControlFor(maxAgeSeconds: number, partner: boolean): string {
-  return `${partner ? 'private' : 'public'}, max-age=${maxAgeSeconds}`;
+/**
+ * What an answer tells caches: `cacheControl` for browsers, readers and any
+ * shared cache on the way; `edge`, for the cache in front that wirefeed
+ * purges (publish/edge/), sent as Surrogate-Control (Fastly, our Varnish
+ * VCL) and CDN-Cache-Control (RFC 9213): it may keep an answer far longer,
+ * since it is told when the answer changes. Other shared caches are not
+ * told, so `s-maxage` is not used.
+ */
+export interface Caching {
+  cacheControl: string;
+  edge?: string;
+  /** A partner's answer: never stored by a shared cache, nor open to other origins. */
+  private: boolean;
+}
+
+const cachings = new WeakMap<Readonly<Config>, { public: Caching; partner: Caching }>();
+
+/**
+ * Public answers may sit in shared caches, and be served stale for a while
+ * when the origin is busy or down (RFC 5861); a partner's may not, anywhere
+ * (and the cache in front is told `no-store` as well).
+ */
+export function cachingFor(cfg: Readonly<Config>, partner: boolean): Caching {
+  let both = cachings.get(cfg);
+  if (!both) {
+    const { maxAgeSeconds } = cfg.publish;
+    const { staleWhileRevalidateSeconds: swr, staleIfErrorSeconds: sie } = cfg.edge;
+    const stale = `${swr > 0 ? `, stale-while-revalidate=${swr}` : ''}${sie > 0 ? `, stale-if-error=${sie}` : ''}`;
+    both = {
+      public: { cacheControl: `public, max-age=${maxAgeSeconds}${stale}`, edge: `max-age=${cfg.edge.maxAgeSeconds}${stale}`, private: false },
+      partner: { cacheControl: `private, max-age=${maxAgeSeconds}`, edge: 'no-store', private: true },
+    };
+    cachings.set(cfg, both);
+  }
+  return partner ? both.partner : both.public;
 }
 
 /**
@@ -42,13 +76,15 @@ export function cacheControlFor(maxAgeSeconds: number, partner: boolean): string
  * cache may keep it but must ask again before reusing it (RFC 9111 5.2.2.4).
  * On a fresh database before the first ingest, or a category yet to get a
  * story, a CDN would otherwise serve the empty feed for max-age after items
- * arrive. The 304 keeps revalidation cheap.
+ * arrive. The 304 keeps revalidation cheap. The cache in front is told
+ * nothing more, so it follows the same rule.
  */
-export function emptyFeedCacheControl(cacheControl: string): string {
-  return `${cacheControl.startsWith('private') ? 'private' : 'public'}, no-cache`;
+export function emptyFeedCaching(caching: Caching): Caching {
+  return caching.private ? caching : (emptyPublic ??= { cacheControl: 'public, no-cache', private: false });
 }
+let emptyPublic: Caching | undefined;
 
-/** A cached entry's header lists for one Cache-Control value, by answer kind and encoding. */
+/** A cached entry's header lists for one caching, by answer kind and encoding. */
 interface HeaderLists {
   full: Partial<Record<Encoding, string[]>>;
   notModified: Partial<Record<Encoding, string[]>>;
@@ -58,24 +94,24 @@ interface HeaderLists {
  * Header lists are built once per entry and answer kind (node:http takes
  * them as one flat array), and found again without building a key string.
  */
-const prepared = new WeakMap<CachedFeed, Map<string, HeaderLists>>();
+const prepared = new WeakMap<CachedFeed, Map<Caching, HeaderLists>>();
 
-function preparedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean, cacheControl: string): string[] {
-  let byCacheControl = prepared.get(feed);
-  if (!byCacheControl) prepared.set(feed, (byCacheControl = new Map()));
-  let lists = byCacheControl.get(cacheControl);
-  if (!lists) byCacheControl.set(cacheControl, (lists = { full: {}, notModified: {} }));
+function preparedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean, caching: Caching): string[] {
+  let byCaching = prepared.get(feed);
+  if (!byCaching) prepared.set(feed, (byCaching = new Map()));
+  let lists = byCaching.get(caching);
+  if (!lists) byCaching.set(caching, (lists = { full: {}, notModified: {} }));
   const kind = notModified ? lists.notModified : lists.full;
-  return (kind[encoding] ??= feedHeaders(feed, encoding, notModified, cacheControl).flat());
+  return (kind[encoding] ??= feedHeaders(feed, encoding, notModified, caching).flat());
 }
 
 /** The headers of a cached feed's answer, in the order they are sent. */
-function feedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean, cacheControl: string): [string, string][] {
+function feedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean, caching: Caching): [string, string][] {
   // The fast path sends these alone; Express adds nosniff to everything it answers (app.ts), so both send it.
   const headers: [string, string][] = [['X-Content-Type-Options', 'nosniff']];
   if (!notModified) headers.push(['Content-Type', feed.contentType]);
   headers.push(
-    ['Cache-Control', cacheControl],
+    ['Cache-Control', caching.cacheControl],
     // A partner's key in Authorization gets a different body; a browser's
     // Accept gets the feed's HTML preview instead (site/negotiate.ts).
     ['Vary', 'Accept, Accept-Encoding, Authorization'],
@@ -84,12 +120,31 @@ function feedHeaders(feed: CachedFeed, encoding: Encoding, notModified: boolean,
   if (feed.lastModifiedHttp) headers.push(['Last-Modified', feed.lastModifiedHttp]);
   // WebSub 4: the hub and the topic's self URL, on a 304 too (RFC 9110 15.4.5 keeps what a 200 would send).
   if (feed.link) headers.push(['Link', feed.link]);
+  headers.push(...edgeHeaders(caching, feed.surrogateKeys));
   // Only a public answer is open to other origins; a partner's (private) never is.
-  if (cacheControl.startsWith('public')) headers.push(...publicCorsHeaders);
+  if (!caching.private) headers.push(...publicCorsHeaders);
   if (notModified) return headers;
   if (encoding !== 'identity') headers.push(['Content-Encoding', encoding]);
   headers.push(['Content-Length', String(feed.body(encoding).length)]);
   return headers;
+}
+
+/**
+ * For the cache in front: how long it may keep the answer, and the keys it
+ * is purged by (publish/edge/keys.ts; `all` when the answer names none). A
+ * partner's answer carries no keys: it is never stored there.
+ */
+export function edgeHeaders(caching: Caching, surrogateKeys: string | undefined): [string, string][] {
+  const headers: [string, string][] = [];
+  if (caching.edge) headers.push(['Surrogate-Control', caching.edge], ['CDN-Cache-Control', caching.edge]);
+  if (!caching.private) headers.push(['Surrogate-Key', surrogateKeys ?? allKey]);
+  return headers;
+}
+
+/** The caching headers of an answer sent by Express rather than from the render cache (the JSON routes, OPML). */
+export function setCaching(res: ServerResponse, caching: Caching, surrogateKeys?: string): void {
+  res.setHeader('Cache-Control', caching.cacheControl);
+  for (const [name, value] of edgeHeaders(caching, surrogateKeys)) res.setHeader(name, value);
 }
 
 const preferred: Encoding[] = ['br', 'gzip'];

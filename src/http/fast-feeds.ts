@@ -9,7 +9,7 @@
 // a URL is only ever answered here as Express itself answered it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FeedCache } from '../publish/cache.js';
-import { feedAnswer } from './conditional.js';
+import { type Caching, feedAnswer } from './conditional.js';
 import { feedTypes, prefersHtml } from './site/negotiate.js';
 import type { RequestObserver, UrlRecorder } from '../observe/requests.js';
 
@@ -34,7 +34,7 @@ export class FastFeeds {
   constructor(
     private readonly cache: FeedCache,
     private readonly readVersion: () => number,
-    private readonly cacheControl: string,
+    private readonly caching: Caching,
     private readonly observer: RequestObserver,
   ) {}
 
@@ -57,7 +57,7 @@ export class FastFeeds {
     if (!feed) return false;
     // A browser's navigation gets the feed's HTML preview, from Express (site/routes.ts).
     if (prefersHtml(req.headers.accept, feedTypes)) return false;
-    const answer = feedAnswer(req, feed, this.cacheControl);
+    const answer = feedAnswer(req, feed, this.caching);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
     // Recorded now rather than when the response closes: a cached body is

@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { buildDocument, contentTypes, type FeedFormat, feedFormats, type FeedSpec } from '../publish/document.js';
 import { type CachedFeed, FeedCache } from '../publish/cache.js';
 import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publish/catalog.js';
+import { listKeys } from '../publish/edge/keys.js';
 import { renderFeed } from '../publish/render.js';
 import { renderableItems } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
@@ -14,7 +15,7 @@ import { contentVersion, databaseCreatedAt } from '../store/content-version.js';
 import { matchExpression } from '../store/articles/search.js';
 import { findSourceBySlug } from '../store/sources.js';
 import { findTag } from '../store/tags.js';
-import { cacheControlFor, sendCachedFeed } from './conditional.js';
+import { cachingFor, sendCachedFeed } from './conditional.js';
 import type { FastFeeds } from './fast-feeds.js';
 import { routeOf } from '../observe/requests.js';
 import { readPage } from './paging.js';
@@ -133,7 +134,7 @@ const FEED_PARAMETERS = ['cursor', 'limit', 'q'] as const;
 function answerFromCache(ctx: FeedContext, req: Request, res: Response, key: string, feed: CachedFeed): void {
   const partner = partnerOf(res);
   if (!partner && !('key' in req.query)) ctx.fast?.remember(req.originalUrl, key, routeOf(req));
-  sendCachedFeed(req, res, feed, cacheControlFor(ctx.cfg.publish.maxAgeSeconds, partner !== undefined));
+  sendCachedFeed(req, res, feed, cachingFor(ctx.cfg, partner !== undefined));
 }
 
 function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFilter, spec: FeedSpec): void {
@@ -155,6 +156,7 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
     contentType: contentTypes[format as FeedFormat],
     lastModified: doc.items.length > 0 ? doc.updated : undefined,
     link: linkHeader(doc.hub, doc.urls[format as FeedFormat]),
+    surrogateKeys: listKeys(filter, items),
   });
   answerFromCache(ctx, req, res, key, rendered);
 }

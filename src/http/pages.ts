@@ -11,12 +11,13 @@ import { writeOpml } from '../opml/opml.js';
 import { articleJson } from '../publish/article-json.js';
 import { catalog, tagFeed } from '../publish/catalog.js';
 import { feedFormats } from '../publish/document.js';
+import { allKey, articleKey } from '../publish/edge/keys.js';
 import { publicSourceError } from '../publish/source-error.js';
 import { listCategories, listCategoriesInUse } from '../store/categories.js';
 import { getArticle } from '../store/articles/reads.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
-import { cacheControlFor } from './conditional.js';
+import { cachingFor, setCaching } from './conditional.js';
 import { notFound } from './feeds.js';
 import { fullTextAllowed, partnerOf } from './partner.js';
 
@@ -31,6 +32,7 @@ export function pageRoutes(ctx: Context): Router {
 
   // OPML 2.0 subscription list: every feed as RSS, the format every reader takes.
   router.get('/opml', (_req, res) => {
+    setCaching(res, cachingFor(ctx.cfg, false), allKey);
     const outlines = feeds().flatMap((g) =>
       g.feeds.map((f) => ({ name: f.spec.title, xmlUrl: `${base}${f.spec.path}.rss`, htmlUrl: f.htmlUrl, categories: [] })),
     );
@@ -51,23 +53,27 @@ export function pageRoutes(ctx: Context): Router {
     // A browser's navigation to /articles/{id} gets the article page instead (site/routes.ts).
     res.vary('Accept');
     res.vary('Authorization');
-    res.set('Cache-Control', cacheControlFor(ctx.cfg.publish.maxAgeSeconds, partnerOf(res) !== undefined));
+    setCaching(res, cachingFor(ctx.cfg, partnerOf(res) !== undefined), articleKey(found.id));
     res.json(articleJson(found, base, fullText));
   };
   router.get('/articles/:id.json', article);
   router.get('/articles/:id', article);
 
   router.get('/categories', (_req, res) => {
+    setCaching(res, cachingFor(ctx.cfg, false), allKey);
     res.json(listCategories(ctx.db).map((c) => ({ ...c, feeds: feedLinks(base, `/feeds/categories/${c.slug}`) })));
   });
 
   router.get('/tags', (_req, res) => {
+    setCaching(res, cachingFor(ctx.cfg, false), allKey);
     res.json(
       listTags(ctx.db).map((t) => ({ slug: t.slug, label: t.label, articles: t.articleCount, feeds: feedLinks(base, tagFeed(site, t).path) })),
     );
   });
 
+  // Health moves with every fetch, which purges nothing: kept a minute, by the cache in front too.
   router.get('/sources', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=60');
     res.json(
       listSourceHealth(ctx.db).map((s) => ({
         slug: s.slug,

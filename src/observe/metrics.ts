@@ -22,6 +22,10 @@ export interface Metrics {
   observeDroppedConnection(): void;
   /** Whether this process holds the writer lease now (store/db/lease.ts). */
   observeWriter(writer: boolean): void;
+  /** One purge request to the cache in front (publish/edge/purge-loop.ts). */
+  observePurge(purger: string, outcome: 'ok' | 'failed', keys: number): void;
+  /** Reports the purge queue at every scrape: keys waiting and the oldest one's wait. */
+  watchPurgeBacklog(read: () => { keys: number; oldestMs: number }): void;
 }
 
 export function createMetrics(): Metrics {
@@ -110,8 +114,45 @@ export function createMetrics(): Metrics {
     },
   });
 
+  const purgeRequests = new Counter({
+    name: 'wirefeed_edge_purge_requests_total',
+    help: 'Purge requests sent to the cache in front, by purger (origin and path) and outcome',
+    labelNames: ['purger', 'outcome'] as const,
+    registers: [registry],
+  });
+  const purgedKeys = new Counter({
+    name: 'wirefeed_edge_purged_keys_total',
+    help: 'Surrogate keys sent in purges, by purger and outcome',
+    labelNames: ['purger', 'outcome'] as const,
+    registers: [registry],
+  });
+  let backlog: (() => { keys: number; oldestMs: number }) | undefined;
+  new Gauge({
+    name: 'wirefeed_edge_purge_queue_keys',
+    help: 'Surrogate keys queued for purging, not yet taken by every purger',
+    registers: [registry],
+    collect() {
+      if (backlog) this.set(backlog().keys);
+    },
+  });
+  new Gauge({
+    name: 'wirefeed_edge_purge_queue_oldest_seconds',
+    help: 'How long the oldest key queued for purging has waited',
+    registers: [registry],
+    collect() {
+      if (backlog) this.set(backlog().oldestMs / 1000);
+    },
+  });
+
   return {
     registry,
+    observePurge(purger, outcome, keys) {
+      purgeRequests.inc({ purger, outcome });
+      purgedKeys.inc({ purger, outcome }, keys);
+    },
+    watchPurgeBacklog(read) {
+      backlog = read;
+    },
     observeRequest({ method, route, status, seconds }) {
       requestSeries(method, route, status).observe(seconds);
     },

@@ -336,7 +336,7 @@ describe('request targets', () => {
 describe('the fast path ahead of Express', () => {
   test('hands any request it was not told about to Express, whatever its target and method', () => {
     const cache = new FeedCache(1 << 20);
-    const fast = new FastFeeds(cache, () => 1, 'public, max-age=60', requestObserver(createLog('silent'), createMetrics()));
+    const fast = new FastFeeds(cache, () => 1, { cacheControl: 'public, max-age=60', private: false }, requestObserver(createLog('silent'), createMetrics()));
     cache.set('public /feeds/all.rss?', 1, { body: '<rss/>', contentType: 'application/rss+xml; charset=utf-8' });
     const absolute = 'http://feeds.test:99999/feeds/all.rss';
     fast.remember(absolute, 'public /feeds/all.rss?', '/feeds/all.:format');

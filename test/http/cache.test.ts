@@ -69,7 +69,7 @@ describe('the render cache and conditional GET', () => {
     assert.ok(br.body.length < plain.body.length / 2, `brotli ${br.body.length} of ${plain.body.length} bytes`);
     for (const r of [plain, gz, br]) {
       assert.equal(r.headers.vary, 'Accept, Accept-Encoding, Authorization');
-      assert.equal(r.headers['cache-control'], 'public, max-age=300');
+      assert.equal(r.headers['cache-control'], 'public, max-age=300, stale-while-revalidate=60, stale-if-error=86400');
       assert.equal(r.headers['content-type'], 'application/rss+xml; charset=utf-8');
       assert.equal(Number(r.headers['content-length']), r.body.length);
       assert.match(String(r.headers.etag), /^"[\w-]+"$/);
@@ -112,7 +112,7 @@ describe('the render cache and conditional GET', () => {
       assert.equal(r.status, 304, String(etag));
       assert.equal(r.body.length, 0);
       assert.ok(r.headers.etag);
-      assert.equal(r.headers['cache-control'], 'public, max-age=300');
+      assert.equal(r.headers['cache-control'], 'public, max-age=300, stale-while-revalidate=60, stale-if-error=86400');
     }
     assert.equal((await get('/feeds/all.atom', { 'if-none-match': '"stale"' })).status, 200);
   });

@@ -41,7 +41,7 @@ describe('Cache-Control of empty feeds', () => {
       }
       await runIngest(ctx, listSources(ctx.db));
       const res = await request(app).get('/feeds/all.rss').expect(200);
-      assert.equal(res.headers['cache-control'], 'public, max-age=300');
+      assert.equal(res.headers['cache-control'], 'public, max-age=300, stale-while-revalidate=60, stale-if-error=86400');
     } finally {
       ctx.close();
     }

@@ -46,7 +46,7 @@ describe('partner keys and tiers', () => {
   test('the public gets summaries; a full-text partner gets the full text, by header or by query key', async () => {
     ctx.db.prepare("UPDATE articles SET rights = '© 2026 The Demo Desk'").run();
     const pub = await request(app).get('/feeds/all.json').expect(200);
-    assert.equal(pub.headers['cache-control'], 'public, max-age=300');
+    assert.equal(pub.headers['cache-control'], 'public, max-age=300, stale-while-revalidate=60, stale-if-error=86400');
     const byHeader = await request(app).get('/feeds/all.json').set('Authorization', `Bearer ${fullKey}`).expect(200);
     assert.ok(items(byHeader).every((i) => i.content_html && i.content_html.length > 100));
     // The public body is the summary (with the image and lists around it), never the full text.

@@ -1,6 +1,7 @@
 // What only the writer does in `serve`'s writer thread (writer-thread.ts):
 // the ingest schedule (with `ingest.on_start`, an ingest of the due sources
-// as it becomes the writer) and the ingests other processes ask of it. (The
+// as it becomes the writer), the ingests other processes ask of it, and the
+// purges of the cache in front (publish/edge/purge-loop.ts). (The
 // health probe's small write runs in every serve, writer or not: each
 // process's /readyz must find out for itself that the disk is full, and that
 // it is no longer.) Begun each time the thread takes the writer lease, ended
@@ -9,6 +10,9 @@
 import type { Context } from '../../context.js';
 import { startRequestPoller } from '../../ingest/requests.js';
 import { type IngestObserver, startScheduler } from '../../ingest/schedule.js';
+import { type PurgeObserver, startPurgeLoop } from '../../publish/edge/purge-loop.js';
+
+export type WriterObserver = IngestObserver & PurgeObserver;
 
 export interface WriterDuties {
   /** Begins the duties (true) or ends them (false); what was already so is left as it is. */
@@ -21,7 +25,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-export function writerDuties(ctx: Context, observer: IngestObserver): WriterDuties {
+export function writerDuties(ctx: Context, observer: WriterObserver): WriterDuties {
   let running: Running | undefined;
   let stopped = false;
   let changes = Promise.resolve();
@@ -48,15 +52,16 @@ export function writerDuties(ctx: Context, observer: IngestObserver): WriterDuti
   };
 }
 
-function begin(ctx: Context, observer: IngestObserver): Running {
+function begin(ctx: Context, observer: WriterObserver): Running {
   const scheduler = startScheduler(ctx, observer);
   const requests = startRequestPoller(ctx, scheduler);
+  const purges = startPurgeLoop(ctx, observer);
   if (ctx.cfg.ingest.onStart) {
     scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
   }
   return {
     async stop() {
-      await Promise.all([requests.stop(), scheduler.stop()]);
+      await Promise.all([requests.stop(), scheduler.stop(), purges.stop()]);
     },
   };
 }

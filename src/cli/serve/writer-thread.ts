@@ -37,6 +37,7 @@ const ctx = openContext(cfg as Readonly<Config>, createLog(logLevel), { migrated
 const duties = writerDuties(ctx, {
   onResult: (result) => tell({ kind: 'result', result }),
   onRun: (results) => tell({ kind: 'run', results: [...results] }),
+  onPurge: (purger, outcome, keys) => tell({ kind: 'purge', purger, outcome, keys }),
 });
 const { writerHeartbeatMs: heartbeatMs, writerTimeoutMs: timeoutMs } = cfg.server;
 const lease = startLease(ctx.db, ctx.log, { heartbeatMs, timeoutMs }, (writer) => {

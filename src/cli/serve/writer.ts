@@ -18,6 +18,7 @@ export type FromWriter =
   | { kind: 'writer'; writer: boolean }
   | { kind: 'result'; result: SourceResult }
   | { kind: 'run'; results: SourceResult[] }
+  | { kind: 'purge'; purger: string; outcome: 'ok' | 'failed'; keys: number }
   | { kind: 'stopped' };
 
 export interface WriterThread {
@@ -39,6 +40,7 @@ export function startWriterThread(ctx: Context, metrics: Metrics): WriterThread 
       if (message.kind === 'writer') metrics.observeWriter(message.writer && !stopping);
       else if (message.kind === 'result') metrics.ingest.onResult?.(message.result);
       else if (message.kind === 'run') metrics.ingest.onRun?.(message.results);
+      else if (message.kind === 'purge') metrics.observePurge(message.purger, message.outcome, message.keys);
     });
     thread.on('error', (err) => ctx.log.error({ event: 'writer_thread_failed', err }, 'writer thread failed'));
     thread.on('exit', (code) => {

@@ -17,6 +17,7 @@ import { searchPage } from '../../pages/search.js';
 import { statusPage } from '../../pages/status.js';
 import { packageRoot } from '../../paths.js';
 import type { FeedCache } from '../../publish/cache.js';
+import { allKey, articleKey, listKeys } from '../../publish/edge/keys.js';
 import { allFeed, categoryFeed, sourceFeed } from '../../publish/catalog.js';
 import { type FeedFormat, feedFormats } from '../../publish/document.js';
 import { getArticle } from '../../store/articles/reads.js';
@@ -65,7 +66,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
       const lists = { categories, sources: listSourceHealth(ctx.db), tags: listTags(ctx.db) };
       const directory = feedDirectory(base, root, lists, feedStats(ctx.db));
       const body = frontPage(shell, { description: site.description, all, stories: found.items, olderCursor: found.page.olderCursor, directory });
-      return { body, lastModified: newestOf(found.items) };
+      return { body, lastModified: newestOf(found.items), keys: listKeys({ kind: 'all' }, found.items) };
     }),
   );
 
@@ -84,7 +85,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
       const found = readPage(ctx.db, req.query, list.filter, PAGE_LIMIT, within(res));
       if ('error' in found) return bad(found.error);
       const body = listingPage(shell, { ...list, otherFeeds: [all], stories: found.items, path: list.page, olderCursor: found.page.olderCursor });
-      return { body, lastModified: newestOf(found.items) };
+      return { body, lastModified: newestOf(found.items), keys: listKeys(list.filter, found.items) };
     });
   router.get('/categories/:slug', listing('categories'));
   router.get('/sources/:slug', listing('sources'));
@@ -92,7 +93,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
 
   router.get('/search', (req, res) =>
     page(req, res, () => {
-      if (req.query.q === undefined) return { body: searchPage(shell, { query: '', all }) };
+      if (req.query.q === undefined) return { body: searchPage(shell, { query: '', all }), keys: allKey };
       const checked = searchQuery(req.query.q);
       const query = typeof req.query.q === 'string' ? req.query.q.trim() : '';
       if ('bad' in checked) return { status: 400, type: htmlType, body: searchPage(shell, { query, problem: checked.bad, all }) };
@@ -101,7 +102,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
       const found = readPage(ctx.db, req.query, list.filter, PAGE_LIMIT, within(res));
       if ('error' in found) return { status: 400, type: htmlType, body: searchPage(shell, { query, problem: found.error, all }) };
       const body = searchPage(shell, { query: checked.query, all, results: { feed: list.feed, stories: found.items, olderCursor: found.page.olderCursor } });
-      return { body, lastModified: newestOf(found.items) };
+      return { body, lastModified: newestOf(found.items), keys: listKeys(list.filter, found.items) };
     }),
   );
 
@@ -120,7 +121,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
         { title: source.title, urls: feedUrls(base, source.path) },
         ...article.categories.map((c) => categoryFeed(site, c)).map((s) => ({ title: s.title, urls: feedUrls(base, s.path) })),
       ];
-      return { body: articlePage(shell, { article, fullText, feeds }), lastModified: article.updatedAt };
+      return { body: articlePage(shell, { article, fullText, feeds }), lastModified: article.updatedAt, keys: articleKey(article.id) };
     });
   });
 
@@ -146,7 +147,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
         olderCursor: found.page.olderCursor,
         preview: { format, htmlPage: kind === 'search' ? `${list.page}?${new URLSearchParams(list.query)}` : list.page },
       });
-      return { body, lastModified: newestOf(found.items) };
+      return { body, lastModified: newestOf(found.items), keys: listKeys(list.filter, found.items) };
     });
   };
   router.get('/feeds/all.:format', preview('all'));

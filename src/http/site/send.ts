@@ -7,7 +7,7 @@ import type { Request, Response } from 'express';
 import type { Context } from '../../context.js';
 import type { FeedCache } from '../../publish/cache.js';
 import { contentVersion } from '../../store/content-version.js';
-import { cacheControlFor, sendCachedFeed } from '../conditional.js';
+import { cachingFor, sendCachedFeed } from '../conditional.js';
 import { partnerOf } from '../partner.js';
 
 const policy = [
@@ -23,7 +23,8 @@ const policy = [
 export const htmlType = 'text/html; charset=utf-8';
 
 /** A page built, or what to answer instead (a 404 or 400, never cached). */
-export type Built = { body: string; lastModified?: Date } | { status: 400 | 404; type: string; body: string };
+/** `keys`: what the page shows, for purging a cache in front (publish/edge/keys.ts). */
+export type Built = { body: string; lastModified?: Date; keys: string } | { status: 400 | 404; type: string; body: string };
 
 /** What a page's body depends on besides its path, in a fixed order. */
 const PAGE_PARAMETERS = ['cursor', 'limit', 'q', 'view'] as const;
@@ -47,9 +48,9 @@ export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Resp
       res.status(built.status).type(built.type).send(built.body);
       return;
     }
-    entry = cache.set(key, version, { body: built.body, contentType: htmlType, lastModified: built.lastModified });
+    entry = cache.set(key, version, { body: built.body, contentType: htmlType, lastModified: built.lastModified, surrogateKeys: built.keys });
   }
-  sendCachedFeed(req, res, entry, cacheControlFor(ctx.cfg.publish.maxAgeSeconds, partner !== undefined));
+  sendCachedFeed(req, res, entry, cachingFor(ctx.cfg, partner !== undefined));
 }
 
 /** Only the parameters a page is made from, so that `?utm_source=…` is the same page and entry. */

@@ -128,7 +128,7 @@ describe('HTML pages (demo content)', () => {
     const etag = res.headers.etag!;
     assert.match(etag, /^"[\w-]+"$/);
     assert.ok(res.headers['last-modified']);
-    assert.equal(res.headers['cache-control'], 'public, max-age=300');
+    assert.equal(res.headers['cache-control'], 'public, max-age=300, stale-while-revalidate=60, stale-if-error=86400');
     const csp = res.headers['content-security-policy'] ?? '';
     assert.match(csp, /default-src 'none'/);
     assert.doesNotMatch(csp, /script-src|unsafe-inline/);

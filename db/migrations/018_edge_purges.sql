@@ -1,0 +1,134 @@
+-- What a cache in front of wirefeed (Varnish, a CDN) must drop: the
+-- surrogate keys (publish/edge/keys.ts) of everything a committed change
+-- touched. Triggers write them in the transaction of the change, so that
+-- every writer (the server's ingest, a CLI ingest in another process, an
+-- admin change) is seen, and a crash between the commit and the purge loses
+-- nothing: the writer's purge loop (publish/edge/purge-loop.ts) sends them
+-- and deletes a row once every purger took it.
+--
+-- A row per key, so that a thousand changes to one feed make one purge.
+-- `changes` moves with every change to the key: a purge sent while another
+-- change lands must not delete the row that change needs (the loop deletes
+-- a row only if `changes` is what it read before sending).
+-- Keys are stored as `kind/name` with the raw slug; the loop encodes them.
+CREATE TABLE edge_purges (
+  key       TEXT PRIMARY KEY,
+  changes   INTEGER NOT NULL DEFAULT 1,
+  attempts  INTEGER NOT NULL DEFAULT 0,
+  due_at    INTEGER NOT NULL DEFAULT 0,
+  queued_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Every article change: the lists of everything (all), its source, and the
+-- answers that show it (its article key).
+CREATE TRIGGER edge_purges_article_insert AFTER INSERT ON articles
+BEGIN
+  INSERT INTO edge_purges (key, queued_at)
+  VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)),
+         ('article/' || new.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)),
+         ('source/' || new.source_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_article_update AFTER UPDATE ON articles
+BEGIN
+  INSERT INTO edge_purges (key, queued_at)
+  VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)),
+         ('article/' || new.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)),
+         ('source/' || new.source_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_article_delete AFTER DELETE ON articles
+BEGIN
+  INSERT INTO edge_purges (key, queued_at)
+  VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)),
+         ('article/' || old.id, CAST(unixepoch('subsec') * 1000 AS INTEGER)),
+         ('source/' || old.source_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+
+-- An article joining or leaving a category or tag changes that feed (a
+-- reclassified article leaves one and joins another).
+CREATE TRIGGER edge_purges_article_category_insert AFTER INSERT ON article_categories
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('category/' || new.category_slug, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_article_category_delete AFTER DELETE ON article_categories
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('category/' || old.category_slug, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_article_tag_insert AFTER INSERT ON article_tags
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('tag/' || new.slug, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_article_tag_delete AFTER DELETE ON article_tags
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('tag/' || old.slug, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+
+-- An article's related list is printed in every answer that shows it: when
+-- relate links a follow-up to an older story, the older story's answers go.
+CREATE TRIGGER edge_purges_related_insert AFTER INSERT ON related
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('article/' || new.article_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_related_update AFTER UPDATE ON related
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('article/' || new.article_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_related_delete AFTER DELETE ON related
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('article/' || old.article_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_related_edit AFTER INSERT ON related_edits
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('article/' || new.article_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_related_unedit AFTER DELETE ON related_edits
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('article/' || old.article_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+
+-- A source's name and links are printed in its feeds, in the lists of
+-- everything and on each of its articles. Rare, so each article is named.
+CREATE TRIGGER edge_purges_source_update AFTER UPDATE OF name, site_url, url ON sources
+WHEN old.name IS NOT new.name OR old.site_url IS NOT new.site_url OR old.url IS NOT new.url
+BEGIN
+  INSERT INTO edge_purges (key, queued_at)
+  VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)), ('source/' || new.id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+  INSERT INTO edge_purges (key, queued_at)
+  SELECT 'article/' || id, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM articles WHERE source_id = new.id AND true
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_source_insert AFTER INSERT ON sources
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)), ('source/' || new.id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_source_delete AFTER DELETE ON sources
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)), ('source/' || old.id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+
+-- A category's label is printed in its feed, its items and the directory.
+CREATE TRIGGER edge_purges_category_insert AFTER INSERT ON categories
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)), ('category/' || new.slug, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER edge_purges_category_update AFTER UPDATE OF label ON categories
+WHEN old.label IS NOT new.label
+BEGIN
+  INSERT INTO edge_purges (key, queued_at) VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)), ('category/' || new.slug, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
+END;
