@@ -71,16 +71,11 @@ END;
 
 -- An article's related list is printed in every answer that shows it: when
 -- relate links a follow-up to an older story, the older story's answers go.
-CREATE TRIGGER edge_purges_related_insert AFTER INSERT ON related
-BEGIN
-  INSERT INTO edge_purges (key, queued_at) VALUES ('article/' || new.article_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
-  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
-END;
-CREATE TRIGGER edge_purges_related_update AFTER UPDATE ON related
-BEGIN
-  INSERT INTO edge_purges (key, queued_at) VALUES ('article/' || new.article_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
-  ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
-END;
+-- Relate rewrites a list a row at a time, so its writes queue the key once
+-- per list (queueEdgePurge in store/articles/related.ts) rather than here,
+-- as 010 did for the content version; a list written with its article is
+-- covered by the article's own trigger. Deletes (an article's URL moving
+-- takes it out of other lists) are rare and kept here.
 CREATE TRIGGER edge_purges_related_delete AFTER DELETE ON related
 BEGIN
   INSERT INTO edge_purges (key, queued_at) VALUES ('article/' || old.article_id, CAST(unixepoch('subsec') * 1000 AS INTEGER))

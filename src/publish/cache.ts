@@ -22,6 +22,8 @@ export interface Rendered {
   lastModified?: Date;
   /** The HTTP Link header (RFC 8288): the WebSub hub and the feed's self URL (WebSub 4). */
   link?: string;
+  /** What it was built from, for purging a cache in front (publish/edge/keys.ts). */
+  surrogateKeys?: string;
 }
 
 export class CachedFeed {
@@ -40,6 +42,7 @@ export class CachedFeed {
     readonly lastModified: Date | undefined,
     body: string,
     readonly link?: string,
+    readonly surrogateKeys?: string,
   ) {
     const identity = (this.identity = Buffer.from(body, 'utf8'));
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
@@ -103,7 +106,7 @@ export class FeedCache {
   }
 
   set(key: string, version: number, rendered: Rendered): CachedFeed {
-    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link);
+    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link, rendered.surrogateKeys);
     // Stored again as it grows, so that lru-cache counts the new bytes (and
     // evicts others to make room). Setting the very same entry again would
     // keep its old size, so it is taken out first.

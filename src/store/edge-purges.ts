@@ -32,18 +32,22 @@ export function deferPurges(db: Db, purges: readonly QueuedPurge[], dueAt: (atte
   db.transaction(() => purges.forEach((p) => defer.run(p.attempts + 1, dueAt(p.attempts + 1), p.key)))();
 }
 
-/** Queues keys by hand (the admin API's purge); they are due at once. */
-export function queuePurges(db: Db, keys: readonly string[], now: number): void {
-  const queue = prepared(
-    db,
-    'INSERT INTO edge_purges (key, queued_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET changes = changes + 1, attempts = 0, due_at = 0',
-  );
-  db.transaction(() => keys.forEach((key) => queue.run(key, now)))();
+/**
+ * Queues one key as the triggers do, for a writer that changes many rows of
+ * one answer at once (a related list); call inside its transaction.
+ */
+export function queueEdgePurge(db: Db, key: string): void {
+  prepared(db, 'INSERT INTO edge_purges (key, queued_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET changes = changes + 1').run(key, Date.now());
 }
 
-/** With no purger configured nothing reads the queue: it is emptied instead of growing with the archive. */
-export function clearPurges(db: Db): void {
-  prepared(db, 'DELETE FROM edge_purges').run();
+/**
+ * With no purger configured nothing reads the queue: it is emptied instead
+ * of growing with the archive, a batch at a time so that the write lock is
+ * held briefly (a bulk import may have queued a key per article). True
+ * while more are left.
+ */
+export function clearPurges(db: Db, batch = 10_000): boolean {
+  return prepared(db, 'DELETE FROM edge_purges WHERE key IN (SELECT key FROM edge_purges LIMIT ?)').run(batch).changes === batch;
 }
 
 /** Keys waiting, and how long the oldest has waited (ms; 0 with none): for /metrics. */

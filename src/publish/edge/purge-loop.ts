@@ -43,7 +43,7 @@ export function startPurgeLoop(ctx: Context, observer: PurgeObserver = {}): Purg
     } catch (err) {
       ctx.log.error({ event: 'edge_purge_failed', err }, 'edge: the purge queue could not be read or written');
     }
-    next(ctx.cfg.edge.purgers.length === 0 ? IDLE_CLEAR_MS : more ? 0 : POLL_MS);
+    next(more ? 0 : ctx.cfg.edge.purgers.length === 0 ? IDLE_CLEAR_MS : POLL_MS);
   };
   next(0);
   return {
@@ -58,10 +58,7 @@ export function startPurgeLoop(ctx: Context, observer: PurgeObserver = {}): Purg
 /** One pass over the keys due; true when more are due at once. Exported for tests, which step it themselves. */
 export async function purgeOnce(ctx: Context, observer: PurgeObserver = {}): Promise<boolean> {
   const { purgers } = ctx.cfg.edge;
-  if (purgers.length === 0) {
-    if (purgeBacklog(ctx.db, Date.now()).keys > 0) clearPurges(ctx.db);
-    return false;
-  }
+  if (purgers.length === 0) return purgeBacklog(ctx.db, Date.now()).keys > 0 && clearPurges(ctx.db);
   const due = duePurges(ctx.db, Date.now(), KEYS_PER_PASS);
   if (due.length === 0) return false;
   const failed = new Set<string>();

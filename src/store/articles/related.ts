@@ -3,6 +3,7 @@
 // restricted to a window of recent articles, so that relating one article
 // costs the same whatever the size of the archive; the rows here feed it.
 import { bumpContentVersion } from '../content-version.js';
+import { queueEdgePurge } from '../edge-purges.js';
 import { type Db, prepared } from '../db/db.js';
 import { type Evidence, evidenceText, storedEvidence } from './evidence.js';
 
@@ -157,7 +158,9 @@ export function replaceRelated(
     prepared(db, 'DELETE FROM related WHERE article_id = ? AND kind = ? AND position >= ?').run(articleId, kind, links.length);
     changed = true;
   }
-  if (changed) bumpContentVersion(db);
+  if (!changed) return;
+  bumpContentVersion(db);
+  queueEdgePurge(db, `article/${articleId}`);
 }
 
 /** An article's related stories of one kind, in order; evidence that is not a JSON object reads as none. */
