@@ -1,0 +1,77 @@
+// The cache in front is purged by the writer of a real `serve`, as a
+// deployment runs it: an article published through the admin API reaches
+// the purger within a second of the commit, with the keys its answers
+// carry, and /metrics counts the purge and shows the queue empty.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { configWithSources, serveFixtures, until } from '../helpers.js';
+
+const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+const token = 'serve-purge-token-0123456789';
+
+test('serve purges what an admin change touched within a second, and counts it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-purges-'));
+  const purges: { at: number; keys: string[] }[] = [];
+  const catcher = await serveFixtures({
+    '/': (req, res) => {
+      purges.push({ at: Date.now(), keys: String(req.headers['surrogate-key'] ?? '').split(' ') });
+      res.writeHead(200).end();
+    },
+  });
+  const yaml = configWithSources('  []', `admin:\n  token: ${token}\nserver:\n  readers: 1\nedge:\n  purgers:\n    - url: ${catcher.url}/\n`, false);
+  writeFileSync(join(dir, 'config.yaml'), yaml);
+  const env = { ...process.env, WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'wirefeed.db'), WIREFEED_PORT: '0', WIREFEED_LOG_LEVEL: 'info' };
+  const child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  try {
+    await until(() => /"event":"listening"/.test(log), 'the server to listen');
+    const port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
+    const origin = `http://127.0.0.1:${port}`;
+    // What opening a fresh database queued goes first.
+    await until(() => purges.length > 0, 'the first purge');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    purges.length = 0;
+
+    const res = await fetch(`${origin}/admin/articles`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title: 'Lock gates replaced',
+        url: 'https://desk.example/news/lock-gates',
+        summary: 'The canal reopens on Monday.',
+        content_html: '<p>The canal reopens on Monday.</p>',
+        categories: ['transport'],
+        published: '2026-11-30T09:00:00Z',
+      }),
+    });
+    assert.equal(res.status, 201);
+    const committed = Date.now();
+    const id = /\/articles\/(\d+)$/.exec(res.headers.get('location') ?? '')?.[1];
+    await until(() => purges.some((p) => p.keys.includes(`article/${id}`)), 'the purge of the new article', 5_000);
+    const purge = purges.find((p) => p.keys.includes(`article/${id}`))!;
+    assert.ok(purge.at - committed < 1_000, `purged ${purge.at - committed} ms after the commit`);
+    assert.ok(purge.keys.includes('all') && purge.keys.includes('category/transport'));
+    const feed = await fetch(`${origin}/feeds/categories/transport.rss`);
+    assert.deepEqual(feed.headers.get('surrogate-key')?.split(' '), ['category/transport', `article/${id}`]);
+
+    let metrics = '';
+    // Writes after the admin change's own (relate's) queue keys too: the queue empties soon after.
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      metrics = await (await fetch(`${origin}/metrics`)).text();
+      if (/^wirefeed_edge_purge_queue_keys 0$/m.test(metrics)) break;
+    }
+    assert.match(metrics, new RegExp(`wirefeed_edge_purge_requests_total\\{purger="${catcher.url}/",outcome="ok"\\} [1-9]`));
+    assert.match(metrics, /^wirefeed_edge_purge_queue_keys 0$/m);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await catcher.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
