@@ -167,12 +167,18 @@ function linkHeader(hub: string | undefined, self: string): string {
   return [...(hub ? [`${quoted(hub)}; rel="hub"`] : []), `${quoted(self)}; rel="self"`].join(', ');
 }
 
+/**
+ * 404s and 400s carry no surrogate key, so a purge cannot reach them: a
+ * cache in front must ask again each time (Varnish's built-in rules do not
+ * store a `no-cache` answer), or a tag's first story would stay a 404 there
+ * for its default lifetime.
+ */
 export function notFound(res: Response, message: string): void {
-  res.status(404).type('text/plain').send(`Not found: ${message}\n`);
+  res.status(404).set('Cache-Control', 'no-cache').type('text/plain').send(`Not found: ${message}\n`);
 }
 
 function badRequest(res: Response, message: string): void {
-  res.status(400).type('text/plain').send(`${message}\n`);
+  res.status(400).set('Cache-Control', 'no-cache').type('text/plain').send(`${message}\n`);
 }
 
 /**

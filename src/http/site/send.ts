@@ -45,7 +45,8 @@ export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Resp
   if (!entry) {
     const built = build();
     if ('status' in built) {
-      res.status(built.status).type(built.type).send(built.body);
+      // Never kept by a cache in front, as the feeds' 404s (feeds.ts notFound).
+      res.status(built.status).set('Cache-Control', 'no-cache').type(built.type).send(built.body);
       return;
     }
     entry = cache.set(key, version, { body: built.body, contentType: htmlType, lastModified: built.lastModified, surrogateKeys: built.keys });

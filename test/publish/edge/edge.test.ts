@@ -118,10 +118,13 @@ describe('edge: what public answers tell the cache in front', () => {
     assert.equal(json.headers['surrogate-key'], undefined);
   });
 
-  test('an empty feed is not kept by the cache in front either', async () => {
-    const res = await request(app).get('/feeds/tags/nothing-here.rss');
-    if (res.status === 404) return; // unknown tags are 404s; an empty category is the case
+  test('a 404 carries no key and is never kept by the cache in front, so a new tag is not hidden behind it', async () => {
+    const res = await request(app).get('/feeds/tags/nothing-here.rss').expect(404);
+    assert.equal(res.headers['surrogate-key'], undefined);
     assert.equal(res.headers['surrogate-control'], undefined);
+    assert.equal(res.headers['cache-control'], 'no-cache');
+    const page = await request(app).get('/tags/nothing-here').set('Accept', 'text/html').expect(404);
+    assert.equal(page.headers['cache-control'], 'no-cache');
   });
 });
 
@@ -260,6 +263,10 @@ describe('edge: purging what a change touched', () => {
       const res = await request(app).get('/feeds/all.rss').expect(200);
       // Without purges the cache in front may keep an answer no longer than anyone else.
       assert.equal(res.headers['surrogate-control'], 'max-age=300, stale-while-revalidate=60, stale-if-error=86400');
+      // An empty feed is asked for again every time, by the cache in front too.
+      const empty = await request(app).get('/feeds/categories/transport.rss').expect(200);
+      assert.equal(empty.headers['cache-control'], 'public, no-cache');
+      assert.equal(empty.headers['surrogate-control'], undefined);
     } finally {
       ctx.close();
     }
