@@ -116,6 +116,8 @@ export interface Purger {
   keysHeader: string;
   /** Sent with every purge: a CDN's API token, say. Never logged. */
   headers: Record<string, string>;
+  /** A request body with `{keys}` where the keys go as a JSON array (Cloudflare: `{"tags": {keys}}`); then no keys header. */
+  body?: string;
   /** Keys per request at most. */
   batch: number;
 }
@@ -210,7 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxAgeSeconds: c.edge.max_age_seconds ?? (c.edge.purgers.length > 0 ? 86_400 : c.publish.max_age_seconds),
       staleWhileRevalidateSeconds: c.edge.stale_while_revalidate_seconds,
       staleIfErrorSeconds: c.edge.stale_if_error_seconds,
-      purgers: c.edge.purgers.map((p) => ({ url: p.url, method: p.method, keysHeader: p.keys_header, headers: p.headers, batch: p.batch })),
+      purgers: c.edge.purgers.map((p) => ({ url: p.url, method: p.method, keysHeader: p.keys_header, headers: p.headers, body: p.body, batch: p.batch })),
     },
     categories: c.categories,
     gazetteer: c.tags,

@@ -41,6 +41,7 @@ const purgerSchema = z
     method: z.string().regex(/^[A-Z]+$/, 'must be an HTTP method in capitals, like PURGE or POST').default('PURGE'),
     keys_header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name, like Surrogate-Key').default('Surrogate-Key'),
     headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name'), z.string()).default({}),
+    body: z.string().includes('{keys}', { message: 'must hold {keys}, where the keys go as a JSON array' }).optional(),
     batch: z.number().int().min(1).max(1000).default(256),
   })
   .strict();

@@ -252,6 +252,40 @@ describe('edge: purging what a change touched', () => {
     }
   });
 
+  test('a purger with a body template gets the keys as a JSON array in it (a CDN API that purges by tag)', async () => {
+    const bodies: string[] = [];
+    const catcher = await serveFixtures({
+      '/zones/z1/purge_cache': (req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          bodies.push(`${req.method} ${req.headers['content-type']} ${req.headers.authorization} ${body}`);
+          res.writeHead(200).end('{"success":true}');
+        });
+      },
+    });
+    const purger = `    - url: ${catcher.url}/zones/z1/purge_cache
+      method: POST
+      body: '{"tags": {keys}}'
+      headers: { Authorization: Bearer cdn-token, Content-Type: application/json }`;
+    const ctx = testContext(edgeConfig(purger));
+    try {
+      const app = createApp(ctx);
+      await purgeOnce(ctx);
+      bodies.length = 0;
+      const id = await publish(app, article('Canal reopens', ['transport']));
+      await purgeOnce(ctx);
+      assert.equal(bodies.length, 1);
+      const [method, type, , token, json] = bodies[0]!.split(' ', 5) as string[];
+      assert.deepEqual([method, type, token], ['POST', 'application/json', 'cdn-token']);
+      const tags = (JSON.parse(bodies[0]!.slice(bodies[0]!.indexOf('{'))) as { tags: string[] }).tags;
+      assert.ok(json !== undefined && tags.includes(`article/${id}`) && tags.includes('all'));
+    } finally {
+      ctx.close();
+      await catcher.close();
+    }
+  });
+
   test('with no purger configured the queue is emptied, not kept', async () => {
     const ctx = testContext(configWithSources('  []', `admin:\n  token: ${token}\n`, false));
     try {
