@@ -3,7 +3,9 @@
 // and its gzip and brotli forms once a client has asked for them, and
 // belongs to one content version (see store/content-version.ts); an entry of
 // an older version is never served. Bounded by bytes, least recently used
-// first out (lru-cache).
+// first out (lru-cache). An entry may also lapse at a time of its own: a
+// feed whose oldest tombstone is due to go is rendered again then, though
+// no content changed.
 //
 // A form is compressed when first asked for, not when the feed is rendered:
 // every content change renders every feed again, compressing a 175 KB feed
@@ -22,6 +24,8 @@ export interface Rendered {
   lastModified?: Date;
   /** The HTTP Link header (RFC 8288): the WebSub hub and the feed's self URL (WebSub 4). */
   link?: string;
+  /** When the body stops being right at its content version (ms since the epoch): a tombstone in it is due to go. */
+  expiresAt?: number;
 }
 
 export class CachedFeed {
@@ -40,6 +44,7 @@ export class CachedFeed {
     readonly lastModified: Date | undefined,
     body: string,
     readonly link?: string,
+    readonly expiresAt?: number,
   ) {
     const identity = (this.identity = Buffer.from(body, 'utf8'));
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
@@ -98,12 +103,13 @@ export class FeedCache {
   getHit(key: string, version: number): CachedFeed | undefined {
     const entry = this.entries.get(key);
     if (entry?.version !== version) return undefined;
+    if (entry.expiresAt !== undefined && Date.now() >= entry.expiresAt) return undefined;
     this.hits++;
     return entry;
   }
 
   set(key: string, version: number, rendered: Rendered): CachedFeed {
-    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link);
+    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link, rendered.expiresAt);
     // Stored again as it grows, so that lru-cache counts the new bytes (and
     // evicts others to make room). Setting the very same entry again would
     // keep its old size, so it is taken out first.
