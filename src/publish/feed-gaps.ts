@@ -236,7 +236,7 @@ export function addPageLinks(xml: string, format: 'rss' | 'atom', links: PageLin
 }
 
 /**
- * An <at:deleted-entry> (RFC 6721 section 2) per withdrawn entry, in the
+ * An <at:deleted-entry> (RFC 6721) per withdrawn entry, in the
  * feed's head, before the first entry (or the end of an empty feed), where
  * `addPageLinks` puts its links too. `ref` is the atom:id the entry had and
  * `when` the withdrawal, an RFC 3339 date as atom:updated is. The comment is
