@@ -164,6 +164,15 @@ export async function feedcheckFailures(urls: string[]): Promise<string[]> {
   return failures;
 }
 
+/** feedcheck's full report on one URL (every consumer's line, with its item count), passing or not. */
+export async function feedcheckReport(url: string): Promise<string> {
+  try {
+    return (await run(feedcheck, ['--allow-empty', url], { timeout: 120_000 })).stdout;
+  } catch (err) {
+    return (err as { stdout?: string }).stdout ?? String(err);
+  }
+}
+
 /** What a run of the real CLI printed and how it ended. */
 export interface CliOutcome {
   code: number | null;

@@ -71,6 +71,8 @@ export interface Config {
     hub?: string;
     /** Show the image, categories and related stories in each item's HTML body too (itemBodyHtml in publish/document.ts). */
     metadataInHtml: boolean;
+    /** How long a withdrawn article's tombstone stays in its Atom feeds (RFC 6721); 0: none. */
+    tombstoneMs: number;
   };
   ingest: {
     schedule: string;
@@ -191,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       searchWindow: c.publish.search_window,
       hub: c.publish.hub,
       metadataInHtml: c.publish.metadata_in_html,
+      tombstoneMs: Math.round(c.publish.tombstone_days * 86_400_000),
     },
     ingest: {
       schedule: c.ingest.schedule,

@@ -117,6 +117,8 @@ export const configSchema = z
         search_window: z.number().int().min(1).default(DEFAULT_SEARCH_WINDOW),
         hub: httpUrl.optional(),
         metadata_in_html: z.boolean().default(true),
+        // How long an Atom feed names a withdrawn article (RFC 6721 tombstone); 0: never.
+        tombstone_days: z.number().min(0).max(3650).default(7),
       })
       .strict()
       .prefault({}),

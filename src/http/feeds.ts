@@ -10,11 +10,11 @@ import { listKeys } from '../publish/edge/keys.js';
 import { renderFeed } from '../publish/render.js';
 import { renderableItems } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
-import type { FeedFilter } from '../store/articles/feeds.js';
+import { type FeedFilter, listWithdrawals, type Withdrawals } from '../store/articles/feeds.js';
 import { contentVersion, databaseCreatedAt } from '../store/content-version.js';
 import { matchExpression } from '../store/articles/search.js';
 import { findSourceBySlug } from '../store/sources.js';
-import { findTag } from '../store/tags.js';
+import { findTag, findWithdrawnTag } from '../store/tags.js';
 import { cachingFor, sendCachedFeed } from './conditional.js';
 import type { FastFeeds } from './fast-feeds.js';
 import { routeOf } from '../observe/requests.js';
@@ -83,8 +83,11 @@ export function feedRoutes(
   });
 
   router.get('/feeds/tags/:slug.:format', (req, res) => {
-    const tag = findTag(ctx.db, String(req.params.slug));
-    if (!tag) return notFound(res, `no tag ${quoted(String(req.params.slug))}`);
+    const slug = String(req.params.slug);
+    // A tag whose last article was withdrawn still has a feed while the tombstone lasts.
+    const since = tombstonesSince(ctx);
+    const tag = findTag(ctx.db, slug) ?? (since === undefined ? undefined : findWithdrawnTag(ctx.db, slug, since));
+    if (!tag) return notFound(res, `no tag ${quoted(slug)}`);
     sendFeed(ctx, req, res, { kind: 'tag', slug: tag.slug }, tagFeed(site, tag));
   });
 
@@ -148,17 +151,45 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   if ('error' in found) return badRequest(res, found.error);
   // Stored data is not trusted: an item that cannot be rendered is left out (and logged), never the feed.
   const items = renderableItems(found.items, ctx.log);
-  const emptySince = items.length === 0 ? databaseCreatedAt(ctx.db) : undefined;
-  const doc = buildDocument(ctx.cfg, spec, items, found.page, fullTextAllowed(ctx.cfg, partner), emptySince);
+  const gone = withdrawalsOf(ctx, filter, found.page.cursor, partner?.categories);
+  const dated = items.length > 0 || gone.last !== undefined;
+  const doc = buildDocument(ctx.cfg, spec, items, found.page, {
+    fullText: fullTextAllowed(ctx.cfg, partner),
+    emptySince: dated ? undefined : databaseCreatedAt(ctx.db),
+    lastWithdrawn: gone.last,
+    tombstones: gone.recent,
+  });
   const key = cacheKey(req, res);
+  const oldest = doc.tombstones.at(-1);
   const rendered = ctx.cache.set(key, version, {
     body: renderFeed(doc, format as FeedFormat, ctx.log),
     contentType: contentTypes[format as FeedFormat],
-    lastModified: doc.items.length > 0 ? doc.updated : undefined,
+    lastModified: dated ? doc.updated : undefined,
     link: linkHeader(doc.hub, doc.urls[format as FeedFormat]),
     surrogateKeys: listKeys(filter, items),
+    // Rendered again when the oldest tombstone is due to go, though no content changed
+    // (RSS and JSON too: a tag feed kept for a tombstone goes with it).
+    expiresAt: oldest ? oldest.withdrawnAt.getTime() + ctx.cfg.publish.tombstoneMs : undefined,
   });
   answerFromCache(ctx, req, res, key, rendered);
+}
+
+/**
+ * What was withdrawn from the first page of a time-ordered feed: tombstones
+ * for those of the last `publish.tombstone_days` (none when that is 0), and
+ * the last withdrawal, which dates the feed (its Last-Modified) even after its
+ * tombstone has gone. Later pages and search have neither: a reader learns
+ * of a withdrawal where it polls.
+ */
+function withdrawalsOf(ctx: FeedContext, filter: FeedFilter, cursor: string | undefined, within: readonly string[] = []): Withdrawals {
+  if (filter.kind === 'search' || cursor !== undefined) return { recent: [] };
+  return listWithdrawals(ctx.db, filter, tombstonesSince(ctx) ?? Number.MAX_SAFE_INTEGER, within);
+}
+
+/** An article withdrawn after this time (ms) still has its tombstone; undefined when `publish.tombstone_days` is 0. */
+function tombstonesSince(ctx: Context): number | undefined {
+  const period = ctx.cfg.publish.tombstoneMs;
+  return period > 0 ? Date.now() - period : undefined;
 }
 
 /** RFC 8288 Link: the hub (when configured) and self, as WebSub 4 asks of every topic's answer. */

@@ -138,9 +138,10 @@ export function replaceArticle(ctx: Context, id: number, input: ArticleInput, no
 /**
  * Withdraws an article: the row stays (its id is never reused) but marked,
  * and nothing links to it any more: its categories, tags and related rows
- * go, the computed and same-story links of other articles to it go, a story
- * it headed gets its next version as face, and it leaves the search index
- * (so that relate never offers it to a later article either).
+ * go (their slugs stay on the row, for its tombstones), the computed and
+ * same-story links of other articles to it go, a story it headed gets its
+ * next version as face, and it leaves the search index (so that relate never
+ * offers it to a later article either).
  */
 export function withdrawArticle(db: Db, id: number, now = new Date()): void {
   db.transaction(() => {
@@ -149,7 +150,13 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
       | undefined;
     if (!row) return;
     // Its row's trigger moves the content version for everything this transaction removes with it.
-    db.prepare('UPDATE articles SET withdrawn_at = ?, story_id = NULL WHERE id = ?').run(now.getTime(), id);
+    // The feeds that listed it carry its tombstone for a while (store/articles/feeds.ts), so where it was filed is kept.
+    db.prepare(
+      `UPDATE articles SET withdrawn_at = ?, story_id = NULL,
+         withdrawn_categories = (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = articles.id),
+         withdrawn_tags = (SELECT json_group_object(slug, label) FROM article_tags WHERE article_id = articles.id)
+       WHERE id = ?`,
+    ).run(now.getTime(), id);
     markArticleChanged(db, id);
     db.prepare('DELETE FROM article_categories WHERE article_id = ?').run(id);
     db.prepare('DELETE FROM article_tags WHERE article_id = ?').run(id);

@@ -1,10 +1,12 @@
 // Atom 1.0 (RFC 4287), written by the `feed` package; the elements it cannot
 // put in an entry (related links, enclosure with our type, Media RSS image,
-// <source>) are added through feed-gaps.ts.
+// <source>) are added through feed-gaps.ts, as are the tombstones of
+// entries withdrawn lately (RFC 6721), which only Atom can carry.
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
 import {
+  addDeletedEntries,
   addPageLinks,
   appendToAtomEntries,
   atomCategories,
@@ -26,8 +28,10 @@ type XmlNode = Record<string, unknown>;
 export function renderAtom(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.atom);
   for (const article of doc.items) feed.addItem(atomItem(doc, article));
+  const withLinks = addPageLinks(feed.atom1(), 'atom', doc.pages.atom, 'application/atom+xml');
+  const deleted = doc.tombstones.map((t) => ({ ref: itemId(doc, t), when: t.withdrawnAt }));
   const xml = appendToAtomEntries(
-    addPageLinks(feed.atom1(), 'atom', doc.pages.atom, 'application/atom+xml'),
+    addDeletedEntries(withLinks, deleted),
     doc.items.map((a) => atomExtras(doc, a)),
   );
   const languages = doc.items.map((a) => a.language);

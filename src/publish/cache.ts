@@ -3,7 +3,9 @@
 // and its gzip and brotli forms once a client has asked for them, and
 // belongs to one content version (see store/content-version.ts); an entry of
 // an older version is never served. Bounded by bytes, least recently used
-// first out (lru-cache).
+// first out (lru-cache). An entry may also lapse at a time of its own: a
+// feed whose oldest tombstone is due to go is rendered again then, though
+// no content changed.
 //
 // A form is compressed when first asked for, not when the feed is rendered:
 // every content change renders every feed again, compressing a 175 KB feed
@@ -24,6 +26,8 @@ export interface Rendered {
   link?: string;
   /** What it was built from, for purging a cache in front (publish/edge/keys.ts). */
   surrogateKeys?: string;
+  /** When the body stops being right at its content version (ms since the epoch): a tombstone in it is due to go. */
+  expiresAt?: number;
 }
 
 export class CachedFeed {
@@ -43,6 +47,7 @@ export class CachedFeed {
     body: string,
     readonly link?: string,
     readonly surrogateKeys?: string,
+    readonly expiresAt?: number,
   ) {
     const identity = (this.identity = Buffer.from(body, 'utf8'));
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
@@ -101,12 +106,13 @@ export class FeedCache {
   getHit(key: string, version: number): CachedFeed | undefined {
     const entry = this.entries.get(key);
     if (entry?.version !== version) return undefined;
+    if (entry.expiresAt !== undefined && Date.now() >= entry.expiresAt) return undefined;
     this.hits++;
     return entry;
   }
 
   set(key: string, version: number, rendered: Rendered): CachedFeed {
-    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link, rendered.surrogateKeys);
+    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link, rendered.surrogateKeys, rendered.expiresAt);
     // Stored again as it grows, so that lru-cache counts the new bytes (and
     // evicts others to make room). Setting the very same entry again would
     // keep its old size, so it is taken out first.

@@ -27,7 +27,7 @@ export interface FeedDocument {
   hub?: string;
   /** The XSLT stylesheet that makes RSS and Atom readable in a browser. */
   stylesheet: string;
-  /** The newest item's update time: the feed changes only when an item does. */
+  /** The newest item's update time, or the last withdrawal from the feed when that is later. */
   updated: Date;
   language: string;
   author: string;
@@ -40,6 +40,26 @@ export interface FeedDocument {
   categoryScheme: string;
   baseUrl: string;
   items: Article[];
+  /** Articles withdrawn from the feed lately: Atom names them (RFC 6721); RSS and JSON Feed have no way to. */
+  tombstones: Tombstone[];
+}
+
+/** An article withdrawn from a feed: its id (the entry's atom:id is made of it) and when. */
+export interface Tombstone {
+  id: number;
+  withdrawnAt: Date;
+}
+
+/** What a feed is made of besides its items and page. */
+export interface DocumentOptions {
+  /** Publish the full text (a partner's tier, or the config); the config's choice by default. */
+  fullText?: boolean;
+  /** The date of a feed with nothing to date it by: when the database was created (store/content-version.ts), not 1970. */
+  emptySince?: Date;
+  /** Articles withdrawn lately, for tombstones. */
+  tombstones?: Tombstone[];
+  /** The last withdrawal from the feed, however long ago: the feed changed then, though its items may be older. */
+  lastWithdrawn?: Date;
 }
 
 /**
@@ -79,12 +99,11 @@ export function buildDocument(
   spec: FeedSpec,
   items: Article[],
   page: PageSpec = {},
-  fullText = cfg.publish.fullTextPublic,
-  /** The date of a feed with no items: when the database was created (store/content-version.ts), not 1970. */
-  emptySince?: Date,
+  options: DocumentOptions = {},
 ): FeedDocument {
   const base = cfg.site.baseUrl;
-  const newest = items.reduce((max, a) => Math.max(max, a.updatedAt.getTime()), 0) || (emptySince?.getTime() ?? 0);
+  const changed = items.reduce((max, a) => Math.max(max, a.updatedAt.getTime()), options.lastWithdrawn?.getTime() ?? 0);
+  const newest = changed || (options.emptySince?.getTime() ?? 0);
   const url = (format: FeedFormat, cursor?: string) =>
     `${base}${spec.path}.${format}${query({ ...spec.params, limit: page.limit?.toString(), cursor })}`;
   const links = (format: FeedFormat): PageLinks => ({
@@ -104,11 +123,12 @@ export function buildDocument(
     language: cfg.site.language,
     author: cfg.site.author,
     rights: cfg.site.rights,
-    fullText,
+    fullText: options.fullText ?? cfg.publish.fullTextPublic,
     metadataInHtml: cfg.publish.metadataInHtml,
     categoryScheme: `${base}/categories`,
     baseUrl: base,
     items,
+    tombstones: options.tombstones ?? [],
   };
 }
 

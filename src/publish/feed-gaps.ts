@@ -26,6 +26,8 @@
 //   goes through `xmlAttr` too.
 // - Atom output has no xml:lang (RFC 4287 2; XML 1.0 2.12) at all: the feed's
 //   language and an entry's own, when it differs, are added by `atomLanguages`.
+// - The Atom feed element takes no extensions either, so the tombstones of
+//   withdrawn entries (RFC 6721) are added by `addDeletedEntries`.
 // - JSON Feed comes out as 1.0 only; json.ts therefore writes 1.1 itself.
 // - The Universal Feed Parser reads Media RSS <media:description> (the image
 //   caption) as a description too: as the item's content when no content
@@ -123,6 +125,9 @@ export function atomCategories(categories: Category[], scheme: string): XmlNode[
   const attributes = (c: Category) => ({ _attributes: { label: xmlAttr(c.label), scheme: xmlAttr(scheme), term: xmlAttr(c.slug) } });
   return [{ category: categories.map(attributes) }];
 }
+
+/** RFC 6721's namespace, declared on <feed> only when a tombstone is in it. */
+export const TOMBSTONES_NAMESPACE = 'http://purl.org/atompub/tombstones/1.0';
 
 export const namespaces = {
   atom: 'http://www.w3.org/2005/Atom',
@@ -228,4 +233,26 @@ export function addPageLinks(xml: string, format: 'rss' | 'atom', links: PageLin
   // Only pages after the first have a `first` link: those are the archive documents.
   if (links.first !== undefined) tags.push(`\n${indent}<fh:archive xmlns:fh="${HISTORY_NAMESPACE}"/>`);
   return xml.slice(0, at.index) + tags.join('') + xml.slice(at.index);
+}
+
+/**
+ * An <at:deleted-entry> (RFC 6721) per withdrawn entry, in the
+ * feed's head, before the first entry (or the end of an empty feed), where
+ * `addPageLinks` puts its links too. `ref` is the atom:id the entry had and
+ * `when` the withdrawal, an RFC 3339 date as atom:updated is. The comment is
+ * English whatever the feed's language, so it says so (xml:lang). No link
+ * and no at:by: the article's pages answer 410, the publisher is the feed's
+ * author already, and the Universal Feed Parser, which does not know the
+ * element, would take either for the feed's own link or author.
+ */
+export function addDeletedEntries(xml: string, deleted: { ref: string; when: Date }[]): string {
+  if (deleted.length === 0) return xml;
+  const at = /\n(\s*)<entry[\s>]|\n(\s*)<\/feed>/.exec(xml);
+  if (!at) return xml;
+  const indent = at[1] ?? `${at[2] ?? ''}    `;
+  const tags = deleted.map(({ ref, when }) => {
+    const attributes = `ref="${xmlAttr(ref).replace(/"/g, '&quot;')}" when="${when.toISOString()}"`;
+    return `\n${indent}<at:deleted-entry ${attributes}><at:comment xml:lang="en">Withdrawn by the publisher</at:comment></at:deleted-entry>`;
+  });
+  return declareNamespaces(xml.slice(0, at.index) + tags.join('') + xml.slice(at.index), 'feed', { at: TOMBSTONES_NAMESPACE });
 }

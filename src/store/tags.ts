@@ -1,5 +1,6 @@
 // Tags: the free-form labels articles carry besides the taxonomy, kept per
-// article in article_tags as (slug, label). A tag exists while an article has it.
+// article in article_tags as (slug, label). A tag exists while an article has
+// it, and its feed answers a while longer when the last one was withdrawn.
 import type { Db } from './db/db.js';
 
 export interface Tag {
@@ -22,4 +23,19 @@ export function findTag(db: Db, slug: string): Tag | undefined {
     | (Tag & { newest: number })
     | undefined;
   return row && { slug: row.slug, label: row.label, articleCount: row.articleCount };
+}
+
+/**
+ * A tag none of whose articles is left, but one of which was withdrawn
+ * after `since`: its feed still answers, to carry the tombstone (RFC 6721).
+ */
+export function findWithdrawnTag(db: Db, slug: string, since: number): Tag | undefined {
+  const label = db
+    .prepare(
+      `SELECT t.value FROM articles a, json_each(a.withdrawn_tags) t
+       WHERE a.withdrawn_at > ? AND t.key = ? ORDER BY a.withdrawn_at DESC LIMIT 1`,
+    )
+    .pluck()
+    .get(since, slug) as string | undefined;
+  return label === undefined ? undefined : { slug, label, articleCount: 0 };
 }

@@ -2,17 +2,20 @@
 // independent consumers of shared/tools/feedcheck (xmllint, the Universal
 // Feed Parser, rss-parser, @rowanmanning/feed-parser, newsboat, the JSON Feed
 // 1.1 checker): all, categories, sources, tags, search, and later pages with
-// their paging links. Skipped, with the reason, where feedcheck is not installed.
+// their paging links; and Atom feeds carrying a withdrawn article's tombstone
+// (RFC 6721), every entry still read. Skipped, with the reason, where
+// feedcheck is not installed.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { listCategories } from '../../src/store/categories.js';
 import { listSources } from '../../src/store/sources.js';
 import { listTags } from '../../src/store/tags.js';
-import { feedcheckFailures, feedcheckUnavailable, type TestContext, testContext } from '../helpers.js';
+import { feedcheckFailures, feedcheckReport, feedcheckUnavailable, type TestContext, testContext } from '../helpers.js';
 
 describe('feedcheck conformance of every published feed', async () => {
   const skip = await feedcheckUnavailable();
@@ -69,5 +72,50 @@ describe('feedcheck conformance of every published feed', async () => {
     const chunks = [0, 1, 2, 3].map((i) => morePaths.filter((_, j) => j % 4 === i).map((p) => `${base}${p}`));
     const failures = await Promise.all(chunks.map((urls) => feedcheckFailures(urls)));
     assert.deepEqual(failures.flat(), []);
+  });
+});
+
+describe('feedcheck conformance of Atom feeds with a tombstone', async () => {
+  const skip = await feedcheckUnavailable();
+  const token = 'test-admin-token-0123456789';
+  let ctx: TestContext;
+  let server: Server;
+  let base: string;
+  const feeds = ['/feeds/all', '/feeds/categories/climate', '/feeds/tags/port-elling', '/feeds/sources/admin'];
+
+  before(async () => {
+    if (skip) return;
+    ctx = testContext(undefined, { WIREFEED_ADMIN_TOKEN: token });
+    await runIngest(ctx, listSources(ctx.db));
+    const app = createApp(ctx);
+    const article = { title: 'Barrier gates tested', summary: 'All twelve closed.', url: 'https://demodesk.example/news/gates-tested', categories: ['climate'], tags: ['Port Elling'] };
+    const id = String((await request(app).post('/admin/articles').set('Authorization', `Bearer ${token}`).send(article).expect(201)).body.id).split('/').pop();
+    await request(app).delete(`/admin/articles/${id}`).set('Authorization', `Bearer ${token}`).expect(204);
+    server = createServer(app).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    if (skip) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    ctx.close();
+  });
+
+  test('every consumer accepts them and still reads every entry; RSS and JSON Feed of the same feeds pass too', { skip }, async () => {
+    for (const feed of feeds) {
+      const atom = await fetch(`${base}${feed}.atom`).then((r) => r.text());
+      assert.match(atom, /<at:deleted-entry ref=/, feed);
+      const entries = atom.split('<entry').length - 1;
+      const report = await feedcheckReport(`${base}${feed}.atom`);
+      const verdicts = report.split('\n').filter((line) => /^(PASS|FAIL) /.test(line));
+      assert.ok(verdicts.every((line) => line.startsWith('PASS ')), report);
+      // xmllint only checks the XML; the parsers and newsboat say how many entries they read.
+      const counts = verdicts.map((line) => /\b(\d+) items?\b/.exec(line)?.[1]).filter((n) => n !== undefined);
+      assert.ok(counts.length >= 4, report);
+      assert.deepEqual(new Set(counts), new Set([String(entries)]), `${feed}.atom\n${report}`);
+    }
+    assert.deepEqual(await feedcheckFailures(feeds.flatMap((f) => [`${base}${f}.rss`, `${base}${f}.json`])), []);
   });
 });

@@ -34,14 +34,18 @@ export interface ClassificationRow {
   tags: string[];
 }
 
-/** A batch of articles with what classification starts from and what it gave, in id order after `afterId`. */
+/**
+ * A batch of articles with what classification starts from and what it gave,
+ * in id order after `afterId`. Withdrawn articles are left out: filed again,
+ * they would count in tag listings and hold places on category pages.
+ */
 export function listClassificationRows(db: Db, afterId: number, limit: number): ClassificationRow[] {
   const rows = prepared(
     db,
     `SELECT a.id, a.title, a.summary, a.published_at, a.upstream_categories, a.upstream_tags, s.categories AS source_categories,
        (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = a.id) AS categories,
        (SELECT json_group_array(label) FROM article_tags WHERE article_id = a.id) AS tags
-     FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id > ? ORDER BY a.id LIMIT ?`,
+     FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id > ? AND a.withdrawn_at IS NULL ORDER BY a.id LIMIT ?`,
   )
     .all(afterId, limit) as Record<string, string | number>[];
   return rows.map((r) => ({

@@ -117,3 +117,60 @@ function notRepeated(table: 'article_categories' | 'article_tags', key: 'categor
   return `NOT EXISTS (SELECT 1 FROM articles member JOIN ${table} face ON face.article_id = member.story_id AND face.${key} = ${table}.${key}
     WHERE member.id = ${table}.article_id)`;
 }
+
+/** A feed's withdrawn articles, for its tombstones and its date (publish/document.ts). */
+export interface Withdrawals {
+  /** Those withdrawn after `since`, newest first, at most MAX_TOMBSTONES. */
+  recent: { id: number; withdrawnAt: Date }[];
+  /** When the feed last lost an article this way, however long ago; absent if never. */
+  last?: Date;
+}
+
+/** A burst of withdrawals must not make every feed huge; the newest are the ones readers have not yet heard of. */
+export const MAX_TOMBSTONES = 200;
+
+/**
+ * The articles withdrawn from a feed: all of them for everything, a source's
+ * own for its feed, and for a category or tag feed (or a partner limited to
+ * categories) those filed there when withdrawn. A version that another of
+ * its story stood in for counts too: its tombstone names an id the reader
+ * never had, which states nothing false.
+ */
+export function listWithdrawals(db: Db, filter: TimelineFilter, since: number, within: readonly string[] = []): Withdrawals {
+  const { where, args } = withdrawnFrom(filter, within);
+  const recent = db
+    .prepare(`SELECT id, withdrawn_at FROM articles WHERE withdrawn_at > ? AND ${where} ORDER BY withdrawn_at DESC, id DESC LIMIT ?`)
+    .raw()
+    .all(since, ...args, MAX_TOMBSTONES) as [number, number][];
+  const last =
+    recent[0]?.[1] ?? (db.prepare(`SELECT max(withdrawn_at) FROM articles WHERE withdrawn_at IS NOT NULL AND ${where}`).pluck().get(...args) as number | null);
+  const withdrawals: Withdrawals = { recent: recent.map(([id, at]) => ({ id, withdrawnAt: new Date(at) })) };
+  if (last !== null) withdrawals.last = new Date(last);
+  return withdrawals;
+}
+
+function withdrawnFrom(filter: TimelineFilter, within: readonly string[]): { where: string; args: unknown[] } {
+  const own = ownWithdrawals(filter);
+  if (within.length === 0) return own;
+  return { where: `${own.where} AND ${filedUnder(within.length)}`, args: [...own.args, ...within] };
+}
+
+function ownWithdrawals(filter: TimelineFilter): { where: string; args: unknown[] } {
+  switch (filter.kind) {
+    case 'all':
+      return { where: '1', args: [] };
+    case 'source':
+      // Unary plus: through the withdrawals' index (a few rows), not the source's (all its articles).
+      return { where: '+source_id = ?', args: [filter.sourceId] };
+    case 'category':
+      return { where: filedUnder(1), args: [filter.slug] };
+    case 'tag':
+      // Tags are kept as an object, slug to label.
+      return { where: 'EXISTS (SELECT 1 FROM json_each(withdrawn_tags) WHERE key = ?)', args: [filter.slug] };
+  }
+}
+
+/** One of `count` category slugs is in the JSON array (NULL: none is). */
+function filedUnder(count: number): string {
+  return `EXISTS (SELECT 1 FROM json_each(withdrawn_categories) WHERE value IN (${Array(count).fill('?').join(',')}))`;
+}
