@@ -278,6 +278,11 @@ describe('Varnish in front of wirefeed (deploy/varnish/wirefeed.vcl)', { skip },
     assert.equal((await purge({})).status, 400);
     assert.equal((await purge({ 'surrogate-key': 'all) | (.*' })).status, 400);
     assert.equal((await purge({ 'surrogate-key': '   ' })).status, 400);
+    // A full batch of long keys (256 non-Latin tags, percent-encoded): some 30 KB in one header.
+    const tag = encodeURIComponent('набережная-москвы');
+    const batch = Array.from({ length: 256 }, (_, i) => `tag/${tag}-${i}`).join(' ');
+    assert.ok(batch.length > 25_000);
+    assert.equal((await purge({ 'surrogate-key': batch })).status, 200);
     const url = `${v}/feeds/categories/transport.atom`;
     await ask(url);
     assert.equal((await ask(url)).headers['x-cache'], 'HIT');
