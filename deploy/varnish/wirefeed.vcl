@@ -152,9 +152,10 @@ sub vcl_backend_response {
         return (abandon);
     }
     # Not kept: partners' answers (private, and no-store for this cache),
-    # an empty feed (no-cache: wirefeed sends no Surrogate-Control then),
-    # and what says nothing about caching (a 404 for a tag that may exist
-    # in a minute). Hit-for-miss, so that the next answer may be kept.
+    # an empty feed, a 404 or a 400 (no-cache, and no Surrogate-Control:
+    # no purge could reach them), and what says nothing about caching.
+    # Hit-for-miss, so that the next answer (a tag's feed once its first
+    # story is in) may be kept.
     if (beresp.http.Cache-Control ~ "(?i)(private|no-store)" ||
         beresp.http.Surrogate-Control ~ "(?i)no-store" ||
         (!beresp.http.Surrogate-Control && beresp.http.Cache-Control ~ "(?i)no-cache") ||
