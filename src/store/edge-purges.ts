@@ -23,13 +23,13 @@ export function duePurges(db: Db, now: number, limit: number): QueuedPurge[] {
 /** Takes off the keys every purger has taken, unless another change to a key came meanwhile. */
 export function markPurged(db: Db, purges: readonly QueuedPurge[]): void {
   const remove = prepared(db, 'DELETE FROM edge_purges WHERE key = ? AND changes = ?');
-  db.transaction(() => purges.forEach((p) => remove.run(p.key, p.changes)))();
+  db.transaction(() => purges.forEach((p) => remove.run(p.key, p.changes))).immediate();
 }
 
 /** Puts the keys a purger refused off until `dueAt`, counting the attempt. */
 export function deferPurges(db: Db, purges: readonly QueuedPurge[], dueAt: (attempts: number) => number): void {
   const defer = prepared(db, 'UPDATE edge_purges SET attempts = ?, due_at = ? WHERE key = ?');
-  db.transaction(() => purges.forEach((p) => defer.run(p.attempts + 1, dueAt(p.attempts + 1), p.key)))();
+  db.transaction(() => purges.forEach((p) => defer.run(p.attempts + 1, dueAt(p.attempts + 1), p.key))).immediate();
 }
 
 /**
