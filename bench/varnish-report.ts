@@ -57,7 +57,11 @@ export function varnishSection(x: Outcome): string[] {
       ['change served through Varnish after the commit', `median ${n(v.median)} ms, max ${n(v.max)} ms`],
       ['purges sent by wirefeed', `${n(x.purges.ok)} requests, ${n(x.purges.keys)} keys, ${n(x.purges.failed)} failed; Varnish added ${n(c.bans_added ?? 0)} bans, which dropped ${n(c.bans_obj_killed ?? 0)} objects`],
       [`a feed no change touched, ${x.unrelated.path}`, `before: ${before.cache}, Age ${before.age}; after: ${after.cache}, Age ${after.age}, ${after.etag === before.etag ? 'the same ETag' : `ETag ${before.etag} → ${after.etag}`}`],
-      ['CPU, cores', `varnishd ${n(x.cores.varnish, 2)}, wirefeed ${n(x.cores.wirefeed, 2)}, pollers ${n(x.cores.poller, 2)}`],
+      [
+        'CPU, cores',
+        `varnishd ${n(x.cores.varnish, 2)}, wirefeed ${n(x.cores.wirefeed, 2)}, pollers ${n(x.cores.poller, 2)}, ` +
+          `publisher ${n(x.cores.bench, 2)}, other processes ${n(x.cores.others, 2)}`,
+      ],
     ]),
     '',
     `${x.varnish} with deploy/varnish/wirefeed.vcl (-s malloc,64m) in front of \`wirefeed serve\` (one process: server.readers 1) with the demo ` +
