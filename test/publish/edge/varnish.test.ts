@@ -145,7 +145,15 @@ async function purgesSent(stack: Stack): Promise<void> {
   }
 }
 
-const backendRequests = async (varnish: Varnish) => (await varnish.stats())['MAIN.backend_req'] ?? Number.NaN;
+/**
+ * Feed requests wirefeed has answered, from its /metrics (counted as each is
+ * answered; varnishstat's totals can lag, its threads adding their counts
+ * now and then).
+ */
+async function originFeedRequests(stack: Stack): Promise<number> {
+  const metrics = (await ask(`${stack.wirefeed.base}/metrics`)).body.toString('utf8');
+  return [...metrics.matchAll(/^wirefeed_http_requests_total\{[^}]*route="\/feeds\/[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
 
 describe('Varnish in front of wirefeed (deploy/varnish/wirefeed.vcl)', { skip }, () => {
   let stack: Stack;
@@ -169,7 +177,7 @@ describe('Varnish in front of wirefeed (deploy/varnish/wirefeed.vcl)', { skip },
     const url = `${v}/feeds/categories/transport.rss`;
     const first = await ask(url, { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(first.status, 200);
-    const fetched = await backendRequests(stack.varnish);
+    const fetched = await originFeedRequests(stack);
     for (let i = 0; i < 5; i++) {
       const again = await ask(url, { headers: { 'accept-encoding': 'gzip' } });
       assert.equal(again.headers['x-cache'], 'HIT');
@@ -180,12 +188,12 @@ describe('Varnish in front of wirefeed (deploy/varnish/wirefeed.vcl)', { skip },
     assert.equal(byEtag.headers['x-cache'], 'HIT');
     const byDate = await ask(url, { headers: { 'if-modified-since': String(first.headers['last-modified']) } });
     assert.equal(byDate.status, 304);
-    assert.equal(await backendRequests(stack.varnish), fetched, 'nothing was asked of wirefeed');
+    assert.equal(await originFeedRequests(stack), fetched, 'nothing was asked of wirefeed');
   });
 
   test('one object serves gzip, brotli-only and identity clients and every feed reader Accept; a browser gets the HTML preview', async () => {
     const url = `${v}/feeds/categories/climate.atom`;
-    const fetched = await backendRequests(stack.varnish);
+    const fetched = await originFeedRequests(stack);
     const clients: Record<string, string>[] = [
       { 'accept-encoding': 'gzip, deflate, br', accept: 'application/atom+xml, application/xml;q=0.9' },
       { 'accept-encoding': 'br', accept: '*/*' },
@@ -195,7 +203,7 @@ describe('Varnish in front of wirefeed (deploy/varnish/wirefeed.vcl)', { skip },
     ];
     const answers = [];
     for (const headers of clients) answers.push(await ask(url, { headers }));
-    assert.equal((await backendRequests(stack.varnish)) - fetched, 1, 'one fetch from wirefeed for all five');
+    assert.equal((await originFeedRequests(stack)) - fetched, 1, 'one fetch from wirefeed for all five');
     for (const [i, a] of answers.entries()) {
       assert.equal(a.status, 200);
       const gzip = /gzip/.test(clients[i]!['accept-encoding'] ?? '');
