@@ -39,7 +39,7 @@ export function varnishTargetRows(x: Outcome): Row[] {
       verdict(hitRatio(x) > 0.99),
     ],
     [
-      `behind Varnish: a change served through it after its commit (${x.publishes.length} publishes)`,
+      `behind Varnish: a change served through it after its commit (${x.publishes.length} publish${x.publishes.length === 1 ? '' : 'es'})`,
       `median ${n(v.median)} ms, max ${n(v.max)} ms`,
       '≤ 1 s',
       verdict(x.publishes.length > 0 && v.max <= 1000),

@@ -7,7 +7,7 @@
 // backend requests, and wirefeed's own request counts), the hit ratio, how
 // long after each commit the change was served through Varnish, and that a
 // feed no change touched stayed in the cache the whole time.
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,6 +69,7 @@ export async function benchVarnish(options: VarnishOptions): Promise<VarnishResu
   const token = randomBytes(16).toString('hex');
   let varnish: Varnish | undefined;
   let wirefeed: Wirefeed | undefined;
+  let poller: ChildProcess | undefined;
   try {
     const servePort = await freePort();
     varnish = await startVarnish({ varnishd, backendPort: servePort, memory: '64m' });
@@ -88,18 +89,19 @@ export async function benchVarnish(options: VarnishOptions): Promise<VarnishResu
     const counters = await varnish.stats();
     const metrics = await originMetrics(wirefeed);
     const cpu = { varnish: treeCpuSeconds(varnish.pid), wirefeed: treeCpuSeconds(wirefeed.process.pid!), machine: machineBusySeconds(), bench: process.cpuUsage() };
-    const poller = fork(join(here, 'poller.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const pollers = fork(join(here, 'poller.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    poller = pollers;
     const pollerCpu = { at: 0 };
     const job: PollJob = { base: varnish.base, paths, connections: options.connections, seconds: options.seconds, conditionalShare: 0.3, gzipShare: 0.8 };
     const loaded = new Promise<PollResult>((resolveLoad, reject) => {
-      poller.once('message', (m) => {
-        pollerCpu.at = treeCpuSeconds(poller.pid!);
+      pollers.once('message', (m) => {
+        pollerCpu.at = treeCpuSeconds(pollers.pid!);
         resolveLoad(m as PollResult);
       });
-      poller.once('exit', (code) => reject(new Error(`bench: poller.js exited with ${code} before reporting`)));
+      pollers.once('exit', (code) => reject(new Error(`bench: poller.js exited with ${code} before reporting`)));
     });
     const started = performance.now();
-    poller.send(job);
+    pollers.send(job);
     const publishes: Publish[] = [];
     let checkRequests = 0;
     // The first publish after two seconds of load, the last one at least three seconds before it ends.
@@ -113,6 +115,13 @@ export async function benchVarnish(options: VarnishOptions): Promise<VarnishResu
     }
     const load = await loaded;
     const seconds = (performance.now() - started) / 1000;
+    const used = cores(seconds, {
+      varnish: treeCpuSeconds(varnish.pid) - cpu.varnish,
+      wirefeed: treeCpuSeconds(wirefeed.process.pid!) - cpu.wirefeed,
+      poller: pollerCpu.at,
+      bench: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpu.bench)),
+      machine: machineBusySeconds() - cpu.machine,
+    });
     // Varnish's worker threads add their counts to the totals now and then (thread_stats_rate): a moment for the last ones.
     await sleep(1000);
     const after = await varnish.stats();
@@ -135,15 +144,10 @@ export async function benchVarnish(options: VarnishOptions): Promise<VarnishResu
       publishes,
       checkRequests,
       unrelated: { path: unrelatedPath, before: unrelatedBefore, after: unrelatedAfter },
-      cores: cores(seconds, {
-        varnish: treeCpuSeconds(varnish.pid) - cpu.varnish,
-        wirefeed: treeCpuSeconds(wirefeed.process.pid!) - cpu.wirefeed,
-        poller: pollerCpu.at,
-        bench: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpu.bench)),
-        machine: machineBusySeconds() - cpu.machine,
-      }),
+      cores: used,
     };
   } finally {
+    if (poller && poller.exitCode === null) poller.kill();
     await wirefeed?.stop();
     await varnish?.stop();
     rmSync(dir, { recursive: true, force: true });
