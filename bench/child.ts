@@ -4,6 +4,7 @@
 // reader processes is several), from /proc/PID/task/*/children.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -135,4 +136,16 @@ export function treeCpuSeconds(pid: number): number {
     }
   }
   return total;
+}
+
+/** A port free on 127.0.0.1 a moment ago, for a process that must be told its port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }

@@ -21,7 +21,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +28,7 @@ import Database from 'better-sqlite3';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { defaultConfigPath } from '../src/config/config.js';
 import { packageRoot } from '../src/paths.js';
-import { type Child, cpuSeconds, machineBusySeconds, memory, processTree, serveFlags, startChild } from './child.js';
+import { type Child, cpuSeconds, freePort, machineBusySeconds, memory, processTree, serveFlags, startChild } from './child.js';
 import { get } from './http.js';
 import { type LoadResult, measure } from './load.js';
 import { type PacedResult, type PacedTarget, startPaced } from './paced.js';
@@ -447,17 +446,6 @@ function withDb<T>(path: string, options: Database.Options, use: (db: Database.D
   } finally {
     db.close();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

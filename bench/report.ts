@@ -11,6 +11,8 @@ import type { MemoryResult } from './memory.js';
 import type { PacedResult } from './paced.js';
 import type { Phase, ReadersResult } from './readers.js';
 import type { ServingResult } from './serving.js';
+import type { VarnishResult } from './varnish.js';
+import { varnishSection, varnishTargetRows } from './varnish-report.js';
 
 export interface Results {
   quick: boolean;
@@ -24,6 +26,7 @@ export interface Results {
   memory?: MemoryResult;
   ingestMemory?: IngestMemoryResult;
   readers?: ReadersResult;
+  varnish?: VarnishResult | { skipped: string };
 }
 
 type Row = string[];
@@ -89,6 +92,7 @@ export function targetRows(r: Results): Row[] {
     rows.push([`peak RSS under load, ${n(m.articles)} articles`, `${n(m.peakRss / MB)} MB`, '< 250 MB', verdict(m.peakRss < 250 * MB)]);
   }
   if (r.readers) rows.push(...readersTargetRows(r.readers));
+  if (r.varnish) rows.push(...varnishTargetRows(r.varnish));
   return rows;
 }
 
@@ -231,6 +235,7 @@ export function markdown(r: Results): string {
     ]));
   }
   if (r.readers) parts.push('', ...readersSection(r.readers, r.connections, r.machine.cores));
+  if (r.varnish) parts.push('', ...varnishSection(r.varnish));
   parts.push('', '## How measured', '', howMeasured(r), '');
   return parts.join('\n');
 }

@@ -1,5 +1,6 @@
-// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory,relate,readers] [-- --seconds N] [-- --profile]`
-// Measures serving, archive growth, ingest, memory, related stories, and readers beside the writer; prints the tables and,
+// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory,relate,readers,varnish] [-- --seconds N] [-- --profile]`
+// Measures serving, archive growth, ingest, memory, related stories, readers beside the writer, and serving behind Varnish;
+// prints the tables and,
 // for a full run of every part (not --quick), writes them to BENCHMARKS.md. Benchmarks, not
 // tests: nothing here fails on a slow number.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,9 @@ import { relateSection } from './relate-cost.js';
 import { benchReaders } from './readers.js';
 import { markdown, type Results, table, targetRows } from './report.js';
 import { benchServing } from './serving.js';
+import { benchVarnish } from './varnish.js';
 
-const parts = ['serving', 'growth', 'ingest', 'memory', 'relate', 'readers'] as const;
+const parts = ['serving', 'growth', 'ingest', 'memory', 'relate', 'readers', 'varnish'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -95,6 +97,10 @@ if (only.has('readers')) {
     archivePath: archiveOf(readersSize).path, articles: readersSize, feeds: 200, itemsPerFeed: 50,
     seconds: quick ? 2 : 5, feedRate: 200, healthRate: 50, connections, serveExecArgv: appExecArgv, progress,
   });
+}
+if (only.has('varnish')) {
+  progress(`behind Varnish: 200 polling clients, an article published every 3 s (load average ${loadAverage()})`);
+  results.varnish = await benchVarnish({ seconds: quick ? 5 : 20, connections: 200, publishEvery: 3, progress });
 }
 results.machine.loadAfter = loadAverage();
 
