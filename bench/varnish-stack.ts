@@ -99,14 +99,6 @@ export async function startWirefeed(options: { config: string; db: string; logFi
   return { port, base, process: child, stop };
 }
 
-/**
- * Parameters beside the defaults, as deploy/varnish/README.md runs it: a
- * purge of 256 keys is one header, which long tag keys (a non-Latin tag is
- * percent-encoded, six characters a letter) take past the 8 KB Varnish
- * allows a header line by default; the VCL copies it a few times on the
- * way to its ban, hence the larger workspace.
- */
-export const varnishParams = ['http_req_hdr_len=64k', 'http_req_size=96k', 'workspace_client=256k'];
 
 export interface Varnish {
   /** varnishd's manager process, leader of its group (the cache process is its child). */
@@ -141,8 +133,8 @@ export async function startVarnish(options: { varnishd: string; backendPort: num
   const workdir = join(dir, 'varnishd');
   const logFile = join(dir, 'varnishd.log');
   const log = openSync(logFile, 'a');
-  const args = ['-F', '-n', workdir, '-a', `127.0.0.1:${port}`, '-T', '127.0.0.1:0', '-f', vclCopy, '-s', `malloc,${options.memory ?? '32m'}`,
-    ...varnishParams.flatMap((p) => ['-p', p])];
+  // Varnish's default limits: the purge loop keeps each purge's keys within them (purge-loop.ts batchesOf).
+  const args = ['-F', '-n', workdir, '-a', `127.0.0.1:${port}`, '-T', '127.0.0.1:0', '-f', vclCopy, '-s', `malloc,${options.memory ?? '32m'}`];
   const child = spawn(options.varnishd, args, { stdio: ['ignore', log, log], detached: true });
   closeSync(log);
   const leader = group(child, 10_000);

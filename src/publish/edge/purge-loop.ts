@@ -17,6 +17,8 @@ const IDLE_CLEAR_MS = 10_000;
 /** Keys taken in one pass; more wait for the next, which follows at once. */
 const KEYS_PER_PASS = 1_000;
 const FIRST_RETRY_MS = 1_000;
+/** Characters of keys in one purge header: under 8 KB with the header's name, whatever the keys. */
+const MAX_KEYS_CHARS = 6_000;
 const MAX_RETRY_MS = 5 * 60_000;
 
 export interface PurgeObserver {
@@ -63,8 +65,7 @@ export async function purgeOnce(ctx: Context, observer: PurgeObserver = {}): Pro
   if (due.length === 0) return false;
   const failed = new Set<string>();
   for (const purger of purgers) {
-    for (let i = 0; i < due.length; i += purger.batch) {
-      const batch = due.slice(i, i + purger.batch);
+    for (const batch of batchesOf(due, purger.batch)) {
       try {
         await sendPurge(purger, batch.map((p) => encodeQueuedKey(p.key)));
         observer.onPurge?.(purgerName(purger), 'ok', batch.length);
@@ -85,6 +86,31 @@ export async function purgeOnce(ctx: Context, observer: PurgeObserver = {}): Pro
   );
   ctx.log.debug({ event: 'edge_purged', keys: done.length, failed: failed.size, lag_ms: lagOf(done) }, 'edge: keys purged');
   return due.length === KEYS_PER_PASS;
+}
+
+/**
+ * The keys in batches of at most `maxKeys`, whose header (keys and spaces)
+ * stays within MAX_KEYS_CHARS: a percent-encoded tag in another script is
+ * long, and 256 of them would pass the 8 KB a header line may have by
+ * default in Varnish (http_req_hdr_len) and most servers, which would then
+ * refuse the purge every time it is sent again.
+ */
+export function batchesOf(purges: readonly QueuedPurge[], maxKeys: number): QueuedPurge[][] {
+  const batches: QueuedPurge[][] = [];
+  let batch: QueuedPurge[] = [];
+  let chars = 0;
+  for (const purge of purges) {
+    const length = encodeQueuedKey(purge.key).length + 1;
+    if (batch.length > 0 && (batch.length >= maxKeys || chars + length > MAX_KEYS_CHARS)) {
+      batches.push(batch);
+      batch = [];
+      chars = 0;
+    }
+    batch.push(purge);
+    chars += length;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
 }
 
 /** How long the oldest key purged had waited since its change was committed. */

@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp, type App } from '../../../src/http/app.js';
-import { purgeOnce } from '../../../src/publish/edge/purge-loop.js';
+import { encodeQueuedKey } from '../../../src/publish/edge/keys.js';
+import { batchesOf, purgeOnce } from '../../../src/publish/edge/purge-loop.js';
 import { purgeBacklog } from '../../../src/store/edge-purges.js';
 import { createPartner } from '../../../src/store/partners.js';
 import { findSourceBySlug } from '../../../src/store/sources.js';
@@ -284,6 +285,16 @@ describe('edge: purging what a change touched', () => {
       ctx.close();
       await catcher.close();
     }
+  });
+
+  test('long keys are split so that no purge header passes 6,000 characters (8 KB is a common limit)', () => {
+    const tag = 'Москва-'.repeat(6);
+    const purges = Array.from({ length: 300 }, (_, i) => ({ key: `tag/${tag}${i}`, changes: 1, attempts: 0, queuedAt: 0 }));
+    const batches = batchesOf(purges, 256);
+    assert.ok(batches.length > 2);
+    assert.equal(batches.flat().length, 300);
+    for (const batch of batches) assert.ok(batch.map((p) => encodeQueuedKey(p.key)).join(' ').length <= 6_000);
+    assert.deepEqual(batchesOf(purges.slice(0, 10).map((p) => ({ ...p, key: 'all' })), 4).map((b) => b.length), [4, 4, 2]);
   });
 
   test('with no purger configured the queue is emptied, not kept', async () => {
