@@ -34,6 +34,8 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 
 // Fractions too, down to a millisecond: the tests run servers with timeouts of a fraction of a second.
 const seconds = z.number().min(0.001, 'must be a number of seconds, at least 0.001');
+// Whole seconds, as WebSub's hub.lease_seconds is.
+const leaseSeconds = z.number().int('must be a whole number of seconds').min(1, 'must be at least 1 second');
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, dashes)');
 const interval = z.string().refine((v) => {
   const n = ms(v as ms.StringValue);
@@ -139,6 +141,25 @@ export const configSchema = z
           })
           .optional(),
         allow_private_sources: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    // The built-in WebSub hub (src/hub/): on by default, off when publish.hub names another.
+    websub: z
+      .object({
+        enabled: z.boolean().default(true),
+        lease_seconds: leaseSeconds.default(10 * 24 * 3600),
+        min_lease_seconds: leaseSeconds.default(3600),
+        max_lease_seconds: leaseSeconds.default(30 * 24 * 3600),
+        max_subscriptions: z.number().int().min(1).default(10_000),
+        max_per_host: z.number().int().min(1).default(100),
+        concurrency: z.number().int().min(1).max(256).default(16),
+        timeout_seconds: seconds.default(10),
+        retry_seconds: seconds.default(60),
+        max_retry_seconds: seconds.default(4 * 3600),
+        // 60 s doubling to 4 h: the fourteenth attempt comes about a day after the first.
+        max_attempts: z.number().int().min(1).max(100).default(14),
+        allow_private_callbacks: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
