@@ -35,7 +35,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 // Fractions too, down to a millisecond: the tests run servers with timeouts of a fraction of a second.
 const seconds = z.number().min(0.001, 'must be a number of seconds, at least 0.001');
 // Whole seconds, as WebSub's hub.lease_seconds is.
-const leaseSeconds = z.number().int('must be a whole number of seconds').min(1, 'must be at least 1 second');
+const leaseSeconds = z.number().int().min(1, 'must be at least 1 second');
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, dashes)');
 const interval = z.string().refine((v) => {
   const n = ms(v as ms.StringValue);

@@ -1,12 +1,16 @@
 // What only the writer does in `serve`'s writer thread (writer-thread.ts):
 // the ingest schedule (with `ingest.on_start`, an ingest of the due sources
-// as it becomes the writer) and the ingests other processes ask of it. (The
+// as it becomes the writer), the ingests other processes ask of it, and the
+// built-in WebSub hub's verifications, deliveries and lease sweep
+// (hub/worker.ts). (The
 // health probe's small write runs in every serve, writer or not: each
 // process's /readyz must find out for itself that the disk is full, and that
 // it is no longer.) Begun each time the thread takes the writer lease, ended
 // each time it loses it; the changes run one after another, so that a
 // schedule has stopped before the next one starts.
 import type { Context } from '../../context.js';
+import type { HubObserver } from '../../hub/observer.js';
+import { startHubWorker } from '../../hub/worker.js';
 import { startRequestPoller } from '../../ingest/requests.js';
 import { type IngestObserver, startScheduler } from '../../ingest/schedule.js';
 
@@ -21,7 +25,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-export function writerDuties(ctx: Context, observer: IngestObserver): WriterDuties {
+export function writerDuties(ctx: Context, observer: IngestObserver, hubObserver: HubObserver = {}): WriterDuties {
   let running: Running | undefined;
   let stopped = false;
   let changes = Promise.resolve();
@@ -37,7 +41,7 @@ export function writerDuties(ctx: Context, observer: IngestObserver): WriterDuti
     set(writer) {
       change(() => {
         if (!writer) return end();
-        if (!running && !stopped) running = begin(ctx, observer);
+        if (!running && !stopped) running = begin(ctx, observer, hubObserver);
       });
     },
     async stop() {
@@ -48,15 +52,16 @@ export function writerDuties(ctx: Context, observer: IngestObserver): WriterDuti
   };
 }
 
-function begin(ctx: Context, observer: IngestObserver): Running {
+function begin(ctx: Context, observer: IngestObserver, hubObserver: HubObserver): Running {
   const scheduler = startScheduler(ctx, observer);
   const requests = startRequestPoller(ctx, scheduler);
+  const hub = ctx.cfg.websub.builtIn ? startHubWorker(ctx, { observer: hubObserver }) : undefined;
   if (ctx.cfg.ingest.onStart) {
     scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
   }
   return {
     async stop() {
-      await Promise.all([requests.stop(), scheduler.stop()]);
+      await Promise.all([requests.stop(), scheduler.stop(), hub?.stop()]);
     },
   };
 }

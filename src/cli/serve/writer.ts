@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
 import type { Context } from '../../context.js';
+import type { AttemptOutcome, Verdict } from '../../hub/observer.js';
 import type { SourceResult } from '../../model.js';
 import type { Metrics } from '../../observe/metrics.js';
 
@@ -18,6 +19,8 @@ export type FromWriter =
   | { kind: 'writer'; writer: boolean }
   | { kind: 'result'; result: SourceResult }
   | { kind: 'run'; results: SourceResult[] }
+  | { kind: 'hub-delivery'; outcome: AttemptOutcome }
+  | { kind: 'hub-verification'; verdict: Verdict }
   | { kind: 'stopped' };
 
 export interface WriterThread {
@@ -39,6 +42,8 @@ export function startWriterThread(ctx: Context, metrics: Metrics): WriterThread 
       if (message.kind === 'writer') metrics.observeWriter(message.writer && !stopping);
       else if (message.kind === 'result') metrics.ingest.onResult?.(message.result);
       else if (message.kind === 'run') metrics.ingest.onRun?.(message.results);
+      else if (message.kind === 'hub-delivery') metrics.hub.onDelivery?.(message.outcome);
+      else if (message.kind === 'hub-verification') metrics.hub.onVerification?.(message.verdict);
     });
     thread.on('error', (err) => ctx.log.error({ event: 'writer_thread_failed', err }, 'writer thread failed'));
     thread.on('exit', (code) => {

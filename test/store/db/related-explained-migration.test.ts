@@ -31,7 +31,8 @@ test('a database from before 017 migrates with its related rows kept; follow-up 
   const rows = () => db.prepare('SELECT article_id, kind, position, url, title, score FROM related ORDER BY article_id, kind').all();
   const before = rows();
 
-  assert.deepEqual(migrate(db), ['017_related_explained.sql']);
+  // Up to 017 only: later migrations are not this test's.
+  assert.deepEqual(migrate(db, listMigrations().filter((m) => m.version <= 17)), ['017_related_explained.sql']);
   assert.deepEqual(rows(), before);
   assert.equal(db.prepare('SELECT count(*) FROM related WHERE evidence IS NOT NULL').pluck().get(), 0);
   db.prepare("INSERT INTO related (article_id, kind, position, url, title, score, evidence) VALUES (?, 'follow-up', 0, ?, 'B', 0.4, ?)").run(
