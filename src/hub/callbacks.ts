@@ -7,7 +7,7 @@
 // never followed (7: a 3xx is a failure; a redirect could only lead us
 // somewhere the subscriber did not subscribe from), the whole exchange has a
 // timeout, and an answer's body is read only up to a small cap.
-import { Agent, fetch } from 'undici';
+import { Agent } from 'undici';
 import type { Context } from '../context.js';
 import { toFetchError } from '../ingest/fetch/errors.js';
 import { guardedConnector } from '../ingest/fetch/ssrf-connect.js';
@@ -51,8 +51,6 @@ export class CallbackClient {
   }
 
   async send(url: string, request: CallbackRequest): Promise<CallbackAnswer> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     if (this.guard) {
       try {
         await assertPublicUrl(url, this.guard.lookup, this.guard.allows);
@@ -60,34 +58,46 @@ export class CallbackClient {
         throw new CallbackError(`refused: ${(err as Error).message}`, { cause: err });
       }
     }
+    // One timer for the whole exchange, and the worker's stop: either aborts it.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException('timed out', 'TimeoutError')), this.timeoutMs);
+    const stop = () => abort.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', stop, { once: true });
+    const { origin, pathname, search } = new URL(url);
     try {
-      const response = await fetch(url, {
+      // undici's own request rather than fetch: a Buffer body is written as it is, where fetch copies it
+      // into a web stream for every request (a third of the worker's CPU with a thousand subscribers).
+      const response = await this.agent.request({
+        origin,
+        path: `${pathname}${search}`,
         method: request.method,
         headers: { 'user-agent': this.userAgent, ...request.headers },
         body: request.body,
-        signal,
-        redirect: 'manual',
-        dispatcher: this.agent,
+        signal: abort.signal,
       });
       const chunks: Buffer[] = [];
       let size = 0;
       let overCap = false;
-      for await (const chunk of response.body ?? []) {
+      for await (const chunk of response.body) {
+        const piece = chunk as Buffer;
         const room = request.bodyCap - size;
-        if (chunk.byteLength > room) {
-          chunks.push(Buffer.from(chunk).subarray(0, room));
+        if (piece.byteLength > room) {
+          chunks.push(piece.subarray(0, room));
           overCap = true;
-          await response.body?.cancel().catch(() => undefined);
+          response.body.destroy();
           break;
         }
-        chunks.push(Buffer.from(chunk));
-        size += chunk.byteLength;
+        chunks.push(piece);
+        size += piece.byteLength;
       }
-      return { status: response.status, body: Buffer.concat(chunks).toString('utf8'), overCap };
+      return { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8'), overCap };
     } catch (err) {
       // toFetchError's kinds, without the URL it puts in front: the callback is logged apart, redacted.
-      const failure = toFetchError(signal.aborted ? signal.reason : err, 'callback', { timeoutMs: this.timeoutMs });
+      const failure = toFetchError(abort.signal.aborted ? abort.signal.reason : err, 'callback', { timeoutMs: this.timeoutMs });
       throw new CallbackError(failure.message.replace(/^fetch: callback:? ?/, ''), { cause: err });
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', stop);
     }
   }
 

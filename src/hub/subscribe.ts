@@ -84,17 +84,30 @@ export function recordHubRequest(ctx: Context, request: SubscriptionRequest, now
   const { maxSubscriptions: total, maxPerHost: perHost } = ctx.cfg.websub;
   const added = addSubscriptionRequest(ctx.db, request, now, { total, perHost });
   if ('id' in added) {
-    // 5.1: a secret SHOULD only be sent over HTTPS. Taken anyway (deliveries are still signed), and said once here; the secret itself is never logged.
-    const clear = request.secret && !(ctx.cfg.site.baseUrl.startsWith('https:') && request.callback.startsWith('https:'));
+    // 5.1: a secret SHOULD only be sent over HTTPS. Taken anyway (deliveries are still signed), and said; the secret itself is never logged.
+    const inClear = request.secret !== undefined && !(ctx.cfg.site.baseUrl.startsWith('https:') && request.callback.startsWith('https:'));
+    const secret = request.secret === undefined ? {} : { secret: true, secret_in_clear: inClear };
     ctx.log.info(
-      { event: 'websub_requested', mode: request.mode, topic: `${request.feedPath}.${request.format}`, callback: redactUrl(request.callback), secret: request.secret !== undefined, request: added.id },
+      { event: 'websub_requested', mode: request.mode, topic: `${request.feedPath}.${request.format}`, callback: redactUrl(request.callback), ...secret, request: added.id },
       `websub: ${request.mode} request recorded; verifying`,
     );
-    if (clear) ctx.log.warn({ event: 'websub_secret_in_clear', request: added.id, callback: redactUrl(request.callback) }, 'websub: a hub.secret over plain HTTP (hub or callback): it can be read in transit');
+    if (inClear) warnSecretInClear(ctx);
     return undefined;
   }
   const which = added.limit === 'per-host' ? `the callback host already has ${added.count} subscriptions, the most allowed (websub.max_per_host)` : `the hub already has ${added.count} subscriptions, the most allowed (websub.max_subscriptions)`;
   return { status: 403, message: `Forbidden: ${which}` };
+}
+
+let warnedInClear = false;
+
+/** Once per process, not per request: the lines above say which requests. */
+function warnSecretInClear(ctx: Context): void {
+  if (warnedInClear) return;
+  warnedInClear = true;
+  ctx.log.warn(
+    { event: 'websub_secret_in_clear' },
+    'websub: a hub.secret came for an http: hub URL or callback, where it or its deliveries can be read in transit (WebSub 5.1: HTTPS only); accepted; see secret_in_clear in websub_requested lines',
+  );
 }
 
 /** A callback URL we will call: absolute http(s), no user or password, no fragment, bounded length. */

@@ -12,6 +12,7 @@
 //
 // A topic's document is rendered once per content version and sent to
 // every subscriber of that topic (topics.ts renderTopic).
+import { setMaxListeners } from 'node:events';
 import type { Context } from '../context.js';
 import { contentVersion } from '../store/content-version.js';
 import { cancelDelivery, type DueDelivery, deliveryFailed, dueDeliveries } from '../store/hub/deliveries.js';
@@ -43,6 +44,8 @@ export function startHubWorker(ctx: Context, options: HubWorkerOptions = {}): Hu
   const { observer = {}, pollMs = POLL_MS, sweepMs = SWEEP_MS } = options;
   const client = new CallbackClient(ctx);
   const stopping = new AbortController();
+  // Every request under way listens for the stop: as many as websub.concurrency, not a leak.
+  setMaxListeners(ctx.cfg.websub.concurrency + 10, stopping.signal);
   const verifying = new Set<number>();
   const delivering = new Set<number>();
   const running = new Set<Promise<unknown>>();

@@ -5,7 +5,7 @@
 // one is owed joins it, since a delivery always sends the topic's newest
 // document (coalescing: a subscriber that was away gets one document, not
 // every version it missed).
-import type { Db } from '../db/db.js';
+import { type Db, prepared } from '../db/db.js';
 import type { FeedFormat } from './subscriptions.js';
 
 /**
@@ -18,14 +18,14 @@ import type { FeedFormat } from './subscriptions.js';
 export function queueHubDeliveries(db: Db, feedPaths: readonly string[], now: number | Date = Date.now()): number {
   if (feedPaths.length === 0) return 0;
   const at = typeof now === 'number' ? now : now.getTime();
-  return db
-    .prepare(
-      `INSERT INTO websub_deliveries (subscription_id, queued_at, due_at)
-       SELECT id, @at, @at FROM websub_subscriptions
-        WHERE feed_path IN (SELECT value FROM json_each(@paths)) AND expires_at > @at
-       ON CONFLICT (subscription_id) DO UPDATE SET changes = changes + 1`,
-    )
-    .run({ at, paths: JSON.stringify([...new Set(feedPaths)]) }).changes;
+  const queue = prepared(
+    db,
+    `INSERT INTO websub_deliveries (subscription_id, queued_at, due_at)
+     SELECT id, @at, @at FROM websub_subscriptions
+      WHERE feed_path IN (SELECT value FROM json_each(@paths)) AND expires_at > @at
+     ON CONFLICT (subscription_id) DO UPDATE SET changes = changes + 1`,
+  );
+  return queue.run({ at, paths: JSON.stringify([...new Set(feedPaths)]) }).changes;
 }
 
 /** A delivery the worker takes: where, what, and how many tries it has had. */
@@ -52,14 +52,14 @@ interface DueRow {
 
 /** Deliveries due by `now`, longest due first, leaving out those under way; never to a subscription whose lease has run out. */
 export function dueDeliveries(db: Db, now: number, limit: number, busy: readonly number[] = []): DueDelivery[] {
-  const rows = db
-    .prepare(
-      `SELECT d.subscription_id, d.changes, d.attempts, s.feed_path, s.format, s.callback, s.secret
-         FROM websub_deliveries d JOIN websub_subscriptions s ON s.id = d.subscription_id
-        WHERE d.due_at <= ? AND s.expires_at > ? AND d.subscription_id NOT IN (SELECT value FROM json_each(?))
-        ORDER BY d.due_at LIMIT ?`,
-    )
-    .all(now, now, JSON.stringify(busy), limit) as DueRow[];
+  const due = prepared(
+    db,
+    `SELECT d.subscription_id, d.changes, d.attempts, s.feed_path, s.format, s.callback, s.secret
+       FROM websub_deliveries d JOIN websub_subscriptions s ON s.id = d.subscription_id
+      WHERE d.due_at <= ? AND s.expires_at > ? AND d.subscription_id NOT IN (SELECT value FROM json_each(?))
+      ORDER BY d.due_at LIMIT ?`,
+  );
+  const rows = due.all(now, now, JSON.stringify(busy), limit) as DueRow[];
   return rows.map((r) => ({
     subscriptionId: r.subscription_id,
     changes: r.changes,
@@ -79,12 +79,12 @@ export function dueDeliveries(db: Db, now: number, limit: number, busy: readonly
  */
 export function deliverySucceeded(db: Db, d: Pick<DueDelivery, 'subscriptionId' | 'changes'>, current: boolean, now: number): void {
   db.transaction(() => {
-    const done = db.prepare(`DELETE FROM websub_deliveries WHERE subscription_id = ?${current ? '' : ' AND changes = ?'}`);
+    const done = prepared(db, `DELETE FROM websub_deliveries WHERE subscription_id = ?${current ? '' : ' AND changes = ?'}`);
     const removed = done.run(...(current ? [d.subscriptionId] : [d.subscriptionId, d.changes])).changes;
     if (removed === 0) {
-      db.prepare('UPDATE websub_deliveries SET attempts = 0, due_at = ?, last_error = NULL WHERE subscription_id = ?').run(now, d.subscriptionId);
+      prepared(db, 'UPDATE websub_deliveries SET attempts = 0, due_at = ?, last_error = NULL WHERE subscription_id = ?').run(now, d.subscriptionId);
     }
-    db.prepare('UPDATE websub_subscriptions SET delivered_at = ? WHERE id = ?').run(now, d.subscriptionId);
+    prepared(db, 'UPDATE websub_subscriptions SET delivered_at = ? WHERE id = ?').run(now, d.subscriptionId);
   }).immediate();
 }
 
@@ -105,18 +105,18 @@ export interface RetryPolicy {
 export function deliveryFailed(db: Db, subscriptionId: number, error: string, policy: RetryPolicy, now: number): { abandoned: boolean; dueAt?: number } {
   return db
     .transaction(() => {
-      const row = db.prepare('SELECT attempts FROM websub_deliveries WHERE subscription_id = ?').get(subscriptionId) as { attempts: number } | undefined;
-      db.prepare('UPDATE websub_subscriptions SET last_error = ? WHERE id = ?').run(error, subscriptionId);
+      const row = prepared(db, 'SELECT attempts FROM websub_deliveries WHERE subscription_id = ?').get(subscriptionId) as { attempts: number } | undefined;
+      prepared(db, 'UPDATE websub_subscriptions SET last_error = ? WHERE id = ?').run(error, subscriptionId);
       // Unsubscribed or expired while it was under way: nothing is owed any more.
       if (!row) return { abandoned: false };
       const attempts = row.attempts + 1;
       if (attempts >= policy.maxAttempts) {
-        db.prepare('DELETE FROM websub_deliveries WHERE subscription_id = ?').run(subscriptionId);
-        db.prepare('UPDATE websub_subscriptions SET abandoned_at = ? WHERE id = ?').run(now, subscriptionId);
+        prepared(db, 'DELETE FROM websub_deliveries WHERE subscription_id = ?').run(subscriptionId);
+        prepared(db, 'UPDATE websub_subscriptions SET abandoned_at = ? WHERE id = ?').run(now, subscriptionId);
         return { abandoned: true };
       }
       const dueAt = now + retryDelay(policy, attempts);
-      db.prepare('UPDATE websub_deliveries SET attempts = ?, due_at = ?, last_error = ? WHERE subscription_id = ?').run(attempts, dueAt, error, subscriptionId);
+      prepared(db, 'UPDATE websub_deliveries SET attempts = ?, due_at = ?, last_error = ? WHERE subscription_id = ?').run(attempts, dueAt, error, subscriptionId);
       return { abandoned: false, dueAt };
     })
     .immediate();
@@ -125,8 +125,8 @@ export function deliveryFailed(db: Db, subscriptionId: number, error: string, po
 /** A delivery that cannot be made (its topic's feed is gone): removed, and why recorded on the subscription. */
 export function cancelDelivery(db: Db, subscriptionId: number, reason: string): void {
   db.transaction(() => {
-    db.prepare('DELETE FROM websub_deliveries WHERE subscription_id = ?').run(subscriptionId);
-    db.prepare('UPDATE websub_subscriptions SET last_error = ? WHERE id = ?').run(reason, subscriptionId);
+    prepared(db, 'DELETE FROM websub_deliveries WHERE subscription_id = ?').run(subscriptionId);
+    prepared(db, 'UPDATE websub_subscriptions SET last_error = ? WHERE id = ?').run(reason, subscriptionId);
   }).immediate();
 }
 
@@ -137,7 +137,7 @@ export function retryDelay(policy: Pick<RetryPolicy, 'retryMs' | 'maxRetryMs'>, 
 
 /** What /metrics shows: deliveries owed, and of them those waiting after a failure. */
 export function hubQueueLength(db: Db): { owed: number; retrying: number } {
-  const row = db.prepare('SELECT count(*) AS owed, count(*) FILTER (WHERE attempts > 0) AS retrying FROM websub_deliveries').get() as {
+  const row = prepared(db, 'SELECT count(*) AS owed, count(*) FILTER (WHERE attempts > 0) AS retrying FROM websub_deliveries').get() as {
     owed: number;
     retrying: number;
   };
@@ -146,7 +146,7 @@ export function hubQueueLength(db: Db): { owed: number; retrying: number } {
 
 /** The delivery owed to a subscription, for tests and the admin's questions. */
 export function findDelivery(db: Db, subscriptionId: number): { changes: number; attempts: number; dueAt: number; queuedAt: number; lastError?: string } | undefined {
-  const row = db.prepare('SELECT * FROM websub_deliveries WHERE subscription_id = ?').get(subscriptionId) as
+  const row = prepared(db, 'SELECT * FROM websub_deliveries WHERE subscription_id = ?').get(subscriptionId) as
     | { changes: number; attempts: number; due_at: number; queued_at: number; last_error: string | null }
     | undefined;
   return row && { changes: row.changes, attempts: row.attempts, dueAt: row.due_at, queuedAt: row.queued_at, lastError: row.last_error ?? undefined };

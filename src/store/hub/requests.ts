@@ -3,7 +3,7 @@
 // writer, asks each callback to confirm (hub/verify.ts) and then removes it.
 // One per topic and callback: a newer request replaces one not yet
 // verified, and nothing changes a subscription until it is confirmed.
-import type { Db } from '../db/db.js';
+import { type Db, prepared } from '../db/db.js';
 import type { Subscriber } from './subscriptions.js';
 
 export type HubMode = 'subscribe' | 'unsubscribe';
@@ -55,8 +55,9 @@ export function addSubscriptionRequest(db: Db, r: SubscriptionRequest, now: numb
       if (onHost >= limits.perHost) return { limit: 'per-host', count: onHost } as const;
       const all = others();
       if (all >= limits.total) return { limit: 'total', count: all } as const;
-      db.prepare('DELETE FROM websub_requests WHERE feed_path = ? AND format = ? AND callback = ?').run(r.feedPath, r.format, r.callback);
-      const insert = db.prepare(
+      prepared(db, 'DELETE FROM websub_requests WHERE feed_path = ? AND format = ? AND callback = ?').run(r.feedPath, r.format, r.callback);
+      const insert = prepared(
+        db,
         `INSERT INTO websub_requests (mode, topic, feed_path, format, callback, callback_host, secret, lease_seconds, requested_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -69,33 +70,31 @@ export function addSubscriptionRequest(db: Db, r: SubscriptionRequest, now: numb
 /** Distinct topic-and-callback pairs, subscribed (and not expired) or asked for, other than this request's. */
 function countOtherPairs(db: Db, r: SubscriptionRequest, now: number, host?: string): number {
   const onHost = host === undefined ? '' : ' AND callback_host = @host';
-  return db
-    .prepare(
-      `SELECT count(*) FROM (
-         SELECT feed_path, format, callback FROM websub_subscriptions WHERE expires_at > @now${onHost}
-         UNION
-         SELECT feed_path, format, callback FROM websub_requests WHERE true${onHost}
-       ) WHERE NOT (feed_path = @feedPath AND format = @format AND callback = @callback)`,
-    )
-    .pluck()
-    .get({ now, feedPath: r.feedPath, format: r.format, callback: r.callback, ...(host === undefined ? {} : { host }) }) as number;
+  const count = prepared(
+    db,
+    `SELECT count(*) FROM (
+       SELECT feed_path, format, callback FROM websub_subscriptions WHERE expires_at > @now${onHost}
+       UNION
+       SELECT feed_path, format, callback FROM websub_requests WHERE true${onHost}
+     ) WHERE NOT (feed_path = @feedPath AND format = @format AND callback = @callback)`,
+  ).pluck();
+  return count.get({ now, feedPath: r.feedPath, format: r.format, callback: r.callback, ...(host === undefined ? {} : { host }) }) as number;
 }
 
 /** The oldest requests first, leaving out those being verified now. */
 export function requestsToVerify(db: Db, limit: number, busy: readonly number[] = []): StoredRequest[] {
-  const rows = db
-    .prepare('SELECT * FROM websub_requests WHERE id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?')
+  const rows = prepared(db, 'SELECT * FROM websub_requests WHERE id NOT IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?')
     .all(JSON.stringify(busy), limit) as Row[];
   return rows.map(toRequest);
 }
 
 /** A request done with: verified, refused or failed. A newer one for the same pair has another id and stays. */
 export function removeSubscriptionRequest(db: Db, id: number): void {
-  db.prepare('DELETE FROM websub_requests WHERE id = ?').run(id);
+  prepared(db, 'DELETE FROM websub_requests WHERE id = ?').run(id);
 }
 
 export function countSubscriptionRequests(db: Db): number {
-  return db.prepare('SELECT count(*) FROM websub_requests').pluck().get() as number;
+  return prepared(db, 'SELECT count(*) FROM websub_requests').pluck().get() as number;
 }
 
 function toRequest(row: Row): StoredRequest {
