@@ -49,7 +49,7 @@ export function readHubRequest(ctx: Context, form: Form): SubscriptionRequest | 
   const secret = value('hub.secret');
   if (isRefusal(secret)) return secret;
   if (secret !== undefined && Buffer.byteLength(secret) > MAX_SECRET_BYTES) return bad(`hub.secret must be less than 200 bytes (WebSub 5.1)`);
-  const topic = parseTopic(ctx.db, ctx.cfg, topicText);
+  const topic = parseTopic(ctx.db, ctx.cfg, topicText, mode === 'subscribe');
   if ('error' in topic) return bad(topic.error);
   return {
     mode: mode as HubMode,

@@ -23,8 +23,13 @@ export const MAX_URL_LENGTH = 2048;
 
 const FEED = /^\/feeds\/(?:(all)|(categories|sources|tags)\/([^/]+))\.([a-z]+)$/;
 
-/** The topic a hub.topic URL names, or why it names none of ours (the 400's message). */
-export function parseTopic(db: Db, cfg: Readonly<Config>, topic: string): Topic | { error: string } {
+/**
+ * The topic a hub.topic URL names, or why it names none of ours (the 400's
+ * message). `existing`: its category, source or tag must exist now; an
+ * unsubscribe does not ask it, so that a subscriber can leave a tag's feed
+ * after its last article has gone.
+ */
+export function parseTopic(db: Db, cfg: Readonly<Config>, topic: string, existing = true): Topic | { error: string } {
   if (topic.length > MAX_URL_LENGTH) return { error: `hub.topic must be at most ${MAX_URL_LENGTH} characters` };
   let url: URL;
   try {
@@ -50,6 +55,7 @@ export function parseTopic(db: Db, cfg: Readonly<Config>, topic: string): Topic 
   } catch {
     return { error: 'hub.topic has malformed percent-encoding' };
   }
+  if (!existing) return { feedPath: `/feeds/${kind}/${kind === 'tags' ? encodeURIComponent(slug) : slug}`, format: format as FeedFormat };
   const found = feedOf(db, cfg.site, kind as FeedKind, slug);
   if (!found) return { error: `hub.topic: there is no ${kind === 'categories' ? 'category' : kind === 'sources' ? 'source' : 'tag'} ${JSON.stringify(slug.slice(0, 100))}` };
   return { feedPath: found.spec.path, format: format as FeedFormat };

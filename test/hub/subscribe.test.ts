@@ -84,6 +84,14 @@ describe('POST /websub: what is refused', () => {
     assert.ok(!('access-control-allow-origin' in res.headers), 'not CORS-open');
   });
 
+  test('an unsubscribe may name a tag that no longer exists (its last article gone): 202', async () => {
+    const gone = 'http://feeds.test/feeds/tags/no-such-tag.rss';
+    await request(app).post('/websub').type('form').send(form({ 'hub.mode': 'unsubscribe', 'hub.topic': gone })).expect(202);
+    const row = ctx.db.prepare('SELECT feed_path, mode FROM websub_requests WHERE topic = ?').get(gone);
+    assert.deepEqual(row, { feed_path: '/feeds/tags/no-such-tag', mode: 'unsubscribe' });
+    ctx.db.prepare('DELETE FROM websub_requests').run();
+  });
+
   test('nothing refused was recorded', () => {
     assert.equal(countSubscriptionRequests(ctx.db), 0);
   });
