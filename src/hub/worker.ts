@@ -28,6 +28,8 @@ import { verifyIntent } from './verify.js';
 export const POLL_MS = 100;
 /** How often subscriptions whose lease has run out are removed (none is delivered to meanwhile). */
 const SWEEP_MS = 5_000;
+/** How long a request or delivery whose outcome could not be recorded waits before it is tried again. */
+const RESTING_MS = 5_000;
 
 export interface HubWorkerOptions {
   observer?: HubObserver;
@@ -56,9 +58,13 @@ export function startHubWorker(ctx: Context, options: HubWorkerOptions = {}): Hu
 
   const run = (work: Promise<unknown>, done: () => void) => {
     const task = work
-      .catch((err: unknown) => ctx.log.error({ event: 'websub_worker_failed', err }, 'websub: a callback request failed unexpectedly'))
+      .then(done, (err: unknown) => {
+        // Not the callback's failure (that is recorded): the database's, most likely. Its request or delivery is
+        // left alone for a while, so that a subscriber is not called again and again while nothing can be recorded.
+        ctx.log.error({ event: 'websub_worker_failed', err }, 'websub: recording a callback request failed');
+        setTimeout(done, RESTING_MS).unref();
+      })
       .finally(() => {
-        done();
         running.delete(task);
         kick();
       });
