@@ -169,7 +169,7 @@ export async function benchReaders(options: ReadersOptions): Promise<ReadersResu
 }
 
 /** Something besides the serve to watch during a phase: the CLI's process. */
-type Watch = (pid: number, role: string) => void;
+export type Watch = (pid: number, role: string) => void;
 
 /** Fixed-rate requests and memory samples for as long as `during` runs, with the event loop delay the serve saw. */
 async function phase(serve: Serve, upstream: Child, targets: readonly PacedTarget[], during: (watch: Watch) => Promise<void>): Promise<Phase> {
@@ -196,7 +196,7 @@ async function phase(serve: Serve, upstream: Child, targets: readonly PacedTarge
   return { seconds, feed, health, serveDied: died, lag: await scrapeLag(serve.base), processes, generatorCores, upstreamCores, otherCores };
 }
 
-interface Serve {
+export interface Serve {
   pid: number;
   base: string;
   process: ChildProcess;
@@ -213,7 +213,7 @@ export interface ServeDeath {
 }
 
 /** `wirefeed serve ARGS` on a free port, resolved once /readyz answers 200. Its log (stdout and stderr) goes to `logFile`. */
-async function startServe(args: string[], env: NodeJS.ProcessEnv, logFile: string, execArgv: string[] = []): Promise<Serve> {
+export async function startServe(args: string[], env: NodeJS.ProcessEnv, logFile: string, execArgv: string[] = []): Promise<Serve> {
   const port = await freePort();
   const log = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...serveFlags, ...execArgv, mainScript, 'serve', ...args], {
@@ -356,7 +356,7 @@ async function throughput(readersFlag: boolean, env: NodeJS.ProcessEnv, dir: str
  * Samples VmRSS and CPU time of the serve's processes (and of any process
  * watched, with the processes each started) every 100 ms until stopped.
  */
-function sampleProcesses(servePid: number): { watch: Watch; stop(seconds: number): ProcessMemory[] } {
+export function sampleProcesses(servePid: number): { watch: Watch; stop(seconds: number): ProcessMemory[] } {
   const seen = new Map<number, ProcessMemory & { cpuFirst: number; cpuLast: number; mainFirst: number; mainLast: number }>();
   const roots = new Map<number, string>([[servePid, 'serve']]);
   // Processes there as the phase begins count their CPU from then; those that start later, all of theirs.
@@ -406,7 +406,7 @@ function sampleProcesses(servePid: number): { watch: Watch; stop(seconds: number
 }
 
 /** The event loop delay since the last scrape, as the serve's /metrics reports it; undefined when it has none. */
-async function scrapeLag(base: string): Promise<Phase['lag']> {
+export async function scrapeLag(base: string): Promise<Phase['lag']> {
   const answer = await get(`${base}/metrics`).catch(() => undefined);
   if (answer?.status !== 200) return undefined;
   const text = answer.body.toString('utf8');
@@ -416,7 +416,7 @@ async function scrapeLag(base: string): Promise<Phase['lag']> {
 }
 
 /** pino's JSON lines at warn (40) and above, counted by event; other lines (a stack trace on stderr) count as "not JSON". */
-function problemsIn(logFile: string): ReadersResult['logProblems'] {
+export function problemsIn(logFile: string): ReadersResult['logProblems'] {
   const problems = new Map<string, { event: string; count: number; first: string }>();
   for (const line of readFileSync(logFile, 'utf8').split('\n')) {
     if (!line.trim()) continue;
@@ -439,7 +439,7 @@ function countArticles(path: string): number {
   return withDb(path, { readonly: true }, (d) => (d.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n);
 }
 
-function withDb<T>(path: string, options: Database.Options, use: (db: Database.Database) => T): T {
+export function withDb<T>(path: string, options: Database.Options, use: (db: Database.Database) => T): T {
   const db = new Database(path, { ...options, timeout: 10_000 });
   try {
     return use(db);

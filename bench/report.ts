@@ -9,6 +9,7 @@ import { bodyCollectionOff, type LoadResult } from './load.js';
 import type { MachineInfo } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { PacedResult } from './paced.js';
+import type { HubResult } from './hub.js';
 import type { Phase, ReadersResult } from './readers.js';
 import type { ServingResult } from './serving.js';
 import type { VarnishResult } from './varnish.js';
@@ -27,6 +28,7 @@ export interface Results {
   ingestMemory?: IngestMemoryResult;
   readers?: ReadersResult;
   varnish?: VarnishResult | { skipped: string };
+  hub?: HubResult;
 }
 
 type Row = string[];
@@ -93,7 +95,34 @@ export function targetRows(r: Results): Row[] {
   }
   if (r.readers) rows.push(...readersTargetRows(r.readers));
   if (r.varnish) rows.push(...varnishTargetRows(r.varnish));
+  if (r.hub) rows.push(...hubTargetRows(r.hub));
   return rows;
+}
+
+/** Issue 20's built-in hub: deliveries to many subscribers of one feed, and readers beside them. */
+function hubTargetRows(x: HubResult): Row[] {
+  const subs = n(x.subscribers);
+  const first = median(x.rounds.map((r) => r.firstMs));
+  const all = median(x.rounds.map((r) => r.allMs));
+  const during = median(x.rounds.map((r) => r.feed.p99));
+  const control = median(x.controls.map((c) => c.feed.p99));
+  const ratio = during / x.idle.feed.p99;
+  const bad = x.rounds.reduce((sum, r) => sum + r.badSignatures + r.repeated + (x.subscribers - r.delivered), 0);
+  const failed = x.rounds.reduce((sum, r) => sum + failures(r.feed) + failures(r.health), 0);
+  const spread = (values: number[], digits: number) => `${n(Math.min(...values), digits)}–${n(Math.max(...values), digits)}`;
+  return [
+    [`hub: first of ${subs} deliveries after the admin answer (median of ${x.rounds.length})`, `${n(first)} ms (${spread(x.rounds.map((r) => r.firstMs), 0)})`, '≤ 250 ms', verdict(first <= 250)],
+    [`hub: all ${subs} deliveries of ${x.feedPath} (${n((x.rounds[0]?.documentBytes ?? 0) / 1024)} KB each) after the admin answer`, `${n(all / 1000, 2)} s (${spread(x.rounds.map((r) => r.allMs / 1000), 2)})`, '—', 'reference'],
+    ['hub: deliveries missing, repeated or with a bad signature', n(bad), '0', verdict(bad === 0)],
+    [`hub: feed p99 while delivering / idle`, `${n(ratio, 1)}x (${n(during, 1)} ms / ${n(x.idle.feed.p99, 1)} ms)`, '≤ 2x', verdict(ratio <= 2)],
+    [
+      'hub: feed p99 while delivering / publishing what nobody subscribed to',
+      `${n(during / control, 1)}x (${n(during, 1)} ms / ${n(control, 1)} ms)`,
+      '≤ 2x',
+      verdict(during / control <= 2),
+    ],
+    ['hub: 5xx and unanswered requests while delivering', n(failed), '0', verdict(failed === 0)],
+  ];
 }
 
 /** Issue 16's targets: serving beside the writer, and every core serving. */
@@ -236,6 +265,7 @@ export function markdown(r: Results): string {
   }
   if (r.readers) parts.push('', ...readersSection(r.readers, r.connections, r.machine.cores));
   if (r.varnish) parts.push('', ...varnishSection(r.varnish));
+  if (r.hub) parts.push('', ...hubSection(r.hub));
   parts.push('', '## How measured', '', howMeasured(r), '');
   return parts.join('\n');
 }
@@ -316,7 +346,67 @@ function howMeasured(r: Results): string {
     'process\'s own process.memoryUsage() sampled every 20 ms (the prepare worker\'s heap is not in it, but is in RSS); the heap',
     'after a full collection (gc() on request, after the idle and after figures were read) is what the process holds.',
     ...(r.readers ? [readersHow(r.readers)] : []),
+    ...(r.hub ? [hubHow(r.hub)] : []),
   ].join(' ');
+}
+
+function slowest(p: PacedResult): string {
+  return p.slowest.slice(0, 3).map((s) => `${n(s.ms)} ms at ${n(s.atSeconds, 1)} s`).join(', ');
+}
+
+function hubHow(x: HubResult): string {
+  return [
+    `The built-in WebSub hub: \`wirefeed serve\` itself (default readers, one per core), over a copy of the ${n(x.articles)}-article archive,`,
+    'nothing ingested, `websub.allow_private_callbacks` on (the callbacks are on 127.0.0.1) and the limits raised to the subscribers\' count.',
+    `${n(x.subscribers)} subscribers of ${x.feedPath}, each its own callback with its own secret on one loopback server in a child process`,
+    '(subscriber-server.ts), which echoes the verifications and checks every delivery\'s X-Hub-Signature. After an idle window of fixed-rate',
+    'requests (paced.ts, as in the readers part: /feeds/all.rss with gzip and /healthz), each round first publishes, through the admin API,',
+    'an article in another category (the control: 2 s of the same requests, no delivery), then one in the subscribed category, and',
+    'runs the same requests from the admin answer until the last delivery has arrived (2 s at least); first and last are the arrival times the subscriber',
+    'server read, against the bench\'s clock at the admin answer. CPU is every process of the serve (the writer thread, which delivers, is in',
+    'the primary) and the subscriber server, over the window.',
+  ].join(' ');
+}
+
+function hubSection(x: HubResult): string[] {
+  const serveCores = (ps: { cores: number }[]) => ps.reduce((sum, p) => sum + p.cores, 0);
+  const windowRow = (name: string, w: HubResult['idle']) => [
+    name, `${n(w.seconds, 1)} s`, '', '', '', '', n(w.feed.p50, 1), n(w.feed.p99, 1), n(w.feed.max, 1), answers(w.feed),
+    n(w.health.p99, 1), n(serveCores(w.processes), 2), '',
+  ];
+  const primary = (ps: { pid: number; role: string; cores: number; mainThreadCores: number }[]) => ps.find((p) => p.role === 'serve');
+  const rows = [
+    windowRow('idle', x.idle),
+    ...x.rounds.flatMap((r, i) => {
+      const writer = primary(r.processes);
+      return [windowRow(`round ${i + 1}, control: nobody's feed`, x.controls[i]!), [
+        `round ${i + 1}, delivering`, `${n(r.seconds, 1)} s`, n(r.firstMs), n(r.allMs / 1000, 2), n(r.delivered / (r.allMs / 1000)),
+        `${n(r.delivered)} (${r.badSignatures} bad, ${r.repeated} repeated)`, n(r.feed.p50, 1), n(r.feed.p99, 1), n(r.feed.max, 1), answers(r.feed),
+        n(r.health.p99, 1), `${n(serveCores(r.processes), 2)}${writer ? ` (primary ${n(writer.cores, 2)})` : ''}`, n(r.subscriberCores, 2),
+      ]];
+    }),
+  ];
+  return [
+    `## The built-in WebSub hub: ${n(x.subscribers)} subscribers of one feed (${n(x.articles)}-article archive)`,
+    '',
+    `Subscribing and verifying all ${n(x.subscribers)}: ${n(x.subscribeSeconds, 1)} s. Each round: one article published through the admin API, ` +
+      `then ${n(x.subscribers)} deliveries of ${x.feedPath} (${n((x.rounds[0]?.documentBytes ?? 0) / 1024)} KB, signed), ${x.concurrency} at a time, from the writer thread.`,
+    '',
+    table(['window', 'length', 'first delivery ms', 'all delivered s', 'deliveries/s', 'delivered', 'feed p50 ms', 'feed p99 ms', 'feed max ms', 'feed answers',
+      '/healthz p99 ms', 'serve CPU (cores)', 'subscribers CPU'], rows),
+    '',
+    `Requests at ${x.idle.feed.rate}/s to /feeds/all.rss (gzip) and ${x.idle.health.rate}/s to /healthz in every window. Times of the first and the last delivery ` +
+      'are from the admin API\'s answer. Every publication makes every reader render and compress /feeds/all.rss again, hub or not: each ' +
+      'round\'s control publishes an article in a category nobody subscribed to (no delivery), which is that cost alone, then the round ' +
+      `publishes one in ${x.feedPath}'s category. A delivering window lasts until the last delivery and at least as long as the control's (2 s).`,
+    '',
+    'The slowest feed requests, with when they were sent in their window: ' +
+      x.rounds.map((r, i) => `round ${i + 1}, control ${slowest(x.controls[i]!.feed)}; delivering ${slowest(r.feed)}`).join('; ') + '.',
+    '',
+    x.logProblems.length
+      ? `The serve's log at warn and above: ${x.logProblems.map((p) => `${p.event} ×${n(p.count)} ("${p.first}")`).join('; ')}.`
+      : 'The serve logged nothing at warn or above.',
+  ];
 }
 
 function readersSection(x: ReadersResult, connections: number, cores: number): string[] {

@@ -1,6 +1,6 @@
-// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory,relate,readers,varnish] [-- --seconds N] [-- --profile]`
-// Measures serving, archive growth, ingest, memory, related stories, readers beside the writer, and serving behind Varnish;
-// prints the tables and,
+// `npm run bench [-- --quick] [-- --only serving,growth,ingest,memory,relate,readers,varnish,hub] [-- --seconds N] [-- --profile]`
+// Measures serving, archive growth, ingest, memory, related stories, readers beside the writer, serving behind Varnish,
+// and the built-in WebSub hub's deliveries; prints the tables and,
 // for a full run of every part (not --quick), writes them to BENCHMARKS.md. Benchmarks, not
 // tests: nothing here fails on a slow number.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../src/paths.js';
 import { benchDataDir, ensureArchive } from './archive.js';
 import { growthRepeats, measureGrowth } from './growth.js';
+import { benchHub } from './hub.js';
 import { benchIngest } from './ingest.js';
 import { benchIngestMemory } from './ingest-memory.js';
 import { loadAverage, machineInfo } from './machine.js';
@@ -19,7 +20,7 @@ import { markdown, type Results, table, targetRows } from './report.js';
 import { benchServing } from './serving.js';
 import { benchVarnish } from './varnish.js';
 
-const parts = ['serving', 'growth', 'ingest', 'memory', 'relate', 'readers', 'varnish'] as const;
+const parts = ['serving', 'growth', 'ingest', 'memory', 'relate', 'readers', 'varnish', 'hub'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +58,9 @@ const needed = only.has('growth')
 // Serving beside an ingest is measured over 100,000 articles, as issue 16 measured it; --quick over 1,000.
 const readersSize = quick ? 1_000 : 100_000;
 if (only.has('readers') && !needed.includes(readersSize)) needed.push(readersSize);
+// The hub's deliveries over the small archive: what they cost does not depend on its size.
+const hubSize = sizes[0]!;
+if (only.has('hub') && !needed.includes(hubSize)) needed.push(hubSize);
 for (const size of needed) {
   progress(`archive of ${size.toLocaleString('en')} articles`);
   const archive = ensureArchive(size, progress);
@@ -101,6 +105,13 @@ if (only.has('readers')) {
 if (only.has('varnish')) {
   progress(`behind Varnish: 200 polling clients, an article published every 3 s (load average ${loadAverage()})`);
   results.varnish = await benchVarnish({ seconds: quick ? 5 : 20, connections: 200, publishEvery: 3, progress });
+}
+if (only.has('hub')) {
+  progress(`hub: 1,000 subscribers of one feed over ${hubSize.toLocaleString('en')} articles (load average ${loadAverage()})`);
+  results.hub = await benchHub({
+    archivePath: archiveOf(hubSize).path, articles: hubSize, subscribers: 1_000, rounds: quick ? 1 : 3,
+    seconds: quick ? 2 : 5, feedRate: 200, healthRate: 50, progress,
+  });
 }
 results.machine.loadAfter = loadAverage();
 

@@ -67,7 +67,7 @@ export interface Config {
     partnerUsageFlushMs: number;
     /** Search ranks the newest this many matches of a query (store/articles/search.ts). */
     searchWindow: number;
-    /** The WebSub hub named in every feed and pinged when a feed changes, if any. */
+    /** Another WebSub hub, named in every feed instead of the built-in one and pinged when a feed changes (publish/push/websub.ts). */
     hub?: string;
     /** Show the image, categories and related stories in each item's HTML body too (itemBodyHtml in publish/document.ts). */
     metadataInHtml: boolean;
@@ -105,6 +105,31 @@ export interface Config {
     staleIfErrorSeconds: number;
     purgers: Purger[];
   };
+  /** The built-in WebSub hub (hub/) and the hub every feed names. */
+  websub: {
+    /** The built-in hub answers POST /websub and pushes changes: `websub.enabled`, unless `publish.hub` names another hub. */
+    builtIn: boolean;
+    /** The hub every feed names (rel="hub", JSON Feed `hubs`): `publish.hub`, else the built-in one's {base_url}/websub, else none. */
+    hubUrl?: string;
+    /** Leases granted (WebSub 5.1 hub.lease_seconds): the default when none is asked, and the bounds an asked one is clamped to. */
+    leaseSeconds: number;
+    minLeaseSeconds: number;
+    maxLeaseSeconds: number;
+    /** Subscriptions and requests waiting for verification, in all and per callback host. */
+    maxSubscriptions: number;
+    maxPerHost: number;
+    /** Requests to callbacks (verifications and deliveries) in flight at once. */
+    concurrency: number;
+    /** One request to a callback, from connect to the end of its answer. */
+    timeoutMs: number;
+    /** The wait after a delivery's first failure; it doubles after each one, up to maxRetryMs. */
+    retryMs: number;
+    maxRetryMs: number;
+    /** Attempts at one delivery before it is given up. */
+    maxAttempts: number;
+    /** Callbacks may be loopback, private or other non-public addresses (an intranet, a benchmark). */
+    allowPrivateCallbacks: boolean;
+  };
   categories: CategoryRule[];
   gazetteer: GazetteerEntry[];
   sources: SourceConfig[];
@@ -123,6 +148,9 @@ export interface Purger {
   /** Keys per request at most. */
   batch: number;
 }
+
+/** Where the built-in hub answers: a path on site.base_url. */
+export const BUILT_IN_HUB_PATH = '/websub';
 
 type ConfigFile = z.infer<typeof configSchema>;
 
@@ -217,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       staleIfErrorSeconds: c.edge.stale_if_error_seconds,
       purgers: c.edge.purgers.map((p) => ({ url: p.url, method: p.method, keysHeader: p.keys_header, headers: p.headers, body: p.body, batch: p.batch })),
     },
+    websub: websubConfig(c, baseUrl),
     categories: c.categories,
     gazetteer: c.tags,
     sources: c.sources.map((s) => ({
@@ -262,6 +291,10 @@ function crossKeyProblems(c: ConfigFile, problems: string[]): RegExp[] {
   if (msOf(c.server.writer_timeout_seconds) < 3 * msOf(c.server.writer_heartbeat_seconds)) {
     problems.push('server.writer_timeout_seconds: must be at least three times server.writer_heartbeat_seconds');
   }
+  const { lease_seconds: lease, min_lease_seconds: min, max_lease_seconds: max } = c.websub;
+  if (min > max) problems.push('websub.min_lease_seconds: must not be more than websub.max_lease_seconds');
+  else if (lease < min || lease > max) problems.push(`websub.lease_seconds: must be from websub.min_lease_seconds (${min}) to websub.max_lease_seconds (${max})`);
+  if (c.websub.retry_seconds > c.websub.max_retry_seconds) problems.push('websub.retry_seconds: must not be more than websub.max_retry_seconds');
   const boilerplate: RegExp[] = [];
   c.ingest.boilerplate.forEach((pattern, i) => {
     try {
@@ -293,6 +326,26 @@ function crossKeyProblems(c: ConfigFile, problems: string[]): RegExp[] {
   const duplicate = c.sources.map((s) => s.slug).find((s, i, all) => all.indexOf(s) !== i);
   if (duplicate) problems.push(`sources: slug "${duplicate}" is used twice`);
   return boilerplate;
+}
+
+function websubConfig(c: ConfigFile, baseUrl: string): Config['websub'] {
+  const w = c.websub;
+  const builtIn = w.enabled && c.publish.hub === undefined;
+  return {
+    builtIn,
+    hubUrl: c.publish.hub ?? (builtIn ? `${baseUrl}${BUILT_IN_HUB_PATH}` : undefined),
+    leaseSeconds: w.lease_seconds,
+    minLeaseSeconds: w.min_lease_seconds,
+    maxLeaseSeconds: w.max_lease_seconds,
+    maxSubscriptions: w.max_subscriptions,
+    maxPerHost: w.max_per_host,
+    concurrency: w.concurrency,
+    timeoutMs: msOf(w.timeout_seconds),
+    retryMs: msOf(w.retry_seconds),
+    maxRetryMs: msOf(w.max_retry_seconds),
+    maxAttempts: w.max_attempts,
+    allowPrivateCallbacks: w.allow_private_callbacks,
+  };
 }
 
 /** Whole milliseconds: node:http takes integers. */

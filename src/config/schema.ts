@@ -45,6 +45,8 @@ const purgerSchema = z
     batch: z.number().int().min(1).max(1000).default(256),
   })
   .strict();
+// Whole seconds, as WebSub's hub.lease_seconds is.
+const leaseSeconds = z.number().int().min(1, 'must be at least 1 second');
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase slug (a-z, 0-9, dashes)');
 const interval = z.string().refine((v) => {
   const n = ms(v as ms.StringValue);
@@ -162,6 +164,25 @@ export const configSchema = z
         stale_while_revalidate_seconds: z.number().int().min(0).default(60),
         stale_if_error_seconds: z.number().int().min(0).default(86_400),
         purgers: z.array(purgerSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
+    // The built-in WebSub hub (src/hub/): on by default, off when publish.hub names another.
+    websub: z
+      .object({
+        enabled: z.boolean().default(true),
+        lease_seconds: leaseSeconds.default(10 * 24 * 3600),
+        min_lease_seconds: leaseSeconds.default(3600),
+        max_lease_seconds: leaseSeconds.default(30 * 24 * 3600),
+        max_subscriptions: z.number().int().min(1).default(10_000),
+        max_per_host: z.number().int().min(1).default(100),
+        concurrency: z.number().int().min(1).max(256).default(16),
+        timeout_seconds: seconds.default(10),
+        retry_seconds: seconds.default(60),
+        max_retry_seconds: seconds.default(4 * 3600),
+        // 60 s doubling to 4 h: the fourteenth attempt comes about a day after the first.
+        max_attempts: z.number().int().min(1).max(100).default(14),
+        allow_private_callbacks: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

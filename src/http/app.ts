@@ -11,6 +11,8 @@ import { aimedRoute } from '../observe/aimed-route.js';
 import { cachingFor } from './conditional.js';
 import { corsPreflight, corsPublic } from './partner.js';
 import { pingHubAfterAdminChanges } from './admin/websub.js';
+import { BUILT_IN_HUB_PATH } from '../config/config.js';
+import { hubRoutes } from './hub.js';
 import { FastFeeds } from './fast-feeds.js';
 import { observeRequests, requestObserver } from '../observe/requests.js';
 import { contentVersion } from '../store/content-version.js';
@@ -56,13 +58,16 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const cache = new FeedCache(ctx.cfg.publish.cacheBytes);
   metrics.watchFeedCache(cache);
   if (ctx.cfg.edge.purgers.length > 0) metrics.watchPurgeBacklog(() => purgeBacklog(ctx.db, Date.now()));
+  // The hub's queue is counted once per serve, where the admin changes are made: not in a reader.
+  if (options.primaryPort === undefined && ctx.cfg.websub.builtIn) metrics.watchHub(ctx.db);
   const observer = requestObserver(ctx.log, metrics);
   const fast = new FastFeeds(cache, () => contentVersion(ctx.db), cachingFor(ctx.cfg, false), observer);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
   // Before the request log and counts: the primary logs and counts what it answers.
-  if (options.primaryPort !== undefined) app.use(['/admin', '/metrics'], toPrimary(options.primaryPort));
+  // The built-in hub's requests too: the primary records them, as it makes admin changes.
+  if (options.primaryPort !== undefined) app.use(['/admin', '/metrics', ...(ctx.cfg.websub.builtIn ? [BUILT_IN_HUB_PATH] : [])], toPrimary(options.primaryPort));
   // Read through `app.router` once the routes below are in place.
   const aimedAt = (path: string) => aimedRoute(app.router, path);
   app.use(observeRequests(observer, (path) => aimedAt(path)?.pattern));
@@ -76,6 +81,9 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx, { ingestsGoToWriter: options.ingestsGoToWriter });
   if (admin) app.use(pingHubAfterAdminChanges(ctx), admin);
+  // The built-in WebSub hub's endpoint (off: a 404 like any unknown path).
+  const hub = hubRoutes(ctx);
+  if (hub) app.use(hub);
   // Every public route below knows its reader: the public, or a partner (a bad key is a 401 on any of them).
   const usage = options.partnerUsage ?? new PartnerUsage(ctx.db, ctx.log, { flushEveryMs: ctx.cfg.publish.partnerUsageFlushMs });
   const budget = options.budget ?? new RateLimiter(ctx.cfg.publish.partnerRequestsPerMinute);

@@ -4,7 +4,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { buildDocument, contentTypes, type FeedFormat, feedFormats, type FeedSpec } from '../publish/document.js';
-import { type CachedFeed, FeedCache } from '../publish/cache.js';
+import { type CachedFeed, FeedCache, type Rendered } from '../publish/cache.js';
 import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publish/catalog.js';
 import { listKeys } from '../publish/edge/keys.js';
 import { renderFeed } from '../publish/render.js';
@@ -20,6 +20,7 @@ import type { FastFeeds } from './fast-feeds.js';
 import { routeOf } from '../observe/requests.js';
 import { readPage } from './paging.js';
 import { fullTextAllowed, partnerOf } from './partner.js';
+import type { Partner } from '../store/partners.js';
 
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
 const MAX_QUERY_LENGTH = 256;
@@ -146,9 +147,29 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
   // The version is read before the query: a write that lands while this
   // renders leaves the entry stale (re-rendered next time), never wrong.
   const version = contentVersion(ctx.db);
-  const partner = partnerOf(res);
-  const found = readPage(ctx.db, req.query, filter, ctx.cfg.publish.limit, partner?.categories);
-  if ('error' in found) return badRequest(res, found.error);
+  const rendered = renderFeedPage(ctx, filter, spec, format as FeedFormat, req.query, partnerOf(res));
+  if ('error' in rendered) return badRequest(res, rendered.error);
+  const key = cacheKey(req, res);
+  const entry = ctx.cache.set(key, version, rendered);
+  answerFromCache(ctx, req, res, key, entry);
+}
+
+/**
+ * One page of a feed rendered for a reader (a partner, or the public when
+ * `partner` is undefined): what the feed routes send and cache, and what the
+ * built-in WebSub hub pushes to subscribers (hub/topics.ts), so that both
+ * are the same bytes. `error` names a bad parameter (a 400).
+ */
+export function renderFeedPage(
+  ctx: Context,
+  filter: FeedFilter,
+  spec: FeedSpec,
+  format: FeedFormat,
+  query: Record<string, unknown> = {},
+  partner?: Partner,
+): Rendered | { error: string } {
+  const found = readPage(ctx.db, query, filter, ctx.cfg.publish.limit, partner?.categories);
+  if ('error' in found) return found;
   // Stored data is not trusted: an item that cannot be rendered is left out (and logged), never the feed.
   const items = renderableItems(found.items, ctx.log);
   const gone = withdrawalsOf(ctx, filter, found.page.cursor, partner?.categories);
@@ -159,19 +180,17 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
     lastWithdrawn: gone.last,
     tombstones: gone.recent,
   });
-  const key = cacheKey(req, res);
   const oldest = doc.tombstones.at(-1);
-  const rendered = ctx.cache.set(key, version, {
-    body: renderFeed(doc, format as FeedFormat, ctx.log),
-    contentType: contentTypes[format as FeedFormat],
+  return {
+    body: renderFeed(doc, format, ctx.log),
+    contentType: contentTypes[format],
     lastModified: dated ? doc.updated : undefined,
-    link: linkHeader(doc.hub, doc.urls[format as FeedFormat]),
+    link: linkHeader(doc.hub, doc.urls[format]),
     surrogateKeys: listKeys(filter, items),
     // Rendered again when the oldest tombstone is due to go, though no content changed
     // (RSS and JSON too: a tag feed kept for a tombstone goes with it).
     expiresAt: oldest ? oldest.withdrawnAt.getTime() + ctx.cfg.publish.tombstoneMs : undefined,
-  });
-  answerFromCache(ctx, req, res, key, rendered);
+  };
 }
 
 /**
@@ -181,7 +200,7 @@ function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFil
  * tombstone has gone. Later pages and search have neither: a reader learns
  * of a withdrawal where it polls.
  */
-function withdrawalsOf(ctx: FeedContext, filter: FeedFilter, cursor: string | undefined, within: readonly string[] = []): Withdrawals {
+function withdrawalsOf(ctx: Context, filter: FeedFilter, cursor: string | undefined, within: readonly string[] = []): Withdrawals {
   if (filter.kind === 'search' || cursor !== undefined) return { recent: [] };
   return listWithdrawals(ctx.db, filter, tombstonesSince(ctx) ?? Number.MAX_SAFE_INTEGER, within);
 }
@@ -193,7 +212,7 @@ function tombstonesSince(ctx: Context): number | undefined {
 }
 
 /** RFC 8288 Link: the hub (when configured) and self, as WebSub 4 asks of every topic's answer. */
-function linkHeader(hub: string | undefined, self: string): string {
+export function linkHeader(hub: string | undefined, self: string): string {
   const quoted = (url: string) => `<${url.replace(/[<>\s]/g, encodeURIComponent)}>`;
   return [...(hub ? [`${quoted(hub)}; rel="hub"`] : []), `${quoted(self)}; rel="self"`].join(', ');
 }

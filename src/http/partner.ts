@@ -116,7 +116,8 @@ function credentialOf(req: Request): { key: string } | { error: string } | undef
 // JSON listings and article JSON answer any origin, so that a web page can
 // read them from the browser; nothing that needs a credential does. A
 // partner's answers (its key in a header or the query) stay closed to other
-// origins, as do /admin and the ops routes, which are mounted before these.
+// origins, as do /admin, the WebSub hub's endpoint (a server-to-server
+// protocol) and the ops routes, which are mounted before these.
 // Preflights are answered here (Fetch standard, "CORS protocol"): only the
 // methods and the conditional headers a reader of public feeds needs.
 
@@ -133,7 +134,7 @@ const preflightHeaders: [string, string][] = [
   ['Access-Control-Max-Age', '86400'],
 ];
 
-const closed = /^\/admin(\/|$)/i;
+const closed = /^\/(admin|websub)(\/|$)/i;
 
 /** Answers preflights (OPTIONS) for every route but /admin; before partners are identified: a preflight carries no key. */
 export function corsPreflight(req: Request, res: Response, next: NextFunction): void {

@@ -6,7 +6,7 @@
 // recorded as interrupted; a source past its fetch is stored as usual.
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
-import { pingHub } from '../publish/push/websub.js';
+import { announceFeedChanges } from '../publish/push/websub.js';
 import { feedPathsOfArticles } from '../store/articles/feeds-of.js';
 import { finishRun, recordRunResult, startRun } from '../store/runs.js';
 import { refreshSource } from './refresh.js';
@@ -71,15 +71,19 @@ export async function runIngestRecorded(
   return { runId, results: results.sort((a, b) => a.source.localeCompare(b.source)) };
 }
 
-/** Tells the WebSub hub which feeds moved; started, not awaited: the ingest never waits for the hub. */
+/**
+ * Tells the WebSub hub which feeds moved: the built-in hub's deliveries are
+ * queued (its worker sends them), or publish.hub's pings are started, not
+ * awaited. The ingest never waits for a subscriber or a hub.
+ */
 function pingHubForChanges(ctx: Context, results: readonly SourceResult[]): void {
-  if (!ctx.cfg.publish.hub) return;
+  if (!ctx.cfg.websub.hubUrl) return;
   const changed = results.flatMap((r) => r.changedArticles ?? []);
   if (changed.length === 0) return;
   try {
-    void pingHub(ctx.cfg, ctx.log, feedPathsOfArticles(ctx.db, changed));
+    announceFeedChanges(ctx, feedPathsOfArticles(ctx.db, changed));
   } catch (err) {
-    ctx.log.warn({ event: 'websub_ping_failed', err }, 'websub: could not find the feeds that changed');
+    ctx.log.warn({ event: 'websub_ping_failed', err }, 'websub: could not tell the hub which feeds changed');
   }
 }
 

@@ -7,6 +7,11 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { FeedCache } from '../publish/cache.js';
 import { createRequestMetrics } from './request-metrics.js';
 import type { IngestObserver } from '../ingest/schedule.js';
+import type { HubObserver } from '../hub/observer.js';
+import type { Db } from '../store/db/db.js';
+import { hubQueueLength } from '../store/hub/deliveries.js';
+import { countSubscriptionRequests } from '../store/hub/requests.js';
+import { countSubscriptions } from '../store/hub/subscriptions.js';
 
 export interface Metrics {
   registry: Registry;
@@ -26,6 +31,10 @@ export interface Metrics {
   observePurge(purger: string, outcome: 'ok' | 'failed', keys: number): void;
   /** Reports the purge queue at every scrape: keys waiting and the oldest one's wait. */
   watchPurgeBacklog(read: () => { keys: number; oldestMs: number }): void;
+  /** What the built-in WebSub hub's worker reports as deliveries and verifications end (hub/worker.ts). */
+  hub: HubObserver;
+  /** Reports the built-in hub's queue and subscriptions, read from this database at every scrape (one process per serve: not a reader). */
+  watchHub(db: Db): void;
 }
 
 export function createMetrics(): Metrics {
@@ -82,6 +91,50 @@ export function createMetrics(): Metrics {
     help: 'Source refreshes that ended in an error, by source',
     labelNames: ['source'] as const,
     registers: [registry],
+  });
+
+  const hubDeliveries = new Counter({
+    name: 'wirefeed_websub_deliveries_total',
+    help: 'Built-in WebSub hub: delivery attempts, by outcome (delivered, failed and to be retried, abandoned after the last attempt)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const hubVerifications = new Counter({
+    name: 'wirefeed_websub_verifications_total',
+    help: 'Built-in WebSub hub: intent verifications, by outcome (confirmed, not-confirmed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  // Read from the database at scrape time, by the one process of a serve that watches it (readers report 0, so the sum is right).
+  let hubDb: Db | undefined;
+  new Gauge({
+    name: 'wirefeed_websub_queue',
+    help: 'Built-in WebSub hub: deliveries owed (owed; of them, waiting to retry after a failure: retrying) and requests waiting for verification (verifying)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      if (!hubDb) return;
+      try {
+        const { owed, retrying } = hubQueueLength(hubDb);
+        this.set({ state: 'owed' }, owed);
+        this.set({ state: 'retrying' }, retrying);
+        this.set({ state: 'verifying' }, countSubscriptionRequests(hubDb));
+      } catch {
+        // A database that cannot be read now (busy, failing): /readyz says so; the scrape goes on without these.
+      }
+    },
+  });
+  new Gauge({
+    name: 'wirefeed_websub_subscriptions',
+    help: "Built-in WebSub hub: active subscriptions (verified, lease not run out)",
+    registers: [registry],
+    collect() {
+      try {
+        if (hubDb) this.set(countSubscriptions(hubDb, Date.now()));
+      } catch {
+        // As above.
+      }
+    },
   });
 
   // The caches keep their own counts; these mirror them at scrape time.
@@ -167,6 +220,17 @@ export function createMetrics(): Metrics {
     },
     observeWriter(on) {
       writer.set(on ? 1 : 0);
+    },
+    hub: {
+      onDelivery(outcome) {
+        hubDeliveries.inc({ outcome });
+      },
+      onVerification(verdict) {
+        hubVerifications.inc({ outcome: verdict });
+      },
+    },
+    watchHub(db) {
+      hubDb = db;
     },
     ingest: {
       onResult(result) {

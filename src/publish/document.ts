@@ -23,7 +23,7 @@ export interface FeedDocument {
   urls: Record<FeedFormat, string>;
   /** Links to the feed's other pages, in each format. */
   pages: Record<FeedFormat, PageLinks>;
-  /** The WebSub hub the feed is pushed through, when the config names one. */
+  /** The WebSub hub the feed is pushed through: the built-in one, or publish.hub (config.ts, websub.hubUrl). */
   hub?: string;
   /** The XSLT stylesheet that makes RSS and Atom readable in a browser. */
   stylesheet: string;
@@ -117,7 +117,7 @@ export function buildDocument(
     homeUrl: `${base}/`,
     urls: { rss: url('rss', page.cursor), atom: url('atom', page.cursor), json: url('json', page.cursor) },
     pages: { rss: links('rss'), atom: links('atom'), json: links('json') },
-    hub: cfg.publish.hub,
+    hub: cfg.websub.hubUrl,
     stylesheet: `${base}/feed.xsl`,
     updated: new Date(newest),
     language: cfg.site.language,

@@ -82,7 +82,7 @@ function requests(real: { slugs: string[]; ids: string[] }): fc.Arbitrary<Genera
     fc.tuple(fc.constantFrom('categories', 'sources', 'tags'), slug, format).map(([kind, name, f]) => `/feeds/${kind}/${name}.${f}`),
     id.map((i) => `/articles/${i}`),
     id.map((i) => `/articles/${i}.json`),
-    fc.constantFrom('/admin/articles', '/admin/sources', '/admin/sources/import', '/admin/ingest'),
+    fc.constantFrom('/admin/articles', '/admin/sources', '/admin/sources/import', '/admin/ingest', '/websub'),
     fc.tuple(fc.constantFrom('articles', 'sources'), fc.oneof(id, slug)).map(([kind, name]) => `/admin/${kind}/${name}`),
     fc.array(segmentOf([...real.slugs, 'feeds', 'admin', 'articles']), { maxLength: 5 }).map((parts) => `/${parts.join('/')}`),
   );
@@ -121,13 +121,15 @@ function requests(real: { slugs: string[]; ids: string[] }): fc.Arbitrary<Genera
       'If-None-Match': fc.oneof(fc.constantFrom('*', '"', 'W/', 'W/"x"', '"a", "b"', ',,,'), headerJunk),
       'If-Modified-Since': fc.oneof(fc.constantFrom('Thu, 01 Jan 2099 00:00:00 GMT', 'Thu, 01 Jan 1970 00:00:00 GMT', 'garbage', '99999999999999'), headerJunk),
       Range: fc.oneof(fc.constantFrom('bytes=0-0', 'bytes=-5', 'bytes=9-1', 'pages=1'), headerJunk),
-      'Content-Type': fc.oneof(fc.constantFrom('application/json', 'text/x-opml', 'application/xml', 'text/plain', ';;;'), headerJunk),
+      'Content-Type': fc.oneof(fc.constantFrom('application/json', 'text/x-opml', 'application/xml', 'text/plain', 'application/x-www-form-urlencoded', ';;;'), headerJunk),
     },
     { requiredKeys: [] },
   );
   const body = fc.option(
     fc.oneof(
       fc.constantFrom('{}', '{', 'null', '[]', '"x"', '{"title":1}', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '<opml', '\u0000'),
+      // The WebSub hub's form: never a whole valid request (its callback would be looked up in DNS).
+      fc.constantFrom('hub.mode=subscribe&hub.topic=http%3A%2F%2Flocalhost%3A8080%2Ffeeds%2Fall.rss', 'hub.mode=unsubscribe&hub.callback=%%', 'hub.mode[]=x&__proto__[x]=1', 'hub.secret=&hub.lease_seconds=-1'),
       headerJunk,
     ),
     { nil: undefined },

@@ -90,6 +90,26 @@ describe('loadConfig rejects a bad configuration file with a ConfigError naming 
       message: (p) => `config: ${p}: publish.hub: must be an http(s) URL`,
     },
     {
+      name: 'a websub lease below its minimum',
+      yaml: config('websub:\n  lease_seconds: 60\n'),
+      message: (p) => `config: ${p}: websub.lease_seconds: must be from websub.min_lease_seconds (3600) to websub.max_lease_seconds (2592000)`,
+    },
+    {
+      name: 'a websub lease that is not whole seconds',
+      yaml: config('websub:\n  max_lease_seconds: 3600.5\n'),
+      message: (p) => `config: ${p}: websub.max_lease_seconds: must be an int, not the number 3600.5`,
+    },
+    {
+      name: 'a websub minimum lease above the maximum',
+      yaml: config('websub:\n  min_lease_seconds: 7200\n  max_lease_seconds: 3600\n'),
+      message: (p) => `config: ${p}: websub.min_lease_seconds: must not be more than websub.max_lease_seconds`,
+    },
+    {
+      name: 'an unknown websub key',
+      yaml: config('websub:\n  leases: 5\n'),
+      message: (p) => `config: ${p}: websub: unknown key "leases" (a misspelling, or a key in the wrong section?)`,
+    },
+    {
       name: 'an ingest.schedule that is not a cron expression',
       yaml: config('ingest:\n  schedule: every five minutes\n'),
       message: (p) => `config: ${p}: ingest.schedule: must be a cron expression, like "*/5 * * * *"`,

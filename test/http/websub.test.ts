@@ -1,5 +1,7 @@
-// publish.hub: the WebSub hub named in every format, so that subscribers
-// can stop polling (WebSub section 4: discovery by rel="hub" and rel="self").
+// The WebSub hub named in every format, so that subscribers can stop
+// polling (WebSub section 4: discovery by rel="hub" and rel="self"): the
+// built-in one at {base_url}/websub by default (test/hub/ tests it at
+// work), another hub when publish.hub names one, none when both are off.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from '../../src/http/app.js';
@@ -53,9 +55,15 @@ describe('a WebSub hub in the config', () => {
     assert.deepEqual(res.body.hubs, [{ type: 'WebSub', url: hub }]);
     assert.equal(res.body.feed_url, 'http://feeds.test/feeds/all.json');
   });
+
+  test('the built-in hub is off: /websub is a 404, as any unknown path', async () => {
+    assert.equal(ctx.cfg.websub.builtIn, false);
+    const form = { 'hub.mode': 'subscribe', 'hub.topic': 'http://feeds.test/feeds/all.rss', 'hub.callback': 'https://subscriber.example/cb' };
+    await request(app(ctx)).post('/websub').type('form').send(form).expect(404);
+  });
 });
 
-describe('without a hub', () => {
+describe('without publish.hub: the built-in hub', () => {
   let ctx: TestContext;
 
   before(() => {
@@ -64,11 +72,38 @@ describe('without a hub', () => {
 
   after(() => ctx.close());
 
-  test('no format names one', async () => {
+  test('every format and the Link header name {base_url}/websub', async () => {
+    const builtIn = 'http://feeds.test/websub';
     assert.equal(ctx.cfg.publish.hub, undefined);
+    assert.equal(ctx.cfg.websub.hubUrl, builtIn);
+    const rss = await request(app(ctx)).get('/feeds/all.rss').expect(200);
+    assert.ok(rss.text.includes(`<atom:link href="${builtIn}" rel="hub"/>`));
+    assert.equal(rss.headers.link, `<${builtIn}>; rel="hub", <http://feeds.test/feeds/all.rss>; rel="self"`);
+    assert.ok((await request(app(ctx)).get('/feeds/all.atom').expect(200)).text.includes(`<link rel="hub" href="${builtIn}"/>`));
+    assert.deepEqual((await request(app(ctx)).get('/feeds/all.json').expect(200)).body.hubs, [{ type: 'WebSub', url: builtIn }]);
+  });
+});
+
+describe('without any hub (websub.enabled: false, no publish.hub)', () => {
+  let ctx: TestContext;
+
+  before(() => {
+    ctx = testContext(configWithSources(source, 'websub:\n  enabled: false\n'));
+  });
+
+  after(() => ctx.close());
+
+  test('no format names one, and the Link header names self only', async () => {
+    assert.equal(ctx.cfg.websub.hubUrl, undefined);
     for (const format of ['rss', 'atom']) {
       assert.doesNotMatch((await request(app(ctx)).get(`/feeds/all.${format}`).expect(200)).text, /rel="hub"/);
     }
-    assert.equal((await request(app(ctx)).get('/feeds/all.json').expect(200)).body.hubs, undefined);
+    const json = await request(app(ctx)).get('/feeds/all.json').expect(200);
+    assert.equal(json.body.hubs, undefined);
+    assert.equal(json.headers.link, '<http://feeds.test/feeds/all.json>; rel="self"');
+  });
+
+  test('/websub is a 404', async () => {
+    await request(app(ctx)).post('/websub').type('form').send({ 'hub.mode': 'subscribe' }).expect(404);
   });
 });

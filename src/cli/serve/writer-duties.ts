@@ -1,13 +1,16 @@
 // What only the writer does in `serve`'s writer thread (writer-thread.ts):
 // the ingest schedule (with `ingest.on_start`, an ingest of the due sources
-// as it becomes the writer), the ingests other processes ask of it, and the
-// purges of the cache in front (publish/edge/purge-loop.ts). (The
-// health probe's small write runs in every serve, writer or not: each
+// as it becomes the writer), the ingests other processes ask of it, the
+// purges of the cache in front (publish/edge/purge-loop.ts), and the
+// built-in WebSub hub's verifications, deliveries and lease sweep
+// (hub/worker.ts). (The health probe's small write runs in every serve, writer or not: each
 // process's /readyz must find out for itself that the disk is full, and that
 // it is no longer.) Begun each time the thread takes the writer lease, ended
 // each time it loses it; the changes run one after another, so that a
 // schedule has stopped before the next one starts.
 import type { Context } from '../../context.js';
+import type { HubObserver } from '../../hub/observer.js';
+import { startHubWorker } from '../../hub/worker.js';
 import { startRequestPoller } from '../../ingest/requests.js';
 import { type IngestObserver, startScheduler } from '../../ingest/schedule.js';
 import { type PurgeObserver, startPurgeLoop } from '../../publish/edge/purge-loop.js';
@@ -25,7 +28,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-export function writerDuties(ctx: Context, observer: WriterObserver): WriterDuties {
+export function writerDuties(ctx: Context, observer: WriterObserver, hubObserver: HubObserver = {}): WriterDuties {
   let running: Running | undefined;
   let stopped = false;
   let changes = Promise.resolve();
@@ -41,7 +44,7 @@ export function writerDuties(ctx: Context, observer: WriterObserver): WriterDuti
     set(writer) {
       change(() => {
         if (!writer) return end();
-        if (!running && !stopped) running = begin(ctx, observer);
+        if (!running && !stopped) running = begin(ctx, observer, hubObserver);
       });
     },
     async stop() {
@@ -52,16 +55,17 @@ export function writerDuties(ctx: Context, observer: WriterObserver): WriterDuti
   };
 }
 
-function begin(ctx: Context, observer: WriterObserver): Running {
+function begin(ctx: Context, observer: WriterObserver, hubObserver: HubObserver): Running {
   const scheduler = startScheduler(ctx, observer);
   const requests = startRequestPoller(ctx, scheduler);
   const purges = startPurgeLoop(ctx, observer);
+  const hub = ctx.cfg.websub.builtIn ? startHubWorker(ctx, { observer: hubObserver }) : undefined;
   if (ctx.cfg.ingest.onStart) {
     scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
   }
   return {
     async stop() {
-      await Promise.all([requests.stop(), scheduler.stop(), purges.stop()]);
+      await Promise.all([requests.stop(), scheduler.stop(), purges.stop(), hub?.stop()]);
     },
   };
 }

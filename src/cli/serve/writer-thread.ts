@@ -11,7 +11,8 @@
 // requests. Idle cores are still the ingest's.
 //
 // It tells the main thread when it becomes or stops being the writer, and
-// each source's and run's results (for /metrics); on 'stop' it ends its
+// each source's and run's results and the WebSub hub's outcomes (for
+// /metrics); on 'stop' it ends its
 // ingest (fetches in flight abort, sources fetched are stored), gives up the
 // lease, closes its connection and says 'stopped'.
 import { readlinkSync } from 'node:fs';
@@ -34,11 +35,18 @@ const tell = (message: FromWriter) => port.postMessage(message);
 
 lowerThisThreadsPriority();
 const ctx = openContext(cfg as Readonly<Config>, createLog(logLevel), { migrated: true });
-const duties = writerDuties(ctx, {
-  onResult: (result) => tell({ kind: 'result', result }),
-  onRun: (results) => tell({ kind: 'run', results: [...results] }),
-  onPurge: (purger, outcome, keys) => tell({ kind: 'purge', purger, outcome, keys }),
-});
+const duties = writerDuties(
+  ctx,
+  {
+    onResult: (result) => tell({ kind: 'result', result }),
+    onRun: (results) => tell({ kind: 'run', results: [...results] }),
+    onPurge: (purger, outcome, keys) => tell({ kind: 'purge', purger, outcome, keys }),
+  },
+  {
+    onDelivery: (outcome) => tell({ kind: 'hub-delivery', outcome }),
+    onVerification: (verdict) => tell({ kind: 'hub-verification', verdict }),
+  },
+);
 const { writerHeartbeatMs: heartbeatMs, writerTimeoutMs: timeoutMs } = cfg.server;
 const lease = startLease(ctx.db, ctx.log, { heartbeatMs, timeoutMs }, (writer) => {
   duties.set(writer);

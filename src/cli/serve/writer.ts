@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
 import type { Context } from '../../context.js';
+import type { AttemptOutcome, Verdict } from '../../hub/observer.js';
 import type { SourceResult } from '../../model.js';
 import type { Metrics } from '../../observe/metrics.js';
 
@@ -19,6 +20,8 @@ export type FromWriter =
   | { kind: 'result'; result: SourceResult }
   | { kind: 'run'; results: SourceResult[] }
   | { kind: 'purge'; purger: string; outcome: 'ok' | 'failed'; keys: number }
+  | { kind: 'hub-delivery'; outcome: AttemptOutcome }
+  | { kind: 'hub-verification'; verdict: Verdict }
   | { kind: 'stopped' };
 
 export interface WriterThread {
@@ -41,6 +44,8 @@ export function startWriterThread(ctx: Context, metrics: Metrics): WriterThread 
       else if (message.kind === 'result') metrics.ingest.onResult?.(message.result);
       else if (message.kind === 'run') metrics.ingest.onRun?.(message.results);
       else if (message.kind === 'purge') metrics.observePurge(message.purger, message.outcome, message.keys);
+      else if (message.kind === 'hub-delivery') metrics.hub.onDelivery?.(message.outcome);
+      else if (message.kind === 'hub-verification') metrics.hub.onVerification?.(message.verdict);
     });
     thread.on('error', (err) => ctx.log.error({ event: 'writer_thread_failed', err }, 'writer thread failed'));
     thread.on('exit', (code) => {

@@ -1,14 +1,34 @@
-// WebSub publishing (W3C WebSub; the publish ping itself is the de facto
-// form every public hub takes: POST hub.mode=publish&hub.url=<topic>): after
-// an ingest or an admin change that moved a feed, each of its URLs (every
-// format) is pinged, one request at a time, off the path of the change: the
-// ping is started and not awaited, and a failure is logged, never thrown.
-// The hub is admin config (publish.hub), so it is not checked against
-// private addresses; its URL may carry a credential, so logs name only its
-// origin and path.
+// WebSub publishing (W3C WebSub): after an ingest or an admin change that
+// moved a feed, its hub is told. The built-in hub (src/hub/) gets a delivery
+// queued for every subscriber of the feeds that moved (store/hub/
+// deliveries.ts), which its worker sends. Another hub (publish.hub) is
+// pinged instead, in the de facto form every public hub takes (POST
+// hub.mode=publish&hub.url=<topic>): each URL of each feed (every format),
+// one request at a time, off the path of the change: the ping is started and
+// not awaited, and a failure is logged, never thrown. That hub is admin
+// config, so it is not checked against private addresses; its URL may carry
+// a credential, so logs name only its origin and path.
 import type { Config } from '../../config/config.js';
+import type { Context } from '../../context.js';
 import type { Log } from '../../observe/log.js';
+import { queueHubDeliveries } from '../../store/hub/deliveries.js';
 import { feedFormats } from '../document.js';
+
+/**
+ * Tells the feeds' hub that `paths` (feed paths without extension, as
+ * feedPathsOfArticles names them) changed: call it once the change is
+ * committed. Queues the built-in hub's deliveries (a short write), or starts
+ * the pings to publish.hub and returns at once.
+ */
+export function announceFeedChanges(ctx: Pick<Context, 'db' | 'cfg' | 'log'>, paths: readonly string[]): void {
+  if (paths.length === 0) return;
+  if (!ctx.cfg.websub.builtIn) {
+    void pingHub(ctx.cfg, ctx.log, paths);
+    return;
+  }
+  const queued = queueHubDeliveries(ctx.db, paths, Date.now());
+  if (queued > 0) ctx.log.info({ event: 'websub_queued', feeds: new Set(paths).size, deliveries: queued }, 'websub: deliveries queued');
+}
 
 const PING_TIMEOUT_MS = 10_000;
 

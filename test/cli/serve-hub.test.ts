@@ -1,0 +1,92 @@
+// The built-in WebSub hub inside `serve --readers 2`, as real processes: a
+// subscription request sent to the public port (a reader) is passed to the
+// primary, which records it (readers never write); the writer thread's hub
+// worker verifies it and, after an admin change, delivers the feed; the
+// primary's /metrics counts the delivery. Callbacks on 127.0.0.1 are let
+// through by websub.allow_private_callbacks, as on an intranet.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startSubscriber, type TestSubscriber } from '../hub/subscriber.js';
+import { configWithSources, until } from '../helpers.js';
+
+const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+const ADMIN_TOKEN = 'hub-serve-admin-token-0123456789';
+
+/** A request on a connection of its own (so that each may land on another reader). */
+function send(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false, timeout: 10_000 }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer`)));
+    req.end(body);
+  });
+}
+
+describe('serve --readers 2 with the built-in hub', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-serve-hub-'));
+  let child: ChildProcess;
+  let log = '';
+  let port = 0;
+  let subscriber: TestSubscriber;
+
+  before(async () => {
+    subscriber = await startSubscriber();
+    const yaml = configWithSources('  []', `admin:\n  token: ${ADMIN_TOKEN}\nwebsub:\n  allow_private_callbacks: true\n`);
+    writeFileSync(join(dir, 'config.yaml'), yaml);
+    const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_PORT: '0', WIREFEED_DB: join(dir, 'hub.db') };
+    delete env.WIREFEED_LOG_LEVEL;
+    delete env.WIREFEED_ADMIN_TOKEN;
+    child = spawn(process.execPath, [main, 'serve', '--readers', '2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    await until(() => [...log.matchAll(/"event":"listening".*?"reader":\d+/g)].length === 2 && /"event":"writer_acquired"/.test(log), 'two readers and the writer', 20_000);
+    port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
+  });
+
+  after(async () => {
+    child.kill('SIGKILL');
+    await subscriber.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('subscribe through a reader, verified by the writer; an admin change is delivered; /metrics counts it; SIGTERM ends it all', async () => {
+    const form = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.topic': 'http://feeds.test/feeds/all.json', 'hub.callback': subscriber.callback('/serve') });
+    const refused = await send(port, 'POST', '/websub', { 'content-type': 'application/x-www-form-urlencoded' }, 'hub.mode=subscribe');
+    assert.equal(refused.status, 400, 'the primary answers through the reader');
+    assert.match(refused.body, /hub\.topic is required/);
+    const accepted = await send(port, 'POST', '/websub', { 'content-type': 'application/x-www-form-urlencoded' }, form.toString());
+    assert.equal(accepted.status, 202, accepted.body);
+    await until(() => subscriber.verifications.length === 1 && /"event":"websub_verified"/.test(log), 'the verification', 5_000);
+
+    const story = { title: 'Ferry timetable changes', summary: 'Winter times.', content_html: '<p>Winter times.</p>', url: 'https://desk.example/ferry', published: new Date().toISOString() };
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    assert.equal((await send(port, 'POST', '/admin/articles', headers, JSON.stringify(story))).status, 201);
+    await until(() => subscriber.deliveries.length === 1, 'the delivery', 2_000);
+    const delivery = subscriber.deliveries[0]!;
+    assert.equal(delivery.headers['content-type'], 'application/feed+json; charset=utf-8');
+    assert.equal(JSON.parse(delivery.body.toString()).items[0].title, 'Ferry timetable changes');
+    assert.equal(delivery.headers['x-hub-signature'], undefined, 'no secret, no signature');
+
+    // Counted once the writer has recorded it, a moment after the subscriber has it.
+    let metrics = '';
+    for (let i = 0; i < 50 && !/^wirefeed_websub_deliveries_total\{outcome="delivered"\} 1$/m.test(metrics); i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      metrics = (await send(port, 'GET', '/metrics')).body;
+    }
+    assert.match(metrics, /^wirefeed_websub_deliveries_total\{outcome="delivered"\} 1$/m);
+    assert.match(metrics, /^wirefeed_websub_subscriptions 1$/m, 'counted once, by the primary');
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, log);
+  });
+});
