@@ -133,7 +133,7 @@ export async function startVarnish(options: { varnishd: string; backendPort: num
   const workdir = join(dir, 'varnishd');
   const logFile = join(dir, 'varnishd.log');
   const log = openSync(logFile, 'a');
-  // Varnish's default limits: the purge loop keeps each purge's keys within them (purge-loop.ts batchesOf).
+  // Varnish's default limits: the purge loop keeps each purge's keys within them (changes.ts batchesOf).
   const args = ['-F', '-n', workdir, '-a', `127.0.0.1:${port}`, '-T', '127.0.0.1:0', '-f', vclCopy, '-s', `malloc,${options.memory ?? '32m'}`];
   const child = spawn(options.varnishd, args, { stdio: ['ignore', log, log], detached: true });
   closeSync(log);

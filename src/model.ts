@@ -159,8 +159,6 @@ export interface SourceResult {
   documentUnchanged?: true;
   itemsNew: number;
   itemsUpdated: number;
-  /** The ids of the articles stored new or changed: the feeds that show them are pinged to the WebSub hub (publish/push/websub.ts). */
-  changedArticles?: number[];
   error?: string;
   /**
    * What kind of failure `error` is: a fetch error's kind ('timeout',

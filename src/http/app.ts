@@ -3,14 +3,13 @@ import { type IncomingMessage, type RequestListener, type ServerResponse, STATUS
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
-import { purgeBacklog } from '../store/edge-purges.js';
+import { changeBacklog } from '../store/changed-keys.js';
 import { FeedCache } from '../publish/cache.js';
 import { adminRoutes, withdrawnArticles } from './admin/routes.js';
 import { feedRoutes, notFound } from './feeds.js';
 import { aimedRoute } from '../observe/aimed-route.js';
 import { cachingFor } from './conditional.js';
 import { corsPreflight, corsPublic } from './partner.js';
-import { pingHubAfterAdminChanges } from './admin/websub.js';
 import { BUILT_IN_HUB_PATH } from '../config/config.js';
 import { hubRoutes } from './hub.js';
 import { FastFeeds } from './fast-feeds.js';
@@ -57,7 +56,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   const metrics = options.metrics ?? createMetrics();
   const cache = new FeedCache(ctx.cfg.publish.cacheBytes);
   metrics.watchFeedCache(cache);
-  if (ctx.cfg.edge.purgers.length > 0) metrics.watchPurgeBacklog(() => purgeBacklog(ctx.db, Date.now()));
+  if (ctx.cfg.edge.purgers.length > 0) metrics.watchPurgeBacklog(() => changeBacklog(ctx.db, Date.now()));
   // The hub's queue is counted once per serve, where the admin changes are made: not in a reader.
   if (options.primaryPort === undefined && ctx.cfg.websub.builtIn) metrics.watchHub(ctx.db);
   const observer = requestObserver(ctx.log, metrics);
@@ -80,7 +79,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   app.use(corsPreflight);
   // Off (a 404 like any unknown path) unless an admin token is configured.
   const admin = adminRoutes(ctx, { ingestsGoToWriter: options.ingestsGoToWriter });
-  if (admin) app.use(pingHubAfterAdminChanges(ctx), admin);
+  if (admin) app.use(admin);
   // The built-in WebSub hub's endpoint (off: a 404 like any unknown path).
   const hub = hubRoutes(ctx);
   if (hub) app.use(hub);

@@ -209,7 +209,6 @@ function storeFeed(ctx: Context, source: Source, prepared: PreparedFeed, now: Da
     const added: { id: number; publishedAt: number }[] = [];
     saveArticles(ctx.db, source.id, drafts, now).forEach(({ outcome, id }, i) => {
       const draft = drafts[i]!;
-      if (outcome === 'new' || outcome === 'updated') (result.changedArticles ??= []).push(id);
       if (outcome === 'new') {
         result.itemsNew++;
         added.push({ id, publishedAt: draft.publishedAt.getTime() });

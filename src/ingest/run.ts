@@ -6,8 +6,6 @@
 // recorded as interrupted; a source past its fetch is stored as usual.
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
-import { announceFeedChanges } from '../publish/push/websub.js';
-import { feedPathsOfArticles } from '../store/articles/feeds-of.js';
 import { finishRun, recordRunResult, startRun } from '../store/runs.js';
 import { refreshSource } from './refresh.js';
 import { createTurns } from './turns.js';
@@ -67,24 +65,7 @@ export async function runIngestRecorded(
   };
   await Promise.all(Array.from({ length: Math.min(ctx.cfg.ingest.concurrency, pending.length) }, worker));
   finishRun(ctx.db, runId, new Date());
-  pingHubForChanges(ctx, results);
   return { runId, results: results.sort((a, b) => a.source.localeCompare(b.source)) };
-}
-
-/**
- * Tells the WebSub hub which feeds moved: the built-in hub's deliveries are
- * queued (its worker sends them), or publish.hub's pings are started, not
- * awaited. The ingest never waits for a subscriber or a hub.
- */
-function pingHubForChanges(ctx: Context, results: readonly SourceResult[]): void {
-  if (!ctx.cfg.websub.hubUrl) return;
-  const changed = results.flatMap((r) => r.changedArticles ?? []);
-  if (changed.length === 0) return;
-  try {
-    announceFeedChanges(ctx, feedPathsOfArticles(ctx.db, changed));
-  } catch (err) {
-    ctx.log.warn({ event: 'websub_ping_failed', err }, 'websub: could not tell the hub which feeds changed');
-  }
 }
 
 /** The host a source's requests go to; local files and article folders share none. */

@@ -27,7 +27,7 @@ export interface Metrics {
   observeDroppedConnection(): void;
   /** Whether this process holds the writer lease now (store/db/lease.ts). */
   observeWriter(writer: boolean): void;
-  /** One purge request to the cache in front (publish/edge/purge-loop.ts). */
+  /** One purge request to the cache in front (publish/push/changes.ts). */
   observePurge(purger: string, outcome: 'ok' | 'failed', keys: number): void;
   /** Reports the purge queue at every scrape: keys waiting and the oldest one's wait. */
   watchPurgeBacklog(read: () => { keys: number; oldestMs: number }): void;

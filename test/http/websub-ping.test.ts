@@ -1,6 +1,7 @@
 // WebSub publish pings: after an ingest or an admin change that moved a
-// feed, the hub (a local server here) gets hub.mode=publish&hub.url=<topic>
-// for each format of each feed that changed; a failing hub costs nothing
+// feed, the writer's change loop (publish/push/changes.ts, stepped here) gives
+// the hub (a local server here) hub.mode=publish&hub.url=<topic> for each
+// format of each feed that changed; a failing hub costs nothing
 // but a log line, and the hub's credential never reaches the log.
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
@@ -8,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { type App, createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
+import { passOnce } from '../../src/publish/push/changes.js';
 import { createLog } from '../../src/observe/log.js';
 import { listSources } from '../../src/store/sources.js';
 import { configWithSources, demoArticlesDir, type FixtureServer, serveFixtures, type TestContext, testContext } from '../helpers.js';
@@ -54,7 +56,9 @@ describe('WebSub publish pings', () => {
 
   test('an ingest that stores articles pings every format of every feed that shows them', async () => {
     pings = [];
+    logged.length = 0;
     await runIngest(ctx, listSources(ctx.db));
+    await passOnce(ctx);
     await until(() => logged.some((l) => l.includes('websub_pinged')), 'the pings ended');
     assert.ok(pings.some((p) => p.get('hub.url') === 'http://feeds.test/feeds/categories/climate.json'), 'the climate feed pinged');
     const topics = new Set(pings.map((p) => p.get('hub.url')));
@@ -69,6 +73,7 @@ describe('WebSub publish pings', () => {
   test('an ingest that changes nothing pings nothing', async () => {
     pings = [];
     await runIngest(ctx, listSources(ctx.db));
+    await passOnce(ctx);
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(pings, []);
   });
@@ -77,6 +82,7 @@ describe('WebSub publish pings', () => {
     pings = [];
     const article = { title: 'Barrier opens', summary: 'It opened.', content_html: '<p>It opened.</p>', url: 'https://desk.example/opens', published: '2026-11-25T09:00:00Z', categories: ['transport'] };
     await request(app).post('/admin/articles').set('Authorization', `Bearer ${token}`).send(article).expect(201);
+    await passOnce(ctx);
     await until(() => pings.some((p) => p.get('hub.url') === 'http://feeds.test/feeds/categories/transport.rss'), 'the transport feed pinged');
     assert.ok(pings.some((p) => p.get('hub.url') === 'http://feeds.test/feeds/all.atom'));
   });
@@ -87,6 +93,7 @@ describe('WebSub publish pings', () => {
     logged.length = 0;
     const article = { title: 'Barrier closes', summary: 'It closed.', content_html: '<p>It closed.</p>', url: 'https://desk.example/closes', published: '2026-11-26T09:00:00Z' };
     await request(app).post('/admin/articles').set('Authorization', `Bearer ${token}`).send(article).expect(201);
+    await passOnce(ctx);
     await until(() => logged.some((l) => l.includes('websub_ping_failed')), 'the failure logged');
     assert.ok(!logged.join('').includes('s3cret-pass'), 'no password in the log');
     status = 204;

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { type App, createApp } from '../../src/http/app.js';
 import { startHubWorker, type HubWorker } from '../../src/hub/worker.js';
+import { type ChangeLoop, startChangeLoop } from '../../src/publish/push/changes.js';
 import { createLog } from '../../src/observe/log.js';
 import { createMetrics } from '../../src/observe/metrics.js';
 import { findSubscription } from '../../src/store/hub/subscriptions.js';
@@ -31,6 +32,7 @@ describe('the built-in WebSub hub, end to end', () => {
   let ctx: TestContext;
   let app: App;
   let worker: HubWorker;
+  let changes: ChangeLoop;
   let subscriber: TestSubscriber;
   const logged: string[] = [];
   const metrics = createMetrics();
@@ -42,10 +44,12 @@ describe('the built-in WebSub hub, end to end', () => {
     ctx.addressGuard = subscriber.guard;
     app = createApp(ctx, { metrics });
     worker = startHubWorker(ctx, { observer: metrics.hub });
+    changes = startChangeLoop(ctx);
   });
 
   after(async () => {
     await worker.stop();
+    await changes.stop();
     await subscriber.close();
     ctx.close();
   });

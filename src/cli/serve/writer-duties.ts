@@ -1,21 +1,22 @@
 // What only the writer does in `serve`'s writer thread (writer-thread.ts):
 // the ingest schedule (with `ingest.on_start`, an ingest of the due sources
 // as it becomes the writer), the ingests other processes ask of it, the
-// purges of the cache in front (publish/edge/purge-loop.ts), and the
-// built-in WebSub hub's verifications, deliveries and lease sweep
-// (hub/worker.ts). (The health probe's small write runs in every serve, writer or not: each
-// process's /readyz must find out for itself that the disk is full, and that
-// it is no longer.) Begun each time the thread takes the writer lease, ended
-// each time it loses it; the changes run one after another, so that a
-// schedule has stopped before the next one starts.
+// change loop (publish/push/changes.ts: each committed change told to the hub and
+// purged from the cache in front), and the built-in WebSub hub's
+// verifications, deliveries and lease sweep (hub/worker.ts). (The health
+// probe's small write runs in every serve, writer or not: each process's
+// /readyz must find out for itself that the disk is full, and that it is
+// no longer.) Begun each time the thread takes the writer lease, ended each
+// time it loses it; the changes run one after another, so that a schedule
+// has stopped before the next one starts.
 import type { Context } from '../../context.js';
 import type { HubObserver } from '../../hub/observer.js';
 import { startHubWorker } from '../../hub/worker.js';
 import { startRequestPoller } from '../../ingest/requests.js';
 import { type IngestObserver, startScheduler } from '../../ingest/schedule.js';
-import { type PurgeObserver, startPurgeLoop } from '../../publish/edge/purge-loop.js';
+import { type ChangeObserver, startChangeLoop } from '../../publish/push/changes.js';
 
-export type WriterObserver = IngestObserver & PurgeObserver;
+export type WriterObserver = IngestObserver & ChangeObserver;
 
 export interface WriterDuties {
   /** Begins the duties (true) or ends them (false); what was already so is left as it is. */
@@ -58,14 +59,14 @@ export function writerDuties(ctx: Context, observer: WriterObserver, hubObserver
 function begin(ctx: Context, observer: WriterObserver, hubObserver: HubObserver): Running {
   const scheduler = startScheduler(ctx, observer);
   const requests = startRequestPoller(ctx, scheduler);
-  const purges = startPurgeLoop(ctx, observer);
+  const changeLoop = startChangeLoop(ctx, observer);
   const hub = ctx.cfg.websub.builtIn ? startHubWorker(ctx, { observer: hubObserver }) : undefined;
   if (ctx.cfg.ingest.onStart) {
     scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
   }
   return {
     async stop() {
-      await Promise.all([requests.stop(), scheduler.stop(), purges.stop(), hub?.stop()]);
+      await Promise.all([requests.stop(), scheduler.stop(), changeLoop.stop(), hub?.stop()]);
     },
   };
 }

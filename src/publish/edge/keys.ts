@@ -1,7 +1,7 @@
 // Surrogate keys: the names of what a public answer was built from, sent in
 // its `Surrogate-Key` header (Fastly's name; Varnish's xkey reads the same
 // space-separated list), so that a cache in front can drop exactly the
-// answers a change touched. The triggers of 018_edge_purges.sql queue the
+// answers a change touched. The triggers of 018_changed_keys.sql queue the
 // same names when the change is committed.
 //
 // - `all`: every list of everything (/feeds/all, the front page, search,

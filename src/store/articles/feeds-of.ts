@@ -1,8 +1,32 @@
 // Which feeds show an article: everything, its source, its categories and
 // its tags (for a withdrawn one, those it was filed under: they now carry its
-// tombstone). Asked after a change, to tell the WebSub hub which feeds moved
-// (publish/push/websub.ts). Feed paths without their format extension.
+// tombstone); and which feeds the keys of a change name (store/changed-keys.ts).
+// Asked after a change, to tell the WebSub hub which feeds moved
+// (publish/push/changes.ts, publish/push/websub.ts). Feed paths without their
+// format extension.
 import type { Db } from '../db/db.js';
+
+/** The feeds a change's keys (`all`, `article/12`, `source/3`, `category/x`, `tag/x`, slugs raw) name. */
+export function feedPathsOfKeys(db: Db, keys: readonly string[]): string[] {
+  const paths = new Set<string>();
+  const articles: number[] = [];
+  const sourceSlug = db.prepare('SELECT slug FROM sources WHERE id = ?').pluck();
+  for (const key of keys) {
+    const slash = key.indexOf('/');
+    const [kind, name] = slash < 0 ? [key, ''] : [key.slice(0, slash), key.slice(slash + 1)];
+    if (kind === 'all') paths.add('/feeds/all');
+    else if (kind === 'article') articles.push(Number(name));
+    else if (kind === 'category') paths.add(`/feeds/categories/${name}`);
+    else if (kind === 'tag') paths.add(`/feeds/tags/${encodeURIComponent(name)}`);
+    else if (kind === 'source') {
+      const slug = sourceSlug.get(Number(name)) as string | undefined;
+      if (slug) paths.add(`/feeds/sources/${slug}`);
+    }
+  }
+  // Chunks keep each json_each list short, however many articles one pass names.
+  for (let i = 0; i < articles.length; i += 500) feedPathsOfArticles(db, articles.slice(i, i + 500)).forEach((p) => paths.add(p));
+  return [...paths];
+}
 
 export function feedPathsOfArticles(db: Db, ids: readonly number[]): string[] {
   if (ids.length === 0) return [];
@@ -23,9 +47,4 @@ export function feedPathsOfArticles(db: Db, ids: readonly number[]): string[] {
     ...categories.map((c) => `/feeds/categories/${c}`),
     ...tags.map((t) => `/feeds/tags/${encodeURIComponent(t)}`),
   ];
-}
-
-/** Articles first stored at or after `since` (ms): what an admin request just added. */
-export function articlesFirstSeenSince(db: Db, since: number): number[] {
-  return db.prepare('SELECT id FROM articles WHERE first_seen_at >= ?').pluck().all(since) as number[];
 }

@@ -3,7 +3,7 @@
 // restricted to a window of recent articles, so that relating one article
 // costs the same whatever the size of the archive; the rows here feed it.
 import { bumpContentVersion } from '../content-version.js';
-import { queueEdgePurge } from '../edge-purges.js';
+import { queueChangedKey } from '../changed-keys.js';
 import { type Db, prepared } from '../db/db.js';
 import { type Evidence, evidenceText, storedEvidence } from './evidence.js';
 
@@ -160,7 +160,7 @@ export function replaceRelated(
   }
   if (!changed) return;
   bumpContentVersion(db);
-  queueEdgePurge(db, `article/${articleId}`);
+  queueChangedKey(db, `article/${articleId}`);
 }
 
 /** An article's related stories of one kind, in order; evidence that is not a JSON object reads as none. */

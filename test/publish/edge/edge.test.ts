@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp, type App } from '../../../src/http/app.js';
 import { encodeQueuedKey } from '../../../src/publish/edge/keys.js';
-import { batchesOf, purgeOnce } from '../../../src/publish/edge/purge-loop.js';
-import { purgeBacklog } from '../../../src/store/edge-purges.js';
+import { batchesOf, passOnce } from '../../../src/publish/push/changes.js';
+import { changeBacklog } from '../../../src/store/changed-keys.js';
 import { createPartner } from '../../../src/store/partners.js';
 import { findSourceBySlug } from '../../../src/store/sources.js';
 import { configWithSources, type FixtureServer, serveFixtures, type TestContext, testContext } from '../../helpers.js';
@@ -135,10 +135,10 @@ describe('edge: purging what a change touched', () => {
     const ctx = testContext(edgeConfig(`    - url: ${catcher.url}/\n      headers: { Fastly-Key: secret-api-key }`));
     try {
       const app = createApp(ctx);
-      await purgeOnce(ctx); // what opening the database queued (the configured categories)
+      await passOnce(ctx); // what opening the database queued (the configured categories)
       catcher.purges.length = 0;
       const id = await publish(app, article('Storm closes the port', ['climate'], ['Port Elling', 'Москва']));
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       assert.equal(catcher.purges.length, 1);
       const [purge] = catcher.purges;
       assert.equal(purge!.method, 'PURGE');
@@ -151,8 +151,8 @@ describe('edge: purging what a change touched', () => {
       // The keys purged are the keys the answers carry.
       const feed = await request(app).get(`/feeds/tags/${encodeURIComponent('москва')}.rss`).expect(200);
       assert.ok(feed.headers['surrogate-key']!.split(' ').every((k) => purge!.keys.includes(k)));
-      assert.equal(purgeBacklog(ctx.db, Date.now()).keys, 0);
-      await purgeOnce(ctx);
+      assert.equal(changeBacklog(ctx.db, Date.now()).keys, 0);
+      await passOnce(ctx);
       assert.equal(catcher.purges.length, 1, 'nothing is purged twice');
     } finally {
       ctx.close();
@@ -166,14 +166,14 @@ describe('edge: purging what a change touched', () => {
     try {
       const app = createApp(ctx);
       const id = await publish(app, article('Bridge reopens', ['transport']));
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       catcher.purges.length = 0;
       await request(app).put(`/admin/articles/${id}`).set(auth).send(article('Bridge reopens to traffic', ['transport'])).expect(200);
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       assert.ok(catcher.purges.flatMap((p) => p.keys).includes(`article/${id}`));
       catcher.purges.length = 0;
       await request(app).delete(`/admin/articles/${id}`).set(auth).expect(204);
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       assert.ok(catcher.purges.flatMap((p) => p.keys).includes(`article/${id}`));
     } finally {
       ctx.close();
@@ -189,20 +189,20 @@ describe('edge: purging what a change touched', () => {
       const app = createApp(ctx);
       await publish(app, article('Tram line opens', ['transport']));
       const failures: string[] = [];
-      await purgeOnce(ctx, { onPurge: (_p, outcome) => failures.push(outcome) });
+      await passOnce(ctx, { onPurge: (_p, outcome) => failures.push(outcome) });
       assert.deepEqual(failures, ['failed']);
-      const waiting = purgeBacklog(ctx.db, Date.now()).keys;
+      const waiting = changeBacklog(ctx.db, Date.now()).keys;
       assert.ok(waiting > 0);
       // Another change lands while the purger is down: the admin API answers as usual.
       await publish(app, article('Tram line delayed', ['transport']));
       const sent = catcher.purges.length;
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       // Only the new change's keys are due; the failed ones wait for their back-off.
       assert.ok(catcher.purges.length <= sent + 1);
       status = 200;
-      ctx.db.prepare('UPDATE edge_purges SET due_at = 0').run();
-      await purgeOnce(ctx);
-      assert.equal(purgeBacklog(ctx.db, Date.now()).keys, 0);
+      ctx.db.prepare('UPDATE changed_keys SET due_at = 0').run();
+      await passOnce(ctx);
+      assert.equal(changeBacklog(ctx.db, Date.now()).keys, 0);
     } finally {
       ctx.close();
       await catcher.close();
@@ -224,11 +224,11 @@ describe('edge: purging what a change touched', () => {
         void (during ? during() : Promise.resolve()).then(() => res.writeHead(200).end());
       });
       publishDuring = () => publish(app, article('Harbour fees rise again', ['transport']));
-      await purgeOnce(ctx);
-      const left = ctx.db.prepare("SELECT key FROM edge_purges WHERE key IN ('all', 'category/transport')").pluck().all();
+      await passOnce(ctx);
+      const left = ctx.db.prepare("SELECT key FROM changed_keys WHERE key IN ('all', 'category/transport')").pluck().all();
       assert.deepEqual([...left].sort(), ['all', 'category/transport']);
-      await purgeOnce(ctx);
-      assert.equal(purgeBacklog(ctx.db, Date.now()).keys, 0);
+      await passOnce(ctx);
+      assert.equal(changeBacklog(ctx.db, Date.now()).keys, 0);
     } finally {
       ctx.close();
       await catcher.close();
@@ -240,10 +240,10 @@ describe('edge: purging what a change touched', () => {
     const ctx = testContext(edgeConfig(`    - url: "${catcher.url}/purge/{key}"\n      method: POST`));
     try {
       const app = createApp(ctx);
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       catcher.purges.length = 0;
       const id = await publish(app, article('Ferry timetable changes', ['transport']));
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       const urls = catcher.purges.map((p) => `${p.method} ${p.url}`);
       assert.ok(urls.includes(`POST /purge/${encodeURIComponent(`article/${id}`)}`), urls.join('\n'));
       assert.ok(urls.includes('POST /purge/all'));
@@ -272,10 +272,10 @@ describe('edge: purging what a change touched', () => {
     const ctx = testContext(edgeConfig(purger));
     try {
       const app = createApp(ctx);
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       bodies.length = 0;
       const id = await publish(app, article('Canal reopens', ['transport']));
-      await purgeOnce(ctx);
+      await passOnce(ctx);
       assert.equal(bodies.length, 1);
       const [method, type, , token, json] = bodies[0]!.split(' ', 5) as string[];
       assert.deepEqual([method, type, token], ['POST', 'application/json', 'cdn-token']);
@@ -302,9 +302,9 @@ describe('edge: purging what a change touched', () => {
     try {
       const app = createApp(ctx);
       await publish(app, article('Quiet day', ['climate']));
-      assert.ok(purgeBacklog(ctx.db, Date.now()).keys > 0);
-      await purgeOnce(ctx);
-      assert.equal(purgeBacklog(ctx.db, Date.now()).keys, 0);
+      assert.ok(changeBacklog(ctx.db, Date.now()).keys > 0);
+      await passOnce(ctx);
+      assert.equal(changeBacklog(ctx.db, Date.now()).keys, 0);
       const res = await request(app).get('/feeds/all.rss').expect(200);
       // Without purges the cache in front may keep an answer no longer than anyone else.
       assert.equal(res.headers['surrogate-control'], 'max-age=300, stale-while-revalidate=60, stale-if-error=86400');

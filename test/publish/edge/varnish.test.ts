@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { freePort } from '../../../bench/child.js';
 import { findVarnishd, startVarnish, startWirefeed, type Varnish, type Wirefeed } from '../../../bench/varnish-stack.js';
 import { encodeQueuedKey } from '../../../src/publish/edge/keys.js';
-import { batchesOf } from '../../../src/publish/edge/purge-loop.js';
+import { batchesOf } from '../../../src/publish/push/changes.js';
 import { runCli } from '../../helpers.js';
 
 const varnishd = findVarnishd();

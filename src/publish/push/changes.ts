@@ -1,19 +1,23 @@
-// The writer's purge loop: takes the keys that committed changes queued
-// (018_edge_purges.sql, store/edge-purges.ts), sends them to every purger in
-// batches (purge-request.ts), and takes a key off the queue once every
-// purger has it. A purger that fails gets the same keys again after a
-// back-off (1 s doubling to 5 min); nothing here is awaited by an ingest or
-// an admin change, which only wrote the queue in their own transactions.
-// The queue is looked at every 100 ms, so that a change reaches the cache
-// in front well within a second of its commit.
+// The writer's change loop: after every commit, what changed reaches those
+// who keep a copy. It reads the keys the change's triggers queued
+// (018_changed_keys.sql, store/changed-keys.ts), tells the WebSub hub which
+// feeds they name (publish/push/websub.ts: deliveries queued for the built-in
+// hub's subscribers, or publish.hub pinged), and sends the keys to every
+// purger of the cache in front in batches (edge/purge-request.ts). A key is
+// taken off once both are done; a purger that fails gets the same keys again
+// after a back-off (1 s doubling to 5 min), and the hub is not told twice.
+// Nothing here is awaited by an ingest or an admin change, which only wrote
+// the queue in their own transactions, whichever process they ran in. The
+// queue is looked at every 100 ms, so that a change is pushed and purged
+// well within a second of its commit.
 import type { Context } from '../../context.js';
-import { clearPurges, deferPurges, duePurges, markPurged, purgeBacklog, type QueuedPurge } from '../../store/edge-purges.js';
-import { encodeQueuedKey } from './keys.js';
-import { purgerName, sendPurge } from './purge-request.js';
+import { type ChangedKey, deferPurges, markAnnounced, markPurged, pendingChanges } from '../../store/changed-keys.js';
+import { feedPathsOfKeys } from '../../store/articles/feeds-of.js';
+import { encodeQueuedKey } from '../edge/keys.js';
+import { purgerName, sendPurge } from '../edge/purge-request.js';
+import { announceFeedChanges } from './websub.js';
 
 const POLL_MS = 100;
-/** With no purger, the queue is only emptied now and then. */
-const IDLE_CLEAR_MS = 10_000;
 /** Keys taken in one pass; more wait for the next, which follows at once. */
 const KEYS_PER_PASS = 1_000;
 const FIRST_RETRY_MS = 1_000;
@@ -21,17 +25,17 @@ const FIRST_RETRY_MS = 1_000;
 const MAX_KEYS_CHARS = 6_000;
 const MAX_RETRY_MS = 5 * 60_000;
 
-export interface PurgeObserver {
+export interface ChangeObserver {
   /** One request's (or, with `{key}` URLs, one batch's) outcome at one purger. */
   onPurge?(purger: string, outcome: 'ok' | 'failed', keys: number): void;
 }
 
-export interface PurgeLoop {
+export interface ChangeLoop {
   /** Ends the loop after the pass in flight. */
   stop(): Promise<void>;
 }
 
-export function startPurgeLoop(ctx: Context, observer: PurgeObserver = {}): PurgeLoop {
+export function startChangeLoop(ctx: Context, observer: ChangeObserver = {}): ChangeLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
@@ -41,11 +45,11 @@ export function startPurgeLoop(ctx: Context, observer: PurgeObserver = {}): Purg
   const run = async () => {
     let more = false;
     try {
-      more = await purgeOnce(ctx, observer);
+      more = await passOnce(ctx, observer);
     } catch (err) {
-      ctx.log.error({ event: 'edge_purge_failed', err }, 'edge: the purge queue could not be read or written');
+      ctx.log.error({ event: 'changes_failed', err }, 'changes: the queue of changed keys could not be read or written');
     }
-    next(more ? 0 : ctx.cfg.edge.purgers.length === 0 ? IDLE_CLEAR_MS : POLL_MS);
+    next(more ? 0 : POLL_MS);
   };
   next(0);
   return {
@@ -57,12 +61,18 @@ export function startPurgeLoop(ctx: Context, observer: PurgeObserver = {}): Purg
   };
 }
 
-/** One pass over the keys due; true when more are due at once. Exported for tests, which step it themselves. */
-export async function purgeOnce(ctx: Context, observer: PurgeObserver = {}): Promise<boolean> {
+/** One pass over the keys pending; true when more are pending at once. Exported for tests, which step it themselves. */
+export async function passOnce(ctx: Context, observer: ChangeObserver = {}): Promise<boolean> {
+  const now = Date.now();
+  const pending = pendingChanges(ctx.db, now, KEYS_PER_PASS);
+  if (pending.length === 0) return false;
+  announce(ctx, pending.filter((k) => k.announced < k.changes));
   const { purgers } = ctx.cfg.edge;
-  if (purgers.length === 0) return purgeBacklog(ctx.db, Date.now()).keys > 0 && clearPurges(ctx.db);
-  const due = duePurges(ctx.db, Date.now(), KEYS_PER_PASS);
-  if (due.length === 0) return false;
+  const due = purgers.length === 0 ? pending : pending.filter((k) => k.dueAt <= now);
+  if (purgers.length === 0) {
+    markPurged(ctx.db, due);
+    return pending.length === KEYS_PER_PASS;
+  }
   const failed = new Set<string>();
   for (const purger of purgers) {
     for (const batch of batchesOf(due, purger.batch)) {
@@ -85,7 +95,18 @@ export async function purgeOnce(ctx: Context, observer: PurgeObserver = {}): Pro
     (attempts) => Date.now() + Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS),
   );
   ctx.log.debug({ event: 'edge_purged', keys: done.length, failed: failed.size, lag_ms: lagOf(done) }, 'edge: keys purged');
-  return due.length === KEYS_PER_PASS;
+  return pending.length === KEYS_PER_PASS;
+}
+
+/** Tells the hub (built in, or publish.hub) which feeds the keys name; a failure to is logged, and the keys are still purged. */
+function announce(ctx: Context, fresh: readonly ChangedKey[]): void {
+  if (fresh.length === 0) return;
+  try {
+    if (ctx.cfg.websub.hubUrl) announceFeedChanges(ctx, feedPathsOfKeys(ctx.db, fresh.map((k) => k.key)));
+    markAnnounced(ctx.db, fresh);
+  } catch (err) {
+    ctx.log.warn({ event: 'websub_ping_failed', err }, 'websub: could not tell the hub which feeds changed');
+  }
 }
 
 /**
@@ -95,9 +116,9 @@ export async function purgeOnce(ctx: Context, observer: PurgeObserver = {}): Pro
  * default in Varnish (http_req_hdr_len) and most servers, which would then
  * refuse the purge every time it is sent again.
  */
-export function batchesOf(purges: readonly QueuedPurge[], maxKeys: number): QueuedPurge[][] {
-  const batches: QueuedPurge[][] = [];
-  let batch: QueuedPurge[] = [];
+export function batchesOf<T extends { key: string }>(purges: readonly T[], maxKeys: number): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
   let chars = 0;
   for (const purge of purges) {
     const length = encodeQueuedKey(purge.key).length + 1;
@@ -114,6 +135,6 @@ export function batchesOf(purges: readonly QueuedPurge[], maxKeys: number): Queu
 }
 
 /** How long the oldest key purged had waited since its change was committed. */
-function lagOf(purges: readonly QueuedPurge[]): number {
+function lagOf(purges: readonly ChangedKey[]): number {
   return purges.length === 0 ? 0 : Date.now() - Math.min(...purges.map((p) => p.queuedAt));
 }
