@@ -66,9 +66,11 @@ export async function passOnce(ctx: Context, observer: ChangeObserver = {}): Pro
   const now = Date.now();
   const pending = pendingChanges(ctx.db, now, KEYS_PER_PASS);
   if (pending.length === 0) return false;
-  announce(ctx, pending.filter((k) => k.announced < k.changes));
+  const fresh = pending.filter((k) => k.announced < k.changes);
+  // Keys the hub could not be told of stay for the next pass, purged or not.
+  const kept = announce(ctx, fresh) ? pending : pending.filter((k) => !fresh.includes(k));
   const { purgers } = ctx.cfg.edge;
-  const due = purgers.length === 0 ? pending : pending.filter((k) => k.dueAt <= now);
+  const due = purgers.length === 0 ? kept : kept.filter((k) => k.dueAt <= now);
   if (purgers.length === 0) {
     markPurged(ctx.db, due);
     return pending.length === KEYS_PER_PASS;
@@ -98,14 +100,16 @@ export async function passOnce(ctx: Context, observer: ChangeObserver = {}): Pro
   return pending.length === KEYS_PER_PASS;
 }
 
-/** Tells the hub (built in, or publish.hub) which feeds the keys name; a failure to is logged, and the keys are still purged. */
-function announce(ctx: Context, fresh: readonly ChangedKey[]): void {
-  if (fresh.length === 0) return;
+/** Tells the hub (built in, or publish.hub) which feeds the keys name; false, logged, when it could not. */
+function announce(ctx: Context, fresh: readonly ChangedKey[]): boolean {
+  if (fresh.length === 0) return true;
   try {
     if (ctx.cfg.websub.hubUrl) announceFeedChanges(ctx, feedPathsOfKeys(ctx.db, fresh.map((k) => k.key)));
     markAnnounced(ctx.db, fresh);
+    return true;
   } catch (err) {
     ctx.log.warn({ event: 'websub_ping_failed', err }, 'websub: could not tell the hub which feeds changed');
+    return false;
   }
 }
 
