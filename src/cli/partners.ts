@@ -1,7 +1,9 @@
-// `wirefeed partners add | list | revoke`: syndication partners' keys.
+// `wirefeed partners add | list | revoke | usage`: syndication partners'
+// keys, and a partner's usage report for a month.
 import { CliError, type CliIo, start } from './common.js';
 import { table } from './output.js';
-import { createPartner, listPartners, revokePartner } from '../store/partners.js';
+import { monthRange, usageCsv, usageRows } from '../publish/reports/usage.js';
+import { createPartner, findPartnerByName, listPartners, partnerUsageReport, revokePartner } from '../store/partners.js';
 
 export function addPartner(io: CliIo, name: string, opts: { categories?: string; fullText?: boolean }): void {
   const ctx = start(io, 'warn');
@@ -43,6 +45,32 @@ export function revokePartnerCommand(io: CliIo, name: string): void {
   try {
     if (!revokePartner(ctx.db, name)) throw new CliError(`partners revoke: no active partner named "${name}"`);
     io.out(`Revoked the key of ${name}.`);
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/**
+ * A partner's usage in one UTC month (the current one by default): its days
+ * and the articles it first received, as tables; as CSV with `csv`, the
+ * days or (`articles`) the articles, as the admin route answers them.
+ */
+export function partnerUsageCommand(io: CliIo, name: string, opts: { month?: string; csv?: boolean; articles?: boolean }): void {
+  const month = opts.month ?? new Date().toISOString().slice(0, 7);
+  const range = monthRange(month);
+  if (!range) throw new CliError(`partners usage: --month must be a month as YYYY-MM, not "${month}"`);
+  const ctx = start(io, 'warn');
+  try {
+    const partner = findPartnerByName(ctx.db, name);
+    if (!partner) throw new CliError(`partners usage: no partner named "${name}"`);
+    const report = { partner: partner.name, ...range, ...partnerUsageReport(ctx.db, partner.id, range.from, range.to) };
+    if (opts.csv) return void io.out(usageCsv(report, opts.articles ? 'articles' : 'days').trimEnd());
+    const [dayHeader = [], ...days] = usageRows(report, 'days');
+    const [articleHeader = [], ...articles] = usageRows(report, 'articles');
+    io.out(`Usage of ${partner.name}, ${range.from} to ${range.to} (UTC):`);
+    io.out(days.length ? table(dayHeader, days) : 'No requests.');
+    io.out('');
+    io.out(articles.length ? table(articleHeader, articles) : 'No articles received.');
   } finally {
     ctx.db.close();
   }

@@ -11,7 +11,7 @@ import { CliError, type CliIo, open, start } from './common.js';
 import { loadConfig } from '../config/config.js';
 import { ingestOnce } from './ingest.js';
 import { runSchedule } from './schedule.js';
-import { addPartner, listPartnersCommand, revokePartnerCommand } from './partners.js';
+import { addPartner, listPartnersCommand, partnerUsageCommand, revokePartnerCommand } from './partners.js';
 import { changeSourceCommand, exportSources, importSources, listSourcesCommand } from './sources.js';
 import { reclassifyAll } from '../ingest/reclassify.js';
 import { packageRoot } from '../paths.js';
@@ -126,6 +126,14 @@ export function buildCli(io: CliIo): Command {
     .description("revoke a partner's key: its requests are refused from now on")
     .argument('<name>', 'the partner')
     .action((name: string) => revokePartnerCommand(io, name));
+  partners
+    .command('usage')
+    .description("a partner's usage in a UTC month: requests, bytes and 304s per day, and the articles it first received (route, format)")
+    .argument('<name>', 'the partner')
+    .option('--month <YYYY-MM>', 'the month (default: the current one)')
+    .option('--csv', 'print CSV: the days, or the articles with --articles')
+    .option('--articles', 'with --csv: the articles rather than the days')
+    .action((name: string, opts: { month?: string; csv?: boolean; articles?: boolean }) => partnerUsageCommand(io, name, opts));
 
   const sources = program.command('sources').description('sources: list them with their health, import or export them as OPML');
   sources

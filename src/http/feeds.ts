@@ -19,7 +19,7 @@ import { cachingFor, sendCachedFeed } from './conditional.js';
 import type { FastFeeds } from './fast-feeds.js';
 import { routeOf } from '../observe/requests.js';
 import { readPage } from './paging.js';
-import { fullTextAllowed, partnerOf } from './partner.js';
+import { fullTextAllowed, noteDelivery, partnerOf } from './partner.js';
 import type { Partner } from '../store/partners.js';
 
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
@@ -138,6 +138,7 @@ const FEED_PARAMETERS = ['cursor', 'limit', 'q'] as const;
 function answerFromCache(ctx: FeedContext, req: Request, res: Response, key: string, feed: CachedFeed): void {
   const partner = partnerOf(res);
   if (!partner && !('key' in req.query)) ctx.fast?.remember(req.originalUrl, key, routeOf(req));
+  noteDelivery(req, res, feed.articleIds, String(req.params.format));
   sendCachedFeed(req, res, feed, cachingFor(ctx.cfg, partner !== undefined));
 }
 
@@ -187,6 +188,7 @@ export function renderFeedPage(
     lastModified: dated ? doc.updated : undefined,
     link: linkHeader(doc.hub, doc.urls[format]),
     surrogateKeys: listKeys(filter, items),
+    articleIds: partner ? items.map((item) => item.id) : undefined,
     // Rendered again when the oldest tombstone is due to go, though no content changed
     // (RSS and JSON too: a tag feed kept for a tombstone goes with it).
     expiresAt: oldest ? oldest.withdrawnAt.getTime() + ctx.cfg.publish.tombstoneMs : undefined,

@@ -19,7 +19,7 @@ import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { cachingFor, setCaching } from './conditional.js';
 import { notFound } from './feeds.js';
-import { fullTextAllowed, partnerOf } from './partner.js';
+import { fullTextAllowed, noteDelivery, partnerOf } from './partner.js';
 
 export const stylesheetPath = join(packageRoot, 'public', 'feed.xsl');
 
@@ -54,6 +54,7 @@ export function pageRoutes(ctx: Context): Router {
     res.vary('Accept');
     res.vary('Authorization');
     setCaching(res, cachingFor(ctx.cfg, partnerOf(res) !== undefined), articleKey(found.id));
+    noteDelivery(req, res, [found.id], 'json');
     res.json(articleJson(found, base, fullText));
   };
   router.get('/articles/:id.json', article);

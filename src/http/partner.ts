@@ -4,12 +4,16 @@
 // pages, listings), so that a key nobody holds, or a revoked one, is refused
 // everywhere rather than served the public answer, and a partner notices.
 // Each partner has a request budget per minute (429 with Retry-After past
-// it), and its requests are counted (store/partner-usage.ts).
+// it), and its requests are counted (store/partner-usage.ts): each request,
+// and once its answer is sent, its bytes, a 304, and the articles it carried
+// (noteDelivery), for the partner's usage report.
 // `fullTextAllowed` is the one place that decides who gets full text.
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
+import { bodyBytes, routeOf } from '../observe/requests.js';
 import { findPartnerByKey, type Partner } from '../store/partners.js';
+import type { Answer, Delivered } from '../store/usage-tally.js';
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -25,7 +29,10 @@ export interface Budget {
 
 /** Where a partner's answered requests are counted (store/partner-usage.ts, or a reader's tally sent to the primary). */
 export interface UsageCounter {
+  /** A request admitted (past the key check and the rate limit). */
   count(partnerId: number): void;
+  /** Its answer, once sent whole. */
+  answered(partnerId: number, answer: Answer): void;
 }
 
 /** A token bucket per partner: `perMinute` requests, refilled continuously. */
@@ -49,6 +56,16 @@ export class RateLimiter implements Budget {
 
 export function partnerOf(res: Response): Partner | undefined {
   return res.locals.partner as Partner | undefined;
+}
+
+/**
+ * Says which articles the body about to be sent carries, when the reader is
+ * a partner: its usage report lists them (counted only if the answer is a
+ * 200 to a GET, sent whole). `format`: rss, atom, json or html.
+ */
+export function noteDelivery(req: Request, res: Response, articleIds: readonly number[] | undefined, format: string): void {
+  if (!partnerOf(res) || !articleIds?.length) return;
+  res.locals.delivered = { articleIds, route: routeOf(req), format } satisfies Delivered;
 }
 
 /**
@@ -84,6 +101,8 @@ export function identifyPartner(ctx: Context, budget: Budget, usage: UsageCounte
       }
       // In memory: the tally reaches the database later, off this request's path.
       usage.count(partner.id);
+      // 'finish': the whole answer was handed to the network (not one cut short).
+      res.once('finish', () => usage.answered(partner.id, answerOf(req, res)));
       onPartnerRequest?.(partner.id);
       res.locals.partner = partner;
       next();
@@ -92,6 +111,11 @@ export function identifyPartner(ctx: Context, budget: Budget, usage: UsageCounte
     if (verdict instanceof Promise) verdict.then(admit, next);
     else admit(verdict);
   };
+}
+
+function answerOf(req: Request, res: Response): Answer {
+  const delivered = req.method === 'GET' ? (res.locals.delivered as Delivered | undefined) : undefined;
+  return { at: Date.now(), status: res.statusCode, bytes: bodyBytes(req.method, res), delivered };
 }
 
 /**

@@ -96,7 +96,7 @@ export function routeOf(req: Request, aimedAt?: (path: string) => string | undef
 }
 
 /** Body bytes sent: what Content-Length declared, none for HEAD and bodiless statuses (RFC 9110 6.4.1). */
-function bodyBytes(method: string, res: ServerResponse): number {
+export function bodyBytes(method: string, res: ServerResponse): number {
   if (method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304) return 0;
   return Number(res.getHeader('Content-Length') ?? 0);
 }

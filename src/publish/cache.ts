@@ -28,6 +28,8 @@ export interface Rendered {
   surrogateKeys?: string;
   /** When the body stops being right at its content version (ms since the epoch): a tombstone in it is due to go. */
   expiresAt?: number;
+  /** The articles in the body, for a partner's usage report (its answers carry no surrogate keys). */
+  articleIds?: number[];
 }
 
 export class CachedFeed {
@@ -48,6 +50,7 @@ export class CachedFeed {
     readonly link?: string,
     readonly surrogateKeys?: string,
     readonly expiresAt?: number,
+    readonly articleIds?: readonly number[],
   ) {
     const identity = (this.identity = Buffer.from(body, 'utf8'));
     const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
@@ -112,7 +115,7 @@ export class FeedCache {
   }
 
   set(key: string, version: number, rendered: Rendered): CachedFeed {
-    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link, rendered.surrogateKeys, rendered.expiresAt);
+    const entry = new CachedFeed(version, rendered.contentType, rendered.lastModified, rendered.body, rendered.link, rendered.surrogateKeys, rendered.expiresAt, rendered.articleIds);
     // Stored again as it grows, so that lru-cache counts the new bytes (and
     // evicts others to make room). Setting the very same entry again would
     // keep its old size, so it is taken out first.

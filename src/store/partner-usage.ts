@@ -1,12 +1,14 @@
-// Partner request counts, tallied in memory and written behind. A reader
-// never writes on a request's path (shared/PRODUCT.md, "Processes"): a write
-// there waits for the database's write lock, up to busy_timeout (5 s) while
-// another process writes, and costs a commit per request. So a request only
-// adds to this tally, and the tally reaches the partners table in one short
-// transaction: every few seconds, sooner once it holds many requests, and at
-// shutdown. A flush that fails (another writer holds the lock, the disk is
-// failing) keeps its counts for the next one: they are late, never lost,
-// and the request that was counted never hears of it.
+// Partner usage, tallied in memory and written behind: request counts (the
+// partners table), and the daily figures and first deliveries of the usage
+// reports (migration 021). A reader never writes on a request's path
+// (shared/PRODUCT.md, "Processes"): a write there waits for the database's
+// write lock, up to busy_timeout (5 s) while another process writes, and
+// costs a commit per request. So a request only adds to this tally, and the
+// tally reaches the database in one short transaction: every few seconds,
+// sooner once it holds many requests, and at shutdown. A flush that fails
+// (another writer holds the lock, the disk is failing) keeps its counts for
+// the next one: they are late, never lost, and the request that was counted
+// never hears of it.
 //
 // It lives in store/, beside partners.ts, rather than in http/: it is the
 // partners table's write path, used by http/ (count) and cli/serve/serve.ts
@@ -14,7 +16,8 @@
 import type { Log } from '../observe/log.js';
 import { type Db, withBusyTimeout } from './db/db.js';
 import { noteDatabaseError } from './db/health.js';
-import { addPartnerRequests } from './partners.js';
+import { writeUsage } from './partners.js';
+import { type Answer, type UsageBatch, UsageTally } from './usage-tally.js';
 
 /** Default time between flushes; `partners list` lags a running server by at most this. */
 export const FLUSH_EVERY_MS = 5_000;
@@ -26,14 +29,8 @@ export interface PartnerUsageOptions {
   flushAfterRequests?: number;
 }
 
-interface Tally {
-  requests: number;
-  lastAt: number;
-}
-
 export class PartnerUsage {
-  private pending = new Map<number, Tally>();
-  private pendingRequests = 0;
+  private pending = new UsageTally();
   /** Set from a failed flush until one succeeds: the failure is logged once, and size no longer triggers flushes. */
   private failing = false;
   private soon: NodeJS.Immediate | undefined;
@@ -51,16 +48,25 @@ export class PartnerUsage {
     this.timer.unref();
   }
 
-  /** Counts one request of the partner's: memory only, never the database. */
+  /** Counts one request of the partner's, admitted at `at`: memory only, never the database. */
   count(partnerId: number, at = Date.now()): void {
-    this.countMany(partnerId, 1, at);
+    this.pending.count(partnerId, at);
+    this.flushIfFull();
   }
 
-  /** Counts `requests` of the partner's, the last at `lastAt`: a reader process's tally, received by serve's primary. */
-  countMany(partnerId: number, requests: number, lastAt: number): void {
-    add(this.pending, partnerId, { requests, lastAt });
-    this.pendingRequests += requests;
-    if (this.pendingRequests < this.flushAfterRequests || this.failing || this.soon) return;
+  /** Counts the answer to one of the partner's requests, once sent: its bytes, a 304, the articles it carried. */
+  answered(partnerId: number, answer: Answer): void {
+    this.pending.answered(partnerId, answer);
+  }
+
+  /** Adds a reader process's tally, received by serve's primary. */
+  add(batch: UsageBatch): void {
+    this.pending.add(batch);
+    this.flushIfFull();
+  }
+
+  private flushIfFull(): void {
+    if (this.pending.requests < this.flushAfterRequests || this.failing || this.soon) return;
     // After the request that filled it has been answered, not inside it.
     this.soon = setImmediate(() => {
       this.soon = undefined;
@@ -71,7 +77,7 @@ export class PartnerUsage {
 
   /** Requests counted and not yet written. */
   get unwritten(): number {
-    return this.pendingRequests;
+    return this.pending.requests;
   }
 
   /**
@@ -83,22 +89,19 @@ export class PartnerUsage {
    * this thread and there is no next flush.
    */
   flush(waitForLock = false): boolean {
-    if (this.pending.size === 0) return true;
+    if (this.pending.empty) return true;
     if (!this.db.open) return this.lost('the database was closed first');
-    const batch = this.pending;
-    this.pending = new Map();
-    const requests = this.pendingRequests;
-    this.pendingRequests = 0;
+    const requests = this.pending.requests;
+    const batch = this.pending.take();
     try {
-      const write = this.db.transaction(() => batch.forEach((t, id) => addPartnerRequests(this.db, id, t.requests, t.lastAt)));
+      const write = this.db.transaction(() => writeUsage(this.db, batch));
       if (waitForLock) withBusyTimeout(this.db, SHUTDOWN_LOCK_WAIT_MS, () => write.immediate());
       else withBusyTimeout(this.db, 0, () => write.immediate());
     } catch (err) {
       // Back into the tally, beside whatever was counted meanwhile.
-      batch.forEach((t, id) => add(this.pending, id, t));
-      this.pendingRequests += requests;
+      this.pending.add(batch);
       noteDatabaseError(this.db, err);
-      if (!this.failing) this.log.warn({ event: 'partner_counts_unwritten', requests: this.pendingRequests, err }, 'could not write partner request counts; kept for the next flush');
+      if (!this.failing) this.log.warn({ event: 'partner_counts_unwritten', requests: this.pending.requests, err }, 'could not write partner request counts; kept for the next flush');
       this.failing = true;
       return false;
     }
@@ -113,16 +116,15 @@ export class PartnerUsage {
     if (this.soon) clearImmediate(this.soon);
     this.soon = undefined;
     const written = this.flush(true);
-    if (this.pendingRequests > 0) this.lost('the last flush failed');
+    if (!this.pending.empty) this.lost('the last flush failed');
     return written;
   }
 
   /** Counts that can no longer be written: said once, then dropped. */
   private lost(why: string): false {
     clearInterval(this.timer);
-    this.log.error({ event: 'partner_counts_lost', requests: this.pendingRequests, reason: why }, 'partner request counts lost');
-    this.pending = new Map();
-    this.pendingRequests = 0;
+    this.log.error({ event: 'partner_counts_lost', requests: this.pending.requests, reason: why }, 'partner request counts lost');
+    this.pending = new UsageTally();
     return false;
   }
 }
@@ -134,11 +136,3 @@ export class PartnerUsage {
  * never cut off halfway.
  */
 const SHUTDOWN_LOCK_WAIT_MS = 500;
-
-function add(tallies: Map<number, Tally>, partnerId: number, more: Tally): void {
-  const tally = tallies.get(partnerId);
-  if (!tally) return void tallies.set(partnerId, { ...more });
-  tally.requests += more.requests;
-  tally.lastAt = Math.max(tally.lastAt, more.lastAt);
-}
-

@@ -143,6 +143,11 @@ describe('serve --readers 2', () => {
     const ctx = openContext(loadConfig(env), createLog('silent'));
     try {
       assert.equal(ctx.db.prepare("SELECT requests FROM partners WHERE name = 'Harbour Daily'").pluck().get(), BUDGET, 'the requests answered, counted by the readers, written by the primary');
+      const usage = ctx.db
+        .prepare("SELECT sum(requests) AS requests, sum(bytes) AS bytes FROM partner_usage_days WHERE partner_id = (SELECT id FROM partners WHERE name = 'Harbour Daily')")
+        .get() as { requests: number; bytes: number };
+      assert.equal(usage.requests, BUDGET, 'the usage report counts them too');
+      assert.ok(usage.bytes > 0, 'with the bytes of their answers');
     } finally {
       ctx.db.close();
     }

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { createLog } from '../../src/observe/log.js';
 import { PartnerUsage } from '../../src/store/partner-usage.js';
-import { createPartner, listPartners, type Partner } from '../../src/store/partners.js';
+import { createPartner, listPartners, type Partner, partnerUsageReport } from '../../src/store/partners.js';
+import { UsageTally } from '../../src/store/usage-tally.js';
 import { configWithSources, type TestContext, testContext } from '../helpers.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,6 +125,46 @@ describe('partner usage', () => {
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(stored(b).requests, 3);
     sized.close();
+  });
+
+  test('usage per UTC day and first deliveries: a failed flush keeps them, and the earliest delivery wins whatever order batches come in', () => {
+    const day = Date.parse('2026-03-01T23:59:59Z');
+    const next = day + 2_000;
+    const usage = new PartnerUsage(ctx.db, ctx.log);
+    const via = (route: string, format: string, ...articleIds: number[]) => ({ articleIds, route, format });
+    usage.count(a.id, day);
+    usage.answered(a.id, { at: day, status: 200, bytes: 100, delivered: via('/feeds/all.:format', 'rss', 1, 2) });
+    usage.count(a.id, next);
+    usage.answered(a.id, { at: next, status: 304, bytes: 0, delivered: via('/feeds/all.:format', 'rss', 3) });
+    // A HEAD (no bytes) and an error carry no articles.
+    usage.count(a.id, next);
+    usage.answered(a.id, { at: next, status: 200, bytes: 0, delivered: via('/feeds/all.:format', 'atom', 4) });
+    ctx.db.pragma('query_only = ON');
+    assert.equal(usage.flush(), false);
+    ctx.db.pragma('query_only = OFF');
+    // A reader's batch, sent before the failed one was written, with an earlier delivery of article 2.
+    const reader = new UsageTally();
+    reader.count(a.id, day - 1_000);
+    reader.answered(a.id, { at: day - 1_000, status: 200, bytes: 50, delivered: via('/articles/:id.json', 'json', 2) });
+    usage.add(reader.take());
+    assert.ok(usage.flush());
+    const report = partnerUsageReport(ctx.db, a.id, '2026-03-01', '2026-03-02');
+    assert.deepEqual(report.days, [
+      { day: '2026-03-01', requests: 2, bytes: 150, notModified: 0, articles: 2 },
+      { day: '2026-03-02', requests: 2, bytes: 0, notModified: 1, articles: 0 },
+    ]);
+    assert.deepEqual(
+      report.articles.map((x) => [x.id, x.firstAt.getTime(), x.route, x.format]),
+      [
+        [2, day - 1_000, '/articles/:id.json', 'json'],
+        [1, day, '/feeds/all.:format', 'rss'],
+      ],
+    );
+    // Written again later, an earlier stored delivery stays.
+    usage.answered(a.id, { at: next, status: 200, bytes: 10, delivered: via('/feeds/all.:format', 'json', 1) });
+    assert.ok(usage.close());
+    assert.equal(partnerUsageReport(ctx.db, a.id, '2026-03-01', '2026-03-02').articles.find((x) => x.id === 1)?.format, 'rss');
+    assert.equal(stored(a).requests, 4);
   });
 
   test('counts that can no longer be written are logged as lost, not thrown', () => {

@@ -5,20 +5,22 @@
 //   its connections happen to land on, so per-reader budgets would multiply
 //   it), and decides alone, with a budget of its own, only if the primary
 //   does not answer within a second;
-// - partner request counts are tallied in the reader and sent every second;
-//   the primary writes them (store/partner-usage.ts);
+// - partner usage (request counts, and the daily figures and deliveries of
+//   the usage reports) is tallied in the reader and sent every second; the
+//   primary writes it (store/partner-usage.ts);
 // - /metrics: the primary asks every reader for its figures and adds them
 //   up with prom-client's aggregation.
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
 import type { Budget, RateLimiter, UsageCounter, Verdict } from '../../http/partner.js';
 import type { PartnerUsage } from '../../store/partner-usage.js';
+import { type UsageBatch, UsageTally } from '../../store/usage-tally.js';
 
 type Metric = MetricObjectWithValues<MetricValue<string>>;
 
 export type ToPrimary =
   | { kind: 'take'; id: number; partnerId: number }
-  | { kind: 'usage'; tallies: [partnerId: number, requests: number, lastAt: number][] }
+  | { kind: 'usage'; batch: UsageBatch }
   | { kind: 'metrics'; id: number; metrics: Metric[] };
 
 export type ToReader = { kind: 'taken'; id: number; verdict: Verdict } | { kind: 'metrics?'; id: number };
@@ -64,25 +66,23 @@ export function primaryBudget(fallback: RateLimiter): Budget {
   };
 }
 
-/** Partner counts, tallied here and sent to the primary every second, and at close. */
+/** Partner usage, tallied here and sent to the primary every second, and at close. */
 export function usageToPrimary(): UsageCounter & { close(): Promise<void> } {
-  let tallies = new Map<number, [requests: number, lastAt: number]>();
+  const tally = new UsageTally();
   const sendTallies = (sent?: () => void) => {
-    if (tallies.size === 0) return false;
-    const message: ToPrimary = { kind: 'usage', tallies: [...tallies].map(([id, [requests, lastAt]]) => [id, requests, lastAt]) };
-    if (!send(message, sent)) return false;
-    tallies = new Map();
+    if (tally.empty || !process.send || !process.connected) return false;
+    // Handed to the channel even when send() returns false (a backlog): not kept, or it would count twice.
+    send({ kind: 'usage', batch: tally.take() }, sent);
     return true;
   };
   const timer = setInterval(() => sendTallies(), USAGE_EVERY_MS);
   timer.unref();
   return {
     count(partnerId) {
-      const tally = tallies.get(partnerId);
-      if (tally) {
-        tally[0] += 1;
-        tally[1] = Date.now();
-      } else tallies.set(partnerId, [1, Date.now()]);
+      tally.count(partnerId, Date.now());
+    },
+    answered(partnerId, answer) {
+      tally.answered(partnerId, answer);
     },
     /** Sends what is left; resolves once it has been handed to the channel (the process may then exit). */
     close() {
@@ -111,7 +111,7 @@ export function answerReader(worker: Worker, limiter: RateLimiter, usage: Partne
     if (message.kind === 'take') {
       if (worker.isConnected()) worker.send({ kind: 'taken', id: message.id, verdict: limiter.take(message.partnerId) } satisfies ToReader);
     } else if (message.kind === 'usage') {
-      for (const [partnerId, requests, lastAt] of message.tallies) usage.countMany(partnerId, requests, lastAt);
+      usage.add(message.batch);
     }
   });
 }

@@ -1,7 +1,8 @@
 // The admin API, /admin/…: publish, replace and withdraw the publisher's
 // articles (admin/articles.ts); pin and remove related stories
 // (admin/related.ts); list, add, change, disable and import
-// sources (admin/sources.ts); run an ingest. A bearer token (config
+// sources (admin/sources.ts); a partner's usage report (admin/partners.ts);
+// run an ingest. A bearer token (config
 // admin.token or WIREFEED_ADMIN_TOKEN) guards it; without one configured the
 // API is off and every /admin route is a 404. Also `withdrawnArticles`,
 // mounted whether or not the API is on: a withdrawn article's /articles/{id}
@@ -17,6 +18,7 @@ import { findSourceBySlug, listSources } from '../../store/sources.js';
 import { unhealthyBecause } from '../../store/db/health.js';
 import { adminArticleRoutes } from './articles.js';
 import { jsonInput, sendError } from './input.js';
+import { adminPartnerRoutes } from './partners.js';
 import { adminRelatedRoutes } from './related.js';
 import { adminSourceRoutes } from './sources.js';
 
@@ -86,6 +88,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
   admin.use(adminArticleRoutes(ctx));
   admin.use(adminRelatedRoutes(ctx));
   admin.use(adminSourceRoutes(ctx, checkUrl));
+  admin.use(adminPartnerRoutes(ctx));
 
   // An ingest now: of every enabled source, or of the one named.
 

@@ -121,7 +121,7 @@ export function siteRoutes(ctx: Context, cache: FeedCache): Router {
         { title: source.title, urls: feedUrls(base, source.path) },
         ...article.categories.map((c) => categoryFeed(site, c)).map((s) => ({ title: s.title, urls: feedUrls(base, s.path) })),
       ];
-      return { body: articlePage(shell, { article, fullText, feeds }), lastModified: article.updatedAt, keys: articleKey(article.id) };
+      return { body: articlePage(shell, { article, fullText, feeds }), lastModified: article.updatedAt, keys: articleKey(article.id), articleIds: [article.id] };
     });
   });
 

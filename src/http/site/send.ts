@@ -8,7 +8,7 @@ import type { Context } from '../../context.js';
 import type { FeedCache } from '../../publish/cache.js';
 import { contentVersion } from '../../store/content-version.js';
 import { cachingFor, sendCachedFeed } from '../conditional.js';
-import { partnerOf } from '../partner.js';
+import { noteDelivery, partnerOf } from '../partner.js';
 
 const policy = [
   "default-src 'none'",
@@ -23,8 +23,11 @@ const policy = [
 export const htmlType = 'text/html; charset=utf-8';
 
 /** A page built, or what to answer instead (a 404 or 400, never cached). */
-/** `keys`: what the page shows, for purging a cache in front (publish/edge/keys.ts). */
-export type Built = { body: string; lastModified?: Date; keys: string } | { status: 400 | 404; type: string; body: string };
+/**
+ * `keys`: what the page shows, for purging a cache in front (publish/edge/keys.ts);
+ * `articleIds`: the articles whose text it carries (the article page), for a partner's usage report.
+ */
+export type Built = { body: string; lastModified?: Date; keys: string; articleIds?: number[] } | { status: 400 | 404; type: string; body: string };
 
 /** What a page's body depends on besides its path, in a fixed order. */
 const PAGE_PARAMETERS = ['cursor', 'limit', 'q', 'view'] as const;
@@ -49,8 +52,10 @@ export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Resp
       res.status(built.status).set('Cache-Control', 'no-cache').type(built.type).send(built.body);
       return;
     }
-    entry = cache.set(key, version, { body: built.body, contentType: htmlType, lastModified: built.lastModified, surrogateKeys: built.keys });
+    const { body, lastModified, keys: surrogateKeys, articleIds } = built;
+    entry = cache.set(key, version, { body, contentType: htmlType, lastModified, surrogateKeys, articleIds });
   }
+  noteDelivery(req, res, entry.articleIds, 'html');
   sendCachedFeed(req, res, entry, cachingFor(ctx.cfg, partner !== undefined));
 }
 
