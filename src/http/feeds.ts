@@ -1,9 +1,10 @@
 // Feed routes: /feeds/all, /feeds/categories/{slug}, /feeds/sources/{slug},
 // /feeds/tags/{slug} and /feeds/search?q=, each as .rss, .atom and .json,
-// paged by `limit` and `cursor`. Handlers only look up, query and render.
+// and for partners as .ninjs too, paged by `limit` and `cursor`. Handlers
+// only look up, query and render.
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context.js';
-import { buildDocument, contentTypes, type FeedFormat, feedFormats, type FeedSpec } from '../publish/document.js';
+import { buildDocument, contentTypes, feedFormats, type FeedSpec, type PartnerFormat, partnerFormats, type RenderFormat } from '../publish/document.js';
 import { type CachedFeed, FeedCache, type Rendered } from '../publish/cache.js';
 import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publish/catalog.js';
 import { listKeys } from '../publish/edge/keys.js';
@@ -59,6 +60,8 @@ export function feedRoutes(
   // feed route has a :format, so this runs once the route has matched (and
   // request metrics can name it by its pattern) but before its handler.
   router.param('format', (req, res, next) => {
+    // Before any lookup: the public learns nothing from a partner format, not even whether a category exists.
+    if (partnerFormats.includes(String(req.params.format) as PartnerFormat) && !partnerOf(res)) return partnersOnly(res, String(req.params.format));
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const key = cacheKey(req, res);
     const cached = ctx.cache.get(key, contentVersion(ctx.db));
@@ -143,12 +146,13 @@ function answerFromCache(ctx: FeedContext, req: Request, res: Response, key: str
 }
 
 function sendFeed(ctx: FeedContext, req: Request, res: Response, filter: FeedFilter, spec: FeedSpec): void {
-  const format = String(req.params.format);
-  if (!feedFormats.includes(format as FeedFormat)) return notFound(res, `no feed format ${quoted(`.${format}`)} (use .rss, .atom or .json)`);
+  const format = String(req.params.format) as RenderFormat;
+  const known = [...feedFormats, ...(partnerOf(res) ? partnerFormats : [])];
+  if (!known.includes(format)) return notFound(res, `no feed format ${quoted(`.${format}`)} (use ${partnerOf(res) ? '.rss, .atom, .json or .ninjs' : '.rss, .atom or .json'})`);
   // The version is read before the query: a write that lands while this
   // renders leaves the entry stale (re-rendered next time), never wrong.
   const version = contentVersion(ctx.db);
-  const rendered = renderFeedPage(ctx, filter, spec, format as FeedFormat, req.query, partnerOf(res));
+  const rendered = renderFeedPage(ctx, filter, spec, format, req.query, partnerOf(res));
   if ('error' in rendered) return badRequest(res, rendered.error);
   const key = cacheKey(req, res);
   const entry = ctx.cache.set(key, version, rendered);
@@ -165,7 +169,7 @@ export function renderFeedPage(
   ctx: Context,
   filter: FeedFilter,
   spec: FeedSpec,
-  format: FeedFormat,
+  format: RenderFormat,
   query: Record<string, unknown> = {},
   partner?: Partner,
 ): Rendered | { error: string } {
@@ -186,7 +190,8 @@ export function renderFeedPage(
     body: renderFeed(doc, format, ctx.log),
     contentType: contentTypes[format],
     lastModified: dated ? doc.updated : undefined,
-    link: linkHeader(doc.hub, doc.urls[format]),
+    // The hub pushes the public formats only (hub/topics.ts): a ninjs page names no hub.
+    link: linkHeader(format === 'ninjs' ? undefined : doc.hub, doc.urls[format]),
     surrogateKeys: listKeys(filter, items),
     articleIds: partner ? items.map((item) => item.id) : undefined,
     // Rendered again when the oldest tombstone is due to go, though no content changed
@@ -227,6 +232,20 @@ export function linkHeader(hub: string | undefined, self: string): string {
  */
 export function notFound(res: Response, message: string): void {
   res.status(404).set('Cache-Control', 'no-cache').type('text/plain').send(`Not found: ${message}\n`);
+}
+
+/**
+ * A partner format asked for without a key: a 403 that says how to get it,
+ * and never a body of that format. Vary: a request with a key in
+ * Authorization gets the feed, so no cache may answer it with this.
+ */
+function partnersOnly(res: Response, format: string): void {
+  res
+    .status(403)
+    .set('Cache-Control', 'no-cache')
+    .set('Vary', 'Authorization')
+    .type('text/plain')
+    .send(`Forbidden: .${format} feeds are for partners; send your partner key (Authorization: Bearer KEY, or ?key=KEY)\n`);
 }
 
 function badRequest(res: Response, message: string): void {

@@ -1,15 +1,26 @@
 // The one model every format renders: a feed's identity, its links and its
-// items. Routes build it; rss.ts, atom.ts and json.ts only render it.
+// items. Routes build it; rss.ts, atom.ts, json.ts and partner/ninjs.ts only render it.
 import type { Config } from '../config/config.js';
 import type { Article } from '../model.js';
 
+/** The formats everyone may read, pushed by the hub and listed on the pages. */
 export type FeedFormat = 'rss' | 'atom' | 'json';
 export const feedFormats: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
-export const contentTypes: Record<FeedFormat, string> = {
+/** IPTC ninjs 2.0 (partner/ninjs.ts): for partners only, so never listed, pushed or answered to the public. */
+export type PartnerFormat = 'ninjs';
+export const partnerFormats: readonly PartnerFormat[] = ['ninjs'];
+
+/** Every format a feed page can be rendered in. */
+export type RenderFormat = FeedFormat | PartnerFormat;
+const renderFormats: readonly RenderFormat[] = [...feedFormats, ...partnerFormats];
+
+export const contentTypes: Record<RenderFormat, string> = {
   rss: 'application/rss+xml; charset=utf-8',
   atom: 'application/atom+xml; charset=utf-8',
   json: 'application/feed+json; charset=utf-8',
+  // ninjs has no media type of its own registered with IANA: it is JSON.
+  ninjs: 'application/json; charset=utf-8',
 };
 
 export interface FeedDocument {
@@ -20,9 +31,9 @@ export interface FeedDocument {
   /** The HTML page the feed stands for. */
   homeUrl: string;
   /** This page's own URL in each format, with its query. */
-  urls: Record<FeedFormat, string>;
+  urls: Record<RenderFormat, string>;
   /** Links to the feed's other pages, in each format. */
-  pages: Record<FeedFormat, PageLinks>;
+  pages: Record<RenderFormat, PageLinks>;
   /** The WebSub hub the feed is pushed through: the built-in one, or publish.hub (config.ts, websub.hubUrl). */
   hub?: string;
   /** The XSLT stylesheet that makes RSS and Atom readable in a browser. */
@@ -104,9 +115,9 @@ export function buildDocument(
   const base = cfg.site.baseUrl;
   const changed = items.reduce((max, a) => Math.max(max, a.updatedAt.getTime()), options.lastWithdrawn?.getTime() ?? 0);
   const newest = changed || (options.emptySince?.getTime() ?? 0);
-  const url = (format: FeedFormat, cursor?: string) =>
+  const url = (format: RenderFormat, cursor?: string) =>
     `${base}${spec.path}.${format}${query({ ...spec.params, limit: page.limit?.toString(), cursor })}`;
-  const links = (format: FeedFormat): PageLinks => ({
+  const links = (format: RenderFormat): PageLinks => ({
     ...(page.cursor !== undefined ? { first: url(format), previous: url(format, page.newerCursor) } : {}),
     ...(page.olderCursor !== undefined ? { next: url(format, page.olderCursor) } : {}),
   });
@@ -115,8 +126,8 @@ export function buildDocument(
     title: spec.title,
     description: spec.description,
     homeUrl: `${base}/`,
-    urls: { rss: url('rss', page.cursor), atom: url('atom', page.cursor), json: url('json', page.cursor) },
-    pages: { rss: links('rss'), atom: links('atom'), json: links('json') },
+    urls: Object.fromEntries(renderFormats.map((f) => [f, url(f, page.cursor)])) as Record<RenderFormat, string>,
+    pages: Object.fromEntries(renderFormats.map((f) => [f, links(f)])) as Record<RenderFormat, PageLinks>,
     hub: cfg.websub.hubUrl,
     stylesheet: `${base}/feed.xsl`,
     updated: new Date(newest),

@@ -62,7 +62,7 @@ export function createFeed(doc: FeedDocument, selfUrl: string): Feed {
     // RFC 4287 4.1.1: an Atom entry without an author takes the feed's.
     author: { name: doc.author },
     feed: selfUrl,
-    feedLinks: doc.urls,
+    feedLinks: { rss: doc.urls.rss, atom: doc.urls.atom, json: doc.urls.json },
     hub: doc.hub,
     stylesheet: xmlAttr(doc.stylesheet),
   });

@@ -4,13 +4,14 @@
 // without it: one stored item never costs the whole feed (issue 14).
 import type { Log } from '../observe/log.js';
 import { renderAtom } from './atom.js';
-import type { FeedDocument, FeedFormat } from './document.js';
+import type { FeedDocument, RenderFormat } from './document.js';
 import { renderJson } from './json.js';
+import { renderNinjs } from './partner/ninjs.js';
 import { renderRss } from './rss.js';
 
-const renderers: Record<FeedFormat, (doc: FeedDocument) => string> = { rss: renderRss, atom: renderAtom, json: renderJson };
+const renderers: Record<RenderFormat, (doc: FeedDocument) => string> = { rss: renderRss, atom: renderAtom, json: renderJson, ninjs: renderNinjs };
 
-export function renderFeed(doc: FeedDocument, format: FeedFormat, log: Log): string {
+export function renderFeed(doc: FeedDocument, format: RenderFormat, log: Log): string {
   const render = renderers[format];
   try {
     return render(doc);
