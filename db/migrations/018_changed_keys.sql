@@ -95,10 +95,12 @@ BEGIN
   ON CONFLICT (key) DO UPDATE SET changes = changes + 1;
 END;
 
--- A source's name and links are printed in its feeds, in the lists of
+-- A source's name and site are printed in its feeds, in the lists of
 -- everything and on each of its articles. Rare, so each article is named.
-CREATE TRIGGER changed_keys_source_update AFTER UPDATE OF name, site_url, url ON sources
-WHEN old.name IS NOT new.name OR old.site_url IS NOT new.site_url OR old.url IS NOT new.url
+-- Its feed URL is never shown to the public (a permanent redirect moves it
+-- at ingest), so a change to it purges nothing.
+CREATE TRIGGER changed_keys_source_update AFTER UPDATE OF name, site_url ON sources
+WHEN old.name IS NOT new.name OR old.site_url IS NOT new.site_url
 BEGIN
   INSERT INTO changed_keys (key, queued_at)
   VALUES ('all', CAST(unixepoch('subsec') * 1000 AS INTEGER)), ('source/' || new.id, CAST(unixepoch('subsec') * 1000 AS INTEGER))
