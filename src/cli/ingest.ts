@@ -15,7 +15,7 @@ export async function ingestOnce(io: CliIo, ctx: Context, sources: readonly Sour
   const progress = ingestProgress(sources.length, say, io.terminal ?? process.stderr);
   let results;
   try {
-    results = await runOnce(ctx, sources, slug, { say, onResult: (r) => progress.advance(r), checkpoints: true });
+    results = await runOnce(ctx, sources, slug, { say, onResult: (r) => progress.advance(r), checkpoints: true, drainChanges: true });
   } finally {
     progress.end();
   }

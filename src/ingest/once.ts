@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { Source, SourceResult } from '../model.js';
+import { passOnce } from '../publish/push/changes.js';
 import { type RecordedRun, runIngestRecorded } from './run.js';
 import { startCheckpointer } from '../store/db/checkpointer.js';
 import { WriterLease } from '../store/db/lease.js';
@@ -28,6 +29,12 @@ export interface OnceHooks {
   onResult?(result: SourceResult): void;
   /** Run WAL checkpoints beside the ingest: for a process that has no checkpointer of its own. */
   checkpoints?: boolean;
+  /**
+   * After an ingest run here, pass what it changed to the hub and the
+   * purgers (publish/push/changes.ts) before returning: for a process with
+   * no change loop of its own (the CLI, run from cron with no serve).
+   */
+  drainChanges?: boolean;
   /**
    * Never take the lease here, only hand the run over: for a caller whose
    * process has a writer of its own that holds the lease or will take it
@@ -57,7 +64,10 @@ async function ingestHere(ctx: Context, sources: readonly Source[], lease: Write
   lease.onChange((writer) => writer || lost.abort());
   const checkpointer = hooks.checkpoints ? startCheckpointer(ctx.db, ctx.log) : undefined;
   try {
-    return await runIngestRecorded(ctx, sources, (r) => hooks.onResult?.(r), lost.signal);
+    const run = await runIngestRecorded(ctx, sources, (r) => hooks.onResult?.(r), lost.signal);
+    // Keys a purger refuses stay queued, for the next writer's change loop.
+    if (hooks.drainChanges) while (lease.isWriter && (await passOnce(ctx))) {}
+    return run;
   } finally {
     await checkpointer?.stop();
   }

@@ -1,7 +1,9 @@
 // The cache in front is purged by the writer of a real `serve`, as a
 // deployment runs it: an article published through the admin API reaches
 // the purger within a second of the commit, with the keys its answers
-// carry, and /metrics counts the purge and shows the queue empty.
+// carry, and /metrics counts the purge and shows the queue empty. And
+// `ingest --once` with no serve (a cron job) purges what it changed before
+// it exits.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { configWithSources, serveFixtures, until } from '../helpers.js';
+import { configWithSources, runCli, serveFixtures, until } from '../helpers.js';
 
 const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const token = 'serve-purge-token-0123456789';
@@ -71,6 +73,34 @@ test('serve purges what an admin change touched within a second, and counts it',
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
+    await catcher.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ingest --once with no serve running purges what it changed before it exits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-purges-cli-'));
+  const purges: string[][] = [];
+  const catcher = await serveFixtures({
+    '/': (req, res) => {
+      purges.push(String(req.headers['surrogate-key'] ?? '').split(' '));
+      res.writeHead(200).end();
+    },
+  });
+  const feed = join(dir, 'desk.rss');
+  writeFileSync(
+    feed,
+    `<rss version="2.0"><channel><title>Desk</title><link>https://desk.example/</link><description>d</description>
+     <item><title>Harbour crane arrives</title><link>https://desk.example/crane</link><guid>https://desk.example/crane</guid>
+     <category>Transit</category><pubDate>Mon, 30 Nov 2026 09:00:00 GMT</pubDate></item></channel></rss>`,
+  );
+  writeFileSync(join(dir, 'config.yaml'), configWithSources(`  - { slug: desk, name: The Desk, file: "${feed}" }`, `edge:\n  purgers:\n    - url: ${catcher.url}/\n`));
+  try {
+    const cli = await runCli(['ingest', '--once'], { WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'wirefeed.db') });
+    assert.equal(cli.code, 0, cli.stderr);
+    const keys = purges.flat();
+    assert.ok(keys.includes('all') && keys.includes('category/transport') && keys.some((k) => k.startsWith('article/')), keys.join(' '));
+  } finally {
     await catcher.close();
     rmSync(dir, { recursive: true, force: true });
   }
