@@ -31,15 +31,16 @@ export function renderRss(doc: FeedDocument): string {
 /**
  * A partner's notice that an item it may hold was withdrawn: the same
  * <guid> the item had (so that a system can match it), a neutral title, the
- * withdrawal as <pubDate>, and <wirefeed:killed at reason> for machines. No
- * <link>: the article's page answers 410.
+ * withdrawal as <pubDate>, and <wirefeed:killed at reason> for machines.
+ * The <link> is the article's page on our site, which answers 410 Gone
+ * (feedparser and others want a link on every item).
  */
 function killItem(doc: FeedDocument, t: Tombstone): Item {
   const killed = { _attributes: { at: t.withdrawnAt.toISOString(), ...(t.reason ? { reason: xmlAttr(t.reason) } : {}) } };
   return {
     title: cdata(killTitle(t)),
     id: itemId(doc, t),
-    link: '',
+    link: itemId(doc, t),
     date: t.withdrawnAt,
     description: cdata(htmlText(killText(t))),
     extensions: [{ name: 'wirefeed:killed', objects: killed }],

@@ -42,7 +42,7 @@ function rssItems(rss: string) {
       guid: /<guid[^>]*>([^<]+)<\/guid>/.exec(item)?.[1],
       title: /<title><!\[CDATA\[(.*?)\]\]><\/title>/.exec(item)?.[1],
       killed: /<wirefeed:killed [^>]*\/>/.exec(item)?.[0],
-      link: /<link>/.test(item),
+      link: /<link>([^<]+)<\/link>/.exec(item)?.[1],
     }));
 }
 
@@ -119,7 +119,9 @@ describe('kill notices for partners', () => {
     const at = new Date(WITHDRAWN).toISOString();
     assert.equal(items[1]?.killed, `<wirefeed:killed at="${at}" reason="Legal: names a minor &amp; &quot;must&quot; not &lt;run&gt;"/>`);
     assert.equal(items[0]?.killed, `<wirefeed:killed at="${at}"/>`);
-    assert.ok(!items[0]?.link && !items[1]?.link, 'no link: the page answers 410');
+    // The link is the article's page, which answers 410 Gone.
+    assert.equal(items[1]?.link, `http://feeds.test/articles/${heron}`);
+    await request(app).get(`/articles/${heron}`).expect(410);
     assert.match(rss.split('<item>')[2] ?? '', new RegExp(`<pubDate>${new Date(WITHDRAWN).toUTCString()}</pubDate>`));
   });
 
