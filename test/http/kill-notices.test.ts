@@ -9,6 +9,7 @@ import request from 'supertest';
 import { type App, createApp } from '../../src/http/app.js';
 import { createPartner } from '../../src/store/partners.js';
 import { configWithSources, type TestContext, testContext } from '../helpers.js';
+import { checkNinjs } from '../publish/ninjs-check.js';
 
 const token = 'test-admin-token-0123456789';
 const auth = { Authorization: `Bearer ${token}` };
@@ -140,6 +141,19 @@ describe('kill notices for partners', () => {
     assert.equal(boardwalk?.id, idOf('Marsh boardwalk reopens'));
     assert.deepEqual(boardwalk?._wirefeed.killed?.reason, null);
     assert.equal(tide?._wirefeed.killed, undefined);
+  });
+
+  test('a partner\'s ninjs has the item with the same uri, pubstatus canceled, the withdrawal time and the reason', async () => {
+    const uri = `http://feeds.test/articles/${heron}`;
+    const items = ((await request(app).get('/feeds/all.ninjs').set(as(climate)).expect(200)).body as { items: Record<string, unknown>[] }).items;
+    assert.deepEqual(items.flatMap((i) => checkNinjs(i)), []);
+    const killed = items.find((i) => i.uri === uri);
+    assert.equal(killed?.pubstatus, 'canceled');
+    assert.equal(killed?.versioncreated, new Date(WITHDRAWN).toISOString());
+    assert.deepEqual(killed?.descriptions, [{ role: 'kill-reason', contenttype: 'text/plain', value: REASON }]);
+    assert.deepEqual(items.map((i) => i.pubstatus), ['canceled', 'canceled', 'usable']);
+    const transportItems = ((await request(app).get('/feeds/all.ninjs').set(as(transport)).expect(200)).body as { items: unknown[] }).items;
+    assert.deepEqual(transportItems, []);
   });
 
   test('a partner limited to another category gets no kill notice', async () => {
