@@ -184,6 +184,8 @@ export function renderFeedPage(
     emptySince: dated ? undefined : databaseCreatedAt(ctx.db),
     lastWithdrawn: gone.last,
     tombstones: gone.recent,
+    // Kill notices in RSS and JSON Feed are for partners; the public feeds only drop the item.
+    killNotices: partner !== undefined,
   });
   const oldest = doc.tombstones.at(-1);
   return {

@@ -49,6 +49,14 @@ export function articleSchema(categorySlugs: readonly string[]) {
     .strict();
 }
 
+/** The optional body of a withdrawal: why, in plain text, for the tombstones and kill notices. */
+export const withdrawalSchema = z
+  .object({
+    // XML (the Atom and RSS feeds it goes into) cannot carry most control characters.
+    reason: z.string().trim().min(1).max(500).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]*$/, 'must not contain control characters').optional(),
+  })
+  .strict();
+
 export type ArticleInput = z.infer<ReturnType<typeof articleSchema>>;
 
 export class PublishConflict extends Error {
@@ -141,9 +149,10 @@ export function replaceArticle(ctx: Context, id: number, input: ArticleInput, no
  * go (their slugs stay on the row, for its tombstones), the computed and
  * same-story links of other articles to it go, a story it headed gets its
  * next version as face, and it leaves the search index (so that relate never
- * offers it to a later article either).
+ * offers it to a later article either). `reason`, when given, travels with
+ * its tombstones and kill notices.
  */
-export function withdrawArticle(db: Db, id: number, now = new Date()): void {
+export function withdrawArticle(db: Db, id: number, now = new Date(), reason?: string): void {
   db.transaction(() => {
     const row = db.prepare('SELECT url, title, summary, body_text, story_id FROM articles WHERE id = ? AND withdrawn_at IS NULL').get(id) as
       | { url: string; title: string; summary: string; body_text: string; story_id: number | null }
@@ -152,11 +161,11 @@ export function withdrawArticle(db: Db, id: number, now = new Date()): void {
     // Its row's trigger moves the content version for everything this transaction removes with it.
     // The feeds that listed it carry its tombstone for a while (store/articles/feeds.ts), so where it was filed is kept.
     db.prepare(
-      `UPDATE articles SET withdrawn_at = ?, story_id = NULL,
+      `UPDATE articles SET withdrawn_at = ?, withdrawn_reason = ?, story_id = NULL,
          withdrawn_categories = (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = articles.id),
          withdrawn_tags = (SELECT json_group_object(slug, label) FROM article_tags WHERE article_id = articles.id)
        WHERE id = ?`,
-    ).run(now.getTime(), id);
+    ).run(now.getTime(), reason ?? null, id);
     markArticleChanged(db, id);
     db.prepare('DELETE FROM article_categories WHERE article_id = ?').run(id);
     db.prepare('DELETE FROM article_tags WHERE article_id = ?').run(id);

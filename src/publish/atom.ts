@@ -29,7 +29,7 @@ export function renderAtom(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.atom);
   for (const article of doc.items) feed.addItem(atomItem(doc, article));
   const withLinks = addPageLinks(feed.atom1(), 'atom', doc.pages.atom, 'application/atom+xml');
-  const deleted = doc.tombstones.map((t) => ({ ref: itemId(doc, t), when: t.withdrawnAt }));
+  const deleted = doc.tombstones.map((t) => ({ ref: itemId(doc, t), when: t.withdrawnAt, comment: t.reason }));
   const xml = appendToAtomEntries(
     addDeletedEntries(withLinks, deleted),
     doc.items.map((a) => atomExtras(doc, a)),

@@ -51,14 +51,32 @@ export interface FeedDocument {
   categoryScheme: string;
   baseUrl: string;
   items: Article[];
-  /** Articles withdrawn from the feed lately: Atom names them (RFC 6721); RSS and JSON Feed have no way to. */
+  /**
+   * Articles withdrawn from the feed lately: Atom names them (RFC 6721);
+   * RSS and JSON Feed, which have no standard way to, carry a kill notice
+   * for each when `killNotices` is set (a partner's feed).
+   */
   tombstones: Tombstone[];
+  /** RSS and JSON Feed list the tombstones as kill notices (partners only: the public feeds stay as they were). */
+  killNotices: boolean;
 }
 
-/** An article withdrawn from a feed: its id (the entry's atom:id is made of it) and when. */
+/** An article withdrawn from a feed: its id (the entry's atom:id is made of it), when, its title then and the reason given. */
 export interface Tombstone {
   id: number;
   withdrawnAt: Date;
+  title: string;
+  reason?: string;
+}
+
+/** The neutral title of a kill notice, in RSS and JSON Feed. */
+export function killTitle(t: Pick<Tombstone, 'title'>): string {
+  return `Withdrawn: ${t.title}`;
+}
+
+/** The plain-text body of a kill notice. */
+export function killText(t: Pick<Tombstone, 'reason'>): string {
+  return t.reason ? `This article was withdrawn by the publisher: ${t.reason}` : 'This article was withdrawn by the publisher.';
 }
 
 /** What a feed is made of besides its items and page. */
@@ -69,6 +87,8 @@ export interface DocumentOptions {
   emptySince?: Date;
   /** Articles withdrawn lately, for tombstones. */
   tombstones?: Tombstone[];
+  /** Also list them in RSS and JSON Feed as kill notices (a partner's feed); off by default. */
+  killNotices?: boolean;
   /** The last withdrawal from the feed, however long ago: the feed changed then, though its items may be older. */
   lastWithdrawn?: Date;
 }
@@ -140,6 +160,7 @@ export function buildDocument(
     baseUrl: base,
     items,
     tombstones: options.tombstones ?? [],
+    killNotices: options.killNotices ?? false,
   };
 }
 

@@ -129,6 +129,13 @@ export function atomCategories(categories: Category[], scheme: string): XmlNode[
 /** RFC 6721's namespace, declared on <feed> only when a tombstone is in it. */
 export const TOMBSTONES_NAMESPACE = 'http://purl.org/atompub/tombstones/1.0';
 
+/**
+ * wirefeed's own namespace for what no standard element says (kill notices
+ * in partners' RSS): a fixed name, the same on every installation, not a
+ * document to fetch. Declared on <rss> only when one of its elements is used.
+ */
+export const WIREFEED_NAMESPACE = 'https://wirefeed.dev/ns/1.0';
+
 export const namespaces = {
   atom: 'http://www.w3.org/2005/Atom',
   content: 'http://purl.org/rss/1.0/modules/content/',
@@ -240,19 +247,22 @@ export function addPageLinks(xml: string, format: 'rss' | 'atom', links: PageLin
  * feed's head, before the first entry (or the end of an empty feed), where
  * `addPageLinks` puts its links too. `ref` is the atom:id the entry had and
  * `when` the withdrawal, an RFC 3339 date as atom:updated is. The comment is
- * English whatever the feed's language, so it says so (xml:lang). No link
+ * the publisher's reason when one was given, else a default in English
+ * whatever the feed's language, which says so (xml:lang). No link
  * and no at:by: the article's pages answer 410, the publisher is the feed's
  * author already, and the Universal Feed Parser, which does not know the
  * element, would take either for the feed's own link or author.
  */
-export function addDeletedEntries(xml: string, deleted: { ref: string; when: Date }[]): string {
+export function addDeletedEntries(xml: string, deleted: { ref: string; when: Date; comment?: string }[]): string {
   if (deleted.length === 0) return xml;
   const at = /\n(\s*)<entry[\s>]|\n(\s*)<\/feed>/.exec(xml);
   if (!at) return xml;
   const indent = at[1] ?? `${at[2] ?? ''}    `;
-  const tags = deleted.map(({ ref, when }) => {
+  const tags = deleted.map(({ ref, when, comment }) => {
     const attributes = `ref="${xmlAttr(ref).replace(/"/g, '&quot;')}" when="${when.toISOString()}"`;
-    return `\n${indent}<at:deleted-entry ${attributes}><at:comment xml:lang="en">Withdrawn by the publisher</at:comment></at:deleted-entry>`;
+    // The publisher's reason is in the publisher's words, whose language we do not know: no xml:lang then.
+    const said = comment ? `<at:comment>${xmlAttr(comment)}</at:comment>` : '<at:comment xml:lang="en">Withdrawn by the publisher</at:comment>';
+    return `\n${indent}<at:deleted-entry ${attributes}>${said}</at:deleted-entry>`;
   });
   return declareNamespaces(xml.slice(0, at.index) + tags.join('') + xml.slice(at.index), 'feed', { at: TOMBSTONES_NAMESPACE });
 }

@@ -2,7 +2,7 @@
 // writes 1.0 only (a single `author`, the 1.0 version URL), so this format
 // is written here directly; see feed-gaps.ts for the other gaps.
 import type { Article } from '../model.js';
-import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
+import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId, killText, killTitle, type Tombstone } from './document.js';
 import { imageType } from './feed-gaps.js';
 import { relatedScore } from './related-why.js';
 
@@ -19,7 +19,8 @@ export function renderJson(doc: FeedDocument): string {
       language: doc.language,
       authors: [{ name: doc.author }],
       ...(doc.hub ? { hubs: [{ type: 'WebSub', url: doc.hub }] } : {}),
-      items: doc.items.map((a) => jsonItem(doc, a)),
+      // Kill notices first, as in RSS: they are the newest news about the feed's items.
+      items: [...(doc.killNotices ? doc.tombstones.map((t) => killItem(doc, t)) : []), ...doc.items.map((a) => jsonItem(doc, a))],
     },
     null,
     2,
@@ -70,5 +71,18 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
       source: { slug: a.source.slug, name: a.source.name, home_page_url: a.source.siteUrl ?? null, feed_url: `${doc.baseUrl}/feeds/sources/${a.source.slug}.json` },
       ...(doc.fullText && a.rights ? { rights: a.rights } : {}),
     },
+  };
+}
+
+/** A partner's notice that an item was withdrawn: the `id` the item had, and `_wirefeed.killed` for machines. */
+function killItem(doc: FeedDocument, t: Tombstone): Record<string, unknown> {
+  const at = t.withdrawnAt.toISOString();
+  return {
+    id: itemId(doc, t),
+    title: killTitle(t),
+    content_text: killText(t),
+    date_published: at,
+    date_modified: at,
+    _wirefeed: { killed: { at, reason: t.reason ?? null } },
   };
 }

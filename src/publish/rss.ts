@@ -3,14 +3,48 @@
 // rel="related", and <source>. See feed-gaps.ts for what `feed` lacks.
 import type { Enclosure, Item } from 'feed';
 import type { Article } from '../model.js';
-import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
-import { addPageLinks, cdata, createFeed, declareNamespaces, htmlText, imageType, mediaContent, namespaces, xmlAttr, xmlText } from './feed-gaps.js';
+import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId, killText, killTitle, type Tombstone } from './document.js';
+import {
+  addPageLinks,
+  cdata,
+  createFeed,
+  declareNamespaces,
+  htmlText,
+  imageType,
+  mediaContent,
+  namespaces,
+  WIREFEED_NAMESPACE,
+  xmlAttr,
+  xmlText,
+} from './feed-gaps.js';
 
 export function renderRss(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.rss);
+  const kills = doc.killNotices ? doc.tombstones : [];
+  // Kill notices first: they are the newest news about the feed's items.
+  for (const tombstone of kills) feed.addItem(killItem(doc, tombstone));
   for (const article of doc.items) feed.addItem(rssItem(doc, article));
   const xml = addPageLinks(feed.rss2(), 'rss', doc.pages.rss, 'application/rss+xml');
-  return declareNamespaces(xml, 'rss', namespaces);
+  return declareNamespaces(xml, 'rss', kills.length > 0 ? { ...namespaces, wirefeed: WIREFEED_NAMESPACE } : namespaces);
+}
+
+/**
+ * A partner's notice that an item it may hold was withdrawn: the same
+ * <guid> the item had (so that a system can match it), a neutral title, the
+ * withdrawal as <pubDate>, and <wirefeed:killed at reason> for machines.
+ * The <link> is the article's page on our site, which answers 410 Gone
+ * (feedparser and others want a link on every item).
+ */
+function killItem(doc: FeedDocument, t: Tombstone): Item {
+  const killed = { _attributes: { at: t.withdrawnAt.toISOString(), ...(t.reason ? { reason: xmlAttr(t.reason) } : {}) } };
+  return {
+    title: cdata(killTitle(t)),
+    id: itemId(doc, t),
+    link: itemId(doc, t),
+    date: t.withdrawnAt,
+    description: cdata(htmlText(killText(t))),
+    extensions: [{ name: 'wirefeed:killed', objects: killed }],
+  };
 }
 
 function rssItem(doc: FeedDocument, a: Article): Item {

@@ -3,7 +3,8 @@
 // Feed Parser, rss-parser, @rowanmanning/feed-parser, newsboat, the JSON Feed
 // 1.1 checker): all, categories, sources, tags, search, and later pages with
 // their paging links; and Atom feeds carrying a withdrawn article's tombstone
-// (RFC 6721), every entry still read. Skipped, with the reason, where
+// (RFC 6721), every entry still read, and partners' RSS and JSON Feed with
+// its kill notice, every item still read. Skipped, with the reason, where
 // feedcheck is not installed.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -14,6 +15,7 @@ import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { listCategories } from '../../src/store/categories.js';
 import { listSources } from '../../src/store/sources.js';
+import { createPartner } from '../../src/store/partners.js';
 import { listTags } from '../../src/store/tags.js';
 import { feedcheckFailures, feedcheckReport, feedcheckUnavailable, type TestContext, testContext } from '../helpers.js';
 
@@ -82,6 +84,7 @@ describe('feedcheck conformance of Atom feeds with a tombstone', async () => {
   let server: Server;
   let base: string;
   const feeds = ['/feeds/all', '/feeds/categories/climate', '/feeds/tags/port-elling', '/feeds/sources/admin'];
+  let key = '';
 
   before(async () => {
     if (skip) return;
@@ -90,7 +93,9 @@ describe('feedcheck conformance of Atom feeds with a tombstone', async () => {
     const app = createApp(ctx);
     const article = { title: 'Barrier gates tested', summary: 'All twelve closed.', url: 'https://demodesk.example/news/gates-tested', categories: ['climate'], tags: ['Port Elling'] };
     const id = String((await request(app).post('/admin/articles').set('Authorization', `Bearer ${token}`).send(article).expect(201)).body.id).split('/').pop();
-    await request(app).delete(`/admin/articles/${id}`).set('Authorization', `Bearer ${token}`).expect(204);
+    const reason = 'Withdrawn on legal advice: names a minor & a "witness" <unverified>';
+    await request(app).delete(`/admin/articles/${id}`).set('Authorization', `Bearer ${token}`).send({ reason }).expect(204);
+    key = createPartner(ctx.db, 'Climate Weekly', { fullText: true, categories: [] }).key;
     server = createServer(app).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -117,5 +122,21 @@ describe('feedcheck conformance of Atom feeds with a tombstone', async () => {
       assert.deepEqual(new Set(counts), new Set([String(entries)]), `${feed}.atom\n${report}`);
     }
     assert.deepEqual(await feedcheckFailures(feeds.flatMap((f) => [`${base}${f}.rss`, `${base}${f}.json`])), []);
+  });
+
+  test('a partner\'s RSS and JSON Feed with a kill notice pass, every item read, the notice among them', { skip }, async () => {
+    for (const feed of feeds) {
+      for (const format of ['rss', 'json']) {
+        const url = `${base}${feed}.${format}?key=${key}`;
+        const body = await fetch(url).then((r) => r.text());
+        assert.ok(body.includes('wirefeed:killed') || body.includes('"killed"'), url);
+        const items = format === 'rss' ? body.split('<item>').length - 1 : (JSON.parse(body) as { items: unknown[] }).items.length;
+        const report = await feedcheckReport(url);
+        const verdicts = report.split('\n').filter((line) => /^(PASS|FAIL) /.test(line));
+        assert.ok(verdicts.length > 0 && verdicts.every((line) => line.startsWith('PASS ')), report);
+        const counts = verdicts.map((line) => /\b(\d+) items?\b/.exec(line)?.[1]).filter((n) => n !== undefined);
+        assert.deepEqual(new Set(counts), new Set([String(items)]), `${url}\n${report}`);
+      }
+    }
   });
 });

@@ -1,9 +1,9 @@
 // The admin API's articles: POST publishes one of the publisher's own, PUT
 // replaces it, DELETE withdraws it (410 from then on; its id is never
-// reused). Articles that came from a feed are not the API's to change.
+// reused), with an optional {"reason": "…"}. Articles that came from a feed are not the API's to change.
 import { type Response, Router } from 'express';
 import type { Context } from '../../context.js';
-import { articleSchema, articleState, publishArticle, replaceArticle, withdrawArticle } from '../../ingest/publish-article.js';
+import { articleSchema, articleState, publishArticle, replaceArticle, withdrawalSchema, withdrawArticle } from '../../ingest/publish-article.js';
 import type { Article } from '../../model.js';
 import type { Db } from '../../store/db/db.js';
 import { articleJson } from '../../publish/article-json.js';
@@ -39,7 +39,14 @@ export function adminArticleRoutes(ctx: Context): Router {
   router.delete('/articles/:id', (req, res) => {
     const id = articleId(String(req.params.id), res);
     if (id === undefined || !publisherArticle(ctx.db, id, res)) return;
-    withdrawArticle(ctx.db, id);
+    // The body is optional: none withdraws without a reason.
+    let reason: string | undefined;
+    if (req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? '0') > 0) {
+      const input = jsonInput(withdrawalSchema, req, res);
+      if (!input) return;
+      reason = input.reason;
+    }
+    withdrawArticle(ctx.db, id, new Date(), reason);
     res.status(204).end();
   });
 

@@ -9,7 +9,7 @@
 // original story is an HTML rendition, related stories are associations.
 import { slugify } from '../../ingest/classify/classify.js';
 import type { Article, Enclosure, Related } from '../../model.js';
-import { type FeedDocument, itemId } from '../document.js';
+import { type FeedDocument, itemId, type Tombstone } from '../document.js';
 import { imageType } from '../feed-gaps.js';
 
 type NinjsObject = Record<string, unknown>;
@@ -29,7 +29,8 @@ export function renderNinjs(doc: FeedDocument): string {
       ...(pages.first ? { first: pages.first } : {}),
       ...(pages.previous ? { previous: pages.previous } : {}),
       ...(pages.next ? { next: pages.next } : {}),
-      items: doc.items.map((a) => ninjsItem(doc, a)),
+      // Kill notices first, as in RSS and JSON Feed.
+      items: [...(doc.killNotices ? doc.tombstones.map((t) => killItem(doc, t)) : []), ...doc.items.map((a) => ninjsItem(doc, a))],
     },
     null,
     2,
@@ -71,6 +72,24 @@ function ninjsItem(doc: FeedDocument, a: Article): NinjsObject {
     // The story on its publisher's site: ninjs 2.0 names no link but a rendition.
     renditions: [{ name: 'web', href: a.url, contenttype: 'text/html' }],
     ...(associations.length > 0 ? { associations } : {}),
+  };
+}
+
+/**
+ * A withdrawn item: the same `uri`, pubstatus `canceled` (ninjs 2.0's value
+ * for an item that must no longer be used), a version made at the
+ * withdrawal, and the publisher's reason as a description.
+ */
+function killItem(doc: FeedDocument, t: Tombstone): NinjsObject {
+  return {
+    standard,
+    uri: itemId(doc, t),
+    type: 'text',
+    version: String(Math.floor(t.withdrawnAt.getTime() / 1000)),
+    versioncreated: t.withdrawnAt.toISOString(),
+    pubstatus: 'canceled',
+    headlines: [{ role: 'main', value: t.title }],
+    ...(t.reason ? { descriptions: [{ role: 'kill-reason', contenttype: 'text/plain', value: t.reason }] } : {}),
   };
 }
 

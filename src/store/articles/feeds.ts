@@ -120,8 +120,8 @@ function notRepeated(table: 'article_categories' | 'article_tags', key: 'categor
 
 /** A feed's withdrawn articles, for its tombstones and its date (publish/document.ts). */
 export interface Withdrawals {
-  /** Those withdrawn after `since`, newest first, at most MAX_TOMBSTONES. */
-  recent: { id: number; withdrawnAt: Date }[];
+  /** Those withdrawn after `since`, newest first, at most MAX_TOMBSTONES: with the title they had and the reason given, if any. */
+  recent: { id: number; withdrawnAt: Date; title: string; reason?: string }[];
   /** When the feed last lost an article this way, however long ago; absent if never. */
   last?: Date;
 }
@@ -139,12 +139,16 @@ export const MAX_TOMBSTONES = 200;
 export function listWithdrawals(db: Db, filter: TimelineFilter, since: number, within: readonly string[] = []): Withdrawals {
   const { where, args } = withdrawnFrom(filter, within);
   const recent = db
-    .prepare(`SELECT id, withdrawn_at FROM articles WHERE withdrawn_at > ? AND ${where} ORDER BY withdrawn_at DESC, id DESC LIMIT ?`)
+    .prepare(
+      `SELECT id, withdrawn_at, title, withdrawn_reason FROM articles WHERE withdrawn_at > ? AND ${where} ORDER BY withdrawn_at DESC, id DESC LIMIT ?`,
+    )
     .raw()
-    .all(since, ...args, MAX_TOMBSTONES) as [number, number][];
+    .all(since, ...args, MAX_TOMBSTONES) as [number, number, string, string | null][];
   const last =
     recent[0]?.[1] ?? (db.prepare(`SELECT max(withdrawn_at) FROM articles WHERE withdrawn_at IS NOT NULL AND ${where}`).pluck().get(...args) as number | null);
-  const withdrawals: Withdrawals = { recent: recent.map(([id, at]) => ({ id, withdrawnAt: new Date(at) })) };
+  const withdrawals: Withdrawals = {
+    recent: recent.map(([id, at, title, reason]) => ({ id, withdrawnAt: new Date(at), title, ...(reason !== null ? { reason } : {}) })),
+  };
   if (last !== null) withdrawals.last = new Date(last);
   return withdrawals;
 }
