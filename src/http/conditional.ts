@@ -80,9 +80,9 @@ export function cachingFor(cfg: Readonly<Config>, partner: boolean): Caching {
  * nothing more, so it follows the same rule.
  */
 export function emptyFeedCaching(caching: Caching): Caching {
-  return caching.private ? caching : (emptyPublic ??= { cacheControl: 'public, no-cache', private: false });
+  return caching.private ? caching : emptyPublic;
 }
-let emptyPublic: Caching | undefined;
+const emptyPublic: Caching = { cacheControl: 'public, no-cache', private: false };
 
 /** A cached entry's header lists for one caching, by answer kind and encoding. */
 interface HeaderLists {

@@ -4,13 +4,13 @@
 // Asked after a change, to tell the WebSub hub which feeds moved
 // (publish/push/changes.ts, publish/push/websub.ts). Feed paths without their
 // format extension.
-import type { Db } from '../db/db.js';
+import { type Db, prepared } from '../db/db.js';
 
 /** The feeds a change's keys (`all`, `article/12`, `source/3`, `category/x`, `tag/x`, slugs raw) name. */
 export function feedPathsOfKeys(db: Db, keys: readonly string[]): string[] {
   const paths = new Set<string>();
   const articles: number[] = [];
-  const sourceSlug = db.prepare('SELECT slug FROM sources WHERE id = ?').pluck();
+  const sourceSlug = prepared(db, 'SELECT slug FROM sources WHERE id = ?').pluck();
   for (const key of keys) {
     const slash = key.indexOf('/');
     const [kind, name] = slash < 0 ? [key, ''] : [key.slice(0, slash), key.slice(slash + 1)];
