@@ -14,6 +14,8 @@ export interface SourceConfig {
   categories: string[];
   /** Minutes between two fetches of the source. */
   everyMinutes: number;
+  /** Its items dated in the future are embargoed until that date rather than dated now (ingest/clean/embargo.ts). */
+  embargoAware?: boolean;
 }
 
 export interface Source extends SourceConfig {
@@ -93,6 +95,12 @@ export interface ArticleFields {
   author?: string;
   publishedAt: Date;
   updatedAt: Date;
+  /**
+   * Held from the public until this time, which is also its publishedAt
+   * (db/migrations/023_embargoes.sql). On a stored Article: only while the
+   * time is still ahead.
+   */
+  embargoUntil?: Date;
   image?: Image;
   /** In the upstream's order, at most ten (ingest/clean/enclosures.ts); absent is none. */
   enclosures?: Enclosure[];

@@ -9,7 +9,7 @@ import { ArticleFileError, readArticleFile } from '../ingest/parse/articles.js';
 import { parseDate } from '../ingest/clean/dates.js';
 import { runIngest } from '../ingest/run.js';
 import { findArticleIdByGuid } from '../store/articles/articles.js';
-import { getArticle } from '../store/articles/reads.js';
+import { getArticle, WITH_EMBARGOED } from '../store/articles/reads.js';
 import { findSourceBySlug } from '../store/sources.js';
 
 /**
@@ -35,7 +35,8 @@ export async function addArticle(io: CliIo, file: string, force: boolean): Promi
     // Another file of the folder may have failed; this article is out all the same.
     if (result?.error) process.stderr.write(`articles add: note: ${source.slug} also reported: ${result.error}\n`);
     const verb = !before ? 'Published' : before.updatedAt.getTime() === article.updatedAt.getTime() ? 'Unchanged' : 'Updated';
-    io.out(`${verb}: ${cfg.site.baseUrl}/articles/${article.id} (${article.url})`);
+    const held = article.embargoUntil ? `, embargoed until ${article.embargoUntil.toISOString()}: the public sees it from then` : '';
+    io.out(`${verb}: ${cfg.site.baseUrl}/articles/${article.id} (${article.url})${held}`);
   } finally {
     ctx.db.close();
   }
@@ -62,7 +63,7 @@ async function copyArticle(cfg: Readonly<Config>, file: string, force: boolean) 
     throw err instanceof ArticleFileError ? new CliError(err.message, { cause: err }) : err;
   });
   // Ingest would quietly date an unreadable date "now"; a publisher wants to hear about it.
-  for (const [field, value] of [['published', entry.published], ['updated', entry.updated]] as const) {
+  for (const [field, value] of [['published', entry.published], ['updated', entry.updated], ['embargo_until', entry.embargoUntil]] as const) {
     if (value !== undefined && !parseDate(value)) throw new CliError(`articles: ${name}: ${field}: not a date: "${value}"`);
   }
   const dest = join(source.articlesDir, name);
@@ -76,5 +77,5 @@ async function copyArticle(cfg: Readonly<Config>, file: string, force: boolean) 
 
 function findArticle(ctx: Context, sourceId: number, guid: string) {
   const id = findArticleIdByGuid(ctx.db, sourceId, guid);
-  return id === undefined ? undefined : getArticle(ctx.db, id);
+  return id === undefined ? undefined : getArticle(ctx.db, id, WITH_EMBARGOED);
 }

@@ -1,11 +1,11 @@
-// `wirefeed partners add | list | revoke | usage`: syndication partners'
+// `wirefeed partners add | list | update | revoke | usage`: syndication partners'
 // keys, and a partner's usage report for a month.
 import { CliError, type CliIo, start } from './common.js';
 import { table } from './output.js';
 import { monthRange, usageCsv, usageRows } from '../publish/reports/usage.js';
-import { createPartner, findPartnerByName, listPartners, partnerUsageReport, revokePartner } from '../store/partners.js';
+import { createPartner, findPartnerByName, listPartners, partnerUsageReport, revokePartner, setPartnerEmbargoed } from '../store/partners.js';
 
-export function addPartner(io: CliIo, name: string, opts: { categories?: string; fullText?: boolean }): void {
+export function addPartner(io: CliIo, name: string, opts: { categories?: string; fullText?: boolean; embargoed?: boolean }): void {
   const ctx = start(io, 'warn');
   try {
     const categories = (opts.categories ?? '').split(',').map((c) => c.trim()).filter(Boolean);
@@ -13,10 +13,23 @@ export function addPartner(io: CliIo, name: string, opts: { categories?: string;
     const unknown = categories.filter((c) => !known.has(c));
     if (unknown.length) throw new CliError(`partners add: unknown categor${unknown.length === 1 ? 'y' : 'ies'}: ${unknown.join(', ')}`);
     if (listPartners(ctx.db).some((p) => p.name === name)) throw new CliError(`partners add: a partner named "${name}" exists already`);
-    const { partner, key } = createPartner(ctx.db, name, { fullText: opts.fullText === true, categories });
+    const { partner, key } = createPartner(ctx.db, name, { fullText: opts.fullText === true, categories, embargoed: opts.embargoed === true });
     io.out(`Added partner ${partner.name} (${tierOf(partner)}).`);
     io.out(`Key (shown this once; only its hash is kept): ${key}`);
     io.out(`Use it as "Authorization: Bearer ${key}" or ?key=${key}`);
+  } finally {
+    ctx.db.close();
+  }
+}
+
+/** `partners update NAME --embargoed | --no-embargoed`: the permission to receive embargoed articles before their time. */
+export function updatePartnerCommand(io: CliIo, name: string, opts: { embargoed?: boolean }): void {
+  if (opts.embargoed === undefined) throw new CliError('partners update: say what to change (--embargoed or --no-embargoed)');
+  const ctx = start(io, 'warn');
+  try {
+    if (!setPartnerEmbargoed(ctx.db, name, opts.embargoed)) throw new CliError(`partners update: no partner "${name}"`);
+    const partner = findPartnerByName(ctx.db, name)!;
+    io.out(`Partner ${partner.name}: ${tierOf(partner)}.`);
   } finally {
     ctx.db.close();
   }
@@ -76,6 +89,6 @@ export function partnerUsageCommand(io: CliIo, name: string, opts: { month?: str
   }
 }
 
-function tierOf(p: { fullText: boolean; categories: string[] }): string {
-  return `${p.fullText ? 'full text' : 'summaries'}, ${p.categories.length ? p.categories.join(' ') : 'all categories'}`;
+function tierOf(p: { fullText: boolean; categories: string[]; embargoed: boolean }): string {
+  return `${p.fullText ? 'full text' : 'summaries'}, ${p.categories.length ? p.categories.join(' ') : 'all categories'}${p.embargoed ? ', embargoed early' : ''}`;
 }

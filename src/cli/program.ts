@@ -11,7 +11,7 @@ import { CliError, type CliIo, open, start } from './common.js';
 import { loadConfig } from '../config/config.js';
 import { ingestOnce } from './ingest.js';
 import { runSchedule } from './schedule.js';
-import { addPartner, listPartnersCommand, partnerUsageCommand, revokePartnerCommand } from './partners.js';
+import { addPartner, listPartnersCommand, partnerUsageCommand, revokePartnerCommand, updatePartnerCommand } from './partners.js';
 import { changeSourceCommand, exportSources, importSources, listSourcesCommand } from './sources.js';
 import { reclassifyAll } from '../ingest/reclassify.js';
 import { packageRoot } from '../paths.js';
@@ -116,7 +116,15 @@ export function buildCli(io: CliIo): Command {
     .argument('<name>', 'the partner, as listed')
     .option('--categories <slugs>', 'comma-separated category slugs it may see (default: all)')
     .option('--full-text', 'publish the full text (and rights) to it')
-    .action((name: string, opts: { categories?: string; fullText?: boolean }) => addPartner(io, name, opts));
+    .option('--embargoed', 'send it embargoed articles before their time, marked with it')
+    .action((name: string, opts: { categories?: string; fullText?: boolean; embargoed?: boolean }) => addPartner(io, name, opts));
+  partners
+    .command('update')
+    .description("change a partner's permissions")
+    .argument('<name>', 'the partner')
+    .option('--embargoed', 'send it embargoed articles before their time, marked with it')
+    .option('--no-embargoed', 'hold embargoed articles from it until their time, as from the public')
+    .action((name: string, opts: { embargoed?: boolean }) => updatePartnerCommand(io, name, opts));
   partners
     .command('list', { isDefault: true })
     .description('list partners with their tier, request count and status (the default)')

@@ -256,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       siteUrl: s.site_url,
       categories: s.categories,
       everyMinutes: Math.round(ms(s.every as ms.StringValue) / 60_000),
+      embargoAware: s.embargo_aware,
     })),
   };
   return deepFreeze(config);

@@ -63,6 +63,8 @@ const sourceSchema = z
     site_url: httpUrl.optional(),
     categories: z.array(slug).default([]),
     every: interval.default('15m'),
+    // Items it dates in the future are embargoed until then (ingest/clean/embargo.ts).
+    embargo_aware: z.boolean().default(false),
   })
   .strict()
   .refine((s) => [s.url, s.file, s.articles].filter(Boolean).length === 1, {

@@ -11,7 +11,7 @@ import { listKeys } from '../publish/edge/keys.js';
 import { renderFeed } from '../publish/render.js';
 import { renderableItems } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
-import { type FeedFilter, listWithdrawals, type Withdrawals } from '../store/articles/feeds.js';
+import { earliest, type FeedFilter, listWithdrawals, nextEmbargoEnd, type Withdrawals } from '../store/articles/feeds.js';
 import { contentVersion, databaseCreatedAt } from '../store/content-version.js';
 import { matchExpression } from '../store/articles/search.js';
 import { findSourceBySlug } from '../store/sources.js';
@@ -20,7 +20,7 @@ import { cachingFor, sendCachedFeed } from './conditional.js';
 import type { FastFeeds } from './fast-feeds.js';
 import { routeOf } from '../observe/requests.js';
 import { readPage } from './paging.js';
-import { fullTextAllowed, noteDelivery, partnerOf } from './partner.js';
+import { fullTextAllowed, noteDelivery, partnerOf, publishedAsOf } from './partner.js';
 import type { Partner } from '../store/partners.js';
 
 /** Longer queries are refused: nobody types them, and each word is a term to rank. */
@@ -90,7 +90,8 @@ export function feedRoutes(
     const slug = String(req.params.slug);
     // A tag whose last article was withdrawn still has a feed while the tombstone lasts.
     const since = tombstonesSince(ctx);
-    const tag = findTag(ctx.db, slug) ?? (since === undefined ? undefined : findWithdrawnTag(ctx.db, slug, since));
+    const asOf = publishedAsOf(partnerOf(res));
+    const tag = findTag(ctx.db, slug, asOf) ?? (since === undefined ? undefined : findWithdrawnTag(ctx.db, slug, since, asOf));
     if (!tag) return notFound(res, `no tag ${quoted(slug)}`);
     sendFeed(ctx, req, res, { kind: 'tag', slug: tag.slug }, tagFeed(site, tag));
   });
@@ -173,11 +174,14 @@ export function renderFeedPage(
   query: Record<string, unknown> = {},
   partner?: Partner,
 ): Rendered | { error: string } {
-  const found = readPage(ctx.db, query, filter, ctx.cfg.publish.limit, partner?.categories);
+  // Taken before the read: an embargo ending while it runs still dates the entry.
+  const renderedAt = Date.now();
+  const asOf = publishedAsOf(partner);
+  const found = readPage(ctx.db, query, filter, ctx.cfg.publish.limit, partner?.categories, asOf);
   if ('error' in found) return found;
   // Stored data is not trusted: an item that cannot be rendered is left out (and logged), never the feed.
   const items = renderableItems(found.items, ctx.log);
-  const gone = withdrawalsOf(ctx, filter, found.page.cursor, partner?.categories);
+  const gone = withdrawalsOf(ctx, filter, found.page.cursor, partner?.categories ?? [], asOf);
   const dated = items.length > 0 || gone.last !== undefined;
   const doc = buildDocument(ctx.cfg, spec, items, found.page, {
     fullText: fullTextAllowed(ctx.cfg, partner),
@@ -196,9 +200,9 @@ export function renderFeedPage(
     link: linkHeader(format === 'ninjs' ? undefined : doc.hub, doc.urls[format]),
     surrogateKeys: listKeys(filter, items),
     articleIds: partner ? items.map((item) => item.id) : undefined,
-    // Rendered again when the oldest tombstone is due to go, though no content changed
+    // Rendered again when the oldest tombstone is due to go, or the next embargo ends, though no content changed
     // (RSS and JSON too: a tag feed kept for a tombstone goes with it).
-    expiresAt: oldest ? oldest.withdrawnAt.getTime() + ctx.cfg.publish.tombstoneMs : undefined,
+    expiresAt: earliest(oldest && oldest.withdrawnAt.getTime() + ctx.cfg.publish.tombstoneMs, nextEmbargoEnd(ctx.db, renderedAt)),
   };
 }
 
@@ -209,9 +213,9 @@ export function renderFeedPage(
  * tombstone has gone. Later pages and search have neither: a reader learns
  * of a withdrawal where it polls.
  */
-function withdrawalsOf(ctx: Context, filter: FeedFilter, cursor: string | undefined, within: readonly string[] = []): Withdrawals {
+function withdrawalsOf(ctx: Context, filter: FeedFilter, cursor: string | undefined, within: readonly string[], asOf: number): Withdrawals {
   if (filter.kind === 'search' || cursor !== undefined) return { recent: [] };
-  return listWithdrawals(ctx.db, filter, tombstonesSince(ctx) ?? Number.MAX_SAFE_INTEGER, within);
+  return listWithdrawals(ctx.db, filter, tombstonesSince(ctx) ?? Number.MAX_SAFE_INTEGER, within, asOf);
 }
 
 /** An article withdrawn after this time (ms) still has its tombstone; undefined when `publish.tombstone_days` is 0. */

@@ -19,7 +19,7 @@ import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { cachingFor, setCaching } from './conditional.js';
 import { notFound } from './feeds.js';
-import { fullTextAllowed, noteDelivery, partnerOf } from './partner.js';
+import { fullTextAllowed, noteDelivery, partnerOf, publishedAsOf } from './partner.js';
 
 export const stylesheetPath = join(packageRoot, 'public', 'feed.xsl');
 
@@ -47,7 +47,7 @@ export function pageRoutes(ctx: Context): Router {
   // One article as JSON; `.json` names the format in the URL (the plain path will also serve a page for browsers).
   const article = (req: Request, res: Response): void => {
     const id = String(req.params.id);
-    const found = /^\d{1,15}$/.test(id) ? getArticle(ctx.db, Number(id)) : undefined;
+    const found = /^\d{1,15}$/.test(id) ? getArticle(ctx.db, Number(id), publishedAsOf(partnerOf(res))) : undefined;
     if (!found) return notFound(res, `no article "${id}"`);
     const fullText = fullTextAllowed(ctx.cfg, partnerOf(res), found.categories.map((c) => c.slug));
     // A browser's navigation to /articles/{id} gets the article page instead (site/routes.ts).

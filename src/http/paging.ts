@@ -16,8 +16,18 @@ const MAX_SEARCH_PAGE = 1000;
 export type PageResult = { items: Article[]; page: PageSpec } | { error: string };
 
 /** The page a request asks for; `error` names the bad parameter (a 400). */
-/** `within`: the categories a partner limited to them may see (empty: all). */
-export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFilter, defaultLimit: number, within: readonly string[] = []): PageResult {
+/**
+ * `within`: the categories a partner limited to them may see (empty: all);
+ * `asOf`: articles published by then (now, unless the reader may see embargoed ones).
+ */
+export function readPage(
+  db: Db,
+  query: Record<string, unknown>,
+  filter: FeedFilter,
+  defaultLimit: number,
+  within: readonly string[] = [],
+  asOf = Date.now(),
+): PageResult {
   // The query parser makes a repeated parameter an array.
   if (Array.isArray(query.limit)) return { error: 'limit must be given once' };
   const limit = parseLimit(query.limit, defaultLimit);
@@ -29,7 +39,7 @@ export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFil
     const page = cursor === undefined ? 1 : parsePageNumber(cursor);
     if (page === undefined) return { error: `cursor must be a page number from 2 to ${MAX_SEARCH_PAGE}, as in the feed's "next" link` };
     try {
-      const found = searchArticles(db, filter.match, limit, page, within, filter.window);
+      const found = searchArticles(db, filter.match, limit, page, within, filter.window, asOf);
       return {
         items: found.items,
         page: {
@@ -46,7 +56,7 @@ export function readPage(db: Db, query: Record<string, unknown>, filter: FeedFil
   }
   const before = cursor === undefined ? undefined : decodeCursor(cursor);
   if (cursor !== undefined && before === undefined) return { error: `cursor is not one this feed gave out (take it from the feed's "next" link)` };
-  const found = listFeedPage(db, filter, limit, before, within);
+  const found = listFeedPage(db, filter, limit, before, within, asOf);
   return {
     items: found.items,
     page: { limit: asked, cursor, newerCursor: found.newer && encodeCursor(found.newer), olderCursor: found.older && encodeCursor(found.older) },

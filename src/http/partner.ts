@@ -7,12 +7,14 @@
 // it), and its requests are counted (store/partner-usage.ts): each request,
 // and once its answer is sent, its bytes, a 304, and the articles it carried
 // (noteDelivery), for the partner's usage report.
-// `fullTextAllowed` is the one place that decides who gets full text.
+// `fullTextAllowed` is the one place that decides who gets full text, and
+// `publishedAsOf` the one that decides who sees articles under embargo.
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
 import { bodyBytes, routeOf } from '../observe/requests.js';
 import { findPartnerByKey, type Partner } from '../store/partners.js';
+import { WITH_EMBARGOED } from '../store/articles/reads.js';
 import type { Answer, Delivered } from '../store/usage-tally.js';
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -79,6 +81,16 @@ export function fullTextAllowed(cfg: Readonly<Config>, partner: Partner | undefi
   if (!partner?.fullText) return false;
   if (categories === undefined || partner.categories.length === 0) return true;
   return categories.some((c) => partner.categories.includes(c));
+}
+
+/**
+ * Up to when the reader sees articles: now for the public and most
+ * partners, so an article under embargo (published at its embargo's end)
+ * is not there yet; every embargoed one for a partner permitted to receive
+ * them early (its feeds mark them with the time).
+ */
+export function publishedAsOf(partner: Partner | undefined): number {
+  return partner?.embargoed ? WITH_EMBARGOED : Date.now();
 }
 
 export function identifyPartner(ctx: Context, budget: Budget, usage: UsageCounter, onPartnerRequest?: (partnerId: number) => void) {

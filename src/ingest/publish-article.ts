@@ -36,6 +36,12 @@ export function articleSchema(categorySlugs: readonly string[]) {
       content_html: z.string().max(900_000).optional(),
       author: line(200).optional(),
       published: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 date-time, like "2026-11-18T09:30:00Z"' }).optional(),
+      // Held from the public until then, and published then (clean/embargo.ts); null on a replace ends it now.
+      embargo_until: z.iso
+        .datetime({ offset: true, error: 'must be an RFC 3339 date-time, like "2026-11-18T09:30:00Z"' })
+        .refine((v) => Date.parse(v) - Date.now() <= MAX_EMBARGO_MS, { error: 'must be within a year from now' })
+        .nullable()
+        .optional(),
       categories: z
         .array(z.string().refine((s) => known.has(s), { error: (i) => `unknown category "${String(i.input)}"` }))
         .max(20)
@@ -58,6 +64,9 @@ export const withdrawalSchema = z
   .strict();
 
 export type ArticleInput = z.infer<ReturnType<typeof articleSchema>>;
+
+/** The furthest ahead the publisher may set an embargo: further is a typo in the year. */
+const MAX_EMBARGO_MS = 366 * 86_400_000;
 
 export class PublishConflict extends Error {
   override name = 'PublishConflict';
@@ -85,7 +94,7 @@ export function publisherSource(db: Db): Source {
 }
 
 /** What the API's entry looks like to normalize: plain text escaped as HTML text, as JSON Feed's parser does. */
-function toEntry(input: ArticleInput, guid: string, published: string | undefined): ParsedEntry {
+function toEntry(input: ArticleInput, guid: string, published: string | undefined, embargoUntil: string | undefined): ParsedEntry {
   return {
     guid,
     link: input.url,
@@ -94,6 +103,7 @@ function toEntry(input: ArticleInput, guid: string, published: string | undefine
     content: input.content_html,
     author: escapeHtml(input.author),
     published,
+    embargoUntil,
     categories: input.categories,
     tags: input.tags.map((t) => escapeHtml(t)),
     image: input.image && { url: input.image.url, caption: escapeHtml(input.image.caption), credit: escapeHtml(input.image.credit) },
@@ -102,22 +112,31 @@ function toEntry(input: ArticleInput, guid: string, published: string | undefine
 }
 
 
-export type ArticleState = { state: 'missing' } | { state: 'withdrawn' } | { state: 'published'; sourceId: number; guid: string; publisher: boolean };
+export type ArticleState =
+  | { state: 'missing' }
+  | { state: 'withdrawn' }
+  /** `embargoUntil`: still held back until then (ms). */
+  | { state: 'published'; sourceId: number; guid: string; publisher: boolean; embargoUntil?: number };
 
-export function articleState(db: Db, id: number): ArticleState {
+export function articleState(db: Db, id: number, now = Date.now()): ArticleState {
   const row = db
-    .prepare('SELECT a.source_id, a.guid, a.withdrawn_at, s.slug, s.origin FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?')
-    .get(id) as { source_id: number; guid: string; withdrawn_at: number | null; slug: string; origin: string } | undefined;
+    .prepare(
+      'SELECT a.source_id, a.guid, a.withdrawn_at, a.embargo_until, a.published_at, s.slug, s.origin FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ?',
+    )
+    .get(id) as
+    | { source_id: number; guid: string; withdrawn_at: number | null; embargo_until: number | null; published_at: number; slug: string; origin: string }
+    | undefined;
   if (!row) return { state: 'missing' };
   if (row.withdrawn_at !== null) return { state: 'withdrawn' };
-  return { state: 'published', sourceId: row.source_id, guid: row.guid, publisher: row.slug === PUBLISHER_SOURCE && row.origin === 'admin' };
+  const held = row.embargo_until !== null && row.published_at > now ? { embargoUntil: row.published_at } : {};
+  return { state: 'published', sourceId: row.source_id, guid: row.guid, publisher: row.slug === PUBLISHER_SOURCE && row.origin === 'admin', ...held };
 }
 
 /** Stores a new article; throws PublishConflict when its guid is already stored. Returns its id. */
 export function publishArticle(ctx: Context, input: ArticleInput, now = new Date()): number {
   const source = publisherSource(ctx.db);
   const guid = input.guid ?? `urn:uuid:${randomUUID()}`;
-  const draft = prepareArticle(ctx, source, toEntry(input, guid, input.published), publisherFields(ctx, now));
+  const draft = prepareArticle(ctx, source, toEntry(input, guid, input.published, input.embargo_until ?? undefined), publisherFields(ctx, now));
   return ctx.db.transaction(() => {
     const taken = ctx.db.prepare('SELECT id FROM articles WHERE source_id = ? AND guid = ?').pluck().get(source.id, draft.guid);
     if (taken !== undefined) throw new PublishConflict(`guid "${draft.guid}" is already article ${String(taken)}`);
@@ -130,13 +149,20 @@ export function publishArticle(ctx: Context, input: ArticleInput, now = new Date
 /**
  * Replaces a published article in place: same id, same guid, same published
  * time (saveArticle keeps it); `guid`, when given, must be the stored one.
+ * One under embargo keeps it unless `embargo_until` moves it, or ends it
+ * now with null; one already out cannot be held back again.
  */
 export function replaceArticle(ctx: Context, id: number, input: ArticleInput, now = new Date()): void {
-  const current = articleState(ctx.db, id);
+  const current = articleState(ctx.db, id, now.getTime());
   if (current.state !== 'published') throw new Error(`replaceArticle: article ${id} is ${current.state}`);
   if (input.guid !== undefined && input.guid !== current.guid) throw new PublishConflict(`guid cannot change (it is "${current.guid}")`);
+  if (current.embargoUntil === undefined && typeof input.embargo_until === 'string' && Date.parse(input.embargo_until) > now.getTime()) {
+    throw new PublishConflict(`article ${id} is published already: an embargo cannot hold it back again`);
+  }
+  const kept = current.embargoUntil === undefined ? undefined : new Date(current.embargoUntil).toISOString();
+  const embargo = input.embargo_until === undefined ? kept : (input.embargo_until ?? undefined);
   const source = publisherSource(ctx.db);
-  const draft = prepareArticle(ctx, source, toEntry(input, current.guid, undefined), publisherFields(ctx, now));
+  const draft = prepareArticle(ctx, source, toEntry(input, current.guid, undefined, embargo), publisherFields(ctx, now));
   ctx.db.transaction(() => {
     saveArticle(ctx.db, current.sourceId, draft, now);
     markArticleChanged(ctx.db, id);

@@ -18,6 +18,8 @@ export function articleJson(article: Article, baseUrl: string, fullText: boolean
     author: article.author ?? null,
     published: article.publishedAt.toISOString(),
     updated: article.updatedAt.toISOString(),
+    // Only the admin and a partner permitted to see it early read it before its embargo ends.
+    ...(article.embargoUntil ? { embargo_until: article.embargoUntil.toISOString() } : {}),
     language: article.language ?? null,
     ...(fullText ? { rights: article.rights ?? null } : {}),
     image: article.image

@@ -4,7 +4,7 @@
 // entries withdrawn lately (RFC 6721), which only Atom can carry.
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
-import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
+import { embargoMark, type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
 import {
   addDeletedEntries,
   addPageLinks,
@@ -19,6 +19,7 @@ import {
   imageType,
   mediaContent,
   namespaces,
+  WIREFEED_NAMESPACE,
   xmlAttr,
   xmlText,
 } from './feed-gaps.js';
@@ -35,7 +36,9 @@ export function renderAtom(doc: FeedDocument): string {
     doc.items.map((a) => atomExtras(doc, a)),
   );
   const languages = doc.items.map((a) => a.language);
-  return atomLanguages(declareNamespaces(atomTextConstructs(xml), 'feed', { media: namespaces.media }), doc.language, languages);
+  const declared: Record<string, string> = { media: namespaces.media };
+  if (doc.items.some((a) => a.embargoUntil)) declared.wirefeed = WIREFEED_NAMESPACE;
+  return atomLanguages(declareNamespaces(atomTextConstructs(xml), 'feed', declared), doc.language, languages);
 }
 
 function atomItem(doc: FeedDocument, a: Article): Item {
@@ -77,6 +80,8 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
   links.push({ _attributes: { rel: 'self', href: xmlAttr(`${sourceId(doc, a)}.atom`) } });
   source.link = links;
   nodes.push({ source });
+  // Only a partner permitted to see it before its time gets it: held until then.
+  if (a.embargoUntil) nodes.push({ 'wirefeed:embargo': embargoMark(a.embargoUntil) });
   if (a.summary) nodes.push(atomSummary(a.summary));
   return [...categories, ...nodes];
 }

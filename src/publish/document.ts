@@ -69,6 +69,15 @@ export interface Tombstone {
   reason?: string;
 }
 
+/**
+ * <wirefeed:embargo until="…"/> on an item a permitted partner gets before
+ * its embargo ends (RSS and Atom; JSON Feed has `_wirefeed.embargo`): not to
+ * be published before `until`, which is also its published time.
+ */
+export function embargoMark(until: Date): Record<string, unknown> {
+  return { _attributes: { until: until.toISOString() } };
+}
+
 /** The neutral title of a kill notice, in RSS and JSON Feed. */
 export function killTitle(t: Pick<Tombstone, 'title'>): string {
   return `Withdrawn: ${t.title}`;

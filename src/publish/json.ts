@@ -70,6 +70,8 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
       ...(a.image ? { image: { url: a.image.url, caption: a.image.caption ?? null, credit: a.image.credit ?? null } } : {}),
       source: { slug: a.source.slug, name: a.source.name, home_page_url: a.source.siteUrl ?? null, feed_url: `${doc.baseUrl}/feeds/sources/${a.source.slug}.json` },
       ...(doc.fullText && a.rights ? { rights: a.rights } : {}),
+      // Only a partner permitted to see it before its time gets it: held until then.
+      ...(a.embargoUntil ? { embargo: { until: a.embargoUntil.toISOString() } } : {}),
     },
   };
 }

@@ -3,7 +3,7 @@
 // rel="related", and <source>. See feed-gaps.ts for what `feed` lacks.
 import type { Enclosure, Item } from 'feed';
 import type { Article } from '../model.js';
-import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId, killText, killTitle, type Tombstone } from './document.js';
+import { embargoMark, type FeedDocument, hasHtmlBody, itemBodyHtml, itemId, killText, killTitle, type Tombstone } from './document.js';
 import {
   addPageLinks,
   cdata,
@@ -25,7 +25,8 @@ export function renderRss(doc: FeedDocument): string {
   for (const tombstone of kills) feed.addItem(killItem(doc, tombstone));
   for (const article of doc.items) feed.addItem(rssItem(doc, article));
   const xml = addPageLinks(feed.rss2(), 'rss', doc.pages.rss, 'application/rss+xml');
-  return declareNamespaces(xml, 'rss', kills.length > 0 ? { ...namespaces, wirefeed: WIREFEED_NAMESPACE } : namespaces);
+  const ours = kills.length > 0 || doc.items.some((a) => a.embargoUntil);
+  return declareNamespaces(xml, 'rss', ours ? { ...namespaces, wirefeed: WIREFEED_NAMESPACE } : namespaces);
 }
 
 /**
@@ -53,6 +54,8 @@ function rssItem(doc: FeedDocument, a: Article): Item {
   // RSS 2.0 has no modified date: Atom's, as feedparser and others read it in RSS.
   if (a.updatedAt.getTime() !== a.publishedAt.getTime()) extensions.push({ name: 'atom:updated', objects: { _text: a.updatedAt.toISOString() } });
   if (a.image) extensions.push({ name: 'media:content', objects: mediaContent(a.image) });
+  // Only a partner permitted to see it before its time gets it: held until then.
+  if (a.embargoUntil) extensions.push({ name: 'wirefeed:embargo', objects: embargoMark(a.embargoUntil) });
   if (a.related.length > 0) {
     const links = a.related.map((r) => ({ _attributes: { rel: 'related', href: xmlAttr(r.url), title: xmlAttr(r.title) } }));
     // xml-js writes an array as repeated elements; `feed` types objects as a record only.

@@ -19,15 +19,16 @@ export function listCategories(db: Db): Category[] {
  * index, the OPML list and autodiscovery advertise. An empty category's
  * feed still answers (a valid empty feed); it is just not offered.
  */
-export function listCategoriesInUse(db: Db): Category[] {
+export function listCategoriesInUse(db: Db, asOf = Date.now()): Category[] {
+  // One that holds only an article under embargo is not offered yet: that would tell of it.
   return db
     .prepare(
       `SELECT slug, label FROM categories c
         WHERE EXISTS (SELECT 1 FROM article_categories ac JOIN articles a ON a.id = ac.article_id
-                       WHERE ac.category_slug = c.slug AND a.withdrawn_at IS NULL)
+                       WHERE ac.category_slug = c.slug AND a.withdrawn_at IS NULL AND ac.published_at <= ?)
         ORDER BY label`,
     )
-    .all() as Category[];
+    .all(asOf) as Category[];
 }
 
 export function findCategory(db: Db, slug: string): Category | undefined {

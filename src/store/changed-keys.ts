@@ -57,3 +57,41 @@ export function changeBacklog(db: Db, now: number): { keys: number; oldestMs: nu
   const row = prepared(db, 'SELECT count(*) AS keys, min(queued_at) AS oldest FROM changed_keys').get() as { keys: number; oldest: number | null };
   return { keys: row.keys, oldestMs: row.oldest === null ? 0 : Math.max(0, now - row.oldest) };
 }
+
+/**
+ * Queues the keys of every article whose embargo has ended since the last
+ * call, up to `now` (023_embargoes.sql): nothing is written when an embargo
+ * ends, so the triggers cannot see it. Its lists (everything, its source,
+ * its categories and tags) and its own answers are purged and pushed like
+ * any other change. How far lifts were queued is kept in the database, so a
+ * lift that passed while no writer ran is queued at the next start. Returns
+ * how many articles it queued.
+ */
+export function queueEmbargoLifts(db: Db, now: number): number {
+  const ended = () =>
+    prepared(
+      db,
+      `SELECT id, source_id FROM articles WHERE embargo_until > (SELECT announced_until FROM embargo_lifts WHERE id = 1)
+         AND embargo_until <= ? AND withdrawn_at IS NULL`,
+    ).all(now) as { id: number; source_id: number }[];
+  // A read first: most passes find nothing, and take no write lock for it.
+  if (ended().length === 0) return 0;
+  return db
+    .transaction(() => {
+      const lifted = ended();
+      for (const a of lifted) {
+        for (const key of ['all', `article/${a.id}`, `source/${a.source_id}`]) queueChangedKey(db, key);
+        const lists = prepared(
+          db,
+          `SELECT 'category/' || category_slug FROM article_categories WHERE article_id = @id
+           UNION SELECT 'tag/' || slug FROM article_tags WHERE article_id = @id`,
+        )
+          .pluck()
+          .all({ id: a.id }) as string[];
+        for (const key of lists) queueChangedKey(db, key);
+      }
+      prepared(db, 'UPDATE embargo_lifts SET announced_until = max(announced_until, ?) WHERE id = 1').run(now);
+      return lifted.length;
+    })
+    .immediate();
+}

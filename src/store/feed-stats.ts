@@ -23,24 +23,29 @@ interface StatRow {
   newest: number;
 }
 
-export function feedStats(db: Db): FeedStats {
+/** Counted as the public sees them at `asOf`: an article under embargo is not there yet. */
+export function feedStats(db: Db, asOf = Date.now()): FeedStats {
   // As the feed of everything lists them: a story told by several sources once.
   const all = db
-    .prepare('SELECT count(*) AS articles, max(published_at) AS newest FROM articles WHERE story_id IS NULL AND withdrawn_at IS NULL')
-    .get() as { articles: number; newest: number | null };
+    .prepare('SELECT count(*) AS articles, max(published_at) AS newest FROM articles WHERE story_id IS NULL AND withdrawn_at IS NULL AND published_at <= ?')
+    .get(asOf) as { articles: number; newest: number | null };
   return {
     all: all.articles > 0 && all.newest !== null ? { articles: all.articles, newest: new Date(all.newest) } : undefined,
     // A withdrawn article has no category or tag rows left (ingest/publish-article.ts).
-    categories: byKey(db.prepare('SELECT category_slug AS key, count(*) AS articles, max(published_at) AS newest FROM article_categories GROUP BY category_slug').all() as StatRow[]),
+    categories: byKey(
+      db
+        .prepare('SELECT category_slug AS key, count(*) AS articles, max(published_at) AS newest FROM article_categories WHERE published_at <= ? GROUP BY category_slug')
+        .all(asOf) as StatRow[],
+    ),
     sources: byKey(
       db
         .prepare(
           `SELECT s.slug AS key, count(*) AS articles, max(a.published_at) AS newest
-           FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.withdrawn_at IS NULL GROUP BY s.slug`,
+           FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.withdrawn_at IS NULL AND a.published_at <= ? GROUP BY s.slug`,
         )
-        .all() as StatRow[],
+        .all(asOf) as StatRow[],
     ),
-    tags: byKey(db.prepare('SELECT slug AS key, count(*) AS articles, max(published_at) AS newest FROM article_tags GROUP BY slug').all() as StatRow[]),
+    tags: byKey(db.prepare('SELECT slug AS key, count(*) AS articles, max(published_at) AS newest FROM article_tags WHERE published_at <= ? GROUP BY slug').all(asOf) as StatRow[]),
   };
 }
 

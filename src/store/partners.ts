@@ -10,6 +10,8 @@ export interface Partner {
   name: string;
   keyPrefix: string;
   fullText: boolean;
+  /** Receives articles under embargo before their time, marked with it (023_embargoes.sql). */
+  embargoed: boolean;
   /** Category slugs this partner may see; empty: all. */
   categories: string[];
   createdAt: Date;
@@ -23,6 +25,7 @@ interface PartnerRow {
   name: string;
   key_prefix: string;
   full_text: number;
+  embargoed: number;
   categories: string;
   created_at: number;
   revoked_at: number | null;
@@ -35,12 +38,17 @@ export function hashKey(key: string): string {
 }
 
 /** Adds a partner; returns it with its key, which is never stored and cannot be shown again. */
-export function createPartner(db: Db, name: string, tier: { fullText: boolean; categories: string[] }): { partner: Partner; key: string } {
+export function createPartner(
+  db: Db,
+  name: string,
+  tier: { fullText: boolean; categories: string[]; embargoed?: boolean },
+): { partner: Partner; key: string } {
   const key = `wf_${randomBytes(24).toString('base64url')}`;
   const id = Number(
     db
-      .prepare('INSERT INTO partners (name, key_hash, key_prefix, full_text, categories, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(name, hashKey(key), key.slice(0, 10), tier.fullText ? 1 : 0, JSON.stringify(tier.categories), Date.now()).lastInsertRowid,
+      .prepare('INSERT INTO partners (name, key_hash, key_prefix, full_text, embargoed, categories, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(name, hashKey(key), key.slice(0, 10), tier.fullText ? 1 : 0, tier.embargoed ? 1 : 0, JSON.stringify(tier.categories), Date.now())
+      .lastInsertRowid,
   );
   return { partner: findPartnerById(db, id) as Partner, key };
 }
@@ -64,6 +72,11 @@ export function findPartnerByName(db: Db, name: string): Partner | undefined {
 
 export function listPartners(db: Db): Partner[] {
   return (db.prepare('SELECT * FROM partners ORDER BY name').all() as PartnerRow[]).map(toPartner);
+}
+
+/** Grants or withdraws the partner's permission to receive embargoed articles early; false when there is no such partner. */
+export function setPartnerEmbargoed(db: Db, name: string, embargoed: boolean): boolean {
+  return db.prepare('UPDATE partners SET embargoed = ? WHERE name = ?').run(embargoed ? 1 : 0, name).changes > 0;
 }
 
 /** Revokes the partner's key; false when there is no such partner or it was revoked already. */
@@ -150,6 +163,7 @@ function toPartner(r: PartnerRow): Partner {
     name: r.name,
     keyPrefix: r.key_prefix,
     fullText: r.full_text === 1,
+    embargoed: r.embargoed === 1,
     categories: JSON.parse(r.categories) as string[],
     createdAt: new Date(r.created_at),
     revokedAt: r.revoked_at === null ? undefined : new Date(r.revoked_at),

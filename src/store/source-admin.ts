@@ -68,13 +68,14 @@ export interface AdminSource {
   siteUrl?: string;
   categories: string[];
   everyMinutes: number;
+  embargoAware?: boolean;
 }
 
 export function insertAdminSource(db: Db, s: AdminSource): void {
   db.prepare(
-    `INSERT INTO sources (slug, name, url, site_url, categories, every_minutes, origin)
-     VALUES (?, ?, ?, ?, ?, ?, 'admin')`,
-  ).run(s.slug, s.name, s.url, s.siteUrl ?? null, JSON.stringify(s.categories), s.everyMinutes);
+    `INSERT INTO sources (slug, name, url, site_url, categories, every_minutes, embargo_aware, origin)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'admin')`,
+  ).run(s.slug, s.name, s.url, s.siteUrl ?? null, JSON.stringify(s.categories), s.everyMinutes, s.embargoAware ? 1 : 0);
 }
 
 /** A change through the admin API: absent fields stay as they are; `siteUrl: null` clears it. */
@@ -85,6 +86,7 @@ export interface AdminSourcePatch {
   categories?: string[];
   everyMinutes?: number;
   enabled?: boolean;
+  embargoAware?: boolean;
 }
 
 export function updateAdminSource(db: Db, slug: string, p: AdminSourcePatch): void {
@@ -95,6 +97,7 @@ export function updateAdminSource(db: Db, slug: string, p: AdminSourcePatch): vo
        categories = coalesce(@categories, categories),
        every_minutes = coalesce(@every, every_minutes),
        enabled = coalesce(@enabled, enabled),
+       embargo_aware = coalesce(@embargoAware, embargo_aware),
        -- A new URL starts afresh: no redirect target, no validators, due now.
        fetch_url = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN NULL ELSE fetch_url END,
        etag = CASE WHEN @url IS NOT NULL AND @url IS NOT url THEN NULL ELSE etag END,
@@ -114,6 +117,7 @@ export function updateAdminSource(db: Db, slug: string, p: AdminSourcePatch): vo
     categories: p.categories ? JSON.stringify(p.categories) : null,
     every: p.everyMinutes ?? null,
     enabled: p.enabled === undefined ? null : p.enabled ? 1 : 0,
+    embargoAware: p.embargoAware === undefined ? null : p.embargoAware ? 1 : 0,
     url: p.url ?? null,
   });
 }

@@ -12,6 +12,7 @@ interface SourceRow {
   site_url: string | null;
   categories: string;
   every_minutes: number;
+  embargo_aware: number;
   fetch_url: string | null;
   etag: string | null;
   last_modified: string | null;
@@ -42,11 +43,12 @@ export interface SourceHealth extends Source {
  */
 export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
   const upsert = db.prepare(`
-    INSERT INTO sources (slug, name, url, articles_dir, site_url, categories, every_minutes)
-    VALUES (@slug, @name, @url, @articlesDir, @siteUrl, @categories, @everyMinutes)
+    INSERT INTO sources (slug, name, url, articles_dir, site_url, categories, every_minutes, embargo_aware)
+    VALUES (@slug, @name, @url, @articlesDir, @siteUrl, @categories, @everyMinutes, @embargoAware)
     ON CONFLICT (slug) DO UPDATE SET name = excluded.name, url = excluded.url,
       articles_dir = excluded.articles_dir, site_url = excluded.site_url,
       categories = excluded.categories, every_minutes = excluded.every_minutes, enabled = 1,
+      embargo_aware = excluded.embargo_aware,
       origin = 'config', -- the config file takes over a slug it now lists
       -- A new configured URL starts afresh: no redirect target, no validators, not gone.
       gone_at = CASE WHEN sources.url IS excluded.url THEN sources.gone_at END,
@@ -65,6 +67,7 @@ export function syncSources(db: Db, configs: readonly SourceConfig[]): void {
         siteUrl: s.siteUrl ?? null,
         categories: JSON.stringify(s.categories),
         everyMinutes: s.everyMinutes,
+        embargoAware: s.embargoAware ? 1 : 0,
       });
     }
   }).immediate();
@@ -85,13 +88,14 @@ export function listDueSources(db: Db, now: Date): Source[] {
   return (due.all(now.getTime()) as SourceRow[]).map(toSource);
 }
 
-export function listSourceHealth(db: Db): SourceHealth[] {
+/** Every source with its health; its article count leaves out those still under embargo, which the public must not learn of. */
+export function listSourceHealth(db: Db, asOf = Date.now()): SourceHealth[] {
   const rows = db
     .prepare(
-      `SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS article_count
+      `SELECT s.*, (SELECT count(*) FROM articles a WHERE a.source_id = s.id AND a.published_at <= ?) AS article_count
        FROM sources s ORDER BY s.slug`,
     )
-    .all() as (SourceRow & Record<string, number | string | null>)[];
+    .all(asOf) as (SourceRow & Record<string, number | string | null>)[];
   return rows.map((r) => ({
     ...toSource(r),
     enabled: r.enabled === 1,
@@ -159,6 +163,7 @@ function toSource(row: SourceRow): Source {
     siteUrl: row.site_url ?? undefined,
     categories: JSON.parse(row.categories) as string[],
     everyMinutes: row.every_minutes,
+    embargoAware: row.embargo_aware === 1,
     fetchUrl: row.fetch_url ?? undefined,
     etag: row.etag ?? undefined,
     lastModified: row.last_modified ?? undefined,

@@ -13,13 +13,16 @@ export interface Tag {
 // SQLite returns the bare `label` column from the row that max() picked.
 const TAG_COLUMNS = 'slug, label, max(published_at) AS newest, count(*) AS articleCount';
 
-export function listTags(db: Db): Tag[] {
-  const rows = db.prepare(`SELECT ${TAG_COLUMNS} FROM article_tags GROUP BY slug ORDER BY label COLLATE NOCASE, slug`).all() as (Tag & { newest: number })[];
+/** `asOf`: counting only articles published by then; a tag that only an article under embargo has does not exist yet. */
+export function listTags(db: Db, asOf = Date.now()): Tag[] {
+  const rows = db
+    .prepare(`SELECT ${TAG_COLUMNS} FROM article_tags WHERE published_at <= ? GROUP BY slug ORDER BY label COLLATE NOCASE, slug`)
+    .all(asOf) as (Tag & { newest: number })[];
   return rows.map(({ slug, label, articleCount }) => ({ slug, label, articleCount }));
 }
 
-export function findTag(db: Db, slug: string): Tag | undefined {
-  const row = db.prepare(`SELECT ${TAG_COLUMNS} FROM article_tags WHERE slug = ? GROUP BY slug`).get(slug) as
+export function findTag(db: Db, slug: string, asOf = Date.now()): Tag | undefined {
+  const row = db.prepare(`SELECT ${TAG_COLUMNS} FROM article_tags WHERE slug = ? AND published_at <= ? GROUP BY slug`).get(slug, asOf) as
     | (Tag & { newest: number })
     | undefined;
   return row && { slug: row.slug, label: row.label, articleCount: row.articleCount };
@@ -29,13 +32,13 @@ export function findTag(db: Db, slug: string): Tag | undefined {
  * A tag none of whose articles is left, but one of which was withdrawn
  * after `since`: its feed still answers, to carry the tombstone (RFC 6721).
  */
-export function findWithdrawnTag(db: Db, slug: string, since: number): Tag | undefined {
+export function findWithdrawnTag(db: Db, slug: string, since: number, asOf = Date.now()): Tag | undefined {
   const label = db
     .prepare(
       `SELECT t.value FROM articles a, json_each(a.withdrawn_tags) t
-       WHERE a.withdrawn_at > ? AND t.key = ? ORDER BY a.withdrawn_at DESC LIMIT 1`,
+       WHERE a.withdrawn_at > ? AND a.published_at <= ? AND t.key = ? ORDER BY a.withdrawn_at DESC LIMIT 1`,
     )
     .pluck()
-    .get(since, slug) as string | undefined;
+    .get(since, asOf, slug) as string | undefined;
   return label === undefined ? undefined : { slug, label, articleCount: 0 };
 }

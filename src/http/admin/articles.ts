@@ -7,7 +7,7 @@ import { articleSchema, articleState, publishArticle, replaceArticle, withdrawal
 import type { Article } from '../../model.js';
 import type { Db } from '../../store/db/db.js';
 import { articleJson } from '../../publish/article-json.js';
-import { getArticle } from '../../store/articles/reads.js';
+import { getArticle, WITH_EMBARGOED } from '../../store/articles/reads.js';
 import { jsonInput, sendError } from './input.js';
 
 export function adminArticleRoutes(ctx: Context): Router {
@@ -16,7 +16,7 @@ export function adminArticleRoutes(ctx: Context): Router {
   const articleBody = articleSchema(ctx.cfg.categories.map((c) => c.slug));
 
   const showArticle = (res: Response, id: number, status: number) => {
-    const article = getArticle(ctx.db, id) as Article;
+    const article = getArticle(ctx.db, id, WITH_EMBARGOED) as Article;
     // What GET /articles/{id}.json shows a full-text reader, and the upstream guid, which only the API shows.
     res.status(status).location(`${base}/articles/${id}`).json({ ...articleJson(article, base, true), guid: article.guid });
   };

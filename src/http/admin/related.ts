@@ -14,7 +14,7 @@ import type { Context } from '../../context.js';
 import { articleState } from '../../ingest/publish-article.js';
 import type { Article } from '../../model.js';
 import { articleJson } from '../../publish/article-json.js';
-import { getArticle } from '../../store/articles/reads.js';
+import { getArticle, WITH_EMBARGOED } from '../../store/articles/reads.js';
 import { clearEdit, type EditAction, listEdits, recordEdit } from '../../store/articles/related-edits.js';
 import { sendError } from './input.js';
 
@@ -24,7 +24,7 @@ export function adminRelatedRoutes(ctx: Context): Router {
 
   /** The article's related list as /articles/{id}.json shows it, with the edits that shaped it. */
   const showRelated = (res: Response, id: number, status: number) => {
-    const article = getArticle(ctx.db, id) as Article;
+    const article = getArticle(ctx.db, id, WITH_EMBARGOED) as Article;
     res.status(status).json({
       article: `${base}/articles/${id}`,
       related: articleJson(article, base, false).related,

@@ -40,7 +40,7 @@ export function adminSourceRoutes(ctx: Context, checkUrl: (url: string) => Promi
     if (input.slug === PUBLISHER_SOURCE) return sendError(res, 409, `slug: "${PUBLISHER_SOURCE}" is kept for the articles published through the API`, 'slug');
     if (!(await urlAllowed(checkUrl, input.url, res))) return;
     if (findSourceBySlug(ctx.db, input.slug)) return sendError(res, 409, `slug: source "${input.slug}" already exists`, 'slug');
-    insertAdminSource(ctx.db, { ...input, siteUrl: input.site_url, everyMinutes: minutes(input.every) });
+    insertAdminSource(ctx.db, { ...input, siteUrl: input.site_url, everyMinutes: minutes(input.every), embargoAware: input.embargo_aware });
     res.status(201).location(`${base}/feeds/sources/${input.slug}.rss`).json(sourceJsonOf(ctx.db, input.slug));
   });
 
@@ -49,8 +49,8 @@ export function adminSourceRoutes(ctx: Context, checkUrl: (url: string) => Promi
     const input = jsonInput(patchBody, req, res);
     if (!input || !manageable(ctx.db, slug, res)) return;
     if (input.url !== undefined && !(await urlAllowed(checkUrl, input.url, res))) return;
-    const { site_url: siteUrl, every, ...rest } = input;
-    updateAdminSource(ctx.db, slug, { ...rest, siteUrl, everyMinutes: every === undefined ? undefined : minutes(every) });
+    const { site_url: siteUrl, every, embargo_aware: embargoAware, ...rest } = input;
+    updateAdminSource(ctx.db, slug, { ...rest, siteUrl, embargoAware, everyMinutes: every === undefined ? undefined : minutes(every) });
     res.json(sourceJsonOf(ctx.db, slug));
   });
 
@@ -121,6 +121,7 @@ function sourceSchema(categorySlugs: readonly string[]) {
       site_url: feedUrl.optional(),
       categories: categoryList(categorySlugs).default([]),
       every: every.default('15m'),
+      embargo_aware: z.boolean().default(false),
     })
     .strict();
 }
@@ -134,6 +135,7 @@ function sourcePatchSchema(categorySlugs: readonly string[]) {
       categories: categoryList(categorySlugs).optional(),
       every: every.optional(),
       enabled: z.boolean().optional(),
+      embargo_aware: z.boolean().optional(),
     })
     .strict();
 }
@@ -179,6 +181,7 @@ function sourceJson(s: SourceHealth) {
     site_url: s.siteUrl ?? null,
     categories: s.categories,
     every_minutes: s.everyMinutes,
+    embargo_aware: s.embargoAware === true,
     origin: s.origin,
     enabled: s.enabled,
     gone_at: s.goneAt?.toISOString() ?? null,

@@ -4,6 +4,7 @@
 // Cache-Control, gzip or brotli. Every page carries a Content-Security-Policy
 // that allows no script at all: the pages need none.
 import type { Request, Response } from 'express';
+import { nextEmbargoEnd } from '../../store/articles/feeds.js';
 import type { Context } from '../../context.js';
 import type { FeedCache } from '../../publish/cache.js';
 import { contentVersion } from '../../store/content-version.js';
@@ -46,6 +47,8 @@ export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Resp
   const key = `${partner ? `partner:${partner.id}` : 'public'} page ${req.path}?${pageParameters(req)}`;
   let entry = cache.get(key, version);
   if (!entry) {
+    // Taken before the build: a page built now is out of date when the next embargo ends.
+    const expiresAt = nextEmbargoEnd(ctx.db, Date.now());
     const built = build();
     if ('status' in built) {
       // Never kept by a cache in front, as the feeds' 404s (feeds.ts notFound).
@@ -53,7 +56,7 @@ export function sendPage(ctx: Context, cache: FeedCache, req: Request, res: Resp
       return;
     }
     const { body, lastModified, keys: surrogateKeys, articleIds } = built;
-    entry = cache.set(key, version, { body, contentType: htmlType, lastModified, surrogateKeys, articleIds });
+    entry = cache.set(key, version, { body, contentType: htmlType, lastModified, surrogateKeys, articleIds, expiresAt });
   }
   noteDelivery(req, res, entry.articleIds, 'html');
   sendCachedFeed(req, res, entry, cachingFor(ctx.cfg, partner !== undefined));

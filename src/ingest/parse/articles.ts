@@ -17,6 +17,8 @@ const frontMatter = z.object({
   author: z.string().optional(),
   published: date,
   updated: date.optional(),
+  // A time that cannot be read must not publish the article at once: the file is refused instead.
+  embargo_until: date.refine((v) => !Number.isNaN(Date.parse(v)), 'must be a date and time, like 2026-11-18T09:30:00Z').optional(),
   url: z.url().optional(),
   categories: z.array(z.string()).default([]),
   tags: z.array(z.string()).default([]),
@@ -76,6 +78,7 @@ export async function readArticleFile(path: string, siteUrl: string): Promise<Pa
     author: escapeHtml(fm.author),
     published: fm.published,
     updated: fm.updated,
+    embargoUntil: fm.embargo_until,
     categories: fm.categories.map(escapeHtml),
     tags: fm.tags.map(escapeHtml),
     image: fm.image && { url: fm.image.url, caption: escapeHtml(fm.image.caption), credit: escapeHtml(fm.image.credit) },

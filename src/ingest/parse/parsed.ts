@@ -40,6 +40,8 @@ export interface ParsedEntry {
   author?: string;
   published?: string;
   updated?: string;
+  /** Held back until then (RFC 3339), as the publisher set it: the admin API, Markdown front matter (clean/embargo.ts). */
+  embargoUntil?: string;
   categories: string[];
   tags: string[];
   image?: ParsedImage;

@@ -10,6 +10,7 @@ import { explicitRelated } from '../relate/relate.js';
 import { sanitizeContent } from '../clean/sanitize.js';
 import { bodyText } from '../clean/body-text.js';
 import { capHtml } from '../clean/cap.js';
+import { embargoOf } from '../clean/embargo.js';
 
 export interface PrepareContext {
   /** Where the entry's relative links resolve. */
@@ -36,6 +37,9 @@ export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry:
   );
   // The body's text: what search indexes, and the summary when the entry has none.
   const { text } = content;
+  // Under embargo, it is published when the embargo ends, and not changed before.
+  const embargo = embargoOf(entry, source.embargoAware === true, p.now);
+  const dates = embargo ? { publishedAt: embargo, updatedAt: embargo, embargoUntil: embargo } : {};
   return {
     ...item,
     upstreamTags: item.tags,
@@ -48,5 +52,6 @@ export function prepareArticle(ctx: Pick<Context, 'cfg'>, source: Source, entry:
     language: p.language,
     rights: item.rights ?? p.rights,
     contentCutFrom: cut,
+    ...dates,
   };
 }

@@ -56,6 +56,8 @@ function ninjsItem(doc: FeedDocument, a: Article): NinjsObject {
     versioncreated: a.updatedAt.toISOString(),
     contentcreated: a.publishedAt.toISOString(),
     pubstatus: 'usable',
+    // Only a partner permitted to see it before its time gets it: not to be published before then.
+    ...(a.embargoUntil ? { embargoed: a.embargoUntil.toISOString() } : {}),
     language: a.language ?? doc.language,
     headlines: [{ role: 'main', value: a.title }],
     ...(a.author ? { by: a.author } : {}),

@@ -9,9 +9,9 @@
 // Nothing here is awaited by an ingest or an admin change, which only wrote
 // the queue in their own transactions, whichever process they ran in. The
 // queue is looked at every 100 ms, so that a change is pushed and purged
-// well within a second of its commit.
+// well within a second of its commit, and an embargo within a second of its end.
 import type { Context } from '../../context.js';
-import { type ChangedKey, deferPurges, markAnnounced, markPurged, pendingChanges } from '../../store/changed-keys.js';
+import { type ChangedKey, deferPurges, markAnnounced, markPurged, pendingChanges, queueEmbargoLifts } from '../../store/changed-keys.js';
 import { feedPathsOfKeys } from '../../store/articles/feeds-of.js';
 import { encodeQueuedKey } from '../edge/keys.js';
 import { purgerName, sendPurge } from '../edge/purge-request.js';
@@ -64,6 +64,8 @@ export function startChangeLoop(ctx: Context, observer: ChangeObserver = {}): Ch
 /** One pass over the keys pending; true when more are pending at once. Exported for tests, which step it themselves. */
 export async function passOnce(ctx: Context, observer: ChangeObserver = {}): Promise<boolean> {
   const now = Date.now();
+  // An embargo that has just ended changed the lists without a write: queued here, it goes out with the rest.
+  queueEmbargoLifts(ctx.db, now);
   const pending = pendingChanges(ctx.db, now, KEYS_PER_PASS);
   if (pending.length === 0) return false;
   const fresh = pending.filter((k) => k.announced < k.changes);

@@ -5,6 +5,7 @@ import type { ArticleDraft } from '../../model.js';
 import { contentHash } from '../../ingest/clean/content-hash.js';
 import { insertClassification } from './classification.js';
 import { type Db, prepared } from '../db/db.js';
+import { queueChangedKey } from '../changed-keys.js';
 
 export type SaveOutcome = 'new' | 'updated' | 'unchanged';
 
@@ -18,6 +19,7 @@ interface ExistingRow {
   published_at: number;
   updated_at: number;
   content_hash: string;
+  embargo_until: number | null;
 }
 
 interface Pending {
@@ -58,8 +60,10 @@ export function saveArticles(db: Db, sourceId: number, drafts: readonly ArticleD
     // Read again when an earlier entry of this document has just written the article.
     const existing = written.has(p.draft.guid) ? findExisting(db, sourceId, p.draft.guid)! : p.existing!;
     written.add(p.draft.guid);
-    if (existing.content_hash === p.hash) return { outcome: 'unchanged', id: existing.id };
-    updateArticle(db, existing, p, now);
+    // The embargo is when, not what: a new time for it is no new version.
+    const moved = moveEmbargo(db, existing, p.draft.embargoUntil, now);
+    if (existing.content_hash === p.hash) return { outcome: moved ? 'updated' : 'unchanged', id: existing.id };
+    updateArticle(db, moved ? findExisting(db, sourceId, p.draft.guid)! : existing, p, now);
     return { outcome: 'updated', id: existing.id };
   });
 }
@@ -77,13 +81,13 @@ export function listRecentContentHashes(db: Db, sourceId: number, limit: number)
 }
 
 function findExisting(db: Db, sourceId: number, guid: string): ExistingRow | undefined {
-  return prepared(db, 'SELECT id, published_at, updated_at, content_hash FROM articles WHERE source_id = ? AND guid = ?').get(sourceId, guid) as
+  return prepared(db, 'SELECT id, published_at, updated_at, content_hash, embargo_until FROM articles WHERE source_id = ? AND guid = ?').get(sourceId, guid) as
     | ExistingRow
     | undefined;
 }
 
 const COLUMNS = `source_id, guid, url, title, summary, content_html, body_text, author, published_at, updated_at, first_seen_at,
-  image_url, image_type, image_caption, image_credit, enclosures, language, rights, upstream_categories, upstream_tags, content_hash, url_fallback`;
+  image_url, image_type, image_caption, image_credit, enclosures, language, rights, upstream_categories, upstream_tags, content_hash, url_fallback, embargo_until`;
 const ROW = `(${COLUMNS.split(',').map(() => '?').join(', ')})`;
 const MAX_ROWS = 64;
 
@@ -114,6 +118,7 @@ function insertArticles(db: Db, sourceId: number, articles: readonly Pending[]):
       ...mediaValues(draft),
       hash,
       draft.urlFallback ? 1 : 0,
+      draft.embargoUntil?.getTime() ?? null,
     ]);
     const statement = prepared(db, `INSERT INTO articles (${COLUMNS}) VALUES ${Array(rows).fill(ROW).join(', ')} RETURNING id, guid`);
     for (const r of statement.all(values) as { id: number; guid: string }[]) ids.set(r.guid, r.id);
@@ -122,10 +127,38 @@ function insertArticles(db: Db, sourceId: number, articles: readonly Pending[]):
   return ids;
 }
 
+/**
+ * Moves the embargo of an article still under one to `until` (its
+ * published time moves with it, in the lists' copies too), or ends it now
+ * when `until` is absent or past: the source no longer holds it back. An
+ * article already out is never held back again. True when it moved.
+ * The lists' keys are queued here: their rows are updated, not replaced, so
+ * no trigger sees them (018_changed_keys.sql).
+ */
+function moveEmbargo(db: Db, existing: ExistingRow, until: Date | undefined, now: Date): boolean {
+  if (existing.embargo_until === null || existing.published_at <= now.getTime()) return false;
+  const at = until && until > now ? until.getTime() : now.getTime();
+  if (at === existing.published_at) return false;
+  prepared(db, 'UPDATE articles SET published_at = @at, updated_at = @at, embargo_until = @at WHERE id = @id').run({ at, id: existing.id });
+  prepared(db, 'UPDATE article_categories SET published_at = ? WHERE article_id = ?').run(at, existing.id);
+  prepared(db, 'UPDATE article_tags SET published_at = ? WHERE article_id = ?').run(at, existing.id);
+  const lists = prepared(
+    db,
+    `SELECT 'category/' || category_slug FROM article_categories WHERE article_id = @id
+     UNION SELECT 'tag/' || slug FROM article_tags WHERE article_id = @id`,
+  )
+    .pluck()
+    .all({ id: existing.id }) as string[];
+  for (const key of lists) queueChangedKey(db, key);
+  return true;
+}
+
 function updateArticle(db: Db, existing: ExistingRow, { draft, hash }: Pending, now: Date): void {
-  // The upstream's own updated time when it moved on, else the time we saw the change.
+  // The upstream's own updated time when it moved on, else the time we saw
+  // the change; never before its publication (a change under embargo is no correction).
   const upstreamUpdated = draft.updatedAt.getTime();
-  const updatedAt = upstreamUpdated > existing.updated_at ? upstreamUpdated : Math.max(now.getTime(), existing.updated_at);
+  const seen = upstreamUpdated > existing.updated_at ? upstreamUpdated : Math.max(now.getTime(), existing.updated_at);
+  const updatedAt = Math.max(seen, existing.published_at);
   prepared(
     db,
     `UPDATE articles SET url = ?, title = ?, summary = ?, content_html = ?, body_text = ?, author = ?, updated_at = ?,

@@ -3,7 +3,7 @@
 // OFFSET); its articles are read whole by store/articles/reads.ts.
 import type { Article } from '../../model.js';
 import { articlesByIds } from './reads.js';
-import type { Db } from '../db/db.js';
+import { type Db, prepared } from '../db/db.js';
 
 export type FeedFilter =
   | { kind: 'all' }
@@ -35,11 +35,20 @@ export interface FeedPage {
  * page after the first, `newer` is where the page above it starts, or
  * undefined when that is the first page.
  */
-export function listFeedPage(db: Db, filter: TimelineFilter, limit: number, before?: FeedKey, within: readonly string[] = []): FeedPage {
+export function listFeedPage(
+  db: Db,
+  filter: TimelineFilter,
+  limit: number,
+  before?: FeedKey,
+  within: readonly string[] = [],
+  asOf = Date.now(),
+): FeedPage {
   const line = timeline(filter);
   const { table, id } = line;
-  const where = within.length ? `${line.where} AND ${inCategories(`${table}.${id}`, within)}` : line.where;
-  const args = [...line.args, ...within];
+  // Published by `asOf`: an embargoed article's published time is its embargo's end (store/articles/reads.ts).
+  const shown = `${line.where} AND published_at <= ?`;
+  const where = within.length ? `${shown} AND ${inCategories(`${table}.${id}`, within)}` : shown;
+  const args = [...line.args, asOf, ...within];
   const older = db
     .prepare(
       `SELECT ${id} AS id, published_at FROM ${table}
@@ -47,7 +56,7 @@ export function listFeedPage(db: Db, filter: TimelineFilter, limit: number, befo
        ORDER BY published_at DESC, ${id} DESC LIMIT ?`,
     )
     .all(...args, ...(before ? [before.publishedAt, before.id] : []), limit + 1) as KeyRow[];
-  const page: FeedPage = { items: articlesByIds(db, older.slice(0, limit).map((r) => r.id)) };
+  const page: FeedPage = { items: articlesByIds(db, older.slice(0, limit).map((r) => r.id), asOf) };
   if (older.length > limit) page.older = keyOf(older[limit - 1]);
   if (before) {
     // The items at or above `before`, oldest first: the page above this one
@@ -62,6 +71,21 @@ export function listFeedPage(db: Db, filter: TimelineFilter, limit: number, befo
     if (newer.length > limit) page.newer = keyOf(newer[limit]);
   }
   return page;
+}
+
+/**
+ * The next time after `after` (ms) that an embargo ends: every list
+ * rendered at `after` is out of date then, though nothing was written
+ * (the render cache drops it; publish/cache.ts). Undefined when none waits.
+ */
+export function nextEmbargoEnd(db: Db, after: number): number | undefined {
+  const end = prepared(db, 'SELECT min(embargo_until) FROM articles WHERE embargo_until > ?').pluck().get(after) as number | null;
+  return end ?? undefined;
+}
+
+/** The earlier of two times that may be absent. */
+export function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 interface KeyRow {
@@ -136,8 +160,11 @@ export const MAX_TOMBSTONES = 200;
  * its story stood in for counts too: its tombstone names an id the reader
  * never had, which states nothing false.
  */
-export function listWithdrawals(db: Db, filter: TimelineFilter, since: number, within: readonly string[] = []): Withdrawals {
-  const { where, args } = withdrawnFrom(filter, within);
+export function listWithdrawals(db: Db, filter: TimelineFilter, since: number, within: readonly string[] = [], asOf = Date.now()): Withdrawals {
+  const filed = withdrawnFrom(filter, within);
+  // One withdrawn under embargo was never shown: no tombstone names it to those who could not see it.
+  const where = `${filed.where} AND published_at <= ?`;
+  const args = [...filed.args, asOf];
   const recent = db
     .prepare(
       `SELECT id, withdrawn_at, title, withdrawn_reason FROM articles WHERE withdrawn_at > ? AND ${where} ORDER BY withdrawn_at DESC, id DESC LIMIT ?`,

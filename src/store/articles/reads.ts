@@ -15,6 +15,7 @@ interface ArticleRow {
   author: string | null;
   published_at: number;
   updated_at: number;
+  embargo_until: number | null;
   image_url: string | null;
   image_type: string | null;
   image_caption: string | null;
@@ -28,27 +29,40 @@ interface ArticleRow {
 }
 
 const ARTICLE_COLUMNS = `a.id, a.guid, a.url, a.title, a.summary, a.content_html, a.author, a.published_at,
-  a.updated_at, a.image_url, a.image_type, a.image_caption, a.image_credit, a.enclosures, a.language, a.rights,
+  a.updated_at, a.embargo_until, a.image_url, a.image_type, a.image_caption, a.image_credit, a.enclosures, a.language, a.rights,
   s.slug AS source_slug, s.name AS source_name, s.site_url AS source_site_url`;
 
-/** Articles by id, in the order of `ids`, hydrated. */
-export function articlesByIds(db: Db, ids: number[]): Article[] {
+/** `asOf` that takes in every embargoed article, however far ahead its time. */
+export const WITH_EMBARGOED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Articles by id, in the order of `ids`, hydrated. `asOf` (ms): only those
+ * published by then, related stories included; an embargoed article is
+ * published at its embargo time (023_embargoes.sql). The default is now,
+ * what the public sees; WITH_EMBARGOED for the admin and permitted partners.
+ */
+export function articlesByIds(db: Db, ids: number[], asOf = Date.now()): Article[] {
   if (ids.length === 0) return [];
   const rows = db
-    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id IN (${marks(ids)}) AND a.withdrawn_at IS NULL`)
-    .all(...ids) as ArticleRow[];
+    .prepare(
+      `SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id
+       WHERE a.id IN (${marks(ids)}) AND a.withdrawn_at IS NULL AND a.published_at <= ?`,
+    )
+    .all(...ids, asOf) as ArticleRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return hydrate(db, ids.map((id) => byId.get(id)).filter((r): r is ArticleRow => !!r));
+  return hydrate(db, ids.map((id) => byId.get(id)).filter((r): r is ArticleRow => !!r), asOf);
 }
 
-export function getArticle(db: Db, id: number): Article | undefined {
+/** One article, hydrated, if it is published by `asOf` (see articlesByIds). */
+export function getArticle(db: Db, id: number, asOf = Date.now()): Article | undefined {
   const row = db
-    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ? AND a.withdrawn_at IS NULL`)
-    .get(id) as ArticleRow | undefined;
-  return row ? hydrate(db, [row])[0] : undefined;
+    .prepare(`SELECT ${ARTICLE_COLUMNS} FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = ? AND a.withdrawn_at IS NULL AND a.published_at <= ?`)
+    .get(id, asOf) as ArticleRow | undefined;
+  return row ? hydrate(db, [row], asOf)[0] : undefined;
 }
 
-function hydrate(db: Db, rows: ArticleRow[]): Article[] {
+function hydrate(db: Db, rows: ArticleRow[], asOf: number): Article[] {
+  const now = Date.now();
   const ids = rows.map((r) => r.id);
   const categories = groupBy(
     db
@@ -64,7 +78,7 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
       label: string;
     }[],
   );
-  const related = relatedOf(db, ids);
+  const related = relatedOf(db, ids, asOf);
   return rows.map((r) => ({
     id: r.id,
     guid: r.guid,
@@ -75,6 +89,8 @@ function hydrate(db: Db, rows: ArticleRow[]): Article[] {
     author: r.author ?? undefined,
     publishedAt: new Date(r.published_at),
     updatedAt: new Date(r.updated_at),
+    // Still under embargo (only readers allowed to see it early get it).
+    ...(r.embargo_until !== null && r.embargo_until > now ? { embargoUntil: new Date(r.embargo_until) } : {}),
     image: r.image_url
       ? {
           url: r.image_url,

@@ -35,10 +35,13 @@ interface EditRow {
   title: string;
 }
 
-/** Each article's related stories, by article id. */
-export function relatedOf(db: Db, ids: readonly number[]): Map<number, Related[]> {
-  const links = groupBy(readLinks(db, ids));
-  const edits = groupBy(readEdits(db, ids));
+/**
+ * Each article's related stories, by article id; none that is published
+ * after `asOf` (ms), so no list gives away an embargoed story early.
+ */
+export function relatedOf(db: Db, ids: readonly number[], asOf = Date.now()): Map<number, Related[]> {
+  const links = groupBy(readLinks(db, ids, asOf));
+  const edits = groupBy(readEdits(db, ids, asOf));
   const lists = new Map<number, Related[]>();
   for (const id of ids) {
     // A story reached in several ways is listed once, the first way.
@@ -53,11 +56,13 @@ export function relatedOf(db: Db, ids: readonly number[]): Map<number, Related[]
  * withdrawn) with that URL as its own; one naming an article by its id
  * (ARTICLE_REF: it has no URL of its own) to that article, and is shown with
  * the page that stands in for its link, or left out once it is withdrawn.
+ * A link whose target is one of ours not yet published (under embargo) is
+ * left out whatever its kind: its URL and title would name the story.
  * Order: other versions of the story, the article's own links, the later
  * stories of its thread (newest first), then earlier ones found by
  * similarity.
  */
-function readLinks(db: Db, ids: readonly number[]): LinkRow[] {
+function readLinks(db: Db, ids: readonly number[], asOf: number): LinkRow[] {
   return db
     .prepare(
       `SELECT r.article_id, r.url AS ref, coalesce(CASE WHEN r.url LIKE '${ARTICLE_REF}%' THEN t.url END, r.url) AS url, r.kind,
@@ -66,22 +71,22 @@ function readLinks(db: Db, ids: readonly number[]): LinkRow[] {
        FROM related r LEFT JOIN articles t ON t.id = CASE WHEN r.url LIKE '${ARTICLE_REF}%'
            THEN (SELECT id FROM articles WHERE id = CAST(substr(r.url, ${ARTICLE_REF.length + 1}) AS INTEGER) AND withdrawn_at IS NULL)
            ELSE (SELECT min(id) FROM articles WHERE url = r.url AND url_fallback = 0 AND withdrawn_at IS NULL) END
-       WHERE r.article_id IN (${marks(ids)}) AND (t.id IS NOT NULL OR r.url NOT LIKE '${ARTICLE_REF}%')
+       WHERE r.article_id IN (${marks(ids)}) AND (t.id IS NOT NULL OR r.url NOT LIKE '${ARTICLE_REF}%') AND (t.id IS NULL OR t.published_at <= ?)
        ORDER BY r.article_id, CASE r.kind WHEN 'same-story' THEN 0 WHEN 'explicit' THEN 1 WHEN 'follow-up' THEN 2 ELSE 3 END,
          CASE WHEN r.kind = 'follow-up' THEN -t.published_at END, r.position`,
     )
-    .all(...ids) as LinkRow[];
+    .all(...ids, asOf) as LinkRow[];
 }
 
 /** Edits of the articles, pins in the order they were made; only published targets. */
-function readEdits(db: Db, ids: readonly number[]): EditRow[] {
+function readEdits(db: Db, ids: readonly number[], asOf: number): EditRow[] {
   return db
     .prepare(
       `SELECT e.article_id, e.action, t.id AS target_id, t.url, t.url_fallback, t.title
-       FROM related_edits e JOIN articles t ON t.id = e.target_id AND t.withdrawn_at IS NULL
+       FROM related_edits e JOIN articles t ON t.id = e.target_id AND t.withdrawn_at IS NULL AND t.published_at <= ?
        WHERE e.article_id IN (${marks(ids)}) ORDER BY e.article_id, e.created_at, e.target_id`,
     )
-    .all(...ids) as EditRow[];
+    .all(asOf, ...ids) as EditRow[];
 }
 
 /**

@@ -53,6 +53,7 @@ export function searchArticles(
   page: number,
   within: readonly string[] = [],
   window = DEFAULT_SEARCH_WINDOW,
+  asOf = Date.now(),
 ): { items: Article[]; more: boolean } {
   const wanted = page * limit + 1;
   const ranked = runSearch(() =>
@@ -61,10 +62,10 @@ export function searchArticles(
       .pluck()
       .all(expression, window, wanted * 4 + 50) as number[],
   );
-  let visible = visibleInOrder(db, ranked, within);
-  if (visible.length < wanted && ranked.length === wanted * 4 + 50) visible = exactSearch(db, expression, window, wanted, within);
+  let visible = visibleInOrder(db, ranked, within, asOf);
+  if (visible.length < wanted && ranked.length === wanted * 4 + 50) visible = exactSearch(db, expression, window, wanted, within, asOf);
   const ids = visible.slice((page - 1) * limit, wanted);
-  return { items: articlesByIds(db, ids.slice(0, limit)), more: ids.length > limit };
+  return { items: articlesByIds(db, ids.slice(0, limit), asOf), more: ids.length > limit };
 }
 
 /**
@@ -77,35 +78,35 @@ export function searchArticles(
 const newestMatches = `(SELECT rowid AS id, bm25(article_search, ${WEIGHTS.join(', ')}) AS score
   FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT ?)`;
 
-/** The ids a reader may see, in the order given. */
-function visibleInOrder(db: Db, ids: number[], within: readonly string[]): number[] {
+/** The ids a reader may see (published by `asOf`: not under embargo), in the order given. */
+function visibleInOrder(db: Db, ids: number[], within: readonly string[], asOf: number): number[] {
   if (ids.length === 0) return [];
   const restrict = within.length ? ` AND ${inCategories('a.id', within)}` : '';
   const shown = new Set(
     db
       .prepare(
         `SELECT a.id FROM articles a WHERE a.id IN (${ids.map(() => '?').join(',')})
-           AND a.story_id IS NULL AND a.withdrawn_at IS NULL${restrict}`,
+           AND a.story_id IS NULL AND a.withdrawn_at IS NULL AND a.published_at <= ?${restrict}`,
       )
       .pluck()
-      .all(...ids, ...within) as number[],
+      .all(...ids, asOf, ...within) as number[],
   );
   return ids.filter((id) => shown.has(id));
 }
 
 /** Every visible match ranked: the slow way, for when most top matches are hidden. */
-function exactSearch(db: Db, expression: string, window: number, wanted: number, within: readonly string[]): number[] {
+function exactSearch(db: Db, expression: string, window: number, wanted: number, within: readonly string[], asOf: number): number[] {
   const restrict = within.length ? ` AND ${inCategories('m.id', within)}` : '';
   return runSearch(
     () =>
       db
         .prepare(
           `SELECT m.id FROM ${newestMatches} AS m WHERE ${storyFace('m.id')}
-             AND NOT EXISTS (SELECT 1 FROM articles gone WHERE gone.id = m.id AND gone.withdrawn_at IS NOT NULL)${restrict}
+             AND NOT EXISTS (SELECT 1 FROM articles gone WHERE gone.id = m.id AND (gone.withdrawn_at IS NOT NULL OR gone.published_at > ?))${restrict}
            ORDER BY m.score, m.id DESC LIMIT ?`,
         )
         .pluck()
-        .all(expression, window, ...within, wanted) as number[],
+        .all(expression, window, asOf, ...within, wanted) as number[],
   );
 }
 
