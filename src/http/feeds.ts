@@ -14,6 +14,7 @@ import { findCategory } from '../store/categories.js';
 import { earliest, type FeedFilter, listWithdrawals, nextEmbargoEnd, type Withdrawals } from '../store/articles/feeds.js';
 import { contentVersion, databaseCreatedAt } from '../store/content-version.js';
 import { matchExpression } from '../store/articles/search.js';
+import { WITH_EMBARGOED } from '../store/articles/reads.js';
 import { findSourceBySlug } from '../store/sources.js';
 import { findTag, findWithdrawnTag } from '../store/tags.js';
 import { cachingFor, sendCachedFeed } from './conditional.js';
@@ -91,7 +92,7 @@ export function feedRoutes(
     // A tag whose last article was withdrawn still has a feed while the tombstone lasts.
     const since = tombstonesSince(ctx);
     const asOf = publishedAsOf(partnerOf(res));
-    const tag = findTag(ctx.db, slug, asOf) ?? (since === undefined ? undefined : findWithdrawnTag(ctx.db, slug, since, asOf));
+    const tag = findTag(ctx.db, slug, asOf) ?? (since === undefined ? undefined : findWithdrawnTag(ctx.db, slug, since, asOf === WITH_EMBARGOED));
     if (!tag) return notFound(res, `no tag ${quoted(slug)}`);
     sendFeed(ctx, req, res, { kind: 'tag', slug: tag.slug }, tagFeed(site, tag));
   });
@@ -215,7 +216,7 @@ export function renderFeedPage(
  */
 function withdrawalsOf(ctx: Context, filter: FeedFilter, cursor: string | undefined, within: readonly string[], asOf: number): Withdrawals {
   if (filter.kind === 'search' || cursor !== undefined) return { recent: [] };
-  return listWithdrawals(ctx.db, filter, tombstonesSince(ctx) ?? Number.MAX_SAFE_INTEGER, within, asOf);
+  return listWithdrawals(ctx.db, filter, tombstonesSince(ctx) ?? Number.MAX_SAFE_INTEGER, within, asOf === WITH_EMBARGOED);
 }
 
 /** An article withdrawn after this time (ms) still has its tombstone; undefined when `publish.tombstone_days` is 0. */

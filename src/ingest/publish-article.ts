@@ -114,7 +114,8 @@ function toEntry(input: ArticleInput, guid: string, published: string | undefine
 
 export type ArticleState =
   | { state: 'missing' }
-  | { state: 'withdrawn' }
+  /** `everOut`: it was published before it was withdrawn (not killed while under embargo). */
+  | { state: 'withdrawn'; everOut: boolean }
   /** `embargoUntil`: still held back until then (ms). */
   | { state: 'published'; sourceId: number; guid: string; publisher: boolean; embargoUntil?: number };
 
@@ -127,7 +128,7 @@ export function articleState(db: Db, id: number, now = Date.now()): ArticleState
     | { source_id: number; guid: string; withdrawn_at: number | null; embargo_until: number | null; published_at: number; slug: string; origin: string }
     | undefined;
   if (!row) return { state: 'missing' };
-  if (row.withdrawn_at !== null) return { state: 'withdrawn' };
+  if (row.withdrawn_at !== null) return { state: 'withdrawn', everOut: row.published_at <= row.withdrawn_at };
   const held = row.embargo_until !== null && row.published_at > now ? { embargoUntil: row.published_at } : {};
   return { state: 'published', sourceId: row.source_id, guid: row.guid, publisher: row.slug === PUBLISHER_SOURCE && row.origin === 'admin', ...held };
 }

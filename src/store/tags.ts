@@ -32,13 +32,14 @@ export function findTag(db: Db, slug: string, asOf = Date.now()): Tag | undefine
  * A tag none of whose articles is left, but one of which was withdrawn
  * after `since`: its feed still answers, to carry the tombstone (RFC 6721).
  */
-export function findWithdrawnTag(db: Db, slug: string, since: number, asOf = Date.now()): Tag | undefined {
+export function findWithdrawnTag(db: Db, slug: string, since: number, heldToo = false): Tag | undefined {
+  // As the tombstones (store/articles/feeds.ts): one withdrawn while under embargo counts only for those who got it early.
   const label = db
     .prepare(
       `SELECT t.value FROM articles a, json_each(a.withdrawn_tags) t
-       WHERE a.withdrawn_at > ? AND a.published_at <= ? AND t.key = ? ORDER BY a.withdrawn_at DESC LIMIT 1`,
+       WHERE a.withdrawn_at > ? AND t.key = ?${heldToo ? '' : ' AND a.published_at <= a.withdrawn_at'} ORDER BY a.withdrawn_at DESC LIMIT 1`,
     )
     .pluck()
-    .get(since, asOf, slug) as string | undefined;
+    .get(since, slug) as string | undefined;
   return label === undefined ? undefined : { slug, label, articleCount: 0 };
 }

@@ -172,4 +172,24 @@ describe('embargoes', () => {
     for (const key of ['all', `article/${embargoed}`, 'category/transport', 'tag/zebrafund']) assert.ok(keys.includes(key), key);
     assert.equal(queueEmbargoLifts(ctx.db, Date.now()), 0, 'a lift is queued once');
   });
+
+  test('one killed while under embargo was never out: no tombstone, no 410, no tag feed for the public; the partner who got it early gets the kill', async () => {
+    mock.timers.setTime(LIFT + 2_000);
+    const posted = await request(app)
+      .post('/admin/articles')
+      .set(auth)
+      .send({ title: 'Secretdeal merger agreed', summary: 'Merger.', url: 'https://desk.example/merger', tags: ['Secretdeal'], embargo_until: new Date(LIFT + 60_000).toISOString() })
+      .expect(201);
+    const id = Number(String(posted.body.id).split('/').pop());
+    await request(app).delete(`/admin/articles/${id}`).set(auth).send({ reason: 'Deal collapsed' }).expect(204);
+    mock.timers.setTime(LIFT + 61_000);
+    const atom = (await get('/feeds/all.atom').expect(200)).text;
+    assert.ok(!atom.includes(`/articles/${id}`) && !atom.includes('Deal collapsed'), 'no tombstone for what the public never had');
+    await get(`/articles/${id}.json`).expect(404);
+    await get('/feeds/tags/secretdeal.atom').expect(404);
+    const partnerRss = (await get('/feeds/all.rss', as(early)).expect(200)).text;
+    assert.match(partnerRss, /<wirefeed:killed at="[^"]+" reason="Deal collapsed"\/>/);
+    const plainRss = (await get('/feeds/all.rss', as(plain)).expect(200)).text;
+    assert.ok(!plainRss.includes('Deal collapsed') && !plainRss.includes('Secretdeal'), 'nor to a partner who never had it');
+  });
 });

@@ -35,12 +35,16 @@ export interface AdminOptions {
   ingestsGoToWriter?: boolean;
 }
 
-/** GET /articles/{id} of a withdrawn article: 410 Gone (mount before the page routes). */
+/**
+ * GET /articles/{id} of a withdrawn article: 410 Gone (mount before the page
+ * routes); one withdrawn while under embargo was never out, and stays a 404.
+ */
 export function withdrawnArticles(ctx: Context): Router {
   const router = Router();
   router.get(['/articles/:id.json', '/articles/:id'], (req, res, next) => {
     const id = String(req.params.id);
-    if (/^\d+$/.test(id) && articleState(ctx.db, Number(id)).state === 'withdrawn') {
+    const state = /^\d+$/.test(id) ? articleState(ctx.db, Number(id)) : undefined;
+    if (state?.state === 'withdrawn' && state.everOut) {
       res.status(410).type('text/plain').send(`Gone: article ${id} was withdrawn\n`);
       return;
     }

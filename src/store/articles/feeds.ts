@@ -160,11 +160,12 @@ export const MAX_TOMBSTONES = 200;
  * its story stood in for counts too: its tombstone names an id the reader
  * never had, which states nothing false.
  */
-export function listWithdrawals(db: Db, filter: TimelineFilter, since: number, within: readonly string[] = [], asOf = Date.now()): Withdrawals {
+export function listWithdrawals(db: Db, filter: TimelineFilter, since: number, within: readonly string[] = [], heldToo = false): Withdrawals {
   const filed = withdrawnFrom(filter, within);
-  // One withdrawn under embargo was never shown: no tombstone names it to those who could not see it.
-  const where = `${filed.where} AND published_at <= ?`;
-  const args = [...filed.args, asOf];
+  // One withdrawn while under embargo was never out: no tombstone names it
+  // to readers who could not see it, only to partners who got it early (`heldToo`).
+  const where = heldToo ? filed.where : `${filed.where} AND published_at <= withdrawn_at`;
+  const args = filed.args;
   const recent = db
     .prepare(
       `SELECT id, withdrawn_at, title, withdrawn_reason FROM articles WHERE withdrawn_at > ? AND ${where} ORDER BY withdrawn_at DESC, id DESC LIMIT ?`,
