@@ -105,3 +105,48 @@ test('ingest --once with no serve running purges what it changed before it exits
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('serve lets an embargoed article out at its time: not a second before, purged and served within a second after', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wirefeed-purges-embargo-'));
+  const purges: { at: number; keys: string[] }[] = [];
+  const catcher = await serveFixtures({
+    '/': (req, res) => {
+      purges.push({ at: Date.now(), keys: String(req.headers['surrogate-key'] ?? '').split(' ') });
+      res.writeHead(200).end();
+    },
+  });
+  const yaml = configWithSources('  []', `admin:\n  token: ${token}\nedge:\n  purgers:\n    - url: ${catcher.url}/\n`, false);
+  writeFileSync(join(dir, 'config.yaml'), yaml);
+  const env = { ...process.env, WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'wirefeed.db'), WIREFEED_PORT: '0', WIREFEED_LOG_LEVEL: 'info' };
+  const child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+  try {
+    await until(() => /"event":"listening"/.test(log), 'the server to listen');
+    const origin = `http://127.0.0.1:${Number(/"event":"listening","port":(\d+)/.exec(log)?.[1])}`;
+    const lift = Math.ceil((Date.now() + 4_000) / 1000) * 1000;
+    const res = await fetch(`${origin}/admin/articles`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Rates held at four percent', url: 'https://desk.example/rates', summary: 'Rates.', categories: ['transport'], embargo_until: new Date(lift).toISOString() }),
+    });
+    assert.equal(res.status, 201);
+    const id = /\/articles\/(\d+)$/.exec(res.headers.get('location') ?? '')?.[1];
+    const shows = async () => (await (await fetch(`${origin}/feeds/categories/transport.rss`)).text()).includes('Rates held at four percent');
+    assert.equal(await shows(), false);
+    await sleepUntil(lift - 1_000);
+    assert.equal(await shows(), false, 'one second before the lift');
+    purges.length = 0;
+    await sleepUntil(lift + 1_000);
+    assert.equal(await shows(), true, 'one second after the lift');
+    await until(() => purges.some((p) => p.keys.includes(`article/${id}`) && p.keys.includes('category/transport')), 'the purge at the lift', 3_000);
+    const purge = purges.find((p) => p.keys.includes(`article/${id}`))!;
+    assert.ok(purge.at >= lift && purge.at - lift < 1_000, `purged ${purge.at - lift} ms after the lift`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await catcher.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,68 @@
+// Conformance of what a partner permitted to see embargoed articles gets
+// before their time: RSS and Atom with <wirefeed:embargo until>, JSON Feed
+// with `_wirefeed.embargo`, run through the independent consumers of
+// shared/tools/feedcheck; every item is still read, the held one among them.
+// Skipped, with the reason, where feedcheck is not installed.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { runIngest } from '../../src/ingest/run.js';
+import { createPartner } from '../../src/store/partners.js';
+import { listSources } from '../../src/store/sources.js';
+import { feedcheckReport, feedcheckUnavailable, type TestContext, testContext } from '../helpers.js';
+
+describe('feedcheck conformance of a partner\'s feeds with an embargoed item', async () => {
+  const skip = await feedcheckUnavailable();
+  const token = 'test-admin-token-0123456789';
+  let ctx: TestContext;
+  let server: Server;
+  let base: string;
+  let key = '';
+
+  before(async () => {
+    if (skip) return;
+    ctx = testContext(undefined, { WIREFEED_ADMIN_TOKEN: token });
+    await runIngest(ctx, listSources(ctx.db));
+    const app = createApp(ctx);
+    const article = {
+      title: 'Flood barrier report & "findings" <held>',
+      summary: 'The inquiry reports at noon.',
+      content_html: '<p>The inquiry found the barrier sound.</p>',
+      url: 'https://demodesk.example/news/barrier-report',
+      categories: ['climate'],
+      embargo_until: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    await request(app).post('/admin/articles').set('Authorization', `Bearer ${token}`).send(article).expect(201);
+    key = createPartner(ctx.db, 'Early Desk', { fullText: true, categories: [], embargoed: true }).key;
+    server = createServer(app).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    if (skip) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    ctx.close();
+  });
+
+  test('RSS, Atom and JSON Feed with the embargo mark pass every consumer, every item read', { skip }, async () => {
+    for (const feed of ['/feeds/all', '/feeds/categories/climate']) {
+      for (const format of ['rss', 'atom', 'json']) {
+        const url = `${base}${feed}.${format}?key=${key}`;
+        const body = await fetch(url).then((r) => r.text());
+        assert.ok(body.includes('wirefeed:embargo') || body.includes('"embargo"'), url);
+        const items =
+          format === 'json' ? (JSON.parse(body) as { items: unknown[] }).items.length : body.split(format === 'rss' ? '<item>' : '<entry>').length - 1;
+        const report = await feedcheckReport(url);
+        const verdicts = report.split('\n').filter((line) => /^(PASS|FAIL) /.test(line));
+        assert.ok(verdicts.length > 0 && verdicts.every((line) => line.startsWith('PASS ')), report);
+        const counts = verdicts.map((line) => /\b(\d+) items?\b/.exec(line)?.[1]).filter((n) => n !== undefined);
+        assert.deepEqual(new Set(counts), new Set([String(items)]), `${url}\n${report}`);
+      }
+    }
+  });
+});
