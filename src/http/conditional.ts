@@ -22,8 +22,33 @@ export interface FeedAnswer {
 export function feedAnswer(req: IncomingMessage, feed: CachedFeed, caching: Caching): FeedAnswer {
   const encoding = chooseEncoding(req.headers['accept-encoding']);
   const notModified = isNotModified(req.headers, feed);
-  const headers = preparedHeaders(feed, encoding, notModified, feed.lastModified ? caching : emptyFeedCaching(caching));
+  const base = feed.lastModified ? caching : emptyFeedCaching(caching);
+  const headers = preparedHeaders(feed, encoding, notModified, feed.expiresAt === undefined ? base : cappedAt(base, feed.expiresAt));
   return notModified ? { status: 304, headers } : { status: 200, headers, body: feed.body(encoding) };
+}
+
+/** Capped cachings by their Cache-Control: one per value a cap has taken (at most max-age of them). */
+const capped = new Map<string, Caching>();
+
+/**
+ * `caching` with max-age cut to the time left before the body stops being
+ * right (an embargo ends, a tombstone goes: publish/cache.ts), so that a
+ * reader's cache asks again then rather than up to max-age later. The cache
+ * in front keeps its own lifetime: it is purged at that time (publish/push/changes.ts).
+ */
+function cappedAt(caching: Caching, expiresAt: number): Caching {
+  const maxAge = /max-age=(\d+)/.exec(caching.cacheControl);
+  if (!maxAge) return caching;
+  const left = Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000));
+  if (left >= Number(maxAge[1])) return caching;
+  const cacheControl = caching.cacheControl.replace(/max-age=\d+/, `max-age=${left}`);
+  const key = `${cacheControl}|${caching.edge ?? ''}`;
+  let cut = capped.get(key);
+  if (!cut) {
+    if (capped.size >= 4096) capped.clear();
+    capped.set(key, (cut = { ...caching, cacheControl }));
+  }
+  return cut;
 }
 
 /** Sends the answer through the progressive API, so that the headers stay readable (the request log reads Content-Length). */

@@ -110,6 +110,9 @@ describe('embargoes', () => {
     }
     await get(`/articles/${embargoed}.json`).expect(404);
     await get('/feeds/tags/zebrafund.rss').expect(404);
+    // A reader's cache may keep the answer only until the lift, not max-age past it.
+    assert.match(String((await get('/feeds/all.rss').expect(200)).headers['cache-control']), /^public, max-age=1,/);
+    assert.match(String((await get('/', { Accept: 'text/html' }).expect(200)).headers['cache-control']), /^public, max-age=1,/);
     const sources = (await get('/sources').expect(200)).body as { slug: string; articles?: number; article_count?: number }[];
     const admin = sources.find((s) => s.slug === 'admin');
     assert.ok(admin);
