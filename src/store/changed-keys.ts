@@ -59,6 +59,22 @@ export function changeBacklog(db: Db, now: number): { keys: number; oldestMs: nu
 }
 
 /**
+ * Queues the keys of the category and tag lists an article is in, for a
+ * change to it that no trigger on those tables sees (an embargo that moves
+ * or ends); call inside its transaction.
+ */
+export function queueCategoryAndTagKeys(db: Db, articleId: number): void {
+  const lists = prepared(
+    db,
+    `SELECT 'category/' || category_slug FROM article_categories WHERE article_id = @id
+     UNION SELECT 'tag/' || slug FROM article_tags WHERE article_id = @id`,
+  )
+    .pluck()
+    .all({ id: articleId }) as string[];
+  for (const key of lists) queueChangedKey(db, key);
+}
+
+/**
  * Queues the keys of every article whose embargo has ended since the last
  * call, up to `now` (023_embargoes.sql): nothing is written when an embargo
  * ends, so the triggers cannot see it. Its lists (everything, its source,
@@ -81,14 +97,7 @@ export function queueEmbargoLifts(db: Db, now: number): number {
       const lifted = ended();
       for (const a of lifted) {
         for (const key of ['all', `article/${a.id}`, `source/${a.source_id}`]) queueChangedKey(db, key);
-        const lists = prepared(
-          db,
-          `SELECT 'category/' || category_slug FROM article_categories WHERE article_id = @id
-           UNION SELECT 'tag/' || slug FROM article_tags WHERE article_id = @id`,
-        )
-          .pluck()
-          .all({ id: a.id }) as string[];
-        for (const key of lists) queueChangedKey(db, key);
+        queueCategoryAndTagKeys(db, a.id);
       }
       prepared(db, 'UPDATE embargo_lifts SET announced_until = max(announced_until, ?) WHERE id = 1').run(now);
       return lifted.length;

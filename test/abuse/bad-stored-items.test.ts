@@ -183,11 +183,20 @@ function itemOf(items: ReadItem[], article: number, format: Format): ReadItem {
   return item;
 }
 
-/** The spoiled articles are gone, every other item is there, and each was logged once per format with why. */
-function assertLeftOut(format: Format, items: ReadItem[], articles: number[], why: RegExp) {
+/**
+ * The spoiled articles are gone, every other item is there, and each was
+ * logged once per format with why; `why` undefined: left out unlogged, as a
+ * time in the future is not yet published (an embargo: 023_embargoes.sql)
+ * and never reaches rendering.
+ */
+function assertLeftOut(format: Format, items: ReadItem[], articles: number[], why: RegExp | undefined) {
   const ids = items.map((i) => i.id);
   assert.deepEqual(ids, baseline.filter((id) => !articles.map(idOf).includes(id)), `${format}: the rest, in order`);
   for (const article of articles) {
+    if (why === undefined) {
+      assert.equal(warnings.filter((w) => w.article_id === article).length, 0, `${format}: not yet published, nothing to warn of`);
+      continue;
+    }
     const lines = warnings.filter((w) => w.event === 'feed_item_dropped' && w.article_id === article);
     assert.equal(lines.length, formats.indexOf(format) + 1, `${format}: one warn line for article ${article} per render`);
     assert.match(String(lines[0]?.reason), why);
@@ -201,9 +210,9 @@ describe('an item whose own URL or dates are unusable is left out', () => {
     ['a URL that is no URL', `UPDATE articles SET url = 'not a url' WHERE id = :victim`, /url/],
     ['an empty URL', `UPDATE articles SET url = '' WHERE id = :victim`, /url/],
     ['a URL with a space in its host', `UPDATE articles SET url = 'https://exa mple.com/x' WHERE id = :victim`, /url/],
-    ['a publication time past any date (NaN)', `UPDATE articles SET published_at = 9e18 WHERE id = :victim`, /published/],
+    ['a publication time past any date (NaN): not yet published', `UPDATE articles SET published_at = 9e18 WHERE id = :victim`, undefined],
     ['an update time that is text', `UPDATE articles SET updated_at = 'garbage' WHERE id = :victim`, /updated/],
-    ['a publication time in the year 10000', `UPDATE articles SET published_at = 253402300800000 WHERE id = :victim`, /published/],
+    ['a publication time in the year 10000: not yet published', `UPDATE articles SET published_at = 253402300800000 WHERE id = :victim`, undefined],
     ['a publication time before year 0', `UPDATE articles SET published_at = -62167219200001 WHERE id = :victim`, /published/],
   ] as const) {
     test(name, async () => {

@@ -5,7 +5,7 @@ import type { ArticleDraft } from '../../model.js';
 import { contentHash } from '../../ingest/clean/content-hash.js';
 import { insertClassification } from './classification.js';
 import { type Db, prepared } from '../db/db.js';
-import { queueChangedKey } from '../changed-keys.js';
+import { queueCategoryAndTagKeys } from '../changed-keys.js';
 
 export type SaveOutcome = 'new' | 'updated' | 'unchanged';
 
@@ -142,14 +142,7 @@ function moveEmbargo(db: Db, existing: ExistingRow, until: Date | undefined, now
   prepared(db, 'UPDATE articles SET published_at = @at, updated_at = @at, embargo_until = @at WHERE id = @id').run({ at, id: existing.id });
   prepared(db, 'UPDATE article_categories SET published_at = ? WHERE article_id = ?').run(at, existing.id);
   prepared(db, 'UPDATE article_tags SET published_at = ? WHERE article_id = ?').run(at, existing.id);
-  const lists = prepared(
-    db,
-    `SELECT 'category/' || category_slug FROM article_categories WHERE article_id = @id
-     UNION SELECT 'tag/' || slug FROM article_tags WHERE article_id = @id`,
-  )
-    .pluck()
-    .all({ id: existing.id }) as string[];
-  for (const key of lists) queueChangedKey(db, key);
+  queueCategoryAndTagKeys(db, existing.id);
   return true;
 }
 
