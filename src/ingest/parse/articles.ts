@@ -78,7 +78,7 @@ export async function readArticleFile(path: string, siteUrl: string): Promise<Pa
     author: escapeHtml(fm.author),
     published: fm.published,
     updated: fm.updated,
-    embargoUntil: fm.embargo_until,
+    ...(fm.embargo_until !== undefined ? { embargoUntil: fm.embargo_until } : {}),
     categories: fm.categories.map(escapeHtml),
     tags: fm.tags.map(escapeHtml),
     image: fm.image && { url: fm.image.url, caption: escapeHtml(fm.image.caption), credit: escapeHtml(fm.image.credit) },
