@@ -32,6 +32,7 @@ CREATE TABLE webhook_events (
   changed        TEXT,              -- corrections: JSON array of the fields changed
   reason         TEXT,              -- kills: withdrawn_reason
   categories     TEXT NOT NULL DEFAULT '[]',
+  held           INTEGER NOT NULL DEFAULT 0, -- 1: the article was under embargo (023): only partners permitted embargoed articles hear of it
   created_at     INTEGER NOT NULL
 );
 
@@ -76,9 +77,10 @@ CREATE TRIGGER webhook_article_killed AFTER UPDATE OF withdrawn_at ON articles
 WHEN old.withdrawn_at IS NULL AND new.withdrawn_at IS NOT NULL
  AND EXISTS (SELECT 1 FROM partners WHERE webhook_url IS NOT NULL AND revoked_at IS NULL)
 BEGIN
-  INSERT INTO webhook_events (type, article_id, occurred_at, url, title, reason, categories, created_at)
+  INSERT INTO webhook_events (type, article_id, occurred_at, url, title, reason, categories, held, created_at)
   VALUES ('article.killed', new.id, new.withdrawn_at, new.url, new.title, new.withdrawn_reason,
-          coalesce(new.withdrawn_categories, '[]'), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+          coalesce(new.withdrawn_categories, '[]'), new.embargo_until IS NOT NULL AND new.published_at > new.withdrawn_at,
+          CAST(unixepoch('subsec') * 1000 AS INTEGER));
 END;
 
 -- A correction: an article that is not withdrawn has its title, summary or
@@ -91,22 +93,25 @@ WHEN old.withdrawn_at IS NULL AND new.withdrawn_at IS NULL
  AND (old.title IS NOT new.title OR old.summary IS NOT new.summary OR old.content_html IS NOT new.content_html)
  AND EXISTS (SELECT 1 FROM partners WHERE webhook_url IS NOT NULL AND revoked_at IS NULL)
 BEGIN
-  INSERT INTO webhook_events (type, article_id, occurred_at, url, title, previous_title, changed, categories, created_at)
+  INSERT INTO webhook_events (type, article_id, occurred_at, url, title, previous_title, changed, categories, held, created_at)
   VALUES ('article.corrected', new.id, new.updated_at, new.url, new.title, old.title,
           json(rtrim('[' || iif(old.title IS NOT new.title, '"title",', '')
                          || iif(old.summary IS NOT new.summary, '"summary",', '')
                          || iif(old.content_html IS NOT new.content_html, '"content_html",', ''), ',') || ']'),
           (SELECT json_group_array(category_slug) FROM article_categories WHERE article_id = new.id),
+          new.embargo_until IS NOT NULL AND new.published_at > CAST(unixepoch('subsec') * 1000 AS INTEGER),
           CAST(unixepoch('subsec') * 1000 AS INTEGER));
 END;
 
 -- Fan-out: every partner with a webhook, not revoked, that may see one of
--- the event's categories (a partner with none sees all).
+-- the event's categories (a partner with none sees all), and, for an
+-- article under embargo, is permitted embargoed articles: the others have
+-- not seen it, and must not hear of it before its time.
 CREATE TRIGGER webhook_event_fan_out AFTER INSERT ON webhook_events
 BEGIN
   INSERT INTO webhook_deliveries (event_id, partner_id, due_at)
   SELECT new.id, p.id, new.created_at FROM partners p
-   WHERE p.webhook_url IS NOT NULL AND p.revoked_at IS NULL
+   WHERE p.webhook_url IS NOT NULL AND p.revoked_at IS NULL AND (new.held = 0 OR p.embargoed = 1)
      AND (json_array_length(p.categories) = 0
           OR EXISTS (SELECT 1 FROM json_each(p.categories) pc WHERE pc.value IN (SELECT value FROM json_each(new.categories))));
 END;

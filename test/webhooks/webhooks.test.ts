@@ -197,6 +197,25 @@ describe('partner webhooks', () => {
     assert.equal(receiver.at('/rail').length, 1);
   });
 
+  test('a story under embargo: its correction and kill reach only partners permitted embargoed stories', async () => {
+    createPartner(ctx.db, 'Early Desk', { fullText: false, categories: [], embargoed: true });
+    await setHook('Early Desk', '/early');
+    const coastBefore = receiver.at('/coast').length;
+    const held = { ...article('Budget leaks ahead of the statement', 'budget', ['climate']), embargo_until: new Date(Date.now() + 3_600_000).toISOString() };
+    const res = await request(app).post('/admin/articles').set(auth).send(held).expect(201);
+    const id = Number(String(res.body.id).split('/').pop());
+    await request(app).put(`/admin/articles/${id}`).set(auth).send({ ...held, title: 'Budget details leak ahead of the statement' }).expect(200);
+    await request(app).delete(`/admin/articles/${id}`).set(auth).send({ reason: 'Embargo broken elsewhere' }).expect(204);
+    await until(() => receiver.at('/early').length === 2, 'the correction and the kill at Early Desk');
+    assert.deepEqual(
+      receiver.at('/early').map((r) => verify(r, secrets.get('Early Desk')!).type),
+      ['article.corrected', 'article.killed'],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(receiver.at('/coast').length, coastBefore, 'a partner without the permission never hears of it');
+    assert.ok(!receiver.received.some((r) => r.path !== '/early' && r.body.toString().includes('Budget')));
+  });
+
   test('a webhook URL on a loopback, private, link-local or metadata address is refused with a 400 naming url', async () => {
     for (const url of [
       'http://127.0.0.1:1/hook',
