@@ -12,6 +12,7 @@ import { loadConfig } from '../config/config.js';
 import { ingestOnce } from './ingest.js';
 import { runSchedule } from './schedule.js';
 import { addPartner, listPartnersCommand, partnerUsageCommand, revokePartnerCommand, updatePartnerCommand } from './partners.js';
+import { partnerWebhookCommand, webhookLogCommand } from './webhooks.js';
 import { changeSourceCommand, exportSources, importSources, listSourcesCommand } from './sources.js';
 import { reclassifyAll } from '../ingest/reclassify.js';
 import { packageRoot } from '../paths.js';
@@ -142,6 +143,20 @@ export function buildCli(io: CliIo): Command {
     .option('--csv', 'print CSV: the days, or the articles with --articles')
     .option('--articles', 'with --csv: the articles rather than the days')
     .action((name: string, opts: { month?: string; csv?: boolean; articles?: boolean }) => partnerUsageCommand(io, name, opts));
+  partners
+    .command('webhook')
+    .description("a partner's webhook, where kill and correction notices are POSTed: show it, set it (prints its signing secret, once) or remove it")
+    .argument('<name>', 'the partner')
+    .option('--url <url>', 'set the webhook to this http(s) URL (public addresses only, unless webhooks.allow_private_urls), with a new secret')
+    .option('--remove', 'remove the webhook; notices still owed to it are canceled')
+    .addHelpText('after', '\nExamples:\n  wirefeed partners webhook "Coast Weekly" --url https://cms.coastweekly.example/hooks/wirefeed\n  wirefeed partners webhook-log "Coast Weekly"')
+    .action(async (name: string, opts: { url?: string; remove?: boolean }) => partnerWebhookCommand(io, name, opts));
+  partners
+    .command('webhook-log')
+    .description("a partner's latest webhook requests, newest first: when, event, status or error, duration, and where the delivery stands")
+    .argument('<name>', 'the partner')
+    .option('--limit <n>', 'how many (default 20, at most 500)')
+    .action((name: string, opts: { limit?: string }) => webhookLogCommand(io, name, opts));
 
   const sources = program.command('sources').description('sources: list them with their health, import or export them as OPML');
   sources

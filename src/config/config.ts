@@ -130,6 +130,19 @@ export interface Config {
     /** Callbacks may be loopback, private or other non-public addresses (an intranet, a benchmark). */
     allowPrivateCallbacks: boolean;
   };
+  webhooks: {
+    /** Requests to partners' webhooks in flight at once (one per partner at a time). */
+    concurrency: number;
+    /** One request, from connect to the end of its answer. */
+    timeoutMs: number;
+    /** The wait after a delivery's first failure; it doubles after each one, up to maxRetryMs. */
+    retryMs: number;
+    maxRetryMs: number;
+    /** Attempts at one delivery before it is given up. */
+    maxAttempts: number;
+    /** Webhook URLs may be loopback, private or other non-public addresses (an intranet). */
+    allowPrivateUrls: boolean;
+  };
   categories: CategoryRule[];
   gazetteer: GazetteerEntry[];
   sources: SourceConfig[];
@@ -246,6 +259,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       purgers: c.edge.purgers.map((p) => ({ url: p.url, method: p.method, keysHeader: p.keys_header, headers: p.headers, body: p.body, batch: p.batch })),
     },
     websub: websubConfig(c, baseUrl),
+    webhooks: {
+      concurrency: c.webhooks.concurrency,
+      timeoutMs: msOf(c.webhooks.timeout_seconds),
+      retryMs: msOf(c.webhooks.retry_seconds),
+      maxRetryMs: msOf(c.webhooks.max_retry_seconds),
+      maxAttempts: c.webhooks.max_attempts,
+      allowPrivateUrls: c.webhooks.allow_private_urls,
+    },
     categories: c.categories,
     gazetteer: c.tags,
     sources: c.sources.map((s) => ({

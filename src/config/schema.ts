@@ -188,6 +188,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    // Partner webhooks (src/webhooks/): kill and correction notices POSTed to the partners that registered a URL.
+    webhooks: z
+      .object({
+        concurrency: z.number().int().min(1).max(64).default(8),
+        timeout_seconds: seconds.default(10),
+        retry_seconds: seconds.default(60),
+        max_retry_seconds: seconds.default(4 * 3600),
+        // As for the hub: 60 s doubling to 4 h, the fourteenth attempt about a day after the first.
+        max_attempts: z.number().int().min(1).max(100).default(14),
+        allow_private_urls: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     categories: z.array(categorySchema).default([]),
     tags: z.array(z.object({ name: z.string().min(1), aliases: z.array(z.string().min(1)).default([]) }).strict()).default([]),
     sources: z.array(sourceSchema).default([]),

@@ -59,6 +59,7 @@ export function createApp(ctx: Context, options: AppOptions = {}): App {
   if (ctx.cfg.edge.purgers.length > 0) metrics.watchPurgeBacklog(() => changeBacklog(ctx.db, Date.now()));
   // The hub's queue is counted once per serve, where the admin changes are made: not in a reader.
   if (options.primaryPort === undefined && ctx.cfg.websub.builtIn) metrics.watchHub(ctx.db);
+  if (options.primaryPort === undefined) metrics.watchWebhooks(ctx.db);
   const observer = requestObserver(ctx.log, metrics);
   const fast = new FastFeeds(cache, () => contentVersion(ctx.db), cachingFor(ctx.cfg, false), observer);
   const app = express();

@@ -34,6 +34,14 @@ export interface CallbackRequest {
   signal?: AbortSignal;
 }
 
+/** Who else sends through a CallbackClient (partner webhooks, webhooks/worker.ts), with its own limits; the hub's websub.* by default. */
+export interface CallbackClientOptions {
+  timeoutMs: number;
+  allowPrivate: boolean;
+  /** Named in the User-Agent: "WebSub hub", "webhooks". */
+  role: string;
+}
+
 /** The hub worker's connections to callbacks: one pool, guarded, closed when the worker stops. */
 export class CallbackClient {
   private readonly agent: Agent;
@@ -41,12 +49,16 @@ export class CallbackClient {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
 
-  constructor(ctx: Context) {
-    const { timeoutMs, allowPrivateCallbacks } = ctx.cfg.websub;
-    this.guard = allowPrivateCallbacks ? undefined : (ctx.addressGuard ?? publicAddressesOnly);
+  constructor(ctx: Context, options?: CallbackClientOptions) {
+    const { timeoutMs, allowPrivate, role } = options ?? {
+      timeoutMs: ctx.cfg.websub.timeoutMs,
+      allowPrivate: ctx.cfg.websub.allowPrivateCallbacks,
+      role: 'WebSub hub',
+    };
+    this.guard = allowPrivate ? undefined : (ctx.addressGuard ?? publicAddressesOnly);
     this.timeoutMs = timeoutMs;
     // Like the fetcher's (ingest/refresh.ts): who we are, and through the operator's public URL, whom to contact.
-    this.userAgent = `wirefeed/0.1 (WebSub hub; +${ctx.cfg.site.baseUrl}/)`;
+    this.userAgent = `wirefeed/0.1 (${role}; +${ctx.cfg.site.baseUrl}/)`;
     this.agent = new Agent({ connect: this.guard ? guardedConnector(this.guard, timeoutMs) : { timeout: timeoutMs } });
   }
 

@@ -12,6 +12,8 @@ import type { Db } from '../store/db/db.js';
 import { hubQueueLength } from '../store/hub/deliveries.js';
 import { countSubscriptionRequests } from '../store/hub/requests.js';
 import { countSubscriptions } from '../store/hub/subscriptions.js';
+import { webhookQueueLength } from '../store/webhooks/deliveries.js';
+import type { WebhookObserver } from '../webhooks/worker.js';
 
 export interface Metrics {
   registry: Registry;
@@ -35,6 +37,10 @@ export interface Metrics {
   hub: HubObserver;
   /** Reports the built-in hub's queue and subscriptions, read from this database at every scrape (one process per serve: not a reader). */
   watchHub(db: Db): void;
+  /** What the partner webhooks' worker reports as attempts end (webhooks/worker.ts). */
+  webhooks: WebhookObserver;
+  /** Reports the webhooks' queue, read from this database at every scrape (the primary only). */
+  watchWebhooks(db: Db): void;
 }
 
 export function createMetrics(): Metrics {
@@ -137,6 +143,30 @@ export function createMetrics(): Metrics {
     },
   });
 
+  const webhookDeliveries = new Counter({
+    name: 'wirefeed_webhook_deliveries_total',
+    help: 'Partner webhooks: delivery attempts, by outcome (delivered, failed and to be retried, abandoned after the last attempt)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  let webhookDb: Db | undefined;
+  new Gauge({
+    name: 'wirefeed_webhook_queue',
+    help: 'Partner webhooks: deliveries owed (pending; of them, waiting to retry after a failure: retrying)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      if (!webhookDb) return;
+      try {
+        const { pending, retrying } = webhookQueueLength(webhookDb);
+        this.set({ state: 'pending' }, pending);
+        this.set({ state: 'retrying' }, retrying);
+      } catch {
+        // As for the hub's queue.
+      }
+    },
+  });
+
   // The caches keep their own counts; these mirror them at scrape time.
   const caches: FeedCache[] = [];
   const total = (count: (cache: FeedCache) => number) => caches.reduce((sum, cache) => sum + count(cache), 0);
@@ -231,6 +261,14 @@ export function createMetrics(): Metrics {
     },
     watchHub(db) {
       hubDb = db;
+    },
+    webhooks: {
+      onDelivery(outcome) {
+        webhookDeliveries.inc({ outcome });
+      },
+    },
+    watchWebhooks(db) {
+      webhookDb = db;
     },
     ingest: {
       onResult(result) {

@@ -3,7 +3,8 @@
 // as it becomes the writer), the ingests other processes ask of it, the
 // change loop (publish/push/changes.ts: each committed change told to the hub and
 // purged from the cache in front), and the built-in WebSub hub's
-// verifications, deliveries and lease sweep (hub/worker.ts). (The health
+// verifications, deliveries and lease sweep (hub/worker.ts), and the partner
+// webhooks' deliveries (webhooks/worker.ts). (The health
 // probe's small write runs in every serve, writer or not: each process's
 // /readyz must find out for itself that the disk is full, and that it is
 // no longer.) Begun each time the thread takes the writer lease, ended each
@@ -15,6 +16,7 @@ import { startHubWorker } from '../../hub/worker.js';
 import { startRequestPoller } from '../../ingest/requests.js';
 import { type IngestObserver, startScheduler } from '../../ingest/schedule.js';
 import { type ChangeObserver, startChangeLoop } from '../../publish/push/changes.js';
+import { startWebhookWorker, type WebhookObserver } from '../../webhooks/worker.js';
 
 export type WriterObserver = IngestObserver & ChangeObserver;
 
@@ -29,7 +31,7 @@ interface Running {
   stop(): Promise<void>;
 }
 
-export function writerDuties(ctx: Context, observer: WriterObserver, hubObserver: HubObserver = {}): WriterDuties {
+export function writerDuties(ctx: Context, observer: WriterObserver, hubObserver: HubObserver = {}, webhookObserver: WebhookObserver = {}): WriterDuties {
   let running: Running | undefined;
   let stopped = false;
   let changes = Promise.resolve();
@@ -45,7 +47,7 @@ export function writerDuties(ctx: Context, observer: WriterObserver, hubObserver
     set(writer) {
       change(() => {
         if (!writer) return end();
-        if (!running && !stopped) running = begin(ctx, observer, hubObserver);
+        if (!running && !stopped) running = begin(ctx, observer, hubObserver, webhookObserver);
       });
     },
     async stop() {
@@ -56,17 +58,18 @@ export function writerDuties(ctx: Context, observer: WriterObserver, hubObserver
   };
 }
 
-function begin(ctx: Context, observer: WriterObserver, hubObserver: HubObserver): Running {
+function begin(ctx: Context, observer: WriterObserver, hubObserver: HubObserver, webhookObserver: WebhookObserver): Running {
   const scheduler = startScheduler(ctx, observer);
   const requests = startRequestPoller(ctx, scheduler);
   const changeLoop = startChangeLoop(ctx, observer);
   const hub = ctx.cfg.websub.builtIn ? startHubWorker(ctx, { observer: hubObserver }) : undefined;
+  const webhooks = startWebhookWorker(ctx, { observer: webhookObserver });
   if (ctx.cfg.ingest.onStart) {
     scheduler.tick().catch((err: unknown) => ctx.log.error({ event: 'ingest_failed', err }, 'ingest at start failed'));
   }
   return {
     async stop() {
-      await Promise.all([requests.stop(), scheduler.stop(), changeLoop.stop(), hub?.stop()]);
+      await Promise.all([requests.stop(), scheduler.stop(), changeLoop.stop(), hub?.stop(), webhooks.stop()]);
     },
   };
 }

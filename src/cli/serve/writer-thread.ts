@@ -11,7 +11,7 @@
 // requests. Idle cores are still the ingest's.
 //
 // It tells the main thread when it becomes or stops being the writer, and
-// each source's and run's results and the WebSub hub's outcomes (for
+// each source's and run's results and the WebSub hub's and webhooks' outcomes (for
 // /metrics); on 'stop' it ends its
 // ingest (fetches in flight abort, sources fetched are stored), gives up the
 // lease, closes its connection and says 'stopped'.
@@ -46,6 +46,7 @@ const duties = writerDuties(
     onDelivery: (outcome) => tell({ kind: 'hub-delivery', outcome }),
     onVerification: (verdict) => tell({ kind: 'hub-verification', verdict }),
   },
+  { onDelivery: (outcome) => tell({ kind: 'webhook-delivery', outcome }) },
 );
 const { writerHeartbeatMs: heartbeatMs, writerTimeoutMs: timeoutMs } = cfg.server;
 const lease = startLease(ctx.db, ctx.log, { heartbeatMs, timeoutMs }, (writer) => {

@@ -22,6 +22,7 @@ export type FromWriter =
   | { kind: 'purge'; purger: string; outcome: 'ok' | 'failed'; keys: number }
   | { kind: 'hub-delivery'; outcome: AttemptOutcome }
   | { kind: 'hub-verification'; verdict: Verdict }
+  | { kind: 'webhook-delivery'; outcome: AttemptOutcome }
   | { kind: 'stopped' };
 
 export interface WriterThread {
@@ -46,6 +47,7 @@ export function startWriterThread(ctx: Context, metrics: Metrics): WriterThread 
       else if (message.kind === 'purge') metrics.observePurge(message.purger, message.outcome, message.keys);
       else if (message.kind === 'hub-delivery') metrics.hub.onDelivery?.(message.outcome);
       else if (message.kind === 'hub-verification') metrics.hub.onVerification?.(message.verdict);
+      else if (message.kind === 'webhook-delivery') metrics.webhooks.onDelivery?.(message.outcome);
     });
     thread.on('error', (err) => ctx.log.error({ event: 'writer_thread_failed', err }, 'writer thread failed'));
     thread.on('exit', (code) => {

@@ -1,7 +1,8 @@
 // The admin API, /admin/…: publish, replace and withdraw the publisher's
 // articles (admin/articles.ts); pin and remove related stories
 // (admin/related.ts); list, add, change, disable and import
-// sources (admin/sources.ts); a partner's usage report (admin/partners.ts);
+// sources (admin/sources.ts); a partner's usage report (admin/partners.ts)
+// and webhook (admin/webhooks.ts);
 // run an ingest. A bearer token (config
 // admin.token or WIREFEED_ADMIN_TOKEN) guards it; without one configured the
 // API is off and every /admin route is a 404. Also `withdrawnArticles`,
@@ -21,6 +22,7 @@ import { jsonInput, sendError } from './input.js';
 import { adminPartnerRoutes } from './partners.js';
 import { adminRelatedRoutes } from './related.js';
 import { adminSourceRoutes } from './sources.js';
+import { adminWebhookRoutes } from './webhooks.js';
 
 const BODY_LIMIT = '1mb';
 
@@ -93,6 +95,7 @@ export function adminRoutes(ctx: Context, options: AdminOptions = {}): Router | 
   admin.use(adminRelatedRoutes(ctx));
   admin.use(adminSourceRoutes(ctx, checkUrl));
   admin.use(adminPartnerRoutes(ctx));
+  admin.use(adminWebhookRoutes(ctx));
 
   // An ingest now: of every enabled source, or of the one named.
 

@@ -1,0 +1,98 @@
+// `wirefeed partners webhook` and `webhook-log` as real processes: the
+// secret printed once signs what the writer's worker sends (here one
+// started beside an app on the same database file); the log lists the
+// attempts; --remove stops them; a private address is refused (exit 2).
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import request from 'supertest';
+import { createApp } from '../../src/http/app.js';
+import { startWebhookWorker, type WebhookWorker } from '../../src/webhooks/worker.js';
+import { configWithSources, runCli, type TestContext, testContext, until } from '../helpers.js';
+import { type Receiver, startReceiver } from '../webhooks/receiver.js';
+
+const token = 'webhook-cli-admin-token-0123456789';
+
+describe('wirefeed partners webhook', () => {
+  let ctx: TestContext;
+  let receiver: Receiver;
+  let worker: WebhookWorker;
+  let env: Record<string, string>;
+  const wirefeed = (...args: string[]) => runCli(args, env);
+
+  before(async () => {
+    receiver = await startReceiver();
+    // An intranet installation: webhooks may be on private addresses (the receiver is on 127.0.0.1).
+    ctx = testContext(configWithSources('  []', `admin:\n  token: ${token}\nwebhooks:\n  allow_private_urls: true\n`));
+    env = { WIREFEED_CONFIG: join(ctx.dir, 'config.yaml'), WIREFEED_DB: ctx.cfg.databasePath };
+    worker = startWebhookWorker(ctx, { pollMs: 20 });
+  });
+
+  after(async () => {
+    await worker.stop();
+    await receiver.close();
+    ctx.close();
+  });
+
+  test('sets a webhook and prints its secret once, which signs the kill notice; webhook-log lists the attempt; --remove ends it', async () => {
+    assert.equal((await wirefeed('partners', 'add', 'Coast Weekly')).code, 0);
+    const set = await wirefeed('partners', 'webhook', 'Coast Weekly', '--url', receiver.url('/hook?token=abc123'));
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stdout, /^Webhook of Coast Weekly: http:\/\/127\.0\.0\.1:\d+\/hook\?token=REDACTED\n/);
+    const secret = /Secret \(shown this once[^)]*\): (whsec_[\w-]+)/.exec(set.stdout)?.[1];
+    assert.ok(secret, set.stdout);
+
+    const shown = await wirefeed('partners', 'webhook', 'Coast Weekly');
+    assert.match(shown.stdout, /Webhook of Coast Weekly: .*token=REDACTED \(since \d{4}-/);
+    assert.match(shown.stdout, /Deliveries: 0 pending, 0 delivered, 0 abandoned, 0 canceled/);
+    assert.ok(!shown.stdout.includes(secret) && !shown.stdout.includes('abc123'));
+    assert.equal((await wirefeed('partners', 'webhook-log', 'Coast Weekly')).stdout, 'No webhook requests to Coast Weekly yet.\n');
+
+    const app = createApp(ctx);
+    const auth = { Authorization: `Bearer ${token}` };
+    const res = await request(app).post('/admin/articles').set(auth).send({ title: 'Heron returns', url: 'https://desk.example/heron' }).expect(201);
+    await request(app).delete(`/admin/articles/${String(res.body.id).split('/').pop()}`).set(auth).send({ reason: 'Wrong photo' }).expect(204);
+    await until(() => receiver.received.length === 1, 'the kill notice');
+    const got = receiver.received[0]!;
+    const [t, v1] = String(got.headers['wirefeed-signature']).split(',').map((p) => p.slice(p.indexOf('=') + 1));
+    assert.equal(v1, createHmac('sha256', secret).update(`${t}.${got.body.toString()}`).digest('hex'));
+
+    await until(() => ctx.db.prepare('SELECT count(*) FROM webhook_attempts').pluck().get() === 1, 'the attempt recorded');
+    const log = await wirefeed('partners', 'webhook-log', 'Coast Weekly');
+    assert.match(log.stdout, /^sent\s+event\s+type\s+article\s+attempt\s+status\s+duration\s+result\s+delivery\n/);
+    assert.match(log.stdout, /\d{4}-\d\d-\d\dT\S+Z\s+\d+\s+article\.killed\s+\d+\s+1\s+200\s+\d+ ms\s+delivered\s+delivered/);
+
+    assert.equal((await wirefeed('partners', 'webhook', 'Coast Weekly', '--remove')).stdout, 'Removed the webhook of Coast Weekly; what was still owed to it is canceled.\n');
+    assert.equal((await wirefeed('partners', 'webhook', 'Coast Weekly')).stdout, 'Coast Weekly has no webhook.\n');
+    const again = await wirefeed('partners', 'webhook', 'Coast Weekly', '--remove');
+    assert.equal(again.code, 2);
+    assert.equal(again.stderr, 'partners webhook: Coast Weekly has no webhook\n');
+  });
+
+  test('an unknown partner, and --url with --remove, are errors that exit 2', async () => {
+    const unknown = await wirefeed('partners', 'webhook', 'Nobody', '--url', 'https://93.184.215.14/hook');
+    assert.deepEqual([unknown.code, unknown.stderr], [2, 'partners webhook: no partner named "Nobody"\n']);
+    const both = await wirefeed('partners', 'webhook', 'Coast Weekly', '--url', 'https://93.184.215.14/hook', '--remove');
+    assert.deepEqual([both.code, both.stderr], [2, 'partners webhook: give --url or --remove, not both\n']);
+  });
+});
+
+describe('wirefeed partners webhook on a public installation', () => {
+  let ctx: TestContext;
+  before(() => {
+    ctx = testContext(configWithSources('  []'));
+  });
+  after(() => ctx.close());
+
+  test('refuses a metadata, loopback or private address (exit 2, one line), and sets nothing', async () => {
+    const env = { WIREFEED_CONFIG: join(ctx.dir, 'config.yaml'), WIREFEED_DB: ctx.cfg.databasePath };
+    assert.equal((await runCli(['partners', 'add', 'Coast Weekly'], env)).code, 0);
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:8080/admin', 'http://[fd00::1]/hook']) {
+      const r = await runCli(['partners', 'webhook', 'Coast Weekly', '--url', url], env);
+      assert.equal(r.code, 2, url);
+      assert.match(r.stderr, /^partners webhook: --url: host "[^"]+" is a loopback, private, link-local or otherwise non-public address\n$/);
+    }
+    assert.equal((await runCli(['partners', 'webhook', 'Coast Weekly'], env)).stdout, 'Coast Weekly has no webhook.\n');
+  });
+});
