@@ -1,7 +1,8 @@
 // Atom 1.0 (RFC 4287), written by the `feed` package; the elements it cannot
 // put in an entry (related links, enclosure with our type, Media RSS image,
 // <source>) are added through feed-gaps.ts, as are the tombstones of
-// entries withdrawn lately (RFC 6721), which only Atom can carry.
+// entries withdrawn lately (RFC 6721), which only Atom can carry, and for
+// partners the correction notices (partner/corrections.ts).
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
@@ -19,9 +20,11 @@ import {
   imageType,
   mediaContent,
   namespaces,
+  WIREFEED_NAMESPACE,
   xmlAttr,
   xmlText,
 } from './feed-gaps.js';
+import { correctedElement } from './partner/corrections.js';
 
 type XmlNode = Record<string, unknown>;
 
@@ -35,7 +38,9 @@ export function renderAtom(doc: FeedDocument): string {
     doc.items.map((a) => atomExtras(doc, a)),
   );
   const languages = doc.items.map((a) => a.language);
-  return atomLanguages(declareNamespaces(atomTextConstructs(xml), 'feed', { media: namespaces.media }), doc.language, languages);
+  const wanted: Record<string, string> = { media: namespaces.media };
+  if (doc.items.some((a) => doc.corrections.has(a.id))) wanted.wirefeed = WIREFEED_NAMESPACE;
+  return atomLanguages(declareNamespaces(atomTextConstructs(xml), 'feed', wanted), doc.language, languages);
 }
 
 function atomItem(doc: FeedDocument, a: Article): Item {
@@ -77,6 +82,8 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
   links.push({ _attributes: { rel: 'self', href: xmlAttr(`${sourceId(doc, a)}.atom`) } });
   source.link = links;
   nodes.push({ source });
+  const correction = doc.corrections.get(a.id);
+  if (correction) nodes.push({ 'wirefeed:corrected': correctedElement(correction) });
   if (a.summary) nodes.push(atomSummary(a.summary));
   return [...categories, ...nodes];
 }

@@ -4,6 +4,7 @@
 import type { Article } from '../model.js';
 import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId, killText, killTitle, type Tombstone } from './document.js';
 import { imageType } from './feed-gaps.js';
+import { jsonCorrection } from './partner/corrections.js';
 import { relatedScore } from './related-why.js';
 
 export function renderJson(doc: FeedDocument): string {
@@ -29,6 +30,7 @@ export function renderJson(doc: FeedDocument): string {
 
 function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
   const withBody = hasHtmlBody(doc, a);
+  const correction = doc.corrections.get(a.id);
   // The image first, as before, then every other media file.
   const attachments = [
     ...(a.image ? [{ url: a.image.url, mime_type: imageType(a.image.url, a.image.type) }] : []),
@@ -70,6 +72,8 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
       ...(a.image ? { image: { url: a.image.url, caption: a.image.caption ?? null, credit: a.image.credit ?? null } } : {}),
       source: { slug: a.source.slug, name: a.source.name, home_page_url: a.source.siteUrl ?? null, feed_url: `${doc.baseUrl}/feeds/sources/${a.source.slug}.json` },
       ...(doc.fullText && a.rights ? { rights: a.rights } : {}),
+      // A partner's notice of a recent correction (partner/corrections.ts).
+      ...(correction ? { correction: jsonCorrection(correction) } : {}),
     },
   };
 }

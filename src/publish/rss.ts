@@ -1,6 +1,7 @@
 // RSS 2.0, written by the `feed` package with our item extensions:
 // dc:creator, Media RSS image with caption and credit, atom:link
-// rel="related", and <source>. See feed-gaps.ts for what `feed` lacks.
+// rel="related", and <source>; for partners, kill and correction notices in
+// the wirefeed namespace. See feed-gaps.ts for what `feed` lacks.
 import type { Enclosure, Item } from 'feed';
 import type { Article } from '../model.js';
 import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId, killText, killTitle, type Tombstone } from './document.js';
@@ -17,6 +18,7 @@ import {
   xmlAttr,
   xmlText,
 } from './feed-gaps.js';
+import { correctedElement } from './partner/corrections.js';
 
 export function renderRss(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.rss);
@@ -25,7 +27,8 @@ export function renderRss(doc: FeedDocument): string {
   for (const tombstone of kills) feed.addItem(killItem(doc, tombstone));
   for (const article of doc.items) feed.addItem(rssItem(doc, article));
   const xml = addPageLinks(feed.rss2(), 'rss', doc.pages.rss, 'application/rss+xml');
-  return declareNamespaces(xml, 'rss', kills.length > 0 ? { ...namespaces, wirefeed: WIREFEED_NAMESPACE } : namespaces);
+  const ours = kills.length > 0 || doc.items.some((a) => doc.corrections.has(a.id));
+  return declareNamespaces(xml, 'rss', ours ? { ...namespaces, wirefeed: WIREFEED_NAMESPACE } : namespaces);
 }
 
 /**
@@ -52,6 +55,9 @@ function rssItem(doc: FeedDocument, a: Article): Item {
   if (a.author) extensions.push({ name: 'dc:creator', objects: { _text: xmlText(a.author) } });
   // RSS 2.0 has no modified date: Atom's, as feedparser and others read it in RSS.
   if (a.updatedAt.getTime() !== a.publishedAt.getTime()) extensions.push({ name: 'atom:updated', objects: { _text: a.updatedAt.toISOString() } });
+  // A partner's notice of a recent correction (partner/corrections.ts).
+  const correction = doc.corrections.get(a.id);
+  if (correction) extensions.push({ name: 'wirefeed:corrected', objects: correctedElement(correction) });
   if (a.image) extensions.push({ name: 'media:content', objects: mediaContent(a.image) });
   if (a.related.length > 0) {
     const links = a.related.map((r) => ({ _attributes: { rel: 'related', href: xmlAttr(r.url), title: xmlAttr(r.title) } }));
