@@ -1,15 +1,21 @@
 // `wirefeed articles add FILE.md`: publish one of the publisher's own
 // articles by copying it into the article folder and ingesting that source.
+// `wirefeed articles versions ID`: an article's corrections, as a table or
+// as the admin API's JSON.
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { CliError, type CliIo, open } from './common.js';
+import { CliError, type CliIo, open, start } from './common.js';
+import { table } from './output.js';
 import { type Config, loadConfig } from '../config/config.js';
 import type { Context } from '../context.js';
 import { ArticleFileError, readArticleFile } from '../ingest/parse/articles.js';
 import { parseDate } from '../ingest/clean/dates.js';
 import { runIngest } from '../ingest/run.js';
 import { findArticleIdByGuid } from '../store/articles/articles.js';
+import { articleState } from '../ingest/publish-article.js';
+import { versionsJson } from '../publish/partner/versions.js';
 import { getArticle, WITH_EMBARGOED } from '../store/articles/reads.js';
+import { getArticleHistory } from '../store/versions/article-versions.js';
 import { findSourceBySlug } from '../store/sources.js';
 
 /**
@@ -78,4 +84,35 @@ async function copyArticle(cfg: Readonly<Config>, file: string, force: boolean) 
 function findArticle(ctx: Context, sourceId: number, guid: string) {
   const id = findArticleIdByGuid(ctx.db, sourceId, guid);
   return id === undefined ? undefined : getArticle(ctx.db, id, WITH_EMBARGOED);
+}
+
+/**
+ * Prints an article's versions, newest first: when each became current,
+ * until when, what the correction that made it changed, and its title
+ * (bodies with --json, as GET /admin/articles/{id}/versions shows them).
+ */
+export function articleVersionsCommand(io: CliIo, idText: string, opts: { json?: boolean }): void {
+  if (!/^\d{1,15}$/.test(idText)) throw new CliError(`articles versions: "${idText}" is not an article id (a number, as in /articles/{id})`);
+  const id = Number(idText);
+  const ctx = start(io, 'warn');
+  try {
+    const article = getArticle(ctx.db, id, WITH_EMBARGOED);
+    const history = article && getArticleHistory(ctx.db, id);
+    if (!article || !history) {
+      const withdrawn = articleState(ctx.db, id).state === 'withdrawn';
+      throw new CliError(`articles versions: ${withdrawn ? `article ${id} was withdrawn; its versions went with it` : `no article ${id}`}`);
+    }
+    if (opts.json) return io.out(JSON.stringify(versionsJson(id, history, ctx.cfg.site.baseUrl, true), null, 2));
+    // A version's row says what the correction that made it changed: the row of the version before it.
+    const madeBy = new Map(history.previous.map((v) => [v.version + 1, v.changed.join(' ')]));
+    const changedInto = (version: number) => (version === 1 ? '-' : (madeBy.get(version) ?? '(not kept)'));
+    const rows = [
+      [String(history.version), (history.previous[0]?.replacedAt ?? article.publishedAt).toISOString(), 'current', changedInto(history.version), article.title],
+      ...history.previous.map((v) => [String(v.version), v.createdAt.toISOString(), v.replacedAt.toISOString(), changedInto(v.version), v.title]),
+    ];
+    io.out(`${ctx.cfg.site.baseUrl}/articles/${id}: version ${history.version}, ${history.previous.length} earlier kept`);
+    io.out(table(['version', 'from', 'until', 'changed', 'title'], rows));
+  } finally {
+    ctx.db.close();
+  }
 }

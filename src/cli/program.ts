@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { addArticle } from './articles.js';
+import { addArticle, articleVersionsCommand } from './articles.js';
 import { backupDatabase } from './backup.js';
 import { CliError, type CliIo, open, start } from './common.js';
 import { loadConfig } from '../config/config.js';
@@ -207,7 +207,7 @@ Example:
     .addHelpText('after', '\nExample:\n  wirefeed sources export feeds.opml    # then import it in any feed reader')
     .action((file: string | undefined) => exportSources(io, file));
 
-  const articles = program.command('articles').description("the publisher's own articles: Markdown files with front matter");
+  const articles = program.command('articles').description("the publisher's own articles (Markdown files with front matter), and any article's versions");
   articles
     .command('add')
     .description(
@@ -218,6 +218,13 @@ Example:
     .option('--force', 'replace an article of the same file name in the folder')
     .addHelpText('after', '\nExample:\n  wirefeed articles add harbour-reopens.md\n\nThe front matter fields are described in README.md.')
     .action(async (file: string, opts: { force?: boolean }) => addArticle(io, file, opts.force === true));
+  articles
+    .command('versions')
+    .description("an article's earlier versions (any article, from a feed or the admin API): when each was corrected, what changed, its title")
+    .argument('<id>', 'the article id, as in /articles/{id}')
+    .option('--json', 'print them as JSON, bodies included (as GET /admin/articles/{id}/versions)')
+    .addHelpText('after', '\nThe last 10 earlier versions of an article are kept; a withdrawn article keeps none.')
+    .action((id: string, opts: { json?: boolean }) => articleVersionsCommand(io, id, opts));
 
   program
     .command('backup')

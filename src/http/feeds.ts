@@ -9,7 +9,7 @@ import { type CachedFeed, FeedCache, type Rendered } from '../publish/cache.js';
 import { allFeed, categoryFeed, searchFeed, sourceFeed, tagFeed } from '../publish/catalog.js';
 import { listKeys } from '../publish/edge/keys.js';
 import { renderFeed } from '../publish/render.js';
-import { renderableItems } from '../publish/renderable.js';
+import { renderableItems, xmlSafeText } from '../publish/renderable.js';
 import { findCategory } from '../store/categories.js';
 import { earliest, type FeedFilter, listWithdrawals, nextEmbargoEnd, type Withdrawals } from '../store/articles/feeds.js';
 import { contentVersion, databaseCreatedAt } from '../store/content-version.js';
@@ -17,6 +17,7 @@ import { matchExpression } from '../store/articles/search.js';
 import { WITH_EMBARGOED } from '../store/articles/reads.js';
 import { findSourceBySlug } from '../store/sources.js';
 import { findTag, findWithdrawnTag } from '../store/tags.js';
+import { type Correction, listRecentCorrections } from '../store/versions/article-versions.js';
 import { cachingFor, sendCachedFeed } from './conditional.js';
 import type { FastFeeds } from './fast-feeds.js';
 import { routeOf } from '../observe/requests.js';
@@ -62,7 +63,7 @@ export function feedRoutes(
   // request metrics can name it by its pattern) but before its handler.
   router.param('format', (req, res, next) => {
     // Before any lookup: the public learns nothing from a partner format, not even whether a category exists.
-    if (partnerFormats.includes(String(req.params.format) as PartnerFormat) && !partnerOf(res)) return partnersOnly(res, String(req.params.format));
+    if (partnerFormats.includes(String(req.params.format) as PartnerFormat) && !partnerOf(res)) return partnersOnly(res, `.${String(req.params.format)} feeds are`);
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const key = cacheKey(req, res);
     const cached = ctx.cache.get(key, contentVersion(ctx.db));
@@ -184,6 +185,7 @@ export function renderFeedPage(
   const items = renderableItems(found.items, ctx.log);
   const gone = withdrawalsOf(ctx, filter, found.page.cursor, partner?.categories ?? [], asOf);
   const dated = items.length > 0 || gone.last !== undefined;
+  const corrections = partner ? correctionsOf(ctx, items.map((a) => a.id)) : new Map<number, Correction>();
   const doc = buildDocument(ctx.cfg, spec, items, found.page, {
     fullText: fullTextAllowed(ctx.cfg, partner),
     emptySince: dated ? undefined : databaseCreatedAt(ctx.db),
@@ -191,8 +193,11 @@ export function renderFeedPage(
     tombstones: gone.recent,
     // Kill notices in RSS and JSON Feed are for partners; the public feeds only drop the item.
     killNotices: partner !== undefined,
+    // So are correction notices; the public feeds only move the item's updated date.
+    corrections,
   });
   const oldest = doc.tombstones.at(-1);
+  const dueAt = [...(oldest ? [oldest.withdrawnAt] : []), ...[...corrections.values()].map((c) => c.at)].map((at) => at.getTime() + ctx.cfg.publish.tombstoneMs);
   return {
     body: renderFeed(doc, format, ctx.log),
     contentType: contentTypes[format],
@@ -201,9 +206,9 @@ export function renderFeedPage(
     link: linkHeader(format === 'ninjs' ? undefined : doc.hub, doc.urls[format]),
     surrogateKeys: listKeys(filter, items),
     articleIds: partner ? items.map((item) => item.id) : undefined,
-    // Rendered again when the oldest tombstone is due to go, or the next embargo ends, though no content changed
-    // (RSS and JSON too: a tag feed kept for a tombstone goes with it).
-    expiresAt: earliest(oldest && oldest.withdrawnAt.getTime() + ctx.cfg.publish.tombstoneMs, nextEmbargoEnd(ctx.db, renderedAt)),
+    // Rendered again when the oldest tombstone or correction notice is due to go, or the next embargo
+    // ends, though no content changed (RSS and JSON too: a tag feed kept for a tombstone goes with it).
+    expiresAt: earliest(dueAt.length > 0 ? Math.min(...dueAt) : undefined, nextEmbargoEnd(ctx.db, renderedAt)),
   };
 }
 
@@ -217,6 +222,22 @@ export function renderFeedPage(
 function withdrawalsOf(ctx: Context, filter: FeedFilter, cursor: string | undefined, within: readonly string[], asOf: number): Withdrawals {
   if (filter.kind === 'search' || cursor !== undefined) return { recent: [] };
   return listWithdrawals(ctx.db, filter, tombstonesSince(ctx) ?? Number.MAX_SAFE_INTEGER, within, asOf === WITH_EMBARGOED);
+}
+
+/**
+ * The items of a partner's page corrected within `publish.tombstone_days`,
+ * the period kill notices last (none when it is 0). The replaced title and
+ * summary are stored text, checked as the items were (renderable.ts).
+ */
+function correctionsOf(ctx: Context, ids: number[]): Map<number, Correction> {
+  const since = tombstonesSince(ctx);
+  if (since === undefined) return new Map();
+  const found = listRecentCorrections(ctx.db, ids, since);
+  for (const c of found.values()) {
+    c.previousTitle = xmlSafeText(c.previousTitle);
+    c.previousSummary = xmlSafeText(c.previousSummary);
+  }
+  return found;
 }
 
 /** An article withdrawn after this time (ms) still has its tombstone; undefined when `publish.tombstone_days` is 0. */
@@ -242,17 +263,17 @@ export function notFound(res: Response, message: string): void {
 }
 
 /**
- * A partner format asked for without a key: a 403 that says how to get it,
- * and never a body of that format. Vary: a request with a key in
+ * A partner format (or an article's versions) asked for without a key: a
+ * 403 that says how to get it, and never a body of that format. Vary: a request with a key in
  * Authorization gets the feed, so no cache may answer it with this.
  */
-function partnersOnly(res: Response, format: string): void {
+export function partnersOnly(res: Response, what: string): void {
   res
     .status(403)
     .set('Cache-Control', 'no-cache')
     .set('Vary', 'Authorization')
     .type('text/plain')
-    .send(`Forbidden: .${format} feeds are for partners; send your partner key (Authorization: Bearer KEY, or ?key=KEY)\n`);
+    .send(`Forbidden: ${what} for partners; send your partner key (Authorization: Bearer KEY, or ?key=KEY)\n`);
 }
 
 function badRequest(res: Response, message: string): void {

@@ -1,6 +1,7 @@
 // Every feed as OPML (/opml); the stylesheet that makes a feed readable in
 // a browser that applies it (/feed.xsl); and the JSON routes: /articles/{id}(.json),
-// /categories, /sources (a last error by its kind only), /tags. (/healthz and the other ops routes are in ops.ts;
+// /articles/{id}/versions.json (partners only), /categories, /sources (a last
+// error by its kind only), /tags. (/healthz and the other ops routes are in ops.ts;
 // the HTML pages, the front page among them, in site/routes.ts.)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,17 +9,20 @@ import { type Request, type Response, Router } from 'express';
 import { packageRoot } from '../paths.js';
 import type { Context } from '../context.js';
 import { writeOpml } from '../opml/opml.js';
+import { articleState } from '../ingest/publish-article.js';
 import { articleJson } from '../publish/article-json.js';
+import { versionsJson } from '../publish/partner/versions.js';
 import { catalog, tagFeed } from '../publish/catalog.js';
 import { feedFormats } from '../publish/document.js';
 import { allKey, articleKey } from '../publish/edge/keys.js';
 import { publicSourceError } from '../publish/source-error.js';
 import { listCategories, listCategoriesInUse } from '../store/categories.js';
 import { getArticle } from '../store/articles/reads.js';
+import { getArticleHistory } from '../store/versions/article-versions.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { cachingFor, setCaching } from './conditional.js';
-import { notFound } from './feeds.js';
+import { notFound, partnersOnly } from './feeds.js';
 import { fullTextAllowed, noteDelivery, partnerOf, publishedAsOf } from './partner.js';
 
 export const stylesheetPath = join(packageRoot, 'public', 'feed.xsl');
@@ -59,6 +63,28 @@ export function pageRoutes(ctx: Context): Router {
   };
   router.get('/articles/:id.json', article);
   router.get('/articles/:id', article);
+
+  // An article's earlier versions: for partners, as corrections are (the
+  // public feeds carry no correction notice); bodies by the partner's tier.
+  // A withdrawn article's history is gone with it (migration 024): 410.
+  router.get('/articles/:id/versions.json', (req, res) => {
+    const partner = partnerOf(res);
+    if (!partner) return partnersOnly(res, 'an article\'s versions are');
+    const id = String(req.params.id);
+    const found = /^\d{1,15}$/.test(id) ? getArticle(ctx.db, Number(id), publishedAsOf(partnerOf(res))) : undefined;
+    const history = found && getArticleHistory(ctx.db, found.id);
+    if (!found || !history) {
+      if (/^\d{1,15}$/.test(id) && articleState(ctx.db, Number(id)).state === 'withdrawn') {
+        res.status(410).set('Cache-Control', 'no-cache').type('text/plain').send(`Gone: article ${id} was withdrawn\n`);
+        return;
+      }
+      return notFound(res, `no article "${id}"`);
+    }
+    res.vary('Authorization');
+    setCaching(res, cachingFor(ctx.cfg, true), articleKey(found.id));
+    noteDelivery(req, res, [found.id], 'json');
+    res.json(versionsJson(found.id, history, base, fullTextAllowed(ctx.cfg, partner, found.categories.map((c) => c.slug))));
+  });
 
   router.get('/categories', (_req, res) => {
     setCaching(res, cachingFor(ctx.cfg, false), allKey);

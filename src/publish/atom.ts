@@ -1,7 +1,8 @@
 // Atom 1.0 (RFC 4287), written by the `feed` package; the elements it cannot
 // put in an entry (related links, enclosure with our type, Media RSS image,
 // <source>) are added through feed-gaps.ts, as are the tombstones of
-// entries withdrawn lately (RFC 6721), which only Atom can carry.
+// entries withdrawn lately (RFC 6721), which only Atom can carry, and for
+// partners the correction notices (partner/corrections.ts).
 import type { Item } from 'feed';
 import type { Article } from '../model.js';
 import { embargoMark, type FeedDocument, hasHtmlBody, itemBodyHtml, itemId } from './document.js';
@@ -23,6 +24,7 @@ import {
   xmlAttr,
   xmlText,
 } from './feed-gaps.js';
+import { correctedElement } from './partner/corrections.js';
 
 type XmlNode = Record<string, unknown>;
 
@@ -36,9 +38,9 @@ export function renderAtom(doc: FeedDocument): string {
     doc.items.map((a) => atomExtras(doc, a)),
   );
   const languages = doc.items.map((a) => a.language);
-  const declared: Record<string, string> = { media: namespaces.media };
-  if (doc.items.some((a) => a.embargoUntil)) declared.wirefeed = WIREFEED_NAMESPACE;
-  return atomLanguages(declareNamespaces(atomTextConstructs(xml), 'feed', declared), doc.language, languages);
+  const wanted: Record<string, string> = { media: namespaces.media };
+  if (doc.items.some((a) => a.embargoUntil || doc.corrections.has(a.id))) wanted.wirefeed = WIREFEED_NAMESPACE;
+  return atomLanguages(declareNamespaces(atomTextConstructs(xml), 'feed', wanted), doc.language, languages);
 }
 
 function atomItem(doc: FeedDocument, a: Article): Item {
@@ -82,6 +84,8 @@ function atomExtras(doc: FeedDocument, a: Article): XmlNode[] {
   nodes.push({ source });
   // Only a partner permitted to see it before its time gets it: held until then.
   if (a.embargoUntil) nodes.push({ 'wirefeed:embargo': embargoMark(a.embargoUntil) });
+  const correction = doc.corrections.get(a.id);
+  if (correction) nodes.push({ 'wirefeed:corrected': correctedElement(correction) });
   if (a.summary) nodes.push(atomSummary(a.summary));
   return [...categories, ...nodes];
 }

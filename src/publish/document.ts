@@ -59,6 +59,21 @@ export interface FeedDocument {
   tombstones: Tombstone[];
   /** RSS and JSON Feed list the tombstones as kill notices (partners only: the public feeds stay as they were). */
   killNotices: boolean;
+  /**
+   * The items corrected within `publish.tombstone_days`, by article id: every
+   * format marks them with what changed and when (partner/corrections.ts).
+   * Partners only: empty for the public, whose feeds stay as they were.
+   */
+  corrections: ReadonlyMap<number, CorrectionNotice>;
+}
+
+/** An item's latest correction: the version it made, when, what it changed, and the title and summary it replaced (never the body). */
+export interface CorrectionNotice {
+  version: number;
+  at: Date;
+  changed: readonly ('title' | 'summary' | 'body')[];
+  previousTitle: string;
+  previousSummary: string;
 }
 
 /** An article withdrawn from a feed: its id (the entry's atom:id is made of it), when, its title then and the reason given. */
@@ -100,6 +115,8 @@ export interface DocumentOptions {
   killNotices?: boolean;
   /** The last withdrawal from the feed, however long ago: the feed changed then, though its items may be older. */
   lastWithdrawn?: Date;
+  /** Items corrected lately, for correction notices (a partner's feed); none by default. */
+  corrections?: ReadonlyMap<number, CorrectionNotice>;
 }
 
 /**
@@ -170,6 +187,7 @@ export function buildDocument(
     items,
     tombstones: options.tombstones ?? [],
     killNotices: options.killNotices ?? false,
+    corrections: options.corrections ?? new Map(),
   };
 }
 

@@ -4,6 +4,7 @@
 import type { Article } from '../model.js';
 import { type FeedDocument, hasHtmlBody, itemBodyHtml, itemId, killText, killTitle, type Tombstone } from './document.js';
 import { imageType } from './feed-gaps.js';
+import { jsonCorrection } from './partner/corrections.js';
 import { relatedScore } from './related-why.js';
 
 export function renderJson(doc: FeedDocument): string {
@@ -29,6 +30,7 @@ export function renderJson(doc: FeedDocument): string {
 
 function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
   const withBody = hasHtmlBody(doc, a);
+  const correction = doc.corrections.get(a.id);
   // The image first, as before, then every other media file.
   const attachments = [
     ...(a.image ? [{ url: a.image.url, mime_type: imageType(a.image.url, a.image.type) }] : []),
@@ -72,6 +74,8 @@ function jsonItem(doc: FeedDocument, a: Article): Record<string, unknown> {
       ...(doc.fullText && a.rights ? { rights: a.rights } : {}),
       // Only a partner permitted to see it before its time gets it: held until then.
       ...(a.embargoUntil ? { embargo: { until: a.embargoUntil.toISOString() } } : {}),
+      // A partner's notice of a recent correction (partner/corrections.ts).
+      ...(correction ? { correction: jsonCorrection(correction) } : {}),
     },
   };
 }

@@ -1,6 +1,7 @@
 // RSS 2.0, written by the `feed` package with our item extensions:
 // dc:creator, Media RSS image with caption and credit, atom:link
-// rel="related", and <source>. See feed-gaps.ts for what `feed` lacks.
+// rel="related", and <source>; for partners, kill and correction notices in
+// the wirefeed namespace. See feed-gaps.ts for what `feed` lacks.
 import type { Enclosure, Item } from 'feed';
 import type { Article } from '../model.js';
 import { embargoMark, type FeedDocument, hasHtmlBody, itemBodyHtml, itemId, killText, killTitle, type Tombstone } from './document.js';
@@ -17,6 +18,7 @@ import {
   xmlAttr,
   xmlText,
 } from './feed-gaps.js';
+import { correctedElement } from './partner/corrections.js';
 
 export function renderRss(doc: FeedDocument): string {
   const feed = createFeed(doc, doc.urls.rss);
@@ -25,7 +27,7 @@ export function renderRss(doc: FeedDocument): string {
   for (const tombstone of kills) feed.addItem(killItem(doc, tombstone));
   for (const article of doc.items) feed.addItem(rssItem(doc, article));
   const xml = addPageLinks(feed.rss2(), 'rss', doc.pages.rss, 'application/rss+xml');
-  const ours = kills.length > 0 || doc.items.some((a) => a.embargoUntil);
+  const ours = kills.length > 0 || doc.items.some((a) => a.embargoUntil || doc.corrections.has(a.id));
   return declareNamespaces(xml, 'rss', ours ? { ...namespaces, wirefeed: WIREFEED_NAMESPACE } : namespaces);
 }
 
@@ -53,6 +55,9 @@ function rssItem(doc: FeedDocument, a: Article): Item {
   if (a.author) extensions.push({ name: 'dc:creator', objects: { _text: xmlText(a.author) } });
   // RSS 2.0 has no modified date: Atom's, as feedparser and others read it in RSS.
   if (a.updatedAt.getTime() !== a.publishedAt.getTime()) extensions.push({ name: 'atom:updated', objects: { _text: a.updatedAt.toISOString() } });
+  // A partner's notice of a recent correction (partner/corrections.ts).
+  const correction = doc.corrections.get(a.id);
+  if (correction) extensions.push({ name: 'wirefeed:corrected', objects: correctedElement(correction) });
   if (a.image) extensions.push({ name: 'media:content', objects: mediaContent(a.image) });
   // Only a partner permitted to see it before its time gets it: held until then.
   if (a.embargoUntil) extensions.push({ name: 'wirefeed:embargo', objects: embargoMark(a.embargoUntil) });

@@ -111,6 +111,8 @@ describe('where embargoes come from', () => {
       const kept = await request(app).put(`/admin/articles/${id}`).set(auth).send({ ...article, title: 'Rates decision (revised)' }).expect(200);
       assert.equal(kept.body.embargo_until, later, 'a replace that does not name the embargo keeps it');
       assert.ok(!(await publicItems(app, '/feeds/categories/climate.json')).has('Rates decision (revised)'));
+      const versions = ctx.db.prepare('SELECT count(*) FROM article_versions WHERE article_id = ?').pluck().get(id);
+      assert.equal(versions, 0, 'a change while held is a draft\'s edit, not a correction');
 
       const lifted = await request(app).put(`/admin/articles/${id}`).set(auth).send({ ...article, embargo_until: null }).expect(200);
       assert.equal(lifted.body.embargo_until, undefined);

@@ -1,13 +1,16 @@
 // The admin API's articles: POST publishes one of the publisher's own, PUT
 // replaces it, DELETE withdraws it (410 from then on; its id is never
 // reused), with an optional {"reason": "…"}. Articles that came from a feed are not the API's to change.
+// GET …/versions shows any published article's earlier versions, bodies and all.
 import { type Response, Router } from 'express';
 import type { Context } from '../../context.js';
 import { articleSchema, articleState, publishArticle, replaceArticle, withdrawalSchema, withdrawArticle } from '../../ingest/publish-article.js';
 import type { Article } from '../../model.js';
 import type { Db } from '../../store/db/db.js';
 import { articleJson } from '../../publish/article-json.js';
+import { versionsJson } from '../../publish/partner/versions.js';
 import { getArticle, WITH_EMBARGOED } from '../../store/articles/reads.js';
+import { getArticleHistory } from '../../store/versions/article-versions.js';
 import { jsonInput, sendError } from './input.js';
 
 export function adminArticleRoutes(ctx: Context): Router {
@@ -34,6 +37,16 @@ export function adminArticleRoutes(ctx: Context): Router {
     if (!input || !publisherArticle(ctx.db, id, res)) return;
     replaceArticle(ctx, id, input);
     showArticle(res, id, 200);
+  });
+
+  router.get('/articles/:id/versions', (req, res) => {
+    const id = articleId(String(req.params.id), res);
+    if (id === undefined) return;
+    const history = getArticleHistory(ctx.db, id);
+    // Full bodies, for the admin only: no cache anywhere keeps them.
+    if (history) return void res.set('Cache-Control', 'no-store').json(versionsJson(id, history, base, true));
+    if (articleState(ctx.db, id).state === 'withdrawn') sendError(res, 410, `article ${id} was withdrawn; its versions went with it`);
+    else sendError(res, 404, `no article ${id}`);
   });
 
   router.delete('/articles/:id', (req, res) => {

@@ -11,6 +11,7 @@ import { slugify } from '../../ingest/classify/classify.js';
 import type { Article, Enclosure, Related } from '../../model.js';
 import { type FeedDocument, itemId, type Tombstone } from '../document.js';
 import { imageType } from '../feed-gaps.js';
+import { ninjsCorrection } from './corrections.js';
 
 type NinjsObject = Record<string, unknown>;
 
@@ -39,6 +40,9 @@ export function renderNinjs(doc: FeedDocument): string {
 
 function ninjsItem(doc: FeedDocument, a: Article): NinjsObject {
   const fullText = doc.fullText && a.contentHtml !== '';
+  const correction = doc.corrections.get(a.id);
+  const corrected = correction ? ninjsCorrection(correction) : { headlines: [], descriptions: [] };
+  const descriptions = [...(a.summary ? [{ role: 'summary', contenttype: 'text/plain', value: a.summary }] : []), ...corrected.descriptions];
   const associations = [
     ...(a.image ? [imageAssociation(a)] : []),
     ...(a.enclosures ?? []).map(enclosureAssociation),
@@ -59,9 +63,10 @@ function ninjsItem(doc: FeedDocument, a: Article): NinjsObject {
     // Only a partner permitted to see it before its time gets it: not to be published before then.
     ...(a.embargoUntil ? { embargoed: a.embargoUntil.toISOString() } : {}),
     language: a.language ?? doc.language,
-    headlines: [{ role: 'main', value: a.title }],
+    headlines: [{ role: 'main', value: a.title }, ...corrected.headlines],
     ...(a.author ? { by: a.author } : {}),
-    ...(a.summary ? { descriptions: [{ role: 'summary', contenttype: 'text/plain', value: a.summary }] } : {}),
+    // A partner's notice of a recent correction follows the summary (partner/corrections.ts).
+    ...(descriptions.length > 0 ? { descriptions } : {}),
     // The full text only where fullTextAllowed said so (http/partner.ts); never the summary dressed as a body.
     ...(fullText ? { bodies: [{ role: 'main', contenttype: 'text/html', value: a.contentHtml }] } : {}),
     ...copyright(doc, a, fullText),
