@@ -12,7 +12,6 @@
 //
 // A topic's document is rendered once per content version and sent to
 // every subscriber of that topic (topics.ts renderTopic).
-import { setMaxListeners } from 'node:events';
 import type { Context } from '../context.js';
 import { contentVersion } from '../store/content-version.js';
 import { cancelDelivery, type DueDelivery, deliveryFailed, dueDeliveries } from '../store/hub/deliveries.js';
@@ -21,6 +20,7 @@ import { sweepExpiredSubscriptions } from '../store/hub/subscriptions.js';
 import { CallbackClient } from './callbacks.js';
 import { deliver } from './deliver.js';
 import type { HubObserver } from './observer.js';
+import { type RequestPool, startRequestPool } from './request-pool.js';
 import { renderTopic, type TopicDocument } from './topics.js';
 import { verifyIntent } from './verify.js';
 
@@ -28,8 +28,6 @@ import { verifyIntent } from './verify.js';
 export const POLL_MS = 100;
 /** How often subscriptions whose lease has run out are removed (none is delivered to meanwhile). */
 const SWEEP_MS = 5_000;
-/** How long a request or delivery whose outcome could not be recorded waits before it is tried again. */
-const RESTING_MS = 5_000;
 
 export interface HubWorkerOptions {
   observer?: HubObserver;
@@ -45,38 +43,18 @@ export interface HubWorker {
 export function startHubWorker(ctx: Context, options: HubWorkerOptions = {}): HubWorker {
   const { observer = {}, pollMs = POLL_MS, sweepMs = SWEEP_MS } = options;
   const client = new CallbackClient(ctx);
-  const stopping = new AbortController();
-  // Every request under way listens for the stop: as many as websub.concurrency, not a leak.
-  setMaxListeners(ctx.cfg.websub.concurrency + 10, stopping.signal);
   const verifying = new Set<number>();
   const delivering = new Set<number>();
-  const running = new Set<Promise<unknown>>();
   const documents = new Map<string, TopicDocument | undefined>();
   let documentsVersion = -1;
   let lastSweep = 0;
-  let scheduled = false;
 
-  const run = (work: Promise<unknown>, done: () => void) => {
-    const task = work
-      .then(done, (err: unknown) => {
-        // Not the callback's failure (that is recorded): the database's, most likely. Its request or delivery is
-        // left alone for a while, so that a subscriber is not called again and again while nothing can be recorded.
-        ctx.log.error({ event: 'websub_worker_failed', err }, 'websub: recording a callback request failed');
-        setTimeout(done, RESTING_MS).unref();
-      })
-      .finally(() => {
-        running.delete(task);
-        kick();
-      });
-    running.add(task);
-  };
-
-  const verify = (request: StoredRequest) => {
+  const verify = (pool: RequestPool, request: StoredRequest) => {
     verifying.add(request.id);
-    const work = verifyIntent(ctx, client, request, stopping.signal).then((verdict) => {
+    const work = verifyIntent(ctx, client, request, pool.signal).then((verdict) => {
       if (verdict !== 'stopped') observer.onVerification?.(verdict);
     });
-    run(work, () => verifying.delete(request.id));
+    pool.run(work, () => verifying.delete(request.id));
   };
 
   /** The topic's document at this content version, rendered once for all its subscribers. */
@@ -90,7 +68,7 @@ export function startHubWorker(ctx: Context, options: HubWorkerOptions = {}): Hu
     return documents.get(key);
   };
 
-  const send = (d: DueDelivery, version: number) => {
+  const send = (pool: RequestPool, d: DueDelivery, version: number) => {
     let doc: TopicDocument | undefined;
     try {
       doc = documentOf(d, version);
@@ -106,63 +84,32 @@ export function startHubWorker(ctx: Context, options: HubWorkerOptions = {}): Hu
     }
     delivering.add(d.subscriptionId);
     const isCurrent = () => contentVersion(ctx.db) === version;
-    const work = deliver(ctx, client, d, doc, isCurrent, stopping.signal).then((outcome) => {
+    const work = deliver(ctx, client, d, doc, isCurrent, pool.signal).then((outcome) => {
       if (outcome !== 'stopped') observer.onDelivery?.(outcome);
     });
-    run(work, () => delivering.delete(d.subscriptionId));
+    pool.run(work, () => delivering.delete(d.subscriptionId));
   };
 
-  const fill = () => {
+  const fill = (pool: RequestPool) => {
     const now = Date.now();
     if (now - lastSweep >= sweepMs) {
       lastSweep = now;
       const swept = sweepExpiredSubscriptions(ctx.db, now);
       if (swept > 0) ctx.log.info({ event: 'websub_expired', subscriptions: swept }, 'websub: subscriptions whose lease ran out removed');
     }
-    let free = ctx.cfg.websub.concurrency - running.size;
+    let free = ctx.cfg.websub.concurrency - pool.size;
     if (free <= 0) return;
     for (const request of requestsToVerify(ctx.db, free, [...verifying])) {
-      verify(request);
+      verify(pool, request);
       free--;
     }
     if (free <= 0) return;
     const due = dueDeliveries(ctx.db, now, free, [...delivering]);
     if (due.length === 0) return;
     const version = contentVersion(ctx.db);
-    for (const d of due) send(d, version);
+    for (const d of due) send(pool, d, version);
   };
 
-  const tick = () => {
-    scheduled = false;
-    if (stopping.signal.aborted) return;
-    try {
-      fill();
-    } catch (err) {
-      // A busy or failing database: the next poll tries again.
-      ctx.log.error({ event: 'websub_worker_failed', err }, 'websub: reading the queue failed');
-    }
-  };
-
-  /** A slot came free: fill it now rather than at the next poll, so that a long queue keeps every slot busy. */
-  function kick(): void {
-    if (scheduled || stopping.signal.aborted) return;
-    scheduled = true;
-    setImmediate(tick);
-  }
-
-  const timer = setInterval(tick, pollMs);
-  timer.unref();
-  kick();
-  let stopped: Promise<void> | undefined;
-  return {
-    stop() {
-      stopped ??= (async () => {
-        stopping.abort();
-        clearInterval(timer);
-        while (running.size > 0) await Promise.all([...running]);
-        await client.close();
-      })();
-      return stopped;
-    },
-  };
+  const pool = startRequestPool({ pollMs, concurrency: ctx.cfg.websub.concurrency, log: ctx.log, name: 'websub', fill, close: () => client.close() });
+  return { stop: () => pool.stop() };
 }
