@@ -1,5 +1,6 @@
 // Shared test plumbing: temporary configs and databases, a local server for
 // fixture feeds, and the independent parsers feeds are read back with.
+import assert from 'node:assert/strict';
 import { type ExecFileException, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -171,6 +172,23 @@ export async function feedcheckReport(url: string): Promise<string> {
   } catch (err) {
     return (err as { stdout?: string }).stdout ?? String(err);
   }
+}
+
+/**
+ * Runs `url` (an RSS, Atom or JSON feed whose body is `body`) through
+ * feedcheck and asserts that every consumer passes it and that every one
+ * that counts items reads all of them: an extension element must not cost
+ * a reader an item.
+ */
+export async function assertEveryItemRead(url: string, body: string): Promise<void> {
+  const format = new URL(url).pathname.split('.').pop();
+  const items =
+    format === 'json' ? (JSON.parse(body) as { items: unknown[] }).items.length : body.split(format === 'rss' ? '<item>' : '<entry').length - 1;
+  const report = await feedcheckReport(url);
+  const verdicts = report.split('\n').filter((line) => /^(PASS|FAIL) /.test(line));
+  assert.ok(verdicts.length > 0 && verdicts.every((line) => line.startsWith('PASS ')), report);
+  const counts = verdicts.map((line) => /\b(\d+) items?\b/.exec(line)?.[1]).filter((n) => n !== undefined);
+  assert.deepEqual(new Set(counts), new Set([String(items)]), `${url}\n${report}`);
 }
 
 /** What a run of the real CLI printed and how it ended. */
