@@ -26,6 +26,8 @@ export interface CategoryRule extends Category {
 export interface GazetteerEntry {
   name: string;
   aliases: string[];
+  /** What it names, when the config says: ninjs lists it under places, people or organisations. */
+  kind?: 'place' | 'person' | 'organisation';
 }
 
 export interface Config {

@@ -202,7 +202,18 @@ export const configSchema = z
       .strict()
       .prefault({}),
     categories: z.array(categorySchema).default([]),
-    tags: z.array(z.object({ name: z.string().min(1), aliases: z.array(z.string().min(1)).default([]) }).strict()).default([]),
+    tags: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            aliases: z.array(z.string().min(1)).default([]),
+            // What the name is, for ninjs places, people and organisations (publish/partner/ninjs.ts).
+            kind: z.enum(['place', 'person', 'organisation']).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
     sources: z.array(sourceSchema).default([]),
   })
   .strict();

@@ -1,6 +1,7 @@
 // The one model every format renders: a feed's identity, its links and its
 // items. Routes build it; rss.ts, atom.ts, json.ts and partner/ninjs.ts only render it.
-import type { Config } from '../config/config.js';
+import type { Config, GazetteerEntry } from '../config/config.js';
+import { slugify } from '../ingest/classify/classify.js';
 import type { Article } from '../model.js';
 
 /** The formats everyone may read, pushed by the hub and listed on the pages. */
@@ -49,6 +50,8 @@ export interface FeedDocument {
   metadataInHtml: boolean;
   /** Where category slugs are defined: {base}/categories. */
   categoryScheme: string;
+  /** The gazetteer's kind of each tag that has one, by tag slug (config `tags[].kind`). */
+  tagKinds: ReadonlyMap<string, TagKind>;
   baseUrl: string;
   items: Article[];
   /**
@@ -184,11 +187,26 @@ export function buildDocument(
     metadataInHtml: cfg.publish.metadataInHtml,
     categoryScheme: `${base}/categories`,
     baseUrl: base,
+    tagKinds: tagKindsOf(cfg),
     items,
     tombstones: options.tombstones ?? [],
     killNotices: options.killNotices ?? false,
     corrections: options.corrections ?? new Map(),
   };
+}
+
+export type TagKind = NonNullable<GazetteerEntry['kind']>;
+
+const tagKinds = new WeakMap<Readonly<Config>, ReadonlyMap<string, TagKind>>();
+
+/** The gazetteer's kinds by tag slug, worked out once per config. */
+function tagKindsOf(cfg: Readonly<Config>): ReadonlyMap<string, TagKind> {
+  let kinds = tagKinds.get(cfg);
+  if (!kinds) {
+    kinds = new Map(cfg.gazetteer.filter((g) => g.kind !== undefined).map((g) => [slugify(g.name), g.kind!]));
+    tagKinds.set(cfg, kinds);
+  }
+  return kinds;
 }
 
 /** "?q=flood&limit=10" from the parameters that have a value; "" when none has. */

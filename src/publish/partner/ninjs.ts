@@ -75,6 +75,8 @@ function ninjsItem(doc: FeedDocument, a: Article): NinjsObject {
       ...a.categories.map((c) => ({ name: c.label, uri: `${doc.categoryScheme}/${c.slug}`, literal: c.slug })),
       ...a.tags.map((t) => tagSubject(doc, t)),
     ],
+    // Tags the gazetteer says are places, people or organisations (config `tags[].kind`), also as those; every tag stays a subject.
+    ...namedEntities(doc, a.tags),
     infosources: [{ name: a.source.name, uri: `${doc.baseUrl}/sources/${a.source.slug}`, literal: a.source.slug }],
     // The story on its publisher's site: ninjs 2.0 names no link but a rendition.
     renditions: [{ name: 'web', href: a.url, contenttype: 'text/html' }],
@@ -104,6 +106,20 @@ function killItem(doc: FeedDocument, t: Tombstone): NinjsObject {
 function copyright(doc: FeedDocument, a: Article, fullText: boolean): NinjsObject {
   const notice = fullText && a.rights ? a.rights : doc.rights;
   return notice ? { copyrightnotice: notice } : {};
+}
+
+const ENTITY_FIELDS = { place: 'places', person: 'people', organisation: 'organisations' } as const;
+
+/** ninjs `places`, `people` and `organisations`: the tags whose kind the gazetteer knows, as the same concept as their subject. */
+function namedEntities(doc: FeedDocument, tags: readonly string[]): NinjsObject {
+  const fields: NinjsObject = {};
+  for (const tag of tags) {
+    const kind = doc.tagKinds.get(slugify(tag));
+    if (kind === undefined) continue;
+    const field = ENTITY_FIELDS[kind];
+    ((fields[field] ??= []) as NinjsObject[]).push(tagSubject(doc, tag));
+  }
+  return fields;
 }
 
 /** A tag as a subject under {base}/tags: its slug is the one of its page and feed. */
