@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { type ExecFileException, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,6 +189,25 @@ export async function assertEveryItemRead(url: string, body: string): Promise<vo
   assert.ok(verdicts.length > 0 && verdicts.every((line) => line.startsWith('PASS ')), report);
   const counts = verdicts.map((line) => /\b(\d+) items?\b/.exec(line)?.[1]).filter((n) => n !== undefined);
   assert.deepEqual(new Set(counts), new Set([String(items)]), `${url}\n${report}`);
+}
+
+export interface LoopbackServer {
+  base: string;
+  /** Closes it and its open connections. */
+  close(): Promise<void>;
+}
+
+/** An app (or any request listener) served on 127.0.0.1, port 0. */
+export async function listenOnLoopback(app: RequestListener): Promise<LoopbackServer> {
+  const server = createServer(app).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 /** What a run of the real CLI printed and how it ended. */

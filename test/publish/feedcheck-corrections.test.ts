@@ -4,22 +4,20 @@
 // item, on the demo data with one article corrected in title, summary and
 // body. Skipped, with the reason, where feedcheck is not installed.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { createPartner } from '../../src/store/partners.js';
 import { listSources } from '../../src/store/sources.js';
-import { assertEveryItemRead, feedcheckUnavailable, type TestContext, testContext } from '../helpers.js';
+import { assertEveryItemRead, feedcheckUnavailable, listenOnLoopback, type LoopbackServer, testContext, type TestContext } from '../helpers.js';
 
 describe('feedcheck conformance of partners\' feeds with a correction notice', async () => {
   const skip = await feedcheckUnavailable();
   const token = 'test-admin-token-0123456789';
   const auth = { Authorization: `Bearer ${token}` };
   let ctx: TestContext;
-  let server: Server;
+  let server: LoopbackServer;
   let base: string;
   let key = '';
   const feeds = ['/feeds/all', '/feeds/categories/climate', '/feeds/sources/admin'];
@@ -36,15 +34,13 @@ describe('feedcheck conformance of partners\' feeds with a correction notice', a
     await request(app).put(`/admin/articles/${id}`).set(auth).send({ ...article, title: 'Barrier gates & "tests" <1>' }).expect(200);
     await request(app).put(`/admin/articles/${id}`).set(auth).send(fixed).expect(200);
     key = createPartner(ctx.db, 'Climate Weekly', { fullText: true, categories: [] }).key;
-    server = createServer(app).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    base = server.base;
   });
 
   after(async () => {
     if (skip) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     ctx.close();
   });
 

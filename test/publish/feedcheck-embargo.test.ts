@@ -4,21 +4,19 @@
 // shared/tools/feedcheck; every item is still read, the held one among them.
 // Skipped, with the reason, where feedcheck is not installed.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { runIngest } from '../../src/ingest/run.js';
 import { createPartner } from '../../src/store/partners.js';
 import { listSources } from '../../src/store/sources.js';
-import { assertEveryItemRead, feedcheckUnavailable, type TestContext, testContext } from '../helpers.js';
+import { assertEveryItemRead, feedcheckUnavailable, listenOnLoopback, type LoopbackServer, testContext, type TestContext } from '../helpers.js';
 
 describe('feedcheck conformance of a partner\'s feeds with an embargoed item', async () => {
   const skip = await feedcheckUnavailable();
   const token = 'test-admin-token-0123456789';
   let ctx: TestContext;
-  let server: Server;
+  let server: LoopbackServer;
   let base: string;
   let key = '';
 
@@ -37,15 +35,13 @@ describe('feedcheck conformance of a partner\'s feeds with an embargoed item', a
     };
     await request(app).post('/admin/articles').set('Authorization', `Bearer ${token}`).send(article).expect(201);
     key = createPartner(ctx.db, 'Early Desk', { fullText: true, categories: [], embargoed: true }).key;
-    server = createServer(app).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    base = server.base;
   });
 
   after(async () => {
     if (skip) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     ctx.close();
   });
 

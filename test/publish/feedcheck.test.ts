@@ -7,8 +7,6 @@
 // its kill notice, every item still read. Skipped, with the reason, where
 // feedcheck is not installed.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
@@ -17,12 +15,12 @@ import { listCategories } from '../../src/store/categories.js';
 import { listSources } from '../../src/store/sources.js';
 import { createPartner } from '../../src/store/partners.js';
 import { listTags } from '../../src/store/tags.js';
-import { assertEveryItemRead, feedcheckFailures, feedcheckReport, feedcheckUnavailable, type TestContext, testContext } from '../helpers.js';
+import { assertEveryItemRead, feedcheckFailures, feedcheckReport, feedcheckUnavailable, listenOnLoopback, type LoopbackServer, testContext, type TestContext } from '../helpers.js';
 
 describe('feedcheck conformance of every published feed', async () => {
   const skip = await feedcheckUnavailable();
   let ctx: TestContext;
-  let server: Server;
+  let server: LoopbackServer;
   let base: string;
   let paths: string[] = [];
   let morePaths: string[] = [];
@@ -31,9 +29,8 @@ describe('feedcheck conformance of every published feed', async () => {
     if (skip) return;
     ctx = testContext();
     await runIngest(ctx, listSources(ctx.db));
-    server = createServer(createApp(ctx)).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(createApp(ctx));
+    base = server.base;
     const feeds = ['/feeds/all', ...listCategories(ctx.db).map((c) => `/feeds/categories/${c.slug}`)];
     feeds.push(...listSources(ctx.db).map((s) => `/feeds/sources/${s.slug}`));
     paths = feeds.flatMap((p) => ['rss', 'atom', 'json'].map((f) => `${p}.${f}`));
@@ -57,8 +54,7 @@ describe('feedcheck conformance of every published feed', async () => {
 
   after(async () => {
     if (skip) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     ctx.close();
   });
 
@@ -81,7 +77,7 @@ describe('feedcheck conformance of Atom feeds with a tombstone', async () => {
   const skip = await feedcheckUnavailable();
   const token = 'test-admin-token-0123456789';
   let ctx: TestContext;
-  let server: Server;
+  let server: LoopbackServer;
   let base: string;
   const feeds = ['/feeds/all', '/feeds/categories/climate', '/feeds/tags/port-elling', '/feeds/sources/admin'];
   let key = '';
@@ -96,15 +92,13 @@ describe('feedcheck conformance of Atom feeds with a tombstone', async () => {
     const reason = 'Withdrawn on legal advice: names a minor & a "witness" <unverified>';
     await request(app).delete(`/admin/articles/${id}`).set('Authorization', `Bearer ${token}`).send({ reason }).expect(204);
     key = createPartner(ctx.db, 'Climate Weekly', { fullText: true, categories: [] }).key;
-    server = createServer(app).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    base = server.base;
   });
 
   after(async () => {
     if (skip) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     ctx.close();
   });
 
