@@ -149,6 +149,9 @@ describe('events from every writer', () => {
   });
 
   test('a kill made on another connection while no worker runs is sent by the next worker', async () => {
+    // The receiver has the correction once the request arrives, but the worker records it only once the
+    // answer is back; stopping in between would (rightly) send it again, so wait for the record.
+    await until(() => recentAttempts(s!.ctx.db, s!.partnerId, 5).some((a) => a.state === 'delivered'), 'the correction recorded');
     await s!.worker.stop();
     // As `wirefeed` in another process would: its own connection, its own commit.
     const other = openContext(s!.ctx.cfg, createLog('silent'), { migrated: true });
