@@ -51,7 +51,7 @@ export async function deliver(
   }
   const now = Date.now();
   if (error === undefined) {
-    deliverySucceeded(ctx.db, delivery, isCurrent(), now);
+    deliverySucceeded(ctx.db, delivery, isCurrent(), now, doc.digest);
     return 'delivered';
   }
   const { maxAttempts, retryMs, maxRetryMs } = ctx.cfg.websub;

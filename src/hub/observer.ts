@@ -6,10 +6,13 @@
 /** How a delivery attempt ended: sent, failed (to be retried), or failed for the last time (given up). */
 export type AttemptOutcome = 'delivered' | 'failed' | 'abandoned';
 
+/** How a delivery the hub owed ended: an attempt's outcome, or not sent because the subscriber already had that document. */
+export type HubDeliveryOutcome = AttemptOutcome | 'unchanged';
+
 /** How an intent verification ended (WebSub 5.3). */
 export type Verdict = 'confirmed' | 'not-confirmed';
 
 export interface HubObserver {
-  onDelivery?(outcome: AttemptOutcome): void;
+  onDelivery?(outcome: HubDeliveryOutcome): void;
   onVerification?(verdict: Verdict): void;
 }

@@ -6,6 +6,7 @@
 // page. A topic's document is rendered by the same function the feed routes
 // use (http/feeds.ts renderFeedPage), as the public reads it: the first
 // page, default limit, so that a delivery holds the bytes a reader gets.
+import { createHash } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import type { Context } from '../context.js';
 import { linkHeader, renderFeedPage } from '../http/feeds.js';
@@ -72,6 +73,10 @@ export interface TopicDocument {
   contentType: string;
   /** `Link: <hub>; rel="hub", <topic>; rel="self"` (WebSub 7). */
   link: string;
+  /** Hex SHA-256 of the body: a subscriber that took this document is not sent it again. */
+  digest: string;
+  /** When it must be rendered again though no content changed (an embargo ends, a tombstone goes). */
+  expiresAt?: number;
 }
 
 /** The topic's document, or undefined when its feed no longer exists (a source removed, a tag no article has any more). */
@@ -80,10 +85,13 @@ export function renderTopic(ctx: Context, topic: Topic): TopicDocument | undefin
   if (!found) return undefined;
   const rendered = renderFeedPage(ctx, found.filter, found.spec, topic.format);
   if ('error' in rendered) throw new Error(`hub: the first page of ${topic.feedPath} could not be read: ${rendered.error}`);
+  const body = Buffer.from(rendered.body, 'utf8');
   return {
-    body: Buffer.from(rendered.body, 'utf8'),
+    body,
     contentType: rendered.contentType,
     link: linkHeader(ctx.cfg.websub.hubUrl, topicUrl(ctx.cfg, topic)),
+    digest: createHash('sha256').update(body).digest('hex'),
+    expiresAt: rendered.expiresAt,
   };
 }
 

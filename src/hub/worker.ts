@@ -11,10 +11,13 @@
 // (after a restart, or in the next writer) takes it up.
 //
 // A topic's document is rendered once per content version and sent to
-// every subscriber of that topic (topics.ts renderTopic).
+// every subscriber of that topic (topics.ts renderTopic) that has not taken
+// that very document already (its digest is kept per subscription): a
+// change that moved nothing a topic shows, such as an article stored under
+// embargo, pushes nothing.
 import type { Context } from '../context.js';
 import { contentVersion } from '../store/content-version.js';
-import { cancelDelivery, type DueDelivery, deliveryFailed, dueDeliveries } from '../store/hub/deliveries.js';
+import { cancelDelivery, type DueDelivery, deliveryFailed, deliveryUnneeded, dueDeliveries } from '../store/hub/deliveries.js';
 import { requestsToVerify, type StoredRequest } from '../store/hub/requests.js';
 import { sweepExpiredSubscriptions } from '../store/hub/subscriptions.js';
 import { CallbackClient } from './callbacks.js';
@@ -57,14 +60,18 @@ export function startHubWorker(ctx: Context, options: HubWorkerOptions = {}): Hu
     pool.run(work, () => verifying.delete(request.id));
   };
 
-  /** The topic's document at this content version, rendered once for all its subscribers. */
+  /**
+   * The topic's document at this content version, rendered once for all its subscribers; again when it
+   * expires with no write (an embargo lifted: the lift's deliveries must carry the story).
+   */
   const documentOf = (d: DueDelivery, version: number): TopicDocument | undefined => {
     if (version !== documentsVersion) {
       documents.clear();
       documentsVersion = version;
     }
     const key = `${d.feedPath}.${d.format}`;
-    if (!documents.has(key)) documents.set(key, renderTopic(ctx, d));
+    const cached = documents.get(key);
+    if (!documents.has(key) || (cached?.expiresAt !== undefined && Date.now() >= cached.expiresAt)) documents.set(key, renderTopic(ctx, d));
     return documents.get(key);
   };
 
@@ -82,8 +89,14 @@ export function startHubWorker(ctx: Context, options: HubWorkerOptions = {}): Hu
       cancelDelivery(ctx.db, d.subscriptionId, "the topic's feed no longer exists");
       return;
     }
-    delivering.add(d.subscriptionId);
     const isCurrent = () => contentVersion(ctx.db) === version;
+    if (doc.digest === d.sentDigest) {
+      // The subscriber took this very document already: the change that queued the delivery moved nothing it shows.
+      deliveryUnneeded(ctx.db, d, isCurrent(), Date.now());
+      observer.onDelivery?.('unchanged');
+      return;
+    }
+    delivering.add(d.subscriptionId);
     const work = deliver(ctx, client, d, doc, isCurrent, pool.signal).then((outcome) => {
       if (outcome !== 'stopped') observer.onDelivery?.(outcome);
     });

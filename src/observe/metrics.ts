@@ -101,7 +101,7 @@ export function createMetrics(): Metrics {
 
   const hubDeliveries = new Counter({
     name: 'wirefeed_websub_deliveries_total',
-    help: 'Built-in WebSub hub: delivery attempts, by outcome (delivered, failed and to be retried, abandoned after the last attempt)',
+    help: 'Built-in WebSub hub: deliveries owed, by outcome (delivered, failed and to be retried, abandoned after the last attempt, unchanged: not sent, the subscriber already had that document)',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });

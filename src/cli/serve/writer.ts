@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/config.js';
 import type { Context } from '../../context.js';
-import type { AttemptOutcome, Verdict } from '../../hub/observer.js';
+import type { AttemptOutcome, HubDeliveryOutcome, Verdict } from '../../hub/observer.js';
 import type { SourceResult } from '../../model.js';
 import type { Metrics } from '../../observe/metrics.js';
 
@@ -20,7 +20,7 @@ export type FromWriter =
   | { kind: 'result'; result: SourceResult }
   | { kind: 'run'; results: SourceResult[] }
   | { kind: 'purge'; purger: string; outcome: 'ok' | 'failed'; keys: number }
-  | { kind: 'hub-delivery'; outcome: AttemptOutcome }
+  | { kind: 'hub-delivery'; outcome: HubDeliveryOutcome }
   | { kind: 'hub-verification'; verdict: Verdict }
   | { kind: 'webhook-delivery'; outcome: AttemptOutcome }
   | { kind: 'stopped' };

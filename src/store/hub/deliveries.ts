@@ -38,6 +38,8 @@ export interface DueDelivery {
   format: FeedFormat;
   callback: string;
   secret?: string;
+  /** Hex SHA-256 of the last document the subscriber took, if any: the same document is not sent again. */
+  sentDigest?: string;
 }
 
 interface DueRow {
@@ -48,13 +50,14 @@ interface DueRow {
   format: FeedFormat;
   callback: string;
   secret: string | null;
+  sent_digest: string | null;
 }
 
 /** Deliveries due by `now`, longest due first, leaving out those under way; never to a subscription whose lease has run out. */
 export function dueDeliveries(db: Db, now: number, limit: number, busy: readonly number[] = []): DueDelivery[] {
   const due = prepared(
     db,
-    `SELECT d.subscription_id, d.changes, d.attempts, s.feed_path, s.format, s.callback, s.secret
+    `SELECT d.subscription_id, d.changes, d.attempts, s.feed_path, s.format, s.callback, s.secret, s.sent_digest
        FROM websub_deliveries d JOIN websub_subscriptions s ON s.id = d.subscription_id
       WHERE d.due_at <= ? AND s.expires_at > ? AND d.subscription_id NOT IN (SELECT value FROM json_each(?))
       ORDER BY d.due_at LIMIT ?`,
@@ -68,24 +71,34 @@ export function dueDeliveries(db: Db, now: number, limit: number, busy: readonly
     format: r.format,
     callback: r.callback,
     secret: r.secret ?? undefined,
+    sentDigest: r.sent_digest ?? undefined,
   }));
 }
 
 /**
- * The callback took the document. The delivery is done unless a change was
- * queued into it meanwhile that the document sent did not hold (`current`
- * false: the content moved after it was rendered); then it is due again at
- * once, its attempts starting over.
+ * The callback took the document whose digest is `digest`. The delivery is
+ * done unless a change was queued into it meanwhile that the document did
+ * not hold (`current` false: the content moved after it was rendered); then
+ * it is due again at once, its attempts starting over.
  */
-export function deliverySucceeded(db: Db, d: Pick<DueDelivery, 'subscriptionId' | 'changes'>, current: boolean, now: number): void {
+export function deliverySucceeded(db: Db, d: Pick<DueDelivery, 'subscriptionId' | 'changes'>, current: boolean, now: number, digest: string): void {
   db.transaction(() => {
-    const done = prepared(db, `DELETE FROM websub_deliveries WHERE subscription_id = ?${current ? '' : ' AND changes = ?'}`);
-    const removed = done.run(...(current ? [d.subscriptionId] : [d.subscriptionId, d.changes])).changes;
-    if (removed === 0) {
-      prepared(db, 'UPDATE websub_deliveries SET attempts = 0, due_at = ?, last_error = NULL WHERE subscription_id = ?').run(now, d.subscriptionId);
-    }
-    prepared(db, 'UPDATE websub_subscriptions SET delivered_at = ? WHERE id = ?').run(now, d.subscriptionId);
+    settle(db, d, current, now);
+    prepared(db, 'UPDATE websub_subscriptions SET delivered_at = ?, sent_digest = ? WHERE id = ?').run(now, digest, d.subscriptionId);
   }).immediate();
+}
+
+/** The subscriber already has the topic's document as it is now: nothing is sent, and the delivery is settled as if it had been. */
+export function deliveryUnneeded(db: Db, d: Pick<DueDelivery, 'subscriptionId' | 'changes'>, current: boolean, now: number): void {
+  db.transaction(() => settle(db, d, current, now)).immediate();
+}
+
+function settle(db: Db, d: Pick<DueDelivery, 'subscriptionId' | 'changes'>, current: boolean, now: number): void {
+  const done = prepared(db, `DELETE FROM websub_deliveries WHERE subscription_id = ?${current ? '' : ' AND changes = ?'}`);
+  const removed = done.run(...(current ? [d.subscriptionId] : [d.subscriptionId, d.changes])).changes;
+  if (removed === 0) {
+    prepared(db, 'UPDATE websub_deliveries SET attempts = 0, due_at = ?, last_error = NULL WHERE subscription_id = ?').run(now, d.subscriptionId);
+  }
 }
 
 export interface RetryPolicy {

@@ -69,11 +69,12 @@ describe('the delivery queue', () => {
     const [taken] = dueDeliveries(ctx.db, now + 4000, 10, []);
     assert.equal(taken?.subscriptionId, climate);
     queueHubDeliveries(ctx.db, ['/feeds/categories/climate'], now + 4001);
-    deliverySucceeded(ctx.db, taken!, false, now + 4002);
+    deliverySucceeded(ctx.db, taken!, false, now + 4002, 'a'.repeat(64));
     assert.deepEqual(findDelivery(ctx.db, climate), { changes: 2, attempts: 0, dueAt: now + 4002, queuedAt: now + 20, lastError: undefined });
     const [again] = dueDeliveries(ctx.db, now + 4003, 10, []);
     queueHubDeliveries(ctx.db, ['/feeds/categories/climate'], now + 4004);
-    deliverySucceeded(ctx.db, again!, true, now + 4005);
+    deliverySucceeded(ctx.db, again!, true, now + 4005, 'b'.repeat(64));
+    assert.equal(dueDeliveries(ctx.db, now + 4006, 10, []).length, 0);
     assert.equal(findDelivery(ctx.db, climate), undefined);
   });
 

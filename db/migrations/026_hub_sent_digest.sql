@@ -1,0 +1,12 @@
+-- The built-in WebSub hub sends a subscriber a topic's document only when it
+-- differs from the last one that subscriber took (WebSub 7: content is
+-- distributed when the topic is updated). Many changes move no byte of a
+-- given feed: an article stored under embargo is in no public feed until its
+-- lift, and a change to a later page, or to an article a format does not
+-- show, leaves the first page as it was. Without this, such a change would
+-- still push the same document to every subscriber, and a subscriber could
+-- read from the push alone that something is being held.
+--
+-- sent_digest: hex SHA-256 of the body of the last document delivered (a
+-- 2xx) to the subscription; NULL until the first delivery.
+ALTER TABLE websub_subscriptions ADD COLUMN sent_digest TEXT;
