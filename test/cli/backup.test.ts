@@ -2,7 +2,7 @@
 // holds the articles, an existing file is kept unless --force, and it works
 // while `wirefeed serve` has the database open.
 import assert from 'node:assert/strict';
-import { type ChildProcess, type ExecFileException, execFile, spawn } from 'node:child_process';
+import { type ExecFileException, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { type TestContext, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { startServe } from './serve-process.js';
 
 const run = promisify(execFile);
 const cliPath = fileURLToPath(new URL('../../src/main.js', import.meta.url));
@@ -112,17 +113,13 @@ describe('wirefeed backup', () => {
   test('works while `wirefeed serve` has the database open, and the server goes on serving', async (t) => {
     const dir = tempDir(t);
     const db = join(dir, 'w.db');
-    let server: ChildProcess | undefined;
-    t.after(() => server?.kill('SIGKILL'));
-    server = spawn(process.execPath, [cliPath, 'serve'], { env: childEnv({ WIREFEED_DB: db, WIREFEED_PORT: '0' }), stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    // Listening, and the ingest at start has stored every demo source.
-    for (let waited = 0; (log.match(/"event":"source_refreshed"/g) ?? []).length < 4; waited += 50) {
-      assert.ok(waited < 20_000 && server.exitCode === null, `serve did not ingest the demo sources:\n${log}`);
+    const server = await startServe({ env: childEnv({ WIREFEED_DB: db, WIREFEED_PORT: '0' }) });
+    t.after(() => server.kill());
+    // The ingest at start has stored every demo source.
+    for (let waited = 0; (server.log().match(/"event":"source_refreshed"/g) ?? []).length < 4; waited += 50) {
+      assert.ok(waited < 20_000 && server.child.exitCode === null, `serve did not ingest the demo sources:\n${server.log()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
 
     const file = join(dir, 'live-copy.db');
     const r = await wirefeed(['backup', file], { WIREFEED_DB: db });
@@ -130,10 +127,8 @@ describe('wirefeed backup', () => {
     assert.match(r.stdout, backedUp(db, file, 21));
     assert.equal(readCopy(file).articles, 21);
     assert.equal(existsSync(`${db}-wal`), true, 'the live database is still in WAL mode');
-    assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    assert.equal((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status, 200);
 
-    const exited = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await server.stop(), 0);
   });
 });

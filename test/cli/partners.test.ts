@@ -1,7 +1,7 @@
 // `wirefeed partners add | list | revoke` as a real process, and the key it
 // prints working (then not) through HTTP.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { createLog } from '../../src/observe/log.js';
 import { PartnerUsage } from '../../src/store/partner-usage.js';
 import { createPartner } from '../../src/store/partners.js';
 import { configWithSources } from '../helpers.js';
+import { startServe } from './serve-process.js';
 
 const run = promisify(execFile);
 const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
@@ -70,17 +71,12 @@ describe('wirefeed partners', () => {
       const config = join(dir, `flush-${flushSeconds}.yaml`);
       writeFileSync(config, configWithSources('  []').replace('publish:\n', `publish:\n  partner_counts_flush_seconds: ${flushSeconds}\n`));
       const serveEnv = { ...env, WIREFEED_CONFIG: config, WIREFEED_PORT: '0', WIREFEED_LOG_LEVEL: 'info' };
-      const child = spawn(process.execPath, [main, 'serve'], { env: serveEnv, stdio: ['ignore', 'ignore', 'pipe'] });
-      let log = '';
-      child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const serve = await startServe({ env: serveEnv });
       try {
-        await until(() => /"event":"listening"/.test(log), 'the server to listen');
-        await work(Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]));
-        child.kill('SIGTERM');
-        assert.equal(await exited, 0, log);
+        await work(serve.port);
+        assert.equal(await serve.stop(), 0, serve.log());
       } finally {
-        child.kill('SIGKILL');
+        await serve.kill();
       }
     };
     const ctx = openContext(loadConfig(env), createLog('silent'));

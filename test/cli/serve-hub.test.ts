@@ -5,17 +5,15 @@
 // primary's /metrics counts the delivery. Callbacks on 127.0.0.1 are let
 // through by websub.allow_private_callbacks, as on an intranet.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { startSubscriber, type TestSubscriber } from '../hub/subscriber.js';
 import { configWithSources, until } from '../helpers.js';
+import { type ServeProcess, startServe } from './serve-process.js';
 
-const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const ADMIN_TOKEN = 'hub-serve-admin-token-0123456789';
 
 /** A request on a connection of its own (so that each may land on another reader). */
@@ -34,8 +32,8 @@ function send(port: number, method: string, path: string, headers: Record<string
 
 describe('serve --readers 2 with the built-in hub', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-serve-hub-'));
-  let child: ChildProcess;
-  let log = '';
+  let serve: ServeProcess | undefined;
+  const log = () => serve?.log() ?? '';
   let port = 0;
   let subscriber: TestSubscriber;
 
@@ -46,14 +44,13 @@ describe('serve --readers 2 with the built-in hub', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_PORT: '0', WIREFEED_DB: join(dir, 'hub.db') };
     delete env.WIREFEED_LOG_LEVEL;
     delete env.WIREFEED_ADMIN_TOKEN;
-    child = spawn(process.execPath, [main, 'serve', '--readers', '2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    await until(() => [...log.matchAll(/"event":"listening".*?"reader":\d+/g)].length === 2 && /"event":"writer_acquired"/.test(log), 'two readers and the writer', 20_000);
-    port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
+    serve = await startServe({ env, readers: 2 });
+    await until(() => serve!.seen.has('writer_acquired'), 'the writer', 20_000);
+    port = serve.port;
   });
 
   after(async () => {
-    child.kill('SIGKILL');
+    serve?.child.kill('SIGKILL');
     await subscriber.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -65,7 +62,7 @@ describe('serve --readers 2 with the built-in hub', () => {
     assert.match(refused.body, /hub\.topic is required/);
     const accepted = await send(port, 'POST', '/websub', { 'content-type': 'application/x-www-form-urlencoded' }, form.toString());
     assert.equal(accepted.status, 202, accepted.body);
-    await until(() => subscriber.verifications.length === 1 && /"event":"websub_verified"/.test(log), 'the verification', 5_000);
+    await until(() => subscriber.verifications.length === 1 && /"event":"websub_verified"/.test(log()), 'the verification', 5_000);
 
     const story = { title: 'Ferry timetable changes', summary: 'Winter times.', content_html: '<p>Winter times.</p>', url: 'https://desk.example/ferry', published: new Date().toISOString() };
     const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
@@ -89,8 +86,6 @@ describe('serve --readers 2 with the built-in hub', () => {
     assert.ok(deliveredCount() >= 1 && deliveredCount() >= subscriber.deliveries.length - 1, metrics);
     assert.match(metrics, /^wirefeed_websub_subscriptions 1$/m, 'counted once, by the primary');
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, log);
+    assert.equal(await serve!.stop(), 0, log());
   });
 });

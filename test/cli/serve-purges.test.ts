@@ -5,15 +5,13 @@
 // `ingest --once` with no serve (a cron job) purges what it changed before
 // it exits.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { configWithSources, runCli, serveFixtures, until } from '../helpers.js';
+import { type ServeProcess, startServe } from './serve-process.js';
 
-const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const token = 'serve-purge-token-0123456789';
 
 test('serve purges what an admin change touched within a second, and counts it', async () => {
@@ -28,13 +26,10 @@ test('serve purges what an admin change touched within a second, and counts it',
   const yaml = configWithSources('  []', `admin:\n  token: ${token}\nserver:\n  readers: 1\nedge:\n  purgers:\n    - url: ${catcher.url}/\n`, false);
   writeFileSync(join(dir, 'config.yaml'), yaml);
   const env = { ...process.env, WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'wirefeed.db'), WIREFEED_PORT: '0', WIREFEED_LOG_LEVEL: 'info' };
-  const child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  let serve: ServeProcess | undefined;
   try {
-    await until(() => /"event":"listening"/.test(log), 'the server to listen');
-    const port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
-    const origin = `http://127.0.0.1:${port}`;
+    serve = await startServe({ env });
+    const origin = `http://127.0.0.1:${serve.port}`;
     // What opening a fresh database queued goes first.
     await until(() => purges.length > 0, 'the first purge');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -71,8 +66,7 @@ test('serve purges what an admin change touched within a second, and counts it',
     assert.match(metrics, new RegExp(`wirefeed_edge_purge_requests_total\\{purger="${catcher.url}/",outcome="ok"\\} [1-9]`));
     assert.match(metrics, /^wirefeed_edge_purge_queue_keys 0$/m);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await serve?.stop();
     await catcher.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -118,13 +112,11 @@ test('serve lets an embargoed article out at its time: not a second before, purg
   const yaml = configWithSources('  []', `admin:\n  token: ${token}\nedge:\n  purgers:\n    - url: ${catcher.url}/\n`, false);
   writeFileSync(join(dir, 'config.yaml'), yaml);
   const env = { ...process.env, WIREFEED_CONFIG: join(dir, 'config.yaml'), WIREFEED_DB: join(dir, 'wirefeed.db'), WIREFEED_PORT: '0', WIREFEED_LOG_LEVEL: 'info' };
-  const child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+  let serve: ServeProcess | undefined;
   try {
-    await until(() => /"event":"listening"/.test(log), 'the server to listen');
-    const origin = `http://127.0.0.1:${Number(/"event":"listening","port":(\d+)/.exec(log)?.[1])}`;
+    serve = await startServe({ env });
+    const origin = `http://127.0.0.1:${serve.port}`;
     const lift = Math.ceil((Date.now() + 4_000) / 1000) * 1000;
     const res = await fetch(`${origin}/admin/articles`, {
       method: 'POST',
@@ -144,8 +136,7 @@ test('serve lets an embargoed article out at its time: not a second before, purg
     const purge = purges.find((p) => p.keys.includes(`article/${id}`))!;
     assert.ok(purge.at >= lift && purge.at - lift < 1_000, `purged ${purge.at - lift} ms after the lift`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await serve?.stop();
     await catcher.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,41 +7,20 @@
 // and the partner counts are written; and when the primary is killed
 // outright, no reader is left behind holding the port.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { openContext } from '../../src/context.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLog } from '../../src/observe/log.js';
 import { createPartner } from '../../src/store/partners.js';
 import { configWithSources, runCli, until } from '../helpers.js';
+import { type ServeProcess, startServe } from './serve-process.js';
 
-const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const ADMIN_TOKEN = 'readers-test-admin-token-0123456789';
 const BUDGET = 10;
-
-interface Serve {
-  child: ChildProcess;
-  log: () => string;
-  port: number;
-  readers: () => number[];
-  exited: Promise<number | null>;
-}
-
-async function startServe(env: NodeJS.ProcessEnv): Promise<Serve> {
-  const child = spawn(process.execPath, [main, 'serve', '--readers', '2'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const readers = () => [...log.matchAll(/"event":"listening".*?"reader":(\d+)/g)].map((m) => Number(m[1]));
-  await until(() => readers().length === 2, 'two readers to listen', 20_000);
-  const port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
-  return { child, log: () => log, port, readers, exited };
-}
 
 /** A GET on a connection of its own, so that the primary hands each to the next reader in turn. */
 function getFresh(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
@@ -70,7 +49,7 @@ describe('serve --readers 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-readers-'));
   let env: NodeJS.ProcessEnv;
   let key: string;
-  const serves: Serve[] = [];
+  const serves: ServeProcess[] = [];
 
   before(() => {
     const yaml = configWithSources('  []', `admin:\n  token: ${ADMIN_TOKEN}\n`).replace('publish:\n', `publish:\n  partner_requests_per_minute: ${BUDGET}\n`);
@@ -92,7 +71,7 @@ describe('serve --readers 2', () => {
   });
 
   test("a partner's budget holds across readers, /metrics adds up every reader, the admin API answers through them", async () => {
-    const serve = await startServe(env);
+    const serve = await startServe({ env, readers: 2 });
     serves.push(serve);
     const statuses: number[] = [];
     for (let i = 0; i < 3 * BUDGET; i++) statuses.push((await getFresh(serve.port, '/categories', { authorization: `Bearer ${key}` })).status);
@@ -137,8 +116,7 @@ describe('serve --readers 2', () => {
     await until(() => serve.readers().length === 3, 'a new reader', 15_000);
     for (let i = 0; i < 6; i++) assert.equal((await getFresh(serve.port, '/healthz')).status, 200);
 
-    serve.child.kill('SIGTERM');
-    assert.equal(await serve.exited, 0, serve.log());
+    assert.equal(await serve.stop(), 0, serve.log());
     for (const pid of serve.readers()) assert.ok(!alive(pid), `reader ${pid} has ended`);
     const ctx = openContext(loadConfig(env), createLog('silent'));
     try {
@@ -154,7 +132,7 @@ describe('serve --readers 2', () => {
   });
 
   test('when the primary is killed outright, its readers end too and the port is free', async () => {
-    const serve = await startServe(env);
+    const serve = await startServe({ env, readers: 2 });
     serves.push(serve);
     serve.child.kill('SIGKILL');
     await until(() => serve.readers().every((pid) => !alive(pid)), 'the readers to end', 10_000);

@@ -10,7 +10,6 @@
 // stops within the grace, the hung fetch aborted and recorded as interrupted,
 // what the other source stored kept, a request that never completes cut.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -18,22 +17,21 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type FixtureServer, serveFixtures, until } from '../helpers.js';
+import { type ServeProcess, startServe } from './serve-process.js';
 
-const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 describe('wirefeed serve stopping on SIGTERM', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-shutdown-'));
-  let child: ChildProcess | undefined;
+  let serve: ServeProcess | undefined;
   let socket: Socket | undefined;
 
   after(() => {
     socket?.destroy();
-    child?.kill('SIGKILL');
+    serve?.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -41,14 +39,10 @@ describe('wirefeed serve stopping on SIGTERM', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_PORT: '0', WIREFEED_DB: join(dir, 'w.db') };
     delete env.WIREFEED_CONFIG; // the demo configuration
     delete env.WIREFEED_LOG_LEVEL;
-    child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    await until(() => /"event":"listening"/.test(log), 'the server to listen');
-    const port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
+    serve = await startServe({ env });
+    const { port, log } = serve;
     // Every demo source has been stored, so the feed asked for below has items.
-    await until(() => (log.match(/"event":"source_refreshed"/g) ?? []).length === 4, 'the ingest at start');
+    await until(() => (log().match(/"event":"source_refreshed"/g) ?? []).length === 4, 'the ingest at start');
 
     socket = connect(port, '127.0.0.1');
     await once(socket, 'connect');
@@ -64,8 +58,8 @@ describe('wirefeed serve stopping on SIGTERM', () => {
     // The second request begins; the server reads these lines and waits for the rest.
     socket.write('GET /feeds/all.json?limit=200 HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: identity\r\n');
     await sleep(300);
-    child.kill('SIGTERM');
-    await until(() => /"event":"shutdown","signal":"SIGTERM"/.test(log), 'the shutdown to begin');
+    serve.child.kill('SIGTERM');
+    await until(() => /"event":"shutdown","signal":"SIGTERM"/.test(log()), 'the shutdown to begin');
 
     const refused = connect(port, '127.0.0.1');
     const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
@@ -84,8 +78,8 @@ describe('wirefeed serve stopping on SIGTERM', () => {
     const feed = JSON.parse(body.toString('utf8')) as { items: unknown[] };
     assert.ok(feed.items.length > 0, 'the feed of the ingested demo sources');
 
-    assert.equal(await exited, 0);
-    assert.match(log, /"event":"stopped","connections_cut":0/);
+    assert.equal(await serve.exited, 0);
+    assert.match(log(), /"event":"stopped","connections_cut":0/);
   });
 });
 
@@ -95,10 +89,9 @@ describe('wirefeed serve stopping on SIGTERM while a fetch hangs', () => {
   let hanging: FixtureServer;
   let quick: FixtureServer;
   const hung: IncomingMessage[] = [];
-  let child: ChildProcess | undefined;
-  let log = '';
+  let serve: ServeProcess | undefined;
+  const log = () => serve?.log() ?? '';
   let port = 0;
-  let exited: Promise<number | null>;
 
   before(async () => {
     // Two servers: two hosts, fetched at the same time.
@@ -126,15 +119,12 @@ sources:
     );
     const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_CONFIG: config, WIREFEED_PORT: '0', WIREFEED_DB: join(dir, 'w.db') };
     delete env.WIREFEED_LOG_LEVEL;
-    child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    exited = new Promise((resolve) => child?.once('exit', (code) => resolve(code)));
-    await until(() => /"event":"listening"/.test(log), 'the server to listen');
-    port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
+    serve = await startServe({ env });
+    port = serve.port;
   });
 
   after(async () => {
-    child?.kill('SIGKILL');
+    serve?.child.kill('SIGKILL');
     await Promise.all([hanging.close(), quick.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -150,7 +140,7 @@ sources:
   });
 
   test('exits 0 within the grace: the hung fetch is aborted and recorded as interrupted, the other source\'s articles are kept', async () => {
-    await until(() => /"event":"source_refreshed","source":"quick","status":"ok"/.test(log) && hung.length > 0, 'the ingest at start');
+    await until(() => /"event":"source_refreshed","source":"quick","status":"ok"/.test(log()) && hung.length > 0, 'the ingest at start');
     const aborted = once(hung[0]!.socket, 'close');
 
     // A request that never completes: its headers keep coming, a byte at a time, so only the grace ends it.
@@ -161,8 +151,8 @@ sources:
     const trickle = setInterval(() => slow.writable && slow.write('X'), 100);
 
     const signalled = Date.now();
-    child!.kill('SIGTERM');
-    const code = await Promise.race([exited, sleep(graceMs + 3_000).then(() => 'still running')]);
+    serve!.child.kill('SIGTERM');
+    const code = await Promise.race([serve!.exited, sleep(graceMs + 3_000).then(() => 'still running')]);
     const elapsed = Date.now() - signalled;
     clearInterval(trickle);
     slow.destroy();
@@ -170,8 +160,8 @@ sources:
     assert.ok(elapsed < graceMs + 1_500, `stopped ${elapsed} ms after SIGTERM, the grace being ${graceMs} ms`);
     assert.ok(elapsed >= graceMs - 100, `the request in flight was given the grace (${elapsed} ms)`);
     await aborted;
-    assert.match(log, /"event":"source_refreshed","source":"hang","status":"interrupted"/);
-    assert.match(log, /"event":"stopped","connections_cut":1/);
+    assert.match(log(), /"event":"source_refreshed","source":"hang","status":"interrupted"/);
+    assert.match(log(), /"event":"stopped","connections_cut":1/);
 
     const db = new Database(join(dir, 'w.db'), { readonly: true, fileMustExist: true });
     try {

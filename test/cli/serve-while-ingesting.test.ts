@@ -6,17 +6,15 @@
 // ran on the thread that answers requests, they waited as long as the lock
 // was held (up to the connection's busy timeout, 5 s).
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { configWithSources, type FixtureServer, serveFixtures, until } from '../helpers.js';
+import { type ServeProcess, startServe } from './serve-process.js';
 
-const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const rss = `<rss version="2.0"><channel><title>Wire</title><link>https://wire.test/</link><description>d</description>
@@ -24,7 +22,7 @@ const rss = `<rss version="2.0"><channel><title>Wire</title><link>https://wire.t
 
 const dir = mkdtempSync(join(tmpdir(), 'wirefeed-serve-ingesting-'));
 let fixtures: FixtureServer;
-const children: ChildProcess[] = [];
+const serves: ServeProcess[] = [];
 /** The write lock this test holds, per database (one per run). */
 const blockers = new Map<string, Database.Database>();
 
@@ -43,7 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const serve of serves) serve.child.kill('SIGKILL');
   for (const blocker of blockers.values()) {
     if (blocker.inTransaction) blocker.exec('ROLLBACK');
     blocker.close();
@@ -72,13 +70,9 @@ for (const readers of ['1', '2']) {
     writeFileSync(config, configWithSources(`  - { slug: wire, name: Wire, url: "${fixtures.url}/${name}.rss" }`));
     const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_CONFIG: config, WIREFEED_PORT: '0', WIREFEED_DB: dbPath };
     delete env.WIREFEED_LOG_LEVEL;
-    const child = spawn(process.execPath, [main, 'serve', '--readers', readers], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
-    let log = '';
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    await until(() => (log.match(/"event":"listening"/g) ?? []).length === Number(readers), 'the server to listen', 20_000);
-    const port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
-    const base = `http://127.0.0.1:${port}`;
+    const serve = await startServe({ env, readers: Number(readers) });
+    serves.push(serve);
+    const base = `http://127.0.0.1:${serve.port}`;
 
     await until(() => blockers.has(dbPath), 'the ingest to fetch');
     // Time for the ingest to parse its one item and reach its first write.
@@ -88,10 +82,10 @@ for (const readers of ['1', '2']) {
       assert.equal(status, 200, `${path} answered while the ingest waits for the lock`);
       assert.ok(elapsed < 1_500, `${path} took ${elapsed} ms`);
     }
-    assert.doesNotMatch(log, /"event":"source_refreshed"/, 'the ingest was still waiting when those requests were answered');
+    assert.doesNotMatch(serve.log(), /"event":"source_refreshed"/, 'the ingest was still waiting when those requests were answered');
 
     blockers.get(dbPath)!.exec('COMMIT');
-    await until(() => /"event":"source_refreshed","source":"wire","status":"ok"/.test(log), 'the ingest to finish');
+    await until(() => /"event":"source_refreshed","source":"wire","status":"ok"/.test(serve.log()), 'the ingest to finish');
     const feed = (await (await fetch(`${base}/feeds/all.json`)).json()) as { items: { title: string }[] };
     assert.deepEqual(
       feed.items.map((i) => i.title),

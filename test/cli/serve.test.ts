@@ -3,17 +3,14 @@
 // asked, serves feeds, and stops on SIGTERM. The Docker image and the
 // benchmark's app run it with the same flags.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { serveFlags } from '../../bench/child.js';
 import { packageRoot } from '../../src/paths.js';
-
-const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+import { type ServeProcess, startServe } from './serve-process.js';
 
 /** The node flags of `npm start` (package.json's start script: `node FLAGS dist/src/main.js serve`). */
 function startFlags(): string[] {
@@ -31,10 +28,10 @@ test('npm start, the Docker image and the benchmark run serve with the same node
 
 describe('wirefeed serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-serve-'));
-  let child: ChildProcess | undefined;
+  let serve: ServeProcess | undefined;
 
   after(() => {
-    child?.kill('SIGKILL');
+    serve?.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -51,19 +48,8 @@ describe('wirefeed serve', () => {
   test('serves the demo feeds with items shortly after start, and exits cleanly on SIGTERM', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, WIREFEED_PORT: '0', WIREFEED_DB: join(dir, 'serve.db') };
     delete env.WIREFEED_CONFIG; // the demo configuration
-    child = spawn(process.execPath, [...startFlags(), main, 'serve'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      let log = '';
-      child?.stderr?.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        const match = log.match(/"event":"listening","port":(\d+)/);
-        if (match) resolve(Number(match[1]));
-      });
-      child?.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${log}`)));
-    });
+    serve = await startServe({ env, nodeFlags: startFlags() });
+    const { port } = serve;
 
     // Every demo article is stored, and the aggregate feed lists each story once.
     let items = 0;
@@ -109,8 +95,6 @@ describe('wirefeed serve', () => {
     assert.equal(count('SELECT count(*) FROM health_probe WHERE beat_at > 0'), 1);
     assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
 
-    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await serve.stop(), 0);
   });
 });

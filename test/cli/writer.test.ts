@@ -4,42 +4,18 @@
 // with SIGKILL; and `ingest --once` next to a serve whose ingest is running,
 // which hands its run to that writer instead of ingesting beside it.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { configWithSources, type FixtureServer, runCli, serveFixtures, until } from '../helpers.js';
 import { createLog } from '../../src/observe/log.js';
 import { WriterLease } from '../../src/store/db/lease.js';
+import { type ServeProcess, startServe } from './serve-process.js';
 
-const main = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-
-interface Serve {
-  child: ChildProcess;
-  log: () => string;
-  port: number;
-  /** When each log event was first seen here. */
-  seen: Map<string, number>;
-}
-
-async function startServe(env: NodeJS.ProcessEnv): Promise<Serve> {
-  const child = spawn(process.execPath, [main, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  const seen = new Map<string, number>();
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-    for (const [, event] of log.matchAll(/"event":"(\w+)"/g)) if (!seen.has(event!)) seen.set(event!, Date.now());
-  });
-  await until(() => /"event":"listening"/.test(log), 'the server to listen');
-  const port = Number(/"event":"listening","port":(\d+)/.exec(log)?.[1]);
-  return { child, log: () => log, port, seen };
-}
 
 async function writerGauge(port: number): Promise<string | undefined> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -59,7 +35,7 @@ describe('two serves on one database', () => {
   let fixtures: FixtureServer;
   const held: ServerResponse[] = [];
   let slowAsked = 0;
-  const serves: Serve[] = [];
+  const serves: ServeProcess[] = [];
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
@@ -90,10 +66,10 @@ describe('two serves on one database', () => {
   });
 
   test('exactly one becomes the writer and ingests; the other answers HTTP as a reader', async () => {
-    serves.push(await startServe(env));
-    const [a] = serves as [Serve];
+    serves.push(await startServe({ env }));
+    const [a] = serves as [ServeProcess];
     await until(() => /"event":"source_refreshed","source":"quick","status":"ok"/.test(a.log()) && held.length === 1, "the writer's ingest");
-    serves.push(await startServe(env));
+    serves.push(await startServe({ env }));
     const b = serves[1]!;
     await sleep(5 * heartbeatMs);
 
@@ -110,7 +86,7 @@ describe('two serves on one database', () => {
   });
 
   test('when the writer is killed (SIGKILL), the other takes over within the timeout and ingests what it left unfinished', async () => {
-    const [a, b] = serves as [Serve, Serve];
+    const [a, b] = serves as [ServeProcess, ServeProcess];
     const killed = Date.now();
     a.child.kill('SIGKILL');
     await until(() => b.seen.has('writer_acquired'), 'the takeover', timeoutMs + 5_000);
@@ -133,9 +109,7 @@ describe('two serves on one database', () => {
 
   test('the writer gives the lease up when it stops (SIGTERM): nobody holds it after', async () => {
     const b = serves[1]!;
-    const exited = new Promise<number | null>((resolve) => b.child.once('exit', (code) => resolve(code)));
-    b.child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await b.stop(), 0);
     assert.match(b.log(), /"event":"writer_lost","holder":"[^"]+","reason":"released"/);
     const db = new Database(join(dir, 'w.db'), { readonly: true, fileMustExist: true });
     try {
@@ -149,7 +123,7 @@ describe('two serves on one database', () => {
 describe('ingest --once next to a running serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-handoff-'));
   let fixtures: FixtureServer;
-  let serve: Serve | undefined;
+  let serve: ServeProcess | undefined;
   let env: Record<string, string>;
 
   before(async () => {
@@ -177,7 +151,7 @@ describe('ingest --once next to a running serve', () => {
   test('hands its run to the writer: waits for the running ingest, exits 0 with the table, never locked, one run each, no duplicates', async () => {
     const serveEnv: NodeJS.ProcessEnv = { ...process.env, ...env, WIREFEED_PORT: '0' };
     delete serveEnv.WIREFEED_LOG_LEVEL;
-    serve = await startServe(serveEnv);
+    serve = await startServe({ env: serveEnv });
     await until(() => serve!.seen.has('writer_acquired'), 'the writer');
 
     const started = Date.now();
@@ -219,8 +193,7 @@ describe('ingest --once next to a running serve', () => {
   });
 
   test('when the writer dies while it waits, it takes the lease after the timeout and ingests itself', async () => {
-    serve?.child.kill('SIGKILL');
-    await new Promise((resolve) => serve?.child.once('exit', resolve));
+    await serve?.kill();
     serve = undefined;
     // As if it had died just after the CLI started waiting: its last beat
     // stays fresh for longer than a CLI (node, quick_check) takes to start
@@ -255,7 +228,7 @@ describe('POST /admin/ingest on a running serve', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-admin-ingest-'));
   const token = 'writer-admin-token-0123456789';
   let fixtures: FixtureServer;
-  let serve: Serve | undefined;
+  let serve: ServeProcess | undefined;
 
   before(async () => {
     const slowly = (body: string) => (_req: unknown, res: ServerResponse) =>
@@ -285,7 +258,7 @@ describe('POST /admin/ingest on a running serve', () => {
       WIREFEED_ADMIN_TOKEN: token,
     };
     delete env.WIREFEED_LOG_LEVEL;
-    serve = await startServe(env);
+    serve = await startServe({ env });
     await until(() => serve!.seen.has('writer_acquired'), 'the writer');
     const res = await fetch(`http://127.0.0.1:${serve.port}/admin/ingest`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
     assert.equal(res.status, 200);
@@ -305,7 +278,7 @@ describe('POST /admin/ingest on a running serve', () => {
 
 describe('a serve that is not the writer', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wirefeed-reader-probe-'));
-  let serve: Serve | undefined;
+  let serve: ServeProcess | undefined;
 
   after(() => {
     serve?.child.kill('SIGKILL');
@@ -323,7 +296,7 @@ describe('a serve that is not the writer', () => {
     try {
       assert.equal(lease.start().isWriter, true);
       const before = Date.now();
-      serve = await startServe(env);
+      serve = await startServe({ env });
       assert.equal(await writerGauge(serve.port), '0');
       const beat = () => (db.prepare('SELECT beat_at FROM health_probe WHERE id = 1').pluck().get() as number | undefined) ?? 0;
       await until(() => beat() >= before, "the reader's probe write", 5_000);
