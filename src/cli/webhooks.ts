@@ -56,7 +56,7 @@ export function webhookLogCommand(io: CliIo, name: string, opts: { limit?: strin
       a.sentAt.toISOString(),
       String(a.eventId),
       a.type,
-      String(a.articleId),
+      a.articleId === undefined ? '-' : String(a.articleId),
       String(a.attempt),
       a.status === undefined ? '-' : String(a.status),
       `${a.durationMs} ms`,

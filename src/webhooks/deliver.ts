@@ -17,7 +17,7 @@ import { ATTEMPT_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, eventId, SIGNATURE_
 const ANSWER_CAP_BYTES = 4 * 1024;
 
 export async function deliverWebhook(ctx: Context, client: CallbackClient, d: DueWebhook, signal?: AbortSignal): Promise<AttemptOutcome | 'stopped'> {
-  const body = webhookBody(d.event, ctx.cfg.site.baseUrl);
+  const body = webhookBody(d.event, ctx.cfg.site.baseUrl, d.partnerName);
   const sentAt = Date.now();
   const headers = {
     'content-type': 'application/json',

@@ -21,23 +21,21 @@ export function eventId(event: Pick<WebhookEvent, 'id' | 'createdAt'>): string {
   return `evt_${event.id}_${event.createdAt.toString(36)}`;
 }
 
-/** The body: the event's id, type, time and sequence, and the article as partners' feeds name it. No summary or body, whatever the tier. */
-export function webhookBody(event: WebhookEvent, baseUrl: string): Buffer {
+/**
+ * The body: the event's id, type, time and sequence, and the article as
+ * partners' feeds name it (no summary or body, whatever the tier); a ping,
+ * about no article, names the partner it was sent to instead.
+ */
+export function webhookBody(event: WebhookEvent, baseUrl: string, partnerName: string): Buffer {
+  const envelope = { id: eventId(event), type: event.type, occurred_at: new Date(event.occurredAt).toISOString(), sequence: event.id };
+  if (event.type === 'webhook.ping') return Buffer.from(JSON.stringify({ ...envelope, partner: partnerName }));
   const id = `${baseUrl}/articles/${event.articleId}`;
   const common = { id, url: event.url, title: event.title };
   const article =
     event.type === 'article.killed'
       ? { ...common, reason: event.reason ?? null }
       : { ...common, previous_title: event.previousTitle ?? null, changed: event.changed, json_url: `${id}.json` };
-  return Buffer.from(
-    JSON.stringify({
-      id: eventId(event),
-      type: event.type,
-      occurred_at: new Date(event.occurredAt).toISOString(),
-      sequence: event.id,
-      article,
-    }),
-  );
+  return Buffer.from(JSON.stringify({ ...envelope, article }));
 }
 
 /** The Wirefeed-Signature value: `t={unix seconds},v1={hex HMAC-SHA256(secret, "{t}.{body}")}`. */

@@ -67,7 +67,7 @@ export function adminWebhookRoutes(ctx: Context): Router {
     const attempts = recentAttempts(ctx.db, partner.id, limit).map((a) => ({
       event_id: a.eventId,
       type: a.type,
-      article_id: a.articleId,
+      article_id: a.articleId ?? null,
       attempt: a.attempt,
       sent_at: a.sentAt.toISOString(),
       url: redactUrl(a.url),

@@ -1,26 +1,38 @@
 // The deliveries partners' webhooks are owed (migration 025: queued by
-// triggers with the kill or correction that made them), taken by the
+// triggers with the kill or correction that made them; a ping's by
+// events.ts, migration 027), taken by the
 // webhook worker in the writer (webhooks/worker.ts), every attempt recorded,
 // retried with a doubling back-off and given up after a number of attempts,
 // as the hub's are (store/hub/deliveries.ts, whose retryDelay this shares).
 import { retryDelay, type RetryPolicy } from '../hub/deliveries.js';
 import { type Db, prepared } from '../db/db.js';
 
-export type EventType = 'article.killed' | 'article.corrected';
+export type EventType = 'article.killed' | 'article.corrected' | 'webhook.ping';
 
-/** An event as stored: what its payload is made of (webhooks/payload.ts). */
-export interface WebhookEvent {
+interface StoredEvent {
   id: number;
-  type: EventType;
-  articleId: number;
   occurredAt: number;
+  createdAt: number;
+}
+
+/** A kill or a correction: what happened to which article. */
+export interface ArticleEvent extends StoredEvent {
+  type: 'article.killed' | 'article.corrected';
+  articleId: number;
   url: string;
   title: string;
   previousTitle?: string;
   changed: string[];
   reason?: string;
-  createdAt: number;
 }
+
+/** A test event for one partner (migration 027): about no article. */
+export interface PingEvent extends StoredEvent {
+  type: 'webhook.ping';
+}
+
+/** An event as stored: what its payload is made of (webhooks/payload.ts). */
+export type WebhookEvent = ArticleEvent | PingEvent;
 
 /** A delivery the worker takes: the event, to whom, and how many tries it has had. */
 export interface DueWebhook {
@@ -42,10 +54,10 @@ interface DueRow {
   attempts: number;
   event_id: number;
   type: EventType;
-  article_id: number;
+  article_id: number | null;
   occurred_at: number;
-  url: string;
-  title: string;
+  url: string | null;
+  title: string | null;
   previous_title: string | null;
   changed: string | null;
   reason: string | null;
@@ -79,19 +91,24 @@ export function dueWebhooks(db: Db, now: number, limit: number, busy: readonly n
     url: r.webhook_url,
     secret: r.webhook_secret,
     attempts: r.attempts,
-    event: {
-      id: r.event_id,
-      type: r.type,
-      articleId: r.article_id,
-      occurredAt: r.occurred_at,
-      url: r.url,
-      title: r.title,
-      previousTitle: r.previous_title ?? undefined,
-      changed: r.changed === null ? [] : (JSON.parse(r.changed) as string[]),
-      reason: r.reason ?? undefined,
-      createdAt: r.created_at,
-    },
+    event: toEvent(r),
   }));
+}
+
+function toEvent(r: DueRow): WebhookEvent {
+  const stored = { id: r.event_id, occurredAt: r.occurred_at, createdAt: r.created_at };
+  // Migration 027's CHECK: an event other than a ping has its article, URL and title.
+  if (r.type === 'webhook.ping') return { ...stored, type: r.type };
+  return {
+    ...stored,
+    type: r.type,
+    articleId: r.article_id!,
+    url: r.url!,
+    title: r.title!,
+    previousTitle: r.previous_title ?? undefined,
+    changed: r.changed === null ? [] : (JSON.parse(r.changed) as string[]),
+    reason: r.reason ?? undefined,
+  };
 }
 
 /** One request's outcome: the status of an answer (2xx: delivered), else the error. */
@@ -143,7 +160,8 @@ export function recordAttempt(
 export interface AttemptView {
   eventId: number;
   type: EventType;
-  articleId: number;
+  /** Absent for a ping. */
+  articleId?: number;
   attempt: number;
   sentAt: Date;
   url: string;
@@ -164,7 +182,7 @@ export function recentAttempts(db: Db, partnerId: number, limit: number): Attemp
   ).all(partnerId, limit) as {
     event_id: number;
     type: EventType;
-    article_id: number;
+    article_id: number | null;
     attempt: number;
     sent_at: number;
     url: string;
@@ -176,7 +194,7 @@ export function recentAttempts(db: Db, partnerId: number, limit: number): Attemp
   return rows.map((r) => ({
     eventId: r.event_id,
     type: r.type,
-    articleId: r.article_id,
+    articleId: r.article_id ?? undefined,
     attempt: r.attempt,
     sentAt: new Date(r.sent_at),
     url: r.url,
