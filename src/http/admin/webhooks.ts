@@ -5,6 +5,7 @@
 //   GET    /admin/partners/{name}/webhook             its URL and deliveries by state, never the secret
 //   DELETE /admin/partners/{name}/webhook             remove it; what was owed is canceled
 //   GET    /admin/partners/{name}/webhook/deliveries  the latest attempts: when, status or error, duration
+//   POST   /admin/partners/{name}/webhook/ping        queue a webhook.ping to it alone; 202 with the event's id
 //
 // URLs are shown with any credential in them masked (observe/redact.ts).
 import { type Response, Router } from 'express';
@@ -15,6 +16,8 @@ import { redactUrl } from '../../observe/redact.js';
 import { findPartnerByName, type Partner } from '../../store/partners.js';
 import { deliveryCounts, recentAttempts } from '../../store/webhooks/deliveries.js';
 import { findWebhook, removeWebhook, setWebhook } from '../../store/webhooks/endpoints.js';
+import { queuePing } from '../../store/webhooks/events.js';
+import { eventId } from '../../webhooks/payload.js';
 import { assertWebhookUrl } from '../../webhooks/url.js';
 import { jsonInput, sendError } from './input.js';
 
@@ -77,6 +80,22 @@ export function adminWebhookRoutes(ctx: Context): Router {
       delivery_state: a.state,
     }));
     res.set('Cache-Control', 'no-store').json({ ...webhookJson(ctx, partner), attempts });
+  });
+
+  // A test event for the partner's engineer: queued here, sent by the writer's worker (202: not yet sent), to this partner only.
+  router.post('/partners/:name/webhook/ping', (req, res) => {
+    const partner = activePartner(ctx, String(req.params.name), res);
+    if (!partner) return;
+    const ping = queuePing(ctx.db, partner.id);
+    if (!ping) return sendError(res, 404, `partner: "${partner.name}" has no webhook`);
+    res.set('Cache-Control', 'no-store');
+    res.status(202).json({
+      ...webhookJson(ctx, partner),
+      event_id: eventId(ping),
+      type: 'webhook.ping',
+      sequence: ping.id,
+      deliveries_url: `/admin/partners/${encodeURIComponent(partner.name)}/webhook/deliveries`,
+    });
   });
 
   return router;
