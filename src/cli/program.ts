@@ -145,12 +145,18 @@ export function buildCli(io: CliIo): Command {
     .action((name: string, opts: { month?: string; csv?: boolean; articles?: boolean }) => partnerUsageCommand(io, name, opts));
   partners
     .command('webhook')
-    .description("a partner's webhook, where kill and correction notices are POSTed: show it, set it (prints its signing secret, once) or remove it")
+    .description(
+      "a partner's webhook, where kill and correction notices are POSTed: show it, set it (prints its signing secret, once), remove it, or send it a test event",
+    )
     .argument('<name>', 'the partner')
     .option('--url <url>', 'set the webhook to this http(s) URL (public addresses only, unless webhooks.allow_private_urls), with a new secret')
     .option('--remove', 'remove the webhook; notices still owed to it are canceled')
-    .addHelpText('after', '\nExamples:\n  wirefeed partners webhook "Coast Weekly" --url https://cms.coastweekly.example/hooks/wirefeed\n  wirefeed partners webhook-log "Coast Weekly"')
-    .action(async (name: string, opts: { url?: string; remove?: boolean }) => partnerWebhookCommand(io, name, opts));
+    .option('--ping', "queue a webhook.ping event to this partner alone, signed and retried like a notice: a check of its receiver and signature code")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wirefeed partners webhook "Coast Weekly" --url https://cms.coastweekly.example/hooks/wirefeed\n  wirefeed partners webhook "Coast Weekly" --ping\n  wirefeed partners webhook-log "Coast Weekly"',
+    )
+    .action(async (name: string, opts: { url?: string; remove?: boolean; ping?: boolean }) => partnerWebhookCommand(io, name, opts));
   partners
     .command('webhook-log')
     .description("a partner's latest webhook requests, newest first: when, event, status or error, duration, and where the delivery stands")

@@ -1,8 +1,8 @@
-// `wirefeed partners webhook NAME [--url URL | --remove]` and `wirefeed
-// partners webhook-log NAME`: a partner's webhook (issue 21), as the admin
-// API's /admin/partners/{name}/webhook routes do it. The secret is printed
-// once, when a URL is set; the worker in `serve`'s writer sends the
-// deliveries, whichever process set the URL.
+// `wirefeed partners webhook NAME [--url URL | --remove | --ping]` and
+// `wirefeed partners webhook-log NAME`: a partner's webhook (issue 21), as
+// the admin API's /admin/partners/{name}/webhook routes do it. The secret is
+// printed once, when a URL is set; the worker in `serve`'s writer sends the
+// deliveries, a ping queued here included, whichever process queued them.
 import { CliError, type CliIo, start } from './common.js';
 import { table } from './output.js';
 import { UnsafeUrlError } from '../ingest/fetch/ssrf.js';
@@ -10,10 +10,12 @@ import { redactUrl } from '../observe/redact.js';
 import { findPartnerByName } from '../store/partners.js';
 import { deliveryCounts, recentAttempts } from '../store/webhooks/deliveries.js';
 import { findWebhook, removeWebhook, setWebhook } from '../store/webhooks/endpoints.js';
+import { queuePing } from '../store/webhooks/events.js';
+import { eventId } from '../webhooks/payload.js';
 import { assertWebhookUrl } from '../webhooks/url.js';
 
-export async function partnerWebhookCommand(io: CliIo, name: string, opts: { url?: string; remove?: boolean }): Promise<void> {
-  if (opts.url !== undefined && opts.remove) throw new CliError('partners webhook: give --url or --remove, not both');
+export async function partnerWebhookCommand(io: CliIo, name: string, opts: { url?: string; remove?: boolean; ping?: boolean }): Promise<void> {
+  if ([opts.url !== undefined, opts.remove, opts.ping].filter(Boolean).length > 1) throw new CliError('partners webhook: give one of --url, --remove and --ping');
   const ctx = start(io, 'warn');
   try {
     const partner = findPartnerByName(ctx.db, name);
@@ -21,6 +23,16 @@ export async function partnerWebhookCommand(io: CliIo, name: string, opts: { url
     if (opts.remove) {
       if (!removeWebhook(ctx.db, partner.id)) throw new CliError(`partners webhook: ${name} has no webhook`);
       return void io.out(`Removed the webhook of ${name}; what was still owed to it is canceled.`);
+    }
+    if (opts.ping) {
+      if (partner.revokedAt) throw new CliError(`partners webhook: ${name} was revoked`);
+      const hook = findWebhook(ctx.db, partner.id);
+      // queuePing checks again, in its transaction: the webhook may be removed meanwhile by another process.
+      const ping = hook && queuePing(ctx.db, partner.id);
+      if (!hook || !ping) throw new CliError(`partners webhook: ${name} has no webhook`);
+      io.out(`Queued a webhook.ping to ${name} at ${redactUrl(hook.url)}: event ${eventId(ping)} (sequence ${ping.id}).`);
+      io.out(`The writer of \`wirefeed serve\` sends it (within a second while it runs); see \`wirefeed partners webhook-log ${JSON.stringify(name)}\`.`);
+      return;
     }
     if (opts.url !== undefined) {
       if (partner.revokedAt) throw new CliError(`partners webhook: ${name} was revoked`);

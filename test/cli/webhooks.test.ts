@@ -1,13 +1,16 @@
 // `wirefeed partners webhook` and `webhook-log` as real processes: the
 // secret printed once signs what the writer's worker sends (here one
 // started beside an app on the same database file); the log lists the
-// attempts; --remove stops them; a private address is refused (exit 2).
+// attempts; --remove stops them; --ping queues a test event to that
+// partner alone; a private address is refused (exit 2).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
+import { createPartner, revokePartner } from '../../src/store/partners.js';
+import { setWebhook } from '../../src/store/webhooks/endpoints.js';
 import { startWebhookWorker, type WebhookWorker } from '../../src/webhooks/worker.js';
 import { configWithSources, runCli, type TestContext, testContext, until } from '../helpers.js';
 import { type Receiver, startReceiver } from '../webhooks/receiver.js';
@@ -74,7 +77,42 @@ describe('wirefeed partners webhook', () => {
     const unknown = await wirefeed('partners', 'webhook', 'Nobody', '--url', 'https://93.184.215.14/hook');
     assert.deepEqual([unknown.code, unknown.stderr], [2, 'partners webhook: no partner named "Nobody"\n']);
     const both = await wirefeed('partners', 'webhook', 'Coast Weekly', '--url', 'https://93.184.215.14/hook', '--remove');
-    assert.deepEqual([both.code, both.stderr], [2, 'partners webhook: give --url or --remove, not both\n']);
+    assert.deepEqual([both.code, both.stderr], [2, 'partners webhook: give one of --url, --remove and --ping\n']);
+  });
+
+  test('--ping queues a webhook.ping to that partner alone, which the worker sends signed; webhook-log lists it; without a webhook, or revoked, exit 2', async () => {
+    const rail = createPartner(ctx.db, 'Rail Review', { fullText: false, categories: [] }).partner.id;
+    const secret = setWebhook(ctx.db, rail, receiver.url('/rail?token=abc123'))!;
+    setWebhook(ctx.db, createPartner(ctx.db, 'Harbour Post', { fullText: false, categories: [] }).partner.id, receiver.url('/harbour'));
+    const before = receiver.received.length;
+
+    const pinged = await wirefeed('partners', 'webhook', 'Rail Review', '--ping');
+    assert.equal(pinged.code, 0, pinged.stderr);
+    const [, id, sequence] = /^Queued a webhook\.ping to Rail Review at http:\/\/127\.0\.0\.1:\d+\/rail\?token=REDACTED: event (evt_(\d+)_[0-9a-z]+) \(sequence \2\)\.\n/.exec(pinged.stdout) ?? [];
+    assert.ok(id, pinged.stdout);
+    assert.match(pinged.stdout, /\nThe writer of `wirefeed serve` sends it \(within a second while it runs\); see `wirefeed partners webhook-log "Rail Review"`\.\n$/);
+    assert.ok(!pinged.stdout.includes(secret) && !pinged.stdout.includes('abc123'));
+
+    await until(() => receiver.at('/rail?token=abc123').length === 1, 'the ping');
+    const got = receiver.at('/rail?token=abc123')[0]!;
+    const [t, v1] = String(got.headers['wirefeed-signature']).split(',').map((p) => p.slice(p.indexOf('=') + 1));
+    assert.equal(v1, createHmac('sha256', secret).update(`${t}.${got.body.toString()}`).digest('hex'));
+    const payload = JSON.parse(got.body.toString()) as Record<string, unknown>;
+    assert.deepEqual(payload, { id, type: 'webhook.ping', occurred_at: payload.occurred_at, sequence: Number(sequence), partner: 'Rail Review' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(receiver.received.length, before + 1, 'Harbour Post, with a webhook too, received nothing');
+
+    await until(() => ctx.db.prepare('SELECT count(*) FROM webhook_attempts WHERE partner_id = ?').pluck().get(rail) === 1, 'the attempt recorded');
+    const log = await wirefeed('partners', 'webhook-log', 'Rail Review');
+    assert.match(log.stdout, new RegExp(`\\dZ\\s+${sequence}\\s+webhook\\.ping\\s+-\\s+1\\s+200\\s+\\d+ ms\\s+delivered\\s+delivered\\n$`));
+
+    createPartner(ctx.db, 'No Hook', { fullText: false, categories: [] });
+    const none = await wirefeed('partners', 'webhook', 'No Hook', '--ping');
+    assert.deepEqual([none.code, none.stderr], [2, 'partners webhook: No Hook has no webhook\n']);
+    revokePartner(ctx.db, 'Harbour Post');
+    const revoked = await wirefeed('partners', 'webhook', 'Harbour Post', '--ping');
+    assert.deepEqual([revoked.code, revoked.stderr], [2, 'partners webhook: Harbour Post was revoked\n']);
+    assert.equal(ctx.db.prepare("SELECT count(*) FROM webhook_events WHERE type = 'webhook.ping'").pluck().get(), 1, 'nothing more queued');
   });
 });
 
