@@ -1,9 +1,11 @@
 // `wirefeed partners add | list | update | revoke | usage`: syndication partners'
-// keys, and a partner's usage report for a month.
+// keys, and a partner's usage report for a month. (Their webhooks: webhooks.ts.)
 import { CliError, type CliIo, start } from './common.js';
 import { table } from './output.js';
 import { monthRange, usageCsv, usageRows } from '../publish/reports/usage.js';
+import { redactUrl } from '../observe/redact.js';
 import { createPartner, findPartnerByName, listPartners, partnerUsageReport, revokePartner, setPartnerEmbargoed } from '../store/partners.js';
+import { webhookSummaries } from '../store/webhooks/endpoints.js';
 
 export function addPartner(io: CliIo, name: string, opts: { categories?: string; fullText?: boolean; embargoed?: boolean }): void {
   const ctx = start(io, 'warn');
@@ -35,19 +37,26 @@ export function updatePartnerCommand(io: CliIo, name: string, opts: { embargoed?
   }
 }
 
+/** Each partner's key prefix, tier, request count and status, and its webhook with what is owed to it or was given up. */
 export function listPartnersCommand(io: CliIo): void {
   const ctx = start(io, 'warn');
   try {
-    const rows = listPartners(ctx.db).map((p) => [
-      String(p.id),
-      p.name,
-      `${p.keyPrefix}…`,
-      tierOf(p),
-      String(p.requests),
-      p.lastRequestAt?.toISOString() ?? '-',
-      p.revokedAt ? `revoked ${p.revokedAt.toISOString()}` : 'active',
-    ]);
-    io.out(table(['id', 'partner', 'key', 'tier', 'requests', 'last request', 'status'], rows));
+    const hooks = webhookSummaries(ctx.db);
+    const rows = listPartners(ctx.db).map((p) => {
+      const hook = hooks.get(p.id);
+      return [
+        String(p.id),
+        p.name,
+        `${p.keyPrefix}…`,
+        tierOf(p),
+        String(p.requests),
+        p.lastRequestAt?.toISOString() ?? '-',
+        p.revokedAt ? `revoked ${p.revokedAt.toISOString()}` : 'active',
+        // Last: a URL is the widest cell. Never the secret; credentials in the URL masked.
+        hook ? `${redactUrl(hook.url)} (${hook.pending} pending, ${hook.abandoned} abandoned)` : '-',
+      ];
+    });
+    io.out(table(['id', 'partner', 'key', 'tier', 'requests', 'last request', 'status', 'webhook'], rows));
   } finally {
     ctx.db.close();
   }

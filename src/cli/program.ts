@@ -128,7 +128,7 @@ export function buildCli(io: CliIo): Command {
     .action((name: string, opts: { embargoed?: boolean }) => updatePartnerCommand(io, name, opts));
   partners
     .command('list', { isDefault: true })
-    .description('list partners with their tier, request count and status (the default)')
+    .description('list partners with their tier, request count, status and webhook, with its pending and abandoned deliveries (the default)')
     .action(() => listPartnersCommand(io));
   partners
     .command('revoke')

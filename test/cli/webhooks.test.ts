@@ -2,7 +2,8 @@
 // secret printed once signs what the writer's worker sends (here one
 // started beside an app on the same database file); the log lists the
 // attempts; --remove stops them; --ping queues a test event to that
-// partner alone; a private address is refused (exit 2).
+// partner alone; a private address is refused (exit 2). And `partners
+// list` shows each partner's webhook, masked, with what is owed to it.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import request from 'supertest';
 import { createApp } from '../../src/http/app.js';
 import { createPartner, revokePartner } from '../../src/store/partners.js';
 import { setWebhook } from '../../src/store/webhooks/endpoints.js';
+import { queuePing } from '../../src/store/webhooks/events.js';
 import { startWebhookWorker, type WebhookWorker } from '../../src/webhooks/worker.js';
 import { configWithSources, runCli, type TestContext, testContext, until } from '../helpers.js';
 import { type Receiver, startReceiver } from '../webhooks/receiver.js';
@@ -132,5 +134,36 @@ describe('wirefeed partners webhook on a public installation', () => {
       assert.match(r.stderr, /^partners webhook: --url: host "[^"]+" is a loopback, private, link-local or otherwise non-public address\n$/);
     }
     assert.equal((await runCli(['partners', 'webhook', 'Coast Weekly'], env)).stdout, 'Coast Weekly has no webhook.\n');
+  });
+});
+
+describe('wirefeed partners list with webhooks', () => {
+  let ctx: TestContext;
+  before(() => {
+    ctx = testContext(configWithSources('  []'));
+  });
+  after(() => ctx.close());
+
+  test("shows each partner's webhook, its credential masked and never the secret, with its pending and abandoned deliveries", async () => {
+    const coast = createPartner(ctx.db, 'Coast Weekly', { fullText: false, categories: [] }).partner.id;
+    const rail = createPartner(ctx.db, 'Rail Review', { fullText: false, categories: [] }).partner.id;
+    createPartner(ctx.db, 'No Hook', { fullText: false, categories: [] });
+    const secret = setWebhook(ctx.db, coast, 'https://cms.coast.example/hooks?token=abc123')!;
+    setWebhook(ctx.db, rail, 'https://rail.example/hook');
+    // No worker runs here: two pings stay pending; one of Rail Review's is marked given up, as the worker would after its last attempt.
+    queuePing(ctx.db, coast);
+    queuePing(ctx.db, coast);
+    const given = queuePing(ctx.db, rail)!;
+    ctx.db.prepare("UPDATE webhook_deliveries SET state = 'abandoned', done_at = 1 WHERE event_id = ?").run(given.id);
+
+    const env = { WIREFEED_CONFIG: join(ctx.dir, 'config.yaml'), WIREFEED_DB: ctx.cfg.databasePath };
+    const listed = await runCli(['partners', 'list'], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    const lines = listed.stdout.split('\n');
+    assert.match(lines[0] ?? '', /\bstatus\s+webhook$/);
+    assert.match(listed.stdout, /\n\d+\s+Coast Weekly .*\sactive\s+https:\/\/cms\.coast\.example\/hooks\?token=REDACTED \(2 pending, 0 abandoned\)\n/);
+    assert.match(listed.stdout, /\n\d+\s+No Hook .*\sactive\s+-\n/);
+    assert.match(listed.stdout, /\n\d+\s+Rail Review .*\sactive\s+https:\/\/rail\.example\/hook \(0 pending, 1 abandoned\)\n/);
+    assert.ok(!listed.stdout.includes(secret) && !listed.stdout.includes('abc123'));
   });
 });

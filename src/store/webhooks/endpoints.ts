@@ -42,3 +42,22 @@ export function findWebhook(db: Db, partnerId: number): WebhookEndpoint | undefi
     | undefined;
   return row && { partnerId, url: row.webhook_url, since: new Date(row.webhook_since) };
 }
+
+/** What a partner listing shows of a webhook: its URL (never the secret) and what is owed or was given up. */
+export interface WebhookSummary {
+  url: string;
+  pending: number;
+  /** Given up after the last attempt, in the history kept (webhooks/worker.ts HISTORY_MS). */
+  abandoned: number;
+}
+
+/** Every partner's webhook, by partner id, in one query for a listing; a partner without one is absent. */
+export function webhookSummaries(db: Db): Map<number, WebhookSummary> {
+  const rows = prepared(
+    db,
+    `SELECT p.id, p.webhook_url, count(d.id) FILTER (WHERE d.state = 'pending') AS pending, count(d.id) FILTER (WHERE d.state = 'abandoned') AS abandoned
+       FROM partners p LEFT JOIN webhook_deliveries d ON d.partner_id = p.id
+      WHERE p.webhook_url IS NOT NULL GROUP BY p.id`,
+  ).all() as { id: number; webhook_url: string; pending: number; abandoned: number }[];
+  return new Map(rows.map((r) => [r.id, { url: r.webhook_url, pending: r.pending, abandoned: r.abandoned }]));
+}
