@@ -1,9 +1,9 @@
 // The built-in hub pushes a topic only when its document changed for that
-// subscriber (store/hub/deliveries.ts sent_digest). An article stored under
-// embargo queues its feeds' keys, as every write does, but moves no byte of
-// any public feed until its lift: its subscribers are pushed nothing then
-// (a push of the same document would tell them that something is being
-// held), and the feed with the story at the lift. On the real clock, with
+// subscriber (store/hub/deliveries.ts sent_digest): a write that names a
+// feed without moving its first page pushes nothing. An article stored
+// under embargo moves no byte of any public feed until its lift: its
+// subscribers are pushed nothing then (a push would tell them that
+// something is being held), and the feed with the story at the lift. On the real clock, with
 // the change loop and the hub worker running as serve's writer runs them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -73,10 +73,11 @@ describe('the built-in hub pushes only documents that changed', () => {
       .set(auth)
       .send(article('Glacier survey results', { embargo_until: new Date(lift).toISOString() }))
       .expect(201);
-    // The keys were queued and the deliveries owed were settled without a request.
+    // Nothing is queued for a change to a held story (migration 028), and were anything queued, the
+    // subscriber has the document already (the next test).
     await until(() => Date.now() >= lift - 800, 'most of the embargo');
     assert.equal(subscriber.deliveries.length, before, 'no push while the story is held');
-    assert.ok((await unchangedCount()) >= skippedBefore + 2, 'both deliveries were weighed and found unchanged');
+    assert.equal(await unchangedCount(), skippedBefore, 'no delivery was even owed');
     await until(() => subscriber.deliveries.length >= before + 2, 'the pushes at the lift', 5_000);
     const pushed = subscriber.deliveries.slice(before);
     for (const delivery of pushed) {

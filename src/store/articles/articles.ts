@@ -142,7 +142,9 @@ function moveEmbargo(db: Db, existing: ExistingRow, until: Date | undefined, now
   prepared(db, 'UPDATE articles SET published_at = @at, updated_at = @at, embargo_until = @at WHERE id = @id').run({ at, id: existing.id });
   prepared(db, 'UPDATE article_categories SET published_at = ? WHERE article_id = ?').run(at, existing.id);
   prepared(db, 'UPDATE article_tags SET published_at = ? WHERE article_id = ?').run(at, existing.id);
-  queueCategoryAndTagKeys(db, existing.id);
+  // Ended now: its lists gained it, which no trigger on them sees. Moved to another later time: nothing
+  // public moved (and 028's triggers queue nothing for it); the lift will queue its keys then.
+  if (at <= now.getTime()) queueCategoryAndTagKeys(db, existing.id);
   return true;
 }
 
