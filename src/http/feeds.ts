@@ -229,7 +229,7 @@ function withdrawalsOf(ctx: Context, filter: FeedFilter, cursor: string | undefi
  * the period kill notices last (none when it is 0). The replaced title and
  * summary are stored text, checked as the items were (renderable.ts).
  */
-function correctionsOf(ctx: Context, ids: number[]): Map<number, Correction> {
+export function correctionsOf(ctx: Context, ids: number[]): Map<number, Correction> {
   const since = tombstonesSince(ctx);
   if (since === undefined) return new Map();
   const found = listRecentCorrections(ctx.db, ids, since);

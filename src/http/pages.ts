@@ -22,7 +22,7 @@ import { getArticleHistory } from '../store/versions/article-versions.js';
 import { listSourceHealth } from '../store/sources.js';
 import { listTags } from '../store/tags.js';
 import { cachingFor, setCaching } from './conditional.js';
-import { notFound, partnersOnly } from './feeds.js';
+import { correctionsOf, notFound, partnersOnly } from './feeds.js';
 import { fullTextAllowed, noteDelivery, partnerOf, publishedAsOf } from './partner.js';
 
 export const stylesheetPath = join(packageRoot, 'public', 'feed.xsl');
@@ -59,7 +59,8 @@ export function pageRoutes(ctx: Context): Router {
     res.vary('Authorization');
     setCaching(res, cachingFor(ctx.cfg, partnerOf(res) !== undefined), articleKey(found.id));
     noteDelivery(req, res, [found.id], 'json');
-    res.json(articleJson(found, base, fullText));
+    const correction = partnerOf(res) ? correctionsOf(ctx, [found.id]).get(found.id) : undefined;
+    res.json(articleJson(found, base, fullText, correction));
   };
   router.get('/articles/:id.json', article);
   router.get('/articles/:id', article);
@@ -74,7 +75,9 @@ export function pageRoutes(ctx: Context): Router {
     const found = /^\d{1,15}$/.test(id) ? getArticle(ctx.db, Number(id), publishedAsOf(partnerOf(res))) : undefined;
     const history = found && getArticleHistory(ctx.db, found.id);
     if (!found || !history) {
-      if (/^\d{1,15}$/.test(id) && articleState(ctx.db, Number(id)).state === 'withdrawn') {
+      const state = /^\d{1,15}$/.test(id) ? articleState(ctx.db, Number(id)) : undefined;
+      // Killed while under embargo: never out, so no 410 but for a partner that had it early.
+      if (state?.state === 'withdrawn' && (state.everOut || partner.embargoed)) {
         res.status(410).set('Cache-Control', 'no-cache').type('text/plain').send(`Gone: article ${id} was withdrawn\n`);
         return;
       }

@@ -5,10 +5,13 @@
 // obeys). Built field by field, never by spreading the stored article, so
 // that a column added to the store is not published by accident.
 import type { Article } from '../model.js';
+import type { CorrectionNotice } from './document.js';
+import { jsonCorrection } from './partner/corrections.js';
 import { relatedReason, relatedScore } from './related-why.js';
 import { isHttpUrl } from './renderable.js';
 
-export function articleJson(article: Article, baseUrl: string, fullText: boolean): Record<string, unknown> {
+/** `correction`: a partner's notice of a recent correction (http/feeds.ts correctionsOf), as JSON Feed's `_wirefeed.correction`. */
+export function articleJson(article: Article, baseUrl: string, fullText: boolean, correction?: CorrectionNotice): Record<string, unknown> {
   return {
     id: `${baseUrl}/articles/${article.id}`,
     url: article.url,
@@ -20,6 +23,8 @@ export function articleJson(article: Article, baseUrl: string, fullText: boolean
     updated: article.updatedAt.toISOString(),
     // Only the admin and a partner permitted to see it early read it before its embargo ends.
     ...(article.embargoUntil ? { embargo_until: article.embargoUntil.toISOString() } : {}),
+    // Partners only: the public answers carry no notice, only the changed article.
+    ...(correction ? { correction: jsonCorrection(correction) } : {}),
     language: article.language ?? null,
     ...(fullText ? { rights: article.rights ?? null } : {}),
     image: article.image

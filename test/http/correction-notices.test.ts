@@ -126,6 +126,18 @@ describe('correction notices for partners, after an admin PUT', () => {
     assert.equal(json.items.find((i) => i.url === 'https://desk.example/pier')?._wirefeed.correction, undefined);
   });
 
+  test('a partner\'s article JSON carries the same notice; the public\'s does not', async () => {
+    const partner = (await request(app).get(`/articles/${id}.json`).set(as(summaryOnly)).expect(200)).body as Record<string, unknown>;
+    assert.equal(partner.title, fixed.title);
+    assert.deepEqual(partner.correction, { at: new Date(CORRECTED).toISOString(), version: 2, changed: ['title', 'body'], previous_title: first.title, previous_summary: null });
+    const pier = await request(app).get('/feeds/all.json').set(as(full)).expect(200);
+    const pierId = String((pier.body as { items: { id: string; url: string }[] }).items.find((i) => i.url === 'https://desk.example/pier')!.id).split('/').pop();
+    assert.equal(((await request(app).get(`/articles/${pierId}.json`).set(as(full)).expect(200)).body as Record<string, unknown>).correction, undefined);
+    const publicJson = await request(app).get(`/articles/${id}.json`).expect(200);
+    assert.equal((publicJson.body as Record<string, unknown>).correction, undefined);
+    assert.ok(!publicJson.text.includes(first.title), 'the public never sees the replaced title');
+  });
+
   test('a partner\'s ninjs item stays valid, with a correction description and the previous headline', async () => {
     const page = (await request(app).get('/feeds/all.ninjs').set(as(full)).expect(200)).body as { items: Record<string, unknown>[] };
     assert.deepEqual(page.items.flatMap((i) => checkNinjs(i)), []);

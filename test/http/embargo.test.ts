@@ -192,5 +192,9 @@ describe('embargoes', () => {
     assert.match(partnerRss, /<wirefeed:killed at="[^"]+" reason="Deal collapsed"\/>/);
     const plainRss = (await get('/feeds/all.rss', as(plain)).expect(200)).text;
     assert.ok(!plainRss.includes('Deal collapsed') && !plainRss.includes('Secretdeal'), 'nor to a partner who never had it');
+    // Its history: gone for the partner who had it, never there for one who did not.
+    await get(`/articles/${id}/versions.json`, as(early)).expect(410);
+    const never = await get(`/articles/${id}/versions.json`, as(plain)).expect(404);
+    assert.ok(!never.text.includes('withdrawn'), never.text);
   });
 });
