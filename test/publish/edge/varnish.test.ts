@@ -117,7 +117,7 @@ async function startStack(edge = ''): Promise<Stack> {
   }
 }
 
-async function publish(stack: Stack, title: string, category: string, tags: string[] = []): Promise<number> {
+async function publish(stack: Stack, title: string, category: string, tags: string[] = [], extra: Record<string, unknown> = {}): Promise<number> {
   const slug = title.toLowerCase().replace(/\W+/g, '-');
   const res = await fetch(`${stack.wirefeed.base}/admin/articles`, {
     method: 'POST',
@@ -130,6 +130,7 @@ async function publish(stack: Stack, title: string, category: string, tags: stri
       categories: [category],
       tags,
       published: new Date().toISOString(),
+      ...extra,
     }),
   });
   assert.equal(res.status, 201, await res.text());
@@ -253,6 +254,21 @@ describe('Varnish in front of wirefeed (deploy/varnish/wirefeed.vcl)', { skip },
     assert.equal(after.headers['x-cache'], 'HIT');
     assert.equal(after.headers.etag, before.headers.etag);
     assert.ok(Number(after.headers.age) >= 1, `Age ${String(after.headers.age)}`);
+  });
+
+  test('a story stored under embargo purges nothing: its category feed stays cached, same ETag, its Age running on', async () => {
+    const feed = `${v}/feeds/categories/transport.rss`;
+    await ask(feed);
+    const before = await ask(feed);
+    assert.equal(before.headers['x-cache'], 'HIT');
+    await sleep(1100);
+    await publish(stack, 'Tunnel contract awarded early', 'transport', ['Tunnel'], { embargo_until: new Date(Date.now() + 3_600_000).toISOString() });
+    await purgesSent(stack);
+    const after = await ask(feed);
+    assert.equal(after.headers['x-cache'], 'HIT', 'not purged');
+    assert.equal(after.headers.etag, before.headers.etag);
+    assert.ok(Number(after.headers.age) > Number(before.headers.age), `Age ${String(before.headers.age)} → ${String(after.headers.age)}`);
+    assert.ok(!text(after).includes('Tunnel contract'));
   });
 
   test("a partner's request is passed to wirefeed and its full text never enters the cache, nor does the public get it", async () => {
