@@ -72,10 +72,11 @@ export function pageRoutes(ctx: Context): Router {
     const partner = partnerOf(res);
     if (!partner) return partnersOnly(res, 'an article\'s versions are');
     const id = String(req.params.id);
-    const found = /^\d{1,15}$/.test(id) ? getArticle(ctx.db, Number(id), publishedAsOf(partnerOf(res))) : undefined;
+    const numeric = /^\d{1,15}$/.test(id);
+    const found = numeric ? getArticle(ctx.db, Number(id), publishedAsOf(partner)) : undefined;
     const history = found && getArticleHistory(ctx.db, found.id);
     if (!found || !history) {
-      const state = /^\d{1,15}$/.test(id) ? articleState(ctx.db, Number(id)) : undefined;
+      const state = numeric ? articleState(ctx.db, Number(id)) : undefined;
       // Killed while under embargo: never out, so no 410 but for a partner that had it early.
       if (state?.state === 'withdrawn' && (state.everOut || partner.embargoed)) {
         res.status(410).set('Cache-Control', 'no-cache').type('text/plain').send(`Gone: article ${id} was withdrawn\n`);
